@@ -1,0 +1,3 @@
+"""samverkan: samverkansöverenskommelser mellan kommun och polis som YAML → Word."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,96 @@
+"""The ``samverkan`` command: parses arguments, calls one library function, prints.
+
+Only click is imported at start-up; the pipeline's modules (and docxtpl,
+python-docx, cerberus, lxml behind them) are imported inside the commands, so
+``samverkan --help`` stays fast. :func:`main` is the one place where errors
+become exit codes: 1 for anything in the user's data or files, 2 for usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="samverkan", message="samverkan %(version)s")
+def cli():
+    """Samverkansöverenskommelser mellan kommun och polis: YAML → validering → Word.
+
+    Varje version av en överenskommelse ligger i agreements/<län>/<kommun>/<version>/
+    med overenskommelse.yaml och en mapp planer/ med en fil per problembild.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths):
+    """Kontrollera data mot scheman och regler; visa alla fel på en gång.
+
+    PATHS kan vara en versionsmapp, en kommun, ett län, hela agreements/
+    (standard) eller en enskild fil. Avslutas med 0 om allt är giltigt, annars 1.
+    """
+    from .errors import SchemaError
+    from .validate import validate_paths
+
+    report = validate_paths(list(paths) or [Path("agreements")])
+    if not report.ok:
+        raise SchemaError(report.problems)
+    click.echo(f"Giltigt: {report.checked} {_plural(report.checked, 'version', 'versioner')} kontrollerade.")
+
+
+@cli.command()
+@click.argument("version_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för dokumenten (standard: ut/<län>/<kommun>/<version>).")
+def render(version_dir, out_dir):
+    """Validera en version och skriv dess Word-dokument.
+
+    Skriver överenskommelsen (samverkansoverenskommelse.docx) och en bilaga per
+    plan (bilaga-N-<namn>.docx). Befintliga filer ersätts i ett svep; vid fel
+    skrivs ingenting.
+    """
+    from .render import render as render_documents
+
+    written = render_documents(version_dir, out_dir)
+    for path in written:
+        click.echo(f"Skrev {path}")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code: 0 ok, 1 bad data or files, 2 wrong usage."""
+    from .errors import PipelineError
+
+    try:
+        cli.main(args=argv, prog_name="samverkan", standalone_mode=False)
+    except PipelineError as exc:
+        click.echo(_error_text(exc), err=True)
+        return 1
+    except click.exceptions.Abort:
+        click.echo("Avbrutet.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Avbrutet.", err=True)
+        return 130
+    return 0
+
+
+def _error_text(exc) -> str:
+    count = len(exc.problems)
+    heading = f"Fel: {count} {_plural(count, 'problem', 'problem')} hittades:" if count > 1 else "Fel:"
+    return heading + "\n" + "\n".join(p.format() for p in exc.problems)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""Load YAML files into plain Python data while remembering where every value was written.
+
+PyYAML alone silently keeps the last of two duplicate keys, reports errors in
+English, and expands alias bombs until memory runs out. This module composes the
+YAML node graph (which keeps line and column of every node), then builds the
+data itself so that it can refuse duplicates, count nodes, and record a
+:class:`Source` for every field path. County data (``lan.yaml``) is merged into
+a kommun's agreement here, keeping each value's source so errors point at the
+file where the wrong value was written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from .errors import DataError, Problem
+
+# A real agreement has a few hundred nodes; anything near this is an alias bomb
+# ("billion laughs") or a mistake, and must fail before it eats memory.
+MAX_NODES = 50_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+FieldPath = tuple  # of str (mapping keys) and int (0-based list indexes)
+
+
+class Source(NamedTuple):
+    """Where a value was written: file, 1-based line and column."""
+
+    file: Path
+    line: int
+    column: int
+
+
+@dataclass
+class Loaded:
+    """Data read from one or more YAML files, with the source of every value and key."""
+
+    data: Any
+    values: dict[FieldPath, Source] = field(default_factory=dict)
+    keys: dict[FieldPath, Source] = field(default_factory=dict)
+    file: Path | None = None
+
+    def source(self, path: FieldPath, *, key: bool = False) -> Source | None:
+        """Return where the value (or key) at ``path`` was written, or its nearest parent."""
+        path = tuple(path)
+        if key and path in self.keys:
+            return self.keys[path]
+        while True:
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def problem(self, path: FieldPath, message: str, *, hint: str | None = None,
+                key: bool = False) -> Problem:
+        """Return a :class:`Problem` located at the value (or key) at ``path``."""
+        src = self.source(path, key=key)
+        return Problem(
+            file=src.file if src else self.file,
+            line=src.line if src else None,
+            column=src.column if src else None,
+            field=format_path(path) or None,
+            message=message,
+            hint=hint,
+        )
+
+
+def format_path(path: FieldPath) -> str:
+    """Return a field path as users read it: ``aktiviteter[2].ansvarig`` (items count from 1)."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+# --- reading text ------------------------------------------------------------
+
+def _decode(path: Path, raw: bytes) -> str:
+    """Return the file's text; accept a UTF-8 BOM, refuse anything but UTF-8."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        bad = raw[exc.start : exc.start + 1]
+        hint = "Spara filen med teckenkodningen UTF-8 (i Anteckningar: Spara som → Kodning: UTF-8)."
+        try:
+            guess = raw[max(0, exc.start - 10) : exc.start + 10].decode("cp1252")
+            hint = (f"Filen verkar vara sparad som Windows-1252/ANSI (\"…{guess.strip()}…\"). " + hint)
+        except UnicodeDecodeError:
+            pass
+        raise DataError(Problem(path, f"filen är inte UTF-8 (byte 0x{bad.hex()} kan inte läsas)",
+                                line, column, hint=hint)) from exc
+
+
+def _tab_problems(path: Path, text: str) -> list[Problem]:
+    """Return a problem for every line indented with a tab (YAML forbids tabs there)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = re.match(r"[ \t]*", line).group(0)
+        if "\t" in indent and line.strip():
+            problems.append(Problem(
+                path, "raden är indragen med tabbtecken, som YAML inte tillåter",
+                number, indent.index("\t") + 1,
+                hint="Använd mellanslag för indrag (t.ex. två per nivå)."))
+    return problems
+
+
+_YAML_MESSAGES = [
+    ("mapping values are not allowed", "ett kolon på fel ställe",
+     "Ett värde som innehåller ': ' måste stå inom citattecken."),
+    ("could not find expected ':'", "förväntade ett kolon efter nyckeln",
+     "Varje rad i en mappning skrivs 'nyckel: värde'."),
+    ("did not find expected key", "indraget stämmer inte med raderna ovanför",
+     "Kontrollera att nycklar på samma nivå har samma indrag."),
+    ("did not find expected '-' indicator", "indraget stämmer inte i listan",
+     "Alla punkter i en lista börjar med '-' på samma indrag."),
+    ("expected <block end>", "indraget stämmer inte med raderna ovanför",
+     "Kontrollera att nycklar på samma nivå har samma indrag."),
+    ("found unexpected end of stream", "ett citattecken avslutas aldrig",
+     "Kontrollera att varje citattecken har ett avslutande tecken."),
+    ("found undefined alias", "alias (*namn) som inte är definierat", None),
+    ("found character that cannot start any token", "ett tecken som inte kan inleda ett värde",
+     "Sätt värdet inom citattecken om det börjar med t.ex. @, ` eller %."),
+    ("expected a single document", "filen innehåller mer än ett YAML-dokument (---)",
+     "En fil ska innehålla ett enda dokument; ta bort den extra '---'-raden."),
+    ("found unknown escape character", "okänd escape-sekvens inom dubbla citattecken",
+     "Använd enkla citattecken, eller skriv \\\\ för ett bakstreck."),
+]
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
+    """Return a Swedish problem for a PyYAML syntax error, keeping its position."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    detail = " ".join(filter(None, [getattr(exc, "context", None), getattr(exc, "problem", None)]))
+    message, hint = f"YAML-syntaxfel ({detail or exc})", None
+    for english, swedish, swedish_hint in _YAML_MESSAGES:
+        if english in (detail or str(exc)):
+            message, hint = f"YAML-syntaxfel: {swedish}", swedish_hint
+            break
+    return Problem(path, message, mark.line + 1 if mark else None,
+                   mark.column + 1 if mark else None, hint=hint)
+
+
+# --- building data from nodes --------------------------------------------------
+
+class _Builder:
+    """Build plain data from a composed YAML node, recording sources and refusing traps."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.loaded = Loaded(data=None, file=path)
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def source(self, node: yaml.Node) -> Source:
+        return Source(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, fpath: FieldPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise DataError(Problem(
+                self.path, f"filen innehåller fler än {MAX_NODES} värden – troligen en "
+                "aliasbomb (&/* som upprepas i många led)", *self.source(node)[1:],
+                hint="Skriv ut värdena i stället för att använda YAML-alias."))
+        self.loaded.values[fpath] = self.source(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, fpath)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, fpath + (i,)) for i, item in enumerate(node.value)]
+        return self.build_scalar(node, fpath)
+
+    def build_mapping(self, node: yaml.MappingNode, fpath: FieldPath) -> dict:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(self.path, "en nyckel måste vara en enkel text",
+                                             *self.source(key_node)[1:]))
+                continue
+            key = key_node.value  # keys as written: "no:" stays "no", never False
+            if key == "<<":
+                self.problems.append(Problem(
+                    self.path, "sammanslagningsnyckeln '<<' stöds inte", *self.source(key_node)[1:],
+                    hint="Skriv ut fälten; gemensamma värden för hela länet hör hemma i lan.yaml."))
+                continue
+            if key in result:
+                first = self.loaded.keys[fpath + (key,)]
+                self.problems.append(Problem(
+                    self.path, f"nyckeln '{key}' förekommer två gånger (först på rad {first.line})",
+                    *self.source(key_node)[1:], field=format_path(fpath + (key,)),
+                    hint="YAML behåller bara det sista värdet; slå ihop eller ta bort den ena."))
+                continue
+            self.loaded.keys[fpath + (key,)] = self.source(key_node)
+            result[key] = self.build(value_node, fpath + (key,))
+        return result
+
+    def build_scalar(self, node: yaml.ScalarNode, fpath: FieldPath) -> Any:
+        try:
+            return _scalar_constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            if node.tag.endswith(":timestamp"):
+                message = f"'{node.value}' är inget giltigt datum"
+                hint = "Skriv datum som ÅÅÅÅ-MM-DD med en dag som finns i månaden."
+            else:
+                message = f"värdet '{node.value}' kan inte läsas ({node.tag})"
+                hint = "Sätt värdet inom citattecken om det är en text."
+            self.problems.append(Problem(self.path, message, *self.source(node)[1:],
+                                         field=format_path(fpath) or None, hint=hint))
+            return None
+        finally:
+            _scalar_constructor.constructed_objects.clear()
+
+
+def load_yaml(path: Path) -> Loaded:
+    """Return the data of one YAML file with sources; raise :class:`DataError` if unreadable."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataError(Problem(path, "filen finns inte")) from exc
+    except IsADirectoryError as exc:
+        raise DataError(Problem(path, "är en mapp, inte en fil")) from exc
+    except OSError as exc:
+        raise DataError(Problem(path, f"filen kan inte läsas ({exc.strerror})")) from exc
+    text = _decode(path, raw)
+    tab_problems = _tab_problems(path, text)
+    if tab_problems:
+        raise DataError(tab_problems)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise DataError(_yaml_problem(path, exc)) from exc
+    if node is None:
+        raise DataError(Problem(path, "filen är tom", 1, 1,
+                                hint="Fyll i fälten enligt exemplen under agreements/."))
+    builder = _Builder(path)
+    builder.loaded.data = builder.build(node, ())
+    if builder.problems:
+        raise DataError(builder.problems)
+    if not isinstance(builder.loaded.data, dict):
+        raise DataError(Problem(path, "filen ska innehålla fält (nyckel: värde) på översta nivån",
+                                *builder.source(node)[1:]))
+    return builder.loaded
+
+
+def merge(base: Loaded, override: Loaded) -> Loaded:
+    """Return ``base`` deep-merged with ``override``: mappings merge, everything else is replaced.
+
+    A value in ``override`` replaces the value at the same path in ``base``; when
+    both are mappings their keys are merged recursively. Lists are replaced whole,
+    never appended. Every value keeps the source of the file it came from.
+    """
+    merged = Loaded(data=None, file=override.file)
+    merged.data = _merge_into(merged, base, base.data, override, override.data, ())
+    return merged
+
+
+def _merge_into(merged: Loaded, base: Loaded, base_value: Any, override: Loaded,
+                over_value: Any, fpath: FieldPath) -> Any:
+    if not (isinstance(base_value, dict) and isinstance(over_value, dict)):
+        _copy_sources(merged, override, fpath)
+        return over_value
+    _copy_sources(merged, override, fpath, shallow=True)
+    result = {}
+    for key in list(base_value) + [k for k in over_value if k not in base_value]:
+        child = fpath + (key,)
+        if key in over_value:
+            result[key] = _merge_into(merged, base, base_value.get(key), override,
+                                      over_value[key], child)
+        else:
+            result[key] = base_value[key]
+            _copy_sources(merged, base, child)
+    return result
+
+
+def _copy_sources(target: Loaded, origin: Loaded, fpath: FieldPath, shallow: bool = False) -> None:
+    """Copy the sources of ``fpath`` (and, unless shallow, everything under it)."""
+    n = len(fpath)
+    for table_name in ("values", "keys"):
+        source_table, target_table = getattr(origin, table_name), getattr(target, table_name)
+        for path, src in source_table.items():
+            if path[:n] == fpath and (not shallow or len(path) == n):
+                target_table[path] = src
+
+
+def closest(word: str, candidates) -> str | None:
+    """Return the candidate most like ``word`` (a misspelt key), or None."""
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None

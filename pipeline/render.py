@@ -1,0 +1,83 @@
+"""Render a validated version to Word documents: the agreement and one bilaga per plan."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import context, ooxml, output, resources, template
+from .validate import validate_version
+from .version import Version
+
+AGREEMENT_TEMPLATE = "overenskommelse.docx"
+PLAN_TEMPLATE = "plan.docx"
+AGREEMENT_FILE_NAME = "samverkansoverenskommelse.docx"
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A finished .docx in memory, with the name it is saved under."""
+
+    name: str
+    title: str
+    data: bytes
+
+
+def default_output(version: Version) -> Path:
+    """Return where a version's documents go by default: ut/<län>/<kommun>/<version>."""
+    return Path("ut") / version.county_slug / version.kommun_slug / version.folder.name
+
+
+def plan_file_name(number: int, slug: str) -> str:
+    """Return a bilaga's file name: "bilaga-1-ungdomar-skolor.docx"."""
+    return f"bilaga-{number}-{slug}.docx"
+
+
+def render_version(version: Version, templates_dir: Path | None = None) -> list[RenderedDocument]:
+    """Return the documents of a valid version, agreement first, rendered in memory."""
+    folder = Path(templates_dir or resources.templates_dir())
+    agreement_template = template.load(folder / AGREEMENT_TEMPLATE, context.agreement_names())
+    agreement = context.agreement_context(version)
+    documents = [_document(agreement_template, agreement, AGREEMENT_FILE_NAME,
+                           _properties(agreement, agreement["titel"]))]
+    if version.plans:
+        plan_template = template.load(folder / PLAN_TEMPLATE, context.plan_names())
+        for plan in version.plans:
+            plan_context = context.plan_context(plan, agreement)
+            title = f"Bilaga {plan.number} – {plan.data['titel']}"
+            documents.append(_document(plan_template, plan_context,
+                                       plan_file_name(plan.number, plan.slug),
+                                       _properties(agreement, title)))
+    return documents
+
+
+def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """Validate the version in ``version_dir``, write its documents and return their paths."""
+    version = validate_version(version_dir)
+    documents = render_version(version)
+    target = Path(out_dir) if out_dir else default_output(version)
+    return output.write_all(target, {d.name: d.data for d in documents})
+
+
+def _properties(agreement: dict, title: str) -> ooxml.Properties:
+    parties = f"{agreement['kommun']} och {agreement['polisen']['namn']}"
+    return ooxml.Properties(
+        title=title,
+        subject=f"Samverkan mellan {parties} om brottsförebyggande och trygghetsskapande arbete, "
+                f"version {agreement['version']}",
+        organisation=agreement["kommun"],
+        date=agreement["datum"],
+        keywords="samverkansöverenskommelse, brottsförebyggande, trygghet",
+        description=f"Dnr {agreement['diarienummer']}",
+    )
+
+
+def _document(compiled: template.CompiledTemplate, ctx: dict, name: str,
+              props: ooxml.Properties) -> RenderedDocument:
+    parts = compiled.render(ctx)
+    parts[ooxml.CORE_PART] = ooxml.core_xml(props)
+    parts[ooxml.APP_PART] = ooxml.app_xml(props)
+    buffer = io.BytesIO()
+    ooxml.write_docx(buffer, compiled.package, parts)
+    return RenderedDocument(name, props.title, buffer.getvalue())

@@ -1,0 +1,213 @@
+"""Cross-field rules that cerberus types cannot express.
+
+Dates are ordered, named parties exist, a plan's fokusområde is one of the
+agreement's, a decided version has its decision, and no text holds a character
+that XML (and so Word) cannot store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import Problem
+from .load import Loaded, closest
+from .version import Version, slugify
+
+UNTIL_FURTHER_NOTICE = "tills vidare"
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def party_names(agreement: dict) -> list[str]:
+    """Return the names by which plans and signatures may name the agreement's parties."""
+    parties = agreement.get("parter") or {}
+    names = []
+    kommun = (parties.get("kommun") or {}).get("namn")
+    if kommun:
+        names.append(kommun)
+    lpo = (parties.get("polisen") or {}).get("lokalpolisområde")
+    if lpo:
+        names.append(police_party_name(lpo))
+    names += [o.get("namn") for o in parties.get("övriga") or [] if o.get("namn")]
+    return names
+
+
+def police_party_name(lpo: str) -> str:
+    """Return the police party's name as written in documents: "Lokalpolisområde Mora"."""
+    return f"Lokalpolisområde {lpo}"
+
+
+def check_version(version: Version) -> list[Problem]:
+    """Return every cross-field problem of a version (agreement, plans, county mapping)."""
+    agreement = version.agreement
+    problems = forbidden_characters(agreement)
+    problems += _agreement_rules(version)
+    names = party_names(agreement.data)
+    focus = [f.get("namn") for f in agreement.data.get("fokusområden") or []]
+    for plan in version.plans:
+        problems += forbidden_characters(plan.loaded)
+        problems += _plan_rules(plan.loaded, names, focus, agreement.data.get("giltighetstid") or {})
+    return problems
+
+
+def forbidden_characters(loaded: Loaded) -> list[Problem]:
+    """Return a problem for every text containing a character XML cannot hold."""
+    problems = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, path + (key,))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                walk(child, path + (i,))
+        elif isinstance(value, str):
+            match = _XML_FORBIDDEN.search(value)
+            if match:
+                problems.append(loaded.problem(
+                    path, f"texten innehåller det otillåtna tecknet U+{ord(match.group()):04X}",
+                    hint="Word-dokument kan inte innehålla styrtecken; ta bort tecknet "
+                         "(ofta inklistrat från ett annat program)."))
+
+    walk(loaded.data, ())
+    return problems
+
+
+def _agreement_rules(version: Version) -> list[Problem]:
+    loaded, data = version.agreement, version.data
+    problems = []
+    if data.get("version") is not None and str(data["version"]) != version.folder.name:
+        problems.append(loaded.problem(("version",), f"versionen heter '{data['version']}' men mappen "
+                                       f"heter '{version.folder.name}'",
+                                       hint="Versionens id och mappens namn ska vara lika."))
+    problems += _validity_rules(loaded, data.get("giltighetstid"))
+    problems += _decision_rules(loaded, data)
+    problems += _named_parties(loaded, data)
+    problems += _unique(loaded, data.get("fokusområden"), ("fokusområden",), "namn", "fokusområdet")
+    previous = data.get("föregående_version")
+    if isinstance(previous, str):
+        if previous == data.get("version"):
+            problems.append(loaded.problem(("föregående_version",), "en version kan inte föregå sig själv"))
+        elif not (version.folder.parent / previous / "overenskommelse.yaml").is_file():
+            problems.append(loaded.problem(
+                ("föregående_version",), f"den föregående versionen '{previous}' finns inte",
+                hint=f"Det ska finnas en mapp {version.folder.parent / previous} med en overenskommelse.yaml."))
+    problems += _county_rules(version)
+    return problems
+
+
+def _validity_rules(loaded: Loaded, validity) -> list[Problem]:
+    if not isinstance(validity, dict):
+        return []
+    start, end = validity.get("från"), validity.get("till")
+    if isinstance(end, str) and end != UNTIL_FURTHER_NOTICE:
+        return [loaded.problem(("giltighetstid", "till"),
+                               f"'{end}' är varken ett datum eller '{UNTIL_FURTHER_NOTICE}'",
+                               hint="Skriv ett slutdatum som ÅÅÅÅ-MM-DD eller texten 'tills vidare'.")]
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
+        return [loaded.problem(("giltighetstid", "till"),
+                               f"slutdatumet {end.isoformat()} ligger inte efter startdatumet {start.isoformat()}")]
+    return []
+
+
+def _decision_rules(loaded: Loaded, data: dict) -> list[Problem]:
+    status, decision = data.get("status"), data.get("beslut")
+    problems = []
+    if status == "beslutad" and not decision:
+        problems.append(loaded.problem(("status",), "en beslutad version måste ha ett beslut",
+                                       hint="Fyll i 'beslut' med organ, datum, paragraf och diarienummer."))
+    if status == "utkast" and decision:
+        problems.append(loaded.problem(("beslut",), "ett utkast kan inte ha ett beslut",
+                                       hint="Sätt status: beslutad, eller ta bort beslutet."))
+    decided = (decision or {}).get("datum") if isinstance(decision, dict) else None
+    for i, step in enumerate(data.get("beredning") or []):
+        when = step.get("datum") if isinstance(step, dict) else None
+        if isinstance(when, dt.date) and isinstance(decided, dt.date) and when > decided:
+            problems.append(loaded.problem(("beredning", i, "datum"),
+                                           f"beredningen {when.isoformat()} ligger efter beslutet "
+                                           f"{decided.isoformat()}"))
+    return problems
+
+
+def _named_parties(loaded: Loaded, data: dict) -> list[Problem]:
+    names = party_names(data)
+    problems = []
+    for i, signature in enumerate(data.get("underskrifter") or []):
+        problems += _party_problem(loaded, ("underskrifter", i, "part"), signature.get("part"), names)
+    contacts = (data.get("organisation") or {}).get("kontaktfunktioner") or []
+    for i, contact in enumerate(contacts):
+        problems += _party_problem(loaded, ("organisation", "kontaktfunktioner", i, "part"),
+                                   contact.get("part"), names)
+    return problems
+
+
+def _party_problem(loaded: Loaded, path: tuple, value, names: list[str]) -> list[Problem]:
+    values = value if isinstance(value, list) else [value]
+    problems = []
+    for offset, name in enumerate(values):
+        if not isinstance(name, str) or name in names:
+            continue
+        where = path + (offset,) if isinstance(value, list) else path
+        suggestion = closest(name, names)
+        problems.append(loaded.problem(
+            where, f"'{name}' är ingen part i överenskommelsen",
+            hint=(f"Menade du '{suggestion}'? " if suggestion else "")
+            + "Parterna är: " + ", ".join(f"'{n}'" for n in names) + "."))
+    return problems
+
+
+def _unique(loaded: Loaded, items, path: tuple, key: str, label: str) -> list[Problem]:
+    seen, problems = set(), []
+    for i, item in enumerate(items or []):
+        name = item.get(key) if isinstance(item, dict) else None
+        if name in seen:
+            problems.append(loaded.problem(path + (i, key), f"{label} '{name}' finns redan"))
+        seen.add(name)
+    return problems
+
+
+def _county_rules(version: Version) -> list[Problem]:
+    """Return problems where the agreement's LPO disagrees with the county's mapping."""
+    if version.county is None:
+        return []
+    organisation = version.county.data.get("polisorganisation") or {}
+    lpo = ((version.data.get("parter") or {}).get("polisen") or {}).get("lokalpolisområde")
+    for i, area in enumerate(organisation.get("lokalpolisområden") or []):
+        if not isinstance(area, dict):
+            continue
+        kommuner = [slugify(k) for k in area.get("kommuner") or [] if isinstance(k, str)]
+        if version.kommun_slug in kommuner and lpo and lpo != area.get("namn"):
+            return [version.agreement.problem(
+                ("parter", "polisen", "lokalpolisområde"),
+                f"kommunen hör till lokalpolisområde {area.get('namn')} enligt {version.county.file.name}, "
+                f"inte {lpo}")]
+    return []
+
+
+def _plan_rules(loaded: Loaded, names: list[str], focus: list[str], validity: dict) -> list[Problem]:
+    data = loaded.data
+    problems = []
+    area = data.get("fokusområde")
+    if isinstance(area, str) and area not in focus:
+        suggestion = closest(area, focus)
+        problems.append(loaded.problem(
+            ("fokusområde",), f"'{area}' är inget fokusområde i överenskommelsen",
+            hint=(f"Menade du '{suggestion}'? " if suggestion else "")
+            + "Fokusområdena är: " + ", ".join(f"'{f}'" for f in focus) + "."))
+    period = data.get("period") or {}
+    start, end = period.get("från"), period.get("till")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
+        problems.append(loaded.problem(("period", "till"), f"slutdatumet {end.isoformat()} ligger inte "
+                                       f"efter startdatumet {start.isoformat()}"))
+    for section in ("aktiviteter", "uppföljning"):
+        for i, row in enumerate(data.get(section) or []):
+            if isinstance(row, dict):
+                problems += _party_problem(loaded, (section, i, "ansvarig"), row.get("ansvarig"), names)
+    agreement_start = validity.get("från")
+    for i, row in enumerate(data.get("uppföljning") or []):
+        when = row.get("när") if isinstance(row, dict) else None
+        if isinstance(when, dt.date) and isinstance(agreement_start, dt.date) and when < agreement_start:
+            problems.append(loaded.problem(
+                ("uppföljning", i, "när"), f"uppföljningen {when.isoformat()} ligger före överenskommelsens "
+                f"start {agreement_start.isoformat()}"))
+    return problems

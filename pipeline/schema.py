@@ -1,0 +1,139 @@
+"""Check data against the cerberus schemas in ``schemas/`` and explain failures in Swedish.
+
+The schemas are YAML files so a secretary or a reviewer can read them; they are
+loaded once per process. Cerberus reports errors as codes on field paths; this
+module turns each into a :class:`Problem` at the line where the value was written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import resources
+from .errors import Problem
+from .load import Loaded, closest, format_path
+
+_TYPE_NAMES = {
+    "string": "en text",
+    "date": "ett datum (ÅÅÅÅ-MM-DD)",
+    "list": "en lista (rader som börjar med '-')",
+    "dict": "fält med underfält (nyckel: värde)",
+    "integer": "ett heltal",
+    "boolean": "sant eller falskt (true/false)",
+}
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    """Return the cerberus schema ``schemas/<name>.yaml`` as a dict (read once per process)."""
+    path = resources.schemas_dir() / f"{name}.yaml"
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str):
+    import cerberus  # imported lazily: `samverkan --help` must stay fast
+
+    return cerberus.Validator(load_schema(name), allow_unknown=False)
+
+
+def check(loaded: Loaded, schema_name: str) -> list[Problem]:
+    """Return the problems of ``loaded.data`` against the named schema (empty when valid)."""
+    validator = _validator(schema_name)
+    if validator.validate(loaded.data):
+        return []
+    schema = load_schema(schema_name)
+    return [_explain(loaded, schema, error) for error in _leaves(validator._errors)]
+
+
+def _leaves(errors):
+    """Yield the innermost cerberus errors (group errors only wrap their children)."""
+    for error in errors:
+        if error.is_group_error and error.child_errors:
+            yield from _leaves(error.child_errors)
+        else:
+            yield error
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "inget värde"
+    if isinstance(value, bool):
+        return f"sant/falskt ({value})"
+    if isinstance(value, (int, float)):
+        return f"ett tal ({value})"
+    if isinstance(value, dt.date):
+        return f"ett datum ({value.isoformat()})"
+    if isinstance(value, str):
+        return f"texten '{value}'"
+    if isinstance(value, list):
+        return "en lista"
+    if isinstance(value, dict):
+        return "fält med underfält"
+    return type(value).__name__
+
+
+def _type_hint(expected: list[str], value) -> str | None:
+    if "string" in expected and isinstance(value, (bool, int, float, dt.date)):
+        return "Sätt värdet inom citattecken, t.ex. \"10:00\" eller \"ja\", så läses det som text."
+    if "date" in expected and isinstance(value, str):
+        return "Skriv datumet utan citattecken som ÅÅÅÅ-MM-DD, t.ex. 2023-02-13."
+    if "list" in expected and not isinstance(value, list):
+        return "Skriv varje punkt på en egen rad som börjar med '- '."
+    return None
+
+
+def _schema_keys(schema: dict, path: tuple) -> list[str]:
+    """Return the keys the schema allows in the mapping at ``path``."""
+    node = {"schema": schema, "type": "dict"}
+    for part in path:
+        inner = node.get("schema", {})
+        if isinstance(part, int):
+            node = inner
+        else:
+            node = inner.get(part, {})
+    inner = node.get("schema", {})
+    return [k for k in inner if isinstance(inner.get(k), dict)]
+
+
+def _explain(loaded: Loaded, schema: dict, error) -> Problem:
+    """Return a Swedish :class:`Problem` for one cerberus error."""
+    path = tuple(error.document_path)
+    code, value = error.code, error.value
+    name = path[-1] if path else ""
+    if code == 0x02:  # required
+        # The field is not in the file: point at its parent mapping instead.
+        problem = loaded.problem(path[:-1], f"obligatoriskt fält '{name}' saknas")
+        return dataclasses.replace(problem, field=format_path(path))
+    if code == 0x03:  # unknown field
+        suggestion = closest(str(name), _schema_keys(schema, path[:-1]))
+        hint = f"Menade du '{suggestion}'?" if suggestion else (
+            "Tillåtna fält här: " + ", ".join(_schema_keys(schema, path[:-1])))
+        return loaded.problem(path, f"okänt fält '{name}'", hint=hint, key=True)
+    if code == 0x23:  # null
+        return loaded.problem(path, "fältet saknar värde",
+                              hint="Skriv ett värde efter kolonet, eller ta bort fältet om det är valfritt.")
+    if code == 0x24:  # type
+        expected = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+        wanted = " eller ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        return loaded.problem(path, f"ska vara {wanted}, men är {_describe(value)}",
+                              hint=_type_hint(expected, value))
+    if code == 0x22:  # empty
+        return loaded.problem(path, "får inte vara tomt")
+    if code == 0x27:  # minlength
+        return loaded.problem(path, f"ska ha minst {error.constraint} punkt(er)")
+    if code == 0x44:  # allowed
+        allowed = ", ".join(f"'{a}'" for a in error.constraint)
+        suggestion = closest(str(value), [str(a) for a in error.constraint])
+        return loaded.problem(path, f"'{value}' är inte tillåtet; tillåtna värden: {allowed}",
+                              hint=f"Menade du '{suggestion}'?" if suggestion else None)
+    if code == 0x41:  # regex
+        return loaded.problem(path, f"'{value}' har fel form (ska matcha {error.constraint})",
+                              hint="Använd bara bokstäverna a–z, siffror, punkt, bindestreck och understreck.")
+    return loaded.problem(path, f"ogiltigt värde ({error.rule}: {error.constraint})")

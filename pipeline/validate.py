@@ -1,0 +1,90 @@
+"""Validate agreement versions: read every file, check schemas and cross-field rules.
+
+Every problem of every file is collected before anything is reported, so a
+secretary sees all of them in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules, schema
+from .errors import DataError, Problem, SchemaError
+from .version import Version, find_versions, load_version
+
+
+@dataclass
+class Report:
+    """The outcome of validating some paths: the valid versions and every problem found."""
+
+    versions: list[Version] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Validator:
+    """Validates versions, checking each county file once however many kommuner share it."""
+
+    def __init__(self):
+        self._counties: dict[Path, object] = {}
+        self._county_checked: set[Path] = set()
+
+    def version(self, folder: Path) -> tuple[Version | None, list[Problem]]:
+        """Return the loaded version (None if unreadable) and its problems."""
+        try:
+            version = load_version(folder, self._counties)
+        except DataError as exc:
+            return None, exc.problems
+        problems = []
+        if version.county is not None and version.county.file not in self._county_checked:
+            self._county_checked.add(version.county.file)
+            problems += schema.check(version.county, "lan")
+            problems += rules.forbidden_characters(version.county)
+        problems += schema.check(version.agreement, "overenskommelse")
+        for plan in version.plans:
+            problems += schema.check(plan.loaded, "plan")
+        problems += rules.check_version(version)
+        return version, problems
+
+
+def validate_paths(paths: list[Path]) -> Report:
+    """Return a report on every version at or under ``paths``."""
+    report = Report()
+    validator = Validator()
+    folders: list[Path] = []
+    for path in paths:
+        try:
+            folders += [f for f in find_versions(Path(path)) if f not in folders]
+        except DataError as exc:
+            report.problems += exc.problems
+    for folder in folders:
+        version, problems = validator.version(folder)
+        report.checked += 1
+        report.problems += problems
+        if version is not None and not problems:
+            report.versions.append(version)
+    report.problems = _unique(report.problems)
+    return report
+
+
+def validate_version(folder: Path) -> Version:
+    """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
+    version, problems = Validator().version(Path(folder))
+    if problems:
+        raise (DataError if version is None else SchemaError)(problems)
+    return version
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Return problems without repeats (a county file's error found through many kommuner)."""
+    seen, result = set(), []
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            result.append(problem)
+    return sorted(result, key=Problem.sort_key)

@@ -1,0 +1,163 @@
+"""Find agreement versions on disk and assemble one: county file, agreement and plans.
+
+Layout: ``agreements/<län>/<kommun>/<version>/overenskommelse.yaml`` with plans in
+``planer/*.yaml`` and county-wide content in ``agreements/<län>/lan.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem
+from .load import Loaded, load_yaml, merge
+
+AGREEMENT_FILE = "overenskommelse.yaml"
+COUNTY_FILE = "lan.yaml"
+PLANS_FOLDER = "planer"
+COUNTY_SHARED_KEY = "gemensamt"
+
+
+@dataclass
+class Plan:
+    """One plan (problembild) of a version, to be rendered as bilaga ``number``."""
+
+    loaded: Loaded
+    number: int
+    slug: str
+
+    @property
+    def data(self) -> dict:
+        return self.loaded.data
+
+
+@dataclass
+class Version:
+    """One version of a kommun's agreement, with the county's shared content merged in."""
+
+    folder: Path
+    agreement: Loaded
+    plans: list[Plan] = field(default_factory=list)
+    county: Loaded | None = None
+
+    @property
+    def data(self) -> dict:
+        return self.agreement.data
+
+    @property
+    def kommun_slug(self) -> str:
+        return self.folder.parent.name
+
+    @property
+    def county_slug(self) -> str:
+        return self.folder.parent.parent.name
+
+    @property
+    def files(self) -> list[Path]:
+        """Return every data file this version is made from."""
+        files = [self.folder / AGREEMENT_FILE] + [p.loaded.file for p in self.plans]
+        if self.county is not None:
+            files.insert(0, self.county.file)
+        return files
+
+
+def slugify(text: str) -> str:
+    """Return ``text`` as a lower-case ASCII file-name part: "Ungdomar i centrum" → "ungdomar-i-centrum"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "plan"
+
+
+def is_version_folder(path: Path) -> bool:
+    """``True`` when ``path`` is a folder holding an agreement version."""
+    return (path / AGREEMENT_FILE).is_file()
+
+
+def find_versions(path: Path) -> list[Path]:
+    """Return the version folders at or under ``path`` (a file, version, kommun, county or root)."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(Problem(path, "sökvägen finns inte"))
+    if path.is_file():
+        if path.name == COUNTY_FILE:
+            return find_versions(path.parent)
+        folder = path.parent.parent if path.parent.name == PLANS_FOLDER else path.parent
+        if not is_version_folder(folder):
+            raise DataError(Problem(path, f"filen hör inte till någon version (ingen {AGREEMENT_FILE} bredvid)"))
+        return [folder]
+    if is_version_folder(path):
+        return [path]
+    found = sorted(p.parent for p in path.rglob(AGREEMENT_FILE) if PLANS_FOLDER not in p.parts[-3:-1])
+    if not found:
+        raise DataError(Problem(path, f"inga versioner hittades (ingen mapp med {AGREEMENT_FILE})",
+                                hint="En version är en mapp agreements/<län>/<kommun>/<version>/."))
+    return found
+
+
+def plan_files(folder: Path) -> list[Path]:
+    """Return the plan files of a version, in bilaga order (sorted by file name)."""
+    plans_dir = folder / PLANS_FOLDER
+    if not plans_dir.is_dir():
+        return []
+    return sorted(p for p in plans_dir.iterdir()
+                  if p.suffix in (".yaml", ".yml") and not p.name.startswith((".", "~")))
+
+
+def plan_slug(path: Path) -> str:
+    """Return the name part of a plan's file: "01-ungdomar-centrum.yaml" → "ungdomar-centrum"."""
+    return slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
+
+
+def load_county(version_folder: Path, cache: dict | None = None) -> Loaded | None:
+    """Return the county file beside the kommun folders, or None when there is none."""
+    path = version_folder.parent.parent / COUNTY_FILE
+    if not path.is_file():
+        return None
+    if cache is not None and path in cache:
+        return cache[path]
+    loaded = load_yaml(path)
+    if cache is not None:
+        cache[path] = loaded
+    return loaded
+
+
+def shared_part(county: Loaded) -> Loaded:
+    """Return the county's ``gemensamt`` mapping as a Loaded rooted at the agreement's top level."""
+    shared = county.data.get(COUNTY_SHARED_KEY)
+    if not isinstance(shared, dict):
+        return Loaded(data={}, file=county.file)
+    n = 1
+    prefix = (COUNTY_SHARED_KEY,)
+    return Loaded(
+        data=shared,
+        values={p[n:]: s for p, s in county.values.items() if p[:n] == prefix},
+        keys={p[n:]: s for p, s in county.keys.items() if p[:n] == prefix and len(p) > n},
+        file=county.file,
+    )
+
+
+def load_version(folder: Path, county_cache: dict | None = None) -> Version:
+    """Return the version in ``folder``; raise DataError listing every unreadable file."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    county = agreement = None
+    try:
+        county = load_county(folder, county_cache)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    try:
+        agreement = load_yaml(folder / AGREEMENT_FILE)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    plans = []
+    for number, path in enumerate(plan_files(folder), start=1):
+        try:
+            plans.append(Plan(load_yaml(path), number, plan_slug(path)))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    if county is not None and isinstance(county.data, dict):
+        agreement = merge(shared_part(county), agreement)
+    return Version(folder=folder, agreement=agreement, plans=plans, county=county)

@@ -1,0 +1,421 @@
+"""Build the Word templates in this folder from python-docx's blank document.
+
+Run ``python templates/build_templates.py`` after changing this script. The
+result is ordinary .docx files with Jinja tags (docxtpl syntax) that a secretary
+can open and edit in Word or LibreOffice; once edited by hand, keep the edited
+file and stop regenerating it.
+
+Accessibility (DOS-lagen): built-in heading styles in order (Title, Heading 1,
+Heading 2), document language sv-SE, table header rows that repeat on every page
+and carry a caption, no tables used for layout.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+FONT = "Arial"
+TEXT_WIDTH = Cm(21.0 - 2.5 - 2.5)
+
+
+# --- document set-up ---------------------------------------------------------
+
+def new_document(title: str) -> docx.Document:
+    """Return a blank A4 document with Swedish language, fonts and heading styles."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.header_distance = section.footer_distance = Cm(1.0)
+    _set_language(document)
+    _set_styles(document)
+    props = document.core_properties
+    props.title, props.subject = title, "Mall för samverkan"
+    props.author = props.last_modified_by = "samverkan"
+    props.language, props.revision = "sv-SE", 1
+    props.comments = props.keywords = props.category = ""
+    return document
+
+
+def _set_language(document) -> None:
+    styles = document.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "sv-SE")
+    lang.set(qn("w:eastAsia"), "sv-SE")
+    settings = document.settings.element
+    settings.find(qn("w:themeFontLang")).set(qn("w:val"), "sv-SE")
+    settings.find(qn("w:decimalSymbol")).set(qn("w:val"), ",")
+    settings.find(qn("w:listSeparator")).set(qn("w:val"), ";")
+
+
+def _set_styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    sizes = {"Title": 20, "Subtitle": 12, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
+    for name, size in sizes.items():
+        style = styles[name]
+        style.font.name, style.font.size = FONT, Pt(size)
+        style.font.color.rgb = RGBColor(0x1F, 0x1F, 0x1F)
+        style.font.italic = False
+        _ascii_font(style, FONT)
+        if name.startswith("Heading"):
+            style.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
+            style.paragraph_format.space_after = Pt(4)
+            style.paragraph_format.keep_with_next = True
+    _ascii_font(normal, FONT)
+    for name in ("Header", "Footer"):
+        styles[name].font.size = Pt(9)
+        # python-docx's header style has US Letter tab stops; keep one right tab at the margin.
+        tabs = styles[name].paragraph_format.tab_stops
+        for stop in list(tabs):
+            tabs._pPr.tabs.remove(stop._tab)
+        tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _ascii_font(style, font: str) -> None:
+    """Set the font for every script (theme fonts would otherwise win in Word)."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+
+
+def header_and_footer(document, kind_label: str) -> None:
+    """Add the header (kommun, diarienummer, document type, date) and a "Sida X av Y" footer."""
+    section = document.sections[0]
+    header = section.header
+    first = header.paragraphs[0]
+    first.add_run("{{ kommun }}").bold = True
+    first.add_run("\tDnr {{ diarienummer }}")
+    second = header.add_paragraph(style="Header")
+    second.add_run(kind_label + "\t{{ datum.iso }}")
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Sida ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" av ")
+    _field(footer, "NUMPAGES", "1")
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    """Append a Word field (PAGE, NUMPAGES) as begin/instr/separate/result/end runs."""
+    def run_with(child):
+        run = paragraph.add_run()
+        run._r.append(child)
+        return run
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+# --- content helpers -----------------------------------------------------------
+
+def para(document, text: str = "", style: str | None = None, bold_label: str | None = None):
+    """Add a paragraph; ``bold_label`` is written in bold before the text."""
+    paragraph = document.add_paragraph(style=style)
+    if bold_label:
+        paragraph.add_run(bold_label).bold = True
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+def tag(document, text: str) -> None:
+    """Add a paragraph holding only a docxtpl {%p %} tag (the paragraph itself disappears)."""
+    document.add_paragraph(text)
+
+
+def bullets(document, loop: str, item: str) -> None:
+    """Add a bulleted list rendered once per item of ``loop`` ("x in xs")."""
+    tag(document, "{%p for " + loop + " %}")
+    para(document, item, style="List Bullet")
+    tag(document, "{%p endfor %}")
+
+
+def optional(document, condition: str, build) -> None:
+    """Add what ``build`` adds only when ``condition`` holds."""
+    tag(document, "{%p if " + condition + " %}")
+    build()
+    tag(document, "{%p endif %}")
+
+
+def data_table(document, caption: str, headers: list[str], loop: str, cells: list[str],
+               widths: list[float]) -> None:
+    """Add a table with a repeating header row and one row per item of ``loop``."""
+    table = document.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _caption(table, caption)
+    header_row = table.rows[0]
+    _repeat_header(header_row)
+    for cell, text in zip(header_row.cells, headers):
+        cell.paragraphs[0].add_run(text).bold = True
+        _shade(cell, "D9D9D9")
+    table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + loop + " %}")
+    for cell, text in zip(table.rows[2].cells, cells):
+        cell.paragraphs[0].add_run(text)
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    _cant_split(table.rows[2])
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)  # the grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)  # the cells, which Word follows
+    document.add_paragraph()
+
+
+def _caption(table, caption: str) -> None:
+    tbl_pr = table._tbl.tblPr
+    for name, value in (("w:tblCaption", caption), ("w:tblDescription", caption)):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), value)
+        tbl_pr.append(element)
+
+
+def _repeat_header(row) -> None:
+    _cant_split(row)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _cant_split(row) -> None:
+    """Keep a row on one page; a row split over a page break is hard to read."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def example_banner(document) -> None:
+    """Add a visible notice when the data says it is example data."""
+    def build():
+        paragraph = para(document, "{{ exempel }}", bold_label="Exempeldata: ")
+        paragraph.runs[1].italic = True
+    optional(document, "exempel", build)
+
+
+def signatures(document) -> None:
+    """Add the signature block: one group of lines per signatory, never split across pages."""
+    document.add_heading("Underskrifter", level=1)
+    para(document, "Denna överenskommelse har upprättats i två likalydande exemplar, "
+                   "av vilka parterna tagit var sitt.")
+    tag(document, "{%p for u in underskrifter %}")
+    for text, bold in (("För {{ u.part }}", True), ("Ort och datum: ________________________", False),
+                       ("", False), ("______________________________________", False),
+                       ("{{ u.namn }}", False), ("{{ u.roll }}", False)):
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_after = Pt(2)
+        if text:
+            paragraph.add_run(text).bold = bold
+    document.add_paragraph()
+    tag(document, "{%p endfor %}")
+
+
+# --- the templates -------------------------------------------------------------
+
+def agreement_template() -> docx.Document:
+    """Return the template of the agreement itself."""
+    d = new_document("Mall: samverkansöverenskommelse")
+    header_and_footer(d, "Samverkansöverenskommelse")
+    d.add_heading("{{ titel }}", level=0)
+    para(d, "{{ statusrad }}", style="Subtitle")
+    example_banner(d)
+
+    d.add_heading("Parter", level=1)
+    para(d, "Denna överenskommelse om samverkan i brottsförebyggande och trygghetsskapande arbete "
+            "har träffats mellan {{ kommun }} och Polismyndigheten, {{ polisen.namn }} (polisområde "
+            "{{ parter.polisen.polisområde }}, polisregion {{ parter.polisen.polisregion }}).")
+    optional(d, "parter.övriga", lambda: (
+        para(d, "Följande aktörer deltar också i samverkan:"),
+        bullets(d, "o in parter.övriga", "{{ o.namn }}{% if o.roll %} – {{ o.roll }}{% endif %}")))
+
+    d.add_heading("Bakgrund", level=1)
+    para(d, "{{ bakgrund }}")
+
+    d.add_heading("Syfte och mål", level=1)
+    para(d, "{{ syfte }}")
+    para(d, "Målen för samverkan är att:")
+    bullets(d, "m in mål", "{{ m }}")
+
+    d.add_heading("Giltighetstid och uppsägning", level=1)
+    para(d, "Överenskommelsen gäller {{ giltighet }}.")
+    para(d, "{{ uppsägning }}")
+
+    d.add_heading("Organisation och mötesformer", level=1)
+    d.add_heading("Samverkansgrupp", level=2)
+    para(d, "{{ organisation.samverkansgrupp.beskrivning }}")
+    para(d, "{{ organisation.samverkansgrupp.mötesfrekvens }}", bold_label="Mötesfrekvens: ")
+    optional(d, "organisation.brå", lambda: (
+        d.add_heading("{{ organisation.brå.namn }}", level=2),
+        para(d, "{{ organisation.brå.beskrivning }}"),
+        para(d, "{{ organisation.brå.mötesfrekvens }}", bold_label="Mötesfrekvens: ")))
+    d.add_heading("Kontaktfunktioner", level=2)
+    data_table(d, "Kontaktfunktioner", ["Roll", "Part", "Uppgift"],
+               "k in organisation.kontaktfunktioner",
+               ["{{ k.roll }}", "{{ k.part }}", "{{ k.uppgift or '' }}"], [4.5, 4.5, 7.0])
+
+    d.add_heading("Gemensam lägesbild", level=1)
+    para(d, "{{ lägesbild.beskrivning }}")
+    para(d, "{{ lägesbild.frekvens }}", bold_label="Uppdateras: ")
+
+    d.add_heading("Fokusområden", level=1)
+    para(d, "Parterna har kommit överens om följande fokusområden:")
+    bullets(d, "f in fokusområden", "{{ f.namn }}{% if f.beskrivning %} – {{ f.beskrivning }}{% endif %}")
+
+    d.add_heading("Dokumentation av problembild", level=1)
+    para(d, "{{ dokumentation_av_problembild.beskrivning }}")
+    bullets(d, "del in dokumentation_av_problembild.delar", "{{ del.namn }}: {{ del.beskrivning }}")
+
+    def promises():
+        d.add_heading("Medborgarlöften", level=1)
+        tag(d, "{%p for löfte in medborgarlöften %}")
+        d.add_heading("{{ löfte.titel }}", level=2)
+        para(d, "{{ löfte.problembild }}", bold_label="Problembild: ")
+        for key, label in (("effekt", "Effekt"), ("tidsram", "Tidsram"), ("uppföljning", "Uppföljning"),
+                           ("kommunicering", "Kommunicering till medborgarna")):
+            optional(d, f"löfte.{key}", lambda key=key, label=label: para(
+                d, "{{ löfte." + key + " }}", bold_label=label + ": "))
+        para(d, "Polisen lovar att:", bold_label="")
+        bullets(d, "p in löfte.polisen_lovar", "{{ p }}")
+        para(d, "Kommunen lovar att:")
+        bullets(d, "k in löfte.kommunen_lovar", "{{ k }}")
+        tag(d, "{%p endfor %}")
+    optional(d, "medborgarlöften", promises)
+
+    d.add_heading("Uppföljning", level=1)
+    para(d, "{{ uppföljning.beskrivning }}")
+    para(d, "{{ uppföljning.frekvens }}", bold_label="Frekvens: ")
+    para(d, "{{ uppföljning.ansvarig }}", bold_label="Ansvarig: ")
+
+    d.add_heading("Kommunikation", level=1)
+    para(d, "{{ kommunikation }}")
+
+    optional(d, "beslut", lambda: (
+        d.add_heading("Beslut", level=1),
+        para(d, "{{ beslutstext }}")))
+
+    d.add_heading("Bilagor", level=1)
+    tag(d, "{%p if planer %}")
+    bullets(d, "p in planer", "Bilaga {{ p.nummer }} – {{ p.titel }} (fokusområde: {{ p.fokusområde }})")
+    tag(d, "{%p else %}")
+    para(d, "Överenskommelsen har inga bilagor.")
+    tag(d, "{%p endif %}")
+
+    signatures(d)
+    return d
+
+
+def plan_template() -> docx.Document:
+    """Return the template of one plan (problembild), rendered as a bilaga."""
+    d = new_document("Mall: problembild (bilaga)")
+    header_and_footer(d, "Bilaga {{ bilaga }} till samverkansöverenskommelse")
+    d.add_heading("Bilaga {{ bilaga }} – {{ titel }}", level=0)
+    para(d, "Problembild till {{ överenskommelse.titel_gemener }}, version {{ överenskommelse.version }}",
+         style="Subtitle")
+    example_banner(d)
+    para(d, "{{ fokusområde }}", bold_label="Fokusområde: ")
+    optional(d, "period", lambda: para(d, "{{ period.från }} – {{ period.till }}", bold_label="Period: "))
+
+    d.add_heading("1. Kartläggning", level=1)
+    para(d, "{{ kartläggning.beskrivning }}")
+    for key, label in (("var", "Var"), ("när", "När"), ("vilka", "Vilka")):
+        optional(d, f"kartläggning.{key}", lambda key=key, label=label: para(
+            d, "{{ kartläggning." + key + " }}", bold_label=label + ": "))
+    d.add_heading("Källor", level=2)
+    bullets(d, "k in kartläggning.källor", "{{ k }}")
+
+    d.add_heading("2. Orsaksanalys", level=1)
+    para(d, "{{ orsaksanalys.beskrivning }}")
+    for key, label in (("offer", "Offer"), ("gärningsperson", "Gärningsperson"), ("plats", "Plats")):
+        optional(d, f"orsaksanalys.{key}", lambda key=key, label=label: para(
+            d, "{{ orsaksanalys." + key + " }}", bold_label=label + ": "))
+    d.add_heading("Orsaker", level=2)
+    bullets(d, "o in orsaksanalys.orsaker", "{{ o }}")
+
+    d.add_heading("3. Mål", level=1)
+    d.add_heading("Effektmål", level=2)
+    bullets(d, "m in mål.effektmål", "{{ m }}")
+    d.add_heading("Operativa mål", level=2)
+    bullets(d, "m in mål.operativa_mål", "{{ m }}")
+
+    d.add_heading("4. Aktiviteter", level=1)
+    data_table(d, "Aktiviteter", ["Aktivitet", "Ansvarig", "När", "Resurser"], "a in aktiviteter",
+               ["{{ a.aktivitet }}", "{{ a.ansvarig }}", "{{ a.när }}", "{{ a.resurser }}"],
+               [5.5, 4.0, 2.8, 3.7])
+
+    d.add_heading("5. Uppföljning", level=1)
+    data_table(d, "Uppföljning", ["Indikator", "När", "Ansvarig", "Status", "Kommentar"],
+               "u in uppföljning",
+               ["{{ u.indikator }}", "{{ u.när }}", "{{ u.ansvarig }}", "{{ u.status }}",
+                "{{ u.kommentar or '' }}"], [4.2, 2.6, 3.8, 1.9, 3.5])
+    return d
+
+
+# --- saving ----------------------------------------------------------------------
+
+def save(document, path: Path) -> None:
+    """Save without python-docx's thumbnail picture (it shows a blank page in file browsers)."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename == "docProps/thumbnail.jpeg":
+                continue
+            data = source.read(item.filename)
+            if item.filename == "_rels/.rels":
+                data = re.sub(rb'<Relationship [^>]*thumbnail\.jpeg"/>', b"", data)
+            item.date_time = (1980, 1, 1, 0, 0, 0)
+            target.writestr(item, data)
+
+
+def main() -> int:
+    save(agreement_template(), HERE / "overenskommelse.docx")
+    save(plan_template(), HERE / "plan.docx")
+    print("skrev", HERE / "overenskommelse.docx", "och", HERE / "plan.docx")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
