@@ -144,8 +144,13 @@ _YAML_MESSAGES = [
 ]
 
 
-def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> Problem:
     """Return a Swedish problem for a PyYAML syntax error, keeping its position."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        return Problem(path, f"filen innehåller det otillåtna styrtecknet U+{_code(exc.character):04X}",
+                       before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1,
+                       hint="Ta bort tecknet (ofta inklistrat från ett annat program).")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     detail = " ".join(filter(None, [getattr(exc, "context", None), getattr(exc, "problem", None)]))
     message, hint = f"YAML-syntaxfel ({detail or exc})", None
@@ -244,7 +249,7 @@ def load_yaml(path: Path) -> Loaded:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise DataError(_yaml_problem(path, exc)) from exc
+        raise DataError(_yaml_problem(path, text, exc)) from exc
     if node is None:
         raise DataError(Problem(path, "filen är tom", 1, 1,
                                 hint="Fyll i fälten enligt exemplen under agreements/."))
@@ -302,3 +307,7 @@ def closest(word: str, candidates) -> str | None:
     """Return the candidate most like ``word`` (a misspelt key), or None."""
     found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def _code(character) -> int:
+    return character if isinstance(character, int) else ord(character)

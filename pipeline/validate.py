@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import rules, schema
 from .errors import DataError, Problem, SchemaError
-from .version import Version, find_versions, load_version
+from .version import Version, find_versions, read_version
 
 
 @dataclass
@@ -36,11 +36,10 @@ class Validator:
 
     def version(self, folder: Path) -> tuple[Version | None, list[Problem]]:
         """Return the loaded version (None if unreadable) and its problems."""
-        try:
-            version = load_version(folder, self._counties)
-        except DataError as exc:
-            return None, exc.problems
-        problems = []
+        version, problems = read_version(folder, self._counties)
+        if version is None:
+            return None, problems
+        readable = not problems
         if version.county is not None and version.county.file not in self._county_checked:
             self._county_checked.add(version.county.file)
             problems += schema.check(version.county, "lan")
@@ -49,7 +48,7 @@ class Validator:
         for plan in version.plans:
             problems += schema.check(plan.loaded, "plan")
         problems += rules.check_version(version)
-        return version, problems
+        return (version if readable else None), problems
 
 
 def validate_paths(paths: list[Path]) -> Report:

@@ -139,13 +139,24 @@ def shared_part(county: Loaded) -> Loaded:
 
 def load_version(folder: Path, county_cache: dict | None = None) -> Version:
     """Return the version in ``folder``; raise DataError listing every unreadable file."""
+    version, problems = read_version(folder, county_cache)
+    if problems:
+        raise DataError(problems)
+    return version
+
+
+def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Version | None, list[Problem]]:
+    """Return the version in ``folder`` (None if its agreement is unreadable) and the problems of
+    every file that could not be read; readable plans are kept so they can still be checked."""
     folder = Path(folder)
     problems: list[Problem] = []
     county = agreement = None
+    county_ok = True
     try:
         county = load_county(folder, county_cache)
     except DataError as exc:
         problems.extend(exc.problems)
+        county_ok = False  # without the county's text the agreement would look incomplete
     try:
         agreement = load_yaml(folder / AGREEMENT_FILE)
     except DataError as exc:
@@ -156,8 +167,8 @@ def load_version(folder: Path, county_cache: dict | None = None) -> Version:
             plans.append(Plan(load_yaml(path), number, plan_slug(path)))
         except DataError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise DataError(problems)
-    if county is not None and isinstance(county.data, dict):
+    if agreement is None or not county_ok:
+        return None, problems
+    if county is not None:
         agreement = merge(shared_part(county), agreement)
-    return Version(folder=folder, agreement=agreement, plans=plans, county=county)
+    return Version(folder=folder, agreement=agreement, plans=plans, county=county), problems

@@ -1,0 +1,42 @@
+"""Shared fixtures: a private copy of the example data, and a way to edit it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AGREEMENTS = ROOT / "agreements"
+ORSA_2023 = AGREEMENTS / "dalarna" / "orsa" / "2023"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def county(tmp_path) -> Path:
+    """Return a copy of agreements/dalarna that a test may change."""
+    target = tmp_path / "agreements" / "dalarna"
+    shutil.copytree(AGREEMENTS / "dalarna", target)
+    return target
+
+
+@pytest.fixture
+def orsa(county) -> Path:
+    """Return the copied Orsa 2023 version folder."""
+    return county / "orsa" / "2023"
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a data file; fail if ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """Return the 1-based line of the first line containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
