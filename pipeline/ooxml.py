@@ -21,6 +21,7 @@ from .errors import Problem, TemplateError
 _TAG = re.compile(r"{[{%#]")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _STRICT = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CORE_PART = "docProps/core.xml"
 APP_PART = "docProps/app.xml"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -41,8 +42,17 @@ class Package:
 
     def xml_text(self, name: str) -> str:
         """Return a part as XML text without declaration, as docxtpl expects it."""
-        root = etree.fromstring(self.parts[name], _STRICT)
+        try:
+            root = etree.fromstring(self.parts[name], _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(Problem(self.path, f"mallen innehåller ogiltig XML i {name}: {exc.msg}")) from exc
         return etree.tostring(root, encoding="unicode")
+
+
+def paragraph_texts(xml: str) -> list[str]:
+    """Return the visible text of every paragraph in an XML part."""
+    root = etree.fromstring(xml.encode("utf-8"), _STRICT)
+    return ["".join(t.text or "" for t in p.iter(_W + "t")) for p in root.iter(_W + "p")]
 
 
 def read_package(path: Path) -> Package:

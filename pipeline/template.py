@@ -104,7 +104,9 @@ def _compile(path: Path) -> CompiledTemplate:
     package = ooxml.read_package(path)
     parts, names = [], set()
     for name in package.templated_parts():
-        source = _docxtpl().patch_xml(package.xml_text(name))
+        original = package.xml_text(name)
+        _check_delimiters(path, name, original)
+        source = _docxtpl().patch_xml(original)
         # docxtpl puts each paragraph on its own line so {%p %} tags can strip them.
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
         try:
@@ -115,6 +117,32 @@ def _compile(path: Path) -> CompiledTemplate:
         names |= meta.find_undeclared_variables(parsed)
         parts.append(CompiledPart(name, template))
     return CompiledTemplate(path, package, parts, names)
+
+
+_DELIMITER = re.compile(r"{{|}}|{%|%}|{#|#}")
+_CLOSING = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _check_delimiters(path: Path, part: str, xml: str) -> None:
+    """Raise TemplateError for a paragraph whose tags do not open and close in pairs.
+
+    docxtpl's patching joins text from "{{" to the next "}}", so one missing brace
+    would silently swallow the paragraphs up to the next tag.
+    """
+    for text in ooxml.paragraph_texts(xml):
+        expected = None
+        for token in _DELIMITER.findall(text):
+            if expected is None and token in _CLOSING:
+                expected = _CLOSING[token]
+            elif token == expected:
+                expected = None
+            else:
+                expected = "error"
+                break
+        if expected is not None:
+            raise TemplateError(Problem(
+                path, f"syntaxfel i mallens Jinja-taggar ({part}): en tagg öppnas eller stängs inte",
+                hint=f"Stycket: \"{text[:120]}\" – varje {{{{ behöver }}}}, varje {{% behöver %}}."))
 
 
 def _resolve_listing(xml: str) -> str:
