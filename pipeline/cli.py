@@ -13,10 +13,14 @@ from pathlib import Path
 
 import click
 
+from . import cli_sv
+
+cli_sv.install()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, options_metavar="[FLAGGOR]",
+             subcommand_metavar="KOMMANDO [ARGUMENT]...")
 @click.version_option(package_name="samverkan", message="samverkan %(version)s")
 def cli():
     """Samverkansöverenskommelser mellan kommun och polis: YAML → validering → Word.
@@ -26,7 +30,7 @@ def cli():
     """
 
 
-@cli.command()
+@cli.command(options_metavar="[FLAGGOR]")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate(paths):
     """Kontrollera data mot scheman och regler; visa alla fel på en gång.
@@ -43,7 +47,7 @@ def validate(paths):
     click.echo(f"Giltigt: {report.checked} {_plural(report.checked, 'version', 'versioner')} kontrollerade.")
 
 
-@cli.command()
+@cli.command(options_metavar="[FLAGGOR]")
 @click.argument("version_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Mapp för dokumenten (standard: ut/<län>/<kommun>/<version>).")
@@ -87,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _error_text(exc) -> str:
-    count = len(exc.problems)
-    heading = f"Fel: {count} {_plural(count, 'problem', 'problem')} hittades:" if count > 1 else "Fel:"
-    return heading + "\n" + "\n".join(p.format() for p in exc.problems)
+    if len(exc.problems) == 1:
+        return "Fel: " + exc.problems[0].format()
+    return f"Fel: {len(exc.problems)} problem hittades:\n" + "\n".join(p.format() for p in exc.problems)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import rules, schema
 from .errors import DataError, Problem, SchemaError
-from .version import Version, find_versions, read_version
+from .version import AGREEMENT_FILE, Version, find_versions, is_version_folder, read_version
 
 
 @dataclass
@@ -73,7 +73,13 @@ def validate_paths(paths: list[Path]) -> Report:
 
 def validate_version(folder: Path) -> Version:
     """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
-    version, problems = Validator().version(Path(folder))
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(Problem(folder, "versionsmappen finns inte"))
+    if not is_version_folder(folder):
+        raise DataError(Problem(folder, f"mappen är ingen version ({AGREEMENT_FILE} saknas)",
+                                hint="Ange en mapp agreements/<län>/<kommun>/<version>/."))
+    version, problems = Validator().version(folder)
     if problems:
         raise (DataError if version is None else SchemaError)(problems)
     return version
