@@ -82,6 +82,8 @@ def _set_styles(document) -> None:
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
     _ascii_font(normal, FONT)
+    grid = styles["Table Grid"]
+    grid.font.size = Pt(9.5)  # Swedish compounds are long; keep words whole in narrow columns
     for name in ("Header", "Footer"):
         styles[name].font.size = Pt(9)
         # python-docx's header style has US Letter tab stops; keep one right tab at the margin.
@@ -383,13 +385,13 @@ def plan_template() -> docx.Document:
     d.add_heading("4. Aktiviteter", level=1)
     data_table(d, "Aktiviteter", ["Aktivitet", "Ansvarig", "När", "Resurser"], "a in aktiviteter",
                ["{{ a.aktivitet }}", "{{ a.ansvarig }}", "{{ a.när }}", "{{ a.resurser }}"],
-               [5.5, 4.0, 2.8, 3.7])
+               [4.7, 3.7, 3.2, 4.4])
 
     d.add_heading("5. Uppföljning", level=1)
     data_table(d, "Uppföljning", ["Indikator", "När", "Ansvarig", "Status", "Kommentar"],
                "u in uppföljning",
                ["{{ u.indikator }}", "{{ u.när }}", "{{ u.ansvarig }}", "{{ u.status }}",
-                "{{ u.kommentar or '' }}"], [4.2, 2.6, 3.8, 1.9, 3.5])
+                "{{ u.kommentar or '' }}"], [4.2, 2.5, 3.7, 1.9, 3.7])
     return d
 
 
