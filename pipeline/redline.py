@@ -544,7 +544,11 @@ def _resolve_mark(paragraph, keep_tags, drop_tags) -> None:
 
 
 def _merge_removed_marks(root) -> None:
-    """Join each paragraph whose mark was removed with the paragraph after it."""
+    """Join each paragraph whose mark was removed with the paragraph after it.
+
+    An emptied paragraph simply goes; one with text left joins the next paragraph,
+    as in Word. A container's last mark stays: Word cannot remove it.
+    """
     for paragraph in list(root.iter(W + "p")):
         if paragraph.get(_REMOVED) is None:
             continue
@@ -552,13 +556,16 @@ def _merge_removed_marks(root) -> None:
         following = paragraph.getnext()
         while following is not None and following.tag not in (W + "p", W + "tbl", W + "sectPr"):
             following = following.getnext()
-        if following is None or following.tag != W + "p":
-            continue  # a container's last mark stays, as in Word
+        if following is None or following.tag == W + "sectPr":
+            continue
         content = [c for c in paragraph if c.tag != W + "pPr"]
-        ppr = following.find(W + "pPr")
-        index = 0 if ppr is None else following.index(ppr) + 1
-        for offset, child in enumerate(content):
-            following.insert(index + offset, child)
+        if content and following.tag == W + "p":
+            ppr = following.find(W + "pPr")
+            index = 0 if ppr is None else following.index(ppr) + 1
+            for offset, child in enumerate(content):
+                following.insert(index + offset, child)
+        elif content:
+            continue  # text before a table keeps its paragraph
         paragraph.getparent().remove(paragraph)
 
 
