@@ -65,6 +65,33 @@ def render(version_dir, out_dir):
         click.echo(f"Skrev {path}")
 
 
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("old_dir", metavar="GAMMAL_VERSION", type=click.Path(path_type=Path))
+@click.argument("new_dir", metavar="NY_VERSION", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för dokumenten (standard: ut/<län>/<kommun>/andringar-<gammal>-<ny>).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Sammanfattningen som läsbar text eller som JSON.")
+def diff(old_dir, new_dir, out_dir, fmt):
+    """Jämför två versioner inför beslut i kommunstyrelsen.
+
+    Skriver överenskommelsen och varje plan med ändringarna markerade (spårade
+    ändringar i Word), tjänsteskrivelsen med tabellen "Ändringar jämfört med
+    gällande överenskommelse", och visar sammanfattningen av ändringarna.
+    GAMMAL_VERSION och NY_VERSION är två versionsmappar för samma kommun.
+    """
+    from .compare import diff as compare_versions
+    from .report import changes_json, changes_text
+
+    comparison, written = compare_versions(old_dir, new_dir, out_dir)
+    if fmt == "json":
+        click.echo(changes_json(comparison, written))
+        return
+    click.echo(changes_text(comparison))
+    for path in written:
+        click.echo(f"Skrev {path}")
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 

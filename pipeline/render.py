@@ -40,7 +40,7 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
     agreement_template = template.load(folder / AGREEMENT_TEMPLATE, context.agreement_names())
     agreement = context.agreement_context(version)
     documents = [_document(agreement_template, agreement, AGREEMENT_FILE_NAME,
-                           _properties(agreement, agreement["titel"]))]
+                           document_properties(agreement, agreement["titel"]))]
     if version.plans:
         plan_template = template.load(folder / PLAN_TEMPLATE, context.plan_names())
         for plan in version.plans:
@@ -48,7 +48,7 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
             title = f"Bilaga {plan.number} – {plan.data['titel']}"
             documents.append(_document(plan_template, plan_context,
                                        plan_file_name(plan.number, plan.slug),
-                                       _properties(agreement, title)))
+                                       document_properties(agreement, title)))
     return documents
 
 
@@ -60,7 +60,8 @@ def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
     return output.write_all(target, {d.name: d.data for d in documents})
 
 
-def _properties(agreement: dict, title: str) -> ooxml.Properties:
+def document_properties(agreement: dict, title: str) -> ooxml.Properties:
+    """Return the document properties of a document about ``agreement`` (an agreement context)."""
     parties = f"{agreement['kommun']} och {agreement['polisen']['namn']}"
     return ooxml.Properties(
         title=title,
@@ -73,11 +74,16 @@ def _properties(agreement: dict, title: str) -> ooxml.Properties:
     )
 
 
-def _document(compiled: template.CompiledTemplate, ctx: dict, name: str,
-              props: ooxml.Properties) -> RenderedDocument:
-    parts = compiled.render(ctx)
+def write_document(package: ooxml.Package, parts: dict[str, bytes], props: ooxml.Properties) -> bytes:
+    """Return the .docx bytes of ``package`` with ``parts`` replaced and properties from ``props``."""
+    parts = dict(parts)
     parts[ooxml.CORE_PART] = ooxml.core_xml(props)
     parts[ooxml.APP_PART] = ooxml.app_xml(props)
     buffer = io.BytesIO()
-    ooxml.write_docx(buffer, compiled.package, parts)
-    return RenderedDocument(name, props.title, buffer.getvalue())
+    ooxml.write_docx(buffer, package, parts)
+    return buffer.getvalue()
+
+
+def _document(compiled: template.CompiledTemplate, ctx: dict, name: str,
+              props: ooxml.Properties) -> RenderedDocument:
+    return RenderedDocument(name, props.title, write_document(compiled.package, compiled.render(ctx), props))

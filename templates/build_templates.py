@@ -395,6 +395,55 @@ def plan_template() -> docx.Document:
     return d
 
 
+def memo_template() -> docx.Document:
+    """Return the template of the tjänsteskrivelse (decision memo) to kommunstyrelsen."""
+    d = new_document("Mall: tjänsteskrivelse")
+    section = d.sections[0]
+    header = section.header.paragraphs[0]
+    header.add_run("{{ kommun }}").bold = True
+    header.add_run("\tTjänsteskrivelse")
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Sida ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" av ")
+    _field(footer, "NUMPAGES", "1")
+
+    para(d, "{{ datum.iso }}", bold_label="Datum: ")
+    para(d, "{{ diarienummer }}", bold_label="Diarienummer: ")
+    para(d, "{% if handläggare %}{{ handläggare.namn }}, {{ handläggare.titel }}{% else %}–{% endif %}",
+         bold_label="Handläggare: ")
+    para(d, "{{ mottagare }}", bold_label="Till: ")
+    d.add_heading("{{ ärende }}", level=0)
+    example_banner(d)
+
+    d.add_heading("Förslag till beslut", level=1)
+    para(d, "{{ förslag }}")
+
+    d.add_heading("Sammanfattning", level=1)
+    para(d, "{{ sammanfattning }}")
+
+    d.add_heading("Ärendet", level=1)
+    para(d, "{{ ärendet }}")
+    d.add_heading("Ändringar jämfört med gällande överenskommelse", level=2)
+    tag(d, "{%p if ändringar %}")
+    data_table(d, "Ändringar jämfört med gällande överenskommelse",
+               ["Område", "Ändring", "Tidigare lydelse", "Ny lydelse"], "c in ändringar",
+               ["{{ c.område }}", "{{ c.ändring }}", "{{ c.tidigare }}", "{{ c.nytt }}"],
+               [2.6, 3.4, 5.0, 5.0])
+    tag(d, "{%p else %}")
+    para(d, "Förslaget innehåller inga ändringar jämfört med den gällande överenskommelsen.")
+    tag(d, "{%p endif %}")
+
+    d.add_heading("Beslutsunderlag", level=1)
+    bullets(d, "b in beslutsunderlag", "{{ b }}")
+
+    para(d, "")
+    para(d, "{% if handläggare %}{{ handläggare.namn }}{% endif %}")
+    para(d, "{% if handläggare %}{{ handläggare.titel }}{% endif %}")
+    return d
+
+
 # --- saving ----------------------------------------------------------------------
 
 def save(document, path: Path) -> None:
@@ -415,7 +464,8 @@ def save(document, path: Path) -> None:
 def main() -> int:
     save(agreement_template(), HERE / "overenskommelse.docx")
     save(plan_template(), HERE / "plan.docx")
-    print("skrev", HERE / "overenskommelse.docx", "och", HERE / "plan.docx")
+    save(memo_template(), HERE / "tjansteskrivelse.docx")
+    print("skrev overenskommelse.docx, plan.docx och tjansteskrivelse.docx i", HERE)
     return 0
 
 

@@ -1,0 +1,178 @@
+"""Compare two versions of a kommun's agreement: redlines, change summary and decision memo.
+
+The redlines compare rendered documents, not only data, so a change in a
+template's wording shows too. When the old version was decided with
+``samverkan beslut``, its documents as decided (kept in its ``beslutat/``
+folder) are the old side; otherwise the old version is rendered now.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import changes as change_summary
+from . import context, ooxml, output, redline, resources, template
+from .errors import Problem, SchemaError
+from .render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
+                     render_version, write_document)
+from .validate import validate_version
+from .version import Version
+
+MEMO_TEMPLATE = "tjansteskrivelse.docx"
+MEMO_FILE_NAME = "tjansteskrivelse.docx"
+ARCHIVE_FOLDER = "beslutat"
+REDLINE_PREFIX = "andringar-"
+
+
+@dataclass
+class Redline:
+    """One compared document: its file name, what it is, and how many revisions it holds."""
+
+    name: str
+    title: str
+    status: str  # "ändrad", "ny" or "utgår"
+    revisions: int
+    data: bytes = field(repr=False)
+
+
+@dataclass
+class Comparison:
+    """Everything ``samverkan diff`` produces for two versions."""
+
+    old: Version
+    new: Version
+    changes: list[change_summary.Change]
+    redlines: list[Redline]
+    memo: RenderedDocument
+
+    def documents(self) -> dict[str, bytes]:
+        """Return every output file, memo first."""
+        files = {self.memo.name: self.memo.data}
+        files.update({r.name: r.data for r in self.redlines})
+        return files
+
+
+def default_output(old: Version, new: Version) -> Path:
+    """Return where a comparison goes by default: ut/<län>/<kommun>/andringar-<old>-<new>."""
+    return Path("ut") / new.county_slug / new.kommun_slug / f"andringar-{old.folder.name}-{new.folder.name}"
+
+
+def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None) -> Comparison:
+    """Validate both versions and return their comparison; raise SchemaError if they do not belong together."""
+    old, new = validate_version(old_dir), validate_version(new_dir)
+    if old.folder.resolve().parent != new.folder.resolve().parent:
+        raise SchemaError(Problem(new.folder, f"versionerna hör till olika kommuner ({old.folder.parent} "
+                                              f"och {new.folder.parent})",
+                                  hint="Jämför två versioner av samma kommuns överenskommelse."))
+    old_documents = archived_documents(old) or render_version(old, templates_dir)
+    new_documents = render_version(new, templates_dir)
+    summary = change_summary.summarize(old, new)
+    revisions = redline.Revisions(author=new.data["parter"]["kommun"]["namn"],
+                                  date=f"{new.data['datum'].isoformat()}T00:00:00Z")
+    redlines = _redlines(old, new, old_documents, new_documents, revisions)
+    memo = _memo(old, new, summary, redlines, templates_dir)
+    return Comparison(old, new, summary, redlines, memo)
+
+
+def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None) -> tuple[Comparison, list[Path]]:
+    """Compare two versions, write the memo and redlines, and return the comparison and paths."""
+    comparison = compare(old_dir, new_dir)
+    target = Path(out_dir) if out_dir else default_output(comparison.old, comparison.new)
+    return comparison, output.write_all(target, comparison.documents())
+
+
+def archived_documents(version: Version) -> list[RenderedDocument]:
+    """Return the documents kept when the version was decided (empty if there are none)."""
+    folder = version.folder / ARCHIVE_FOLDER
+    if not folder.is_dir():
+        return []
+    return [RenderedDocument(p.name, p.stem, p.read_bytes()) for p in sorted(folder.glob("*.docx"))]
+
+
+def _redlines(old: Version, new: Version, old_documents: list[RenderedDocument],
+              new_documents: list[RenderedDocument], revisions: redline.Revisions) -> list[Redline]:
+    old_by_name = {d.name: d for d in old_documents}
+    old_plans = {plan_file_name(p.number, p.slug): p.slug for p in old.plans}
+    old_by_slug = {slug: old_by_name[name] for name, slug in old_plans.items() if name in old_by_name}
+    agreement_props = context.agreement_context(new)
+    results = []
+    for document in new_documents:
+        if document.name == AGREEMENT_FILE_NAME:
+            before = old_by_name.get(AGREEMENT_FILE_NAME)
+        else:
+            plan = next(p for p in new.plans if plan_file_name(p.number, p.slug) == document.name)
+            before = old_by_slug.pop(plan.slug, None)
+        status = "ändrad" if before is not None else "ny"
+        results.append(_redline_document(REDLINE_PREFIX + document.name, document.title, status,
+                                         before, document, agreement_props, revisions))
+    for slug, document in old_by_slug.items():  # plans that the new version no longer has
+        results.append(_redline_document(f"{REDLINE_PREFIX}utgar-{slug}.docx", document.title, "utgår",
+                                         document, None, agreement_props, revisions))
+    return results
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+
+
+def _root(parts: dict[str, bytes] | None, name: str):
+    if parts is None or name not in parts:
+        return None
+    return etree.fromstring(parts[name])
+
+
+def _redline_document(name: str, title: str, status: str, before: RenderedDocument | None,
+                      after: RenderedDocument | None, agreement: dict,
+                      revisions: redline.Revisions) -> Redline:
+    """Return a redline of one document; ``before`` or ``after`` is None for a wholly new or removed one."""
+    start = revisions.next_id
+    old_parts = _parts(before.data) if before else None
+    new_parts = _parts(after.data) if after else None
+    base = new_parts if new_parts is not None else old_parts
+    replaced = {}
+    if new_parts is None:
+        replaced["word/document.xml"] = redline.deleted_document(_root(old_parts, "word/document.xml"), revisions)
+    else:
+        replaced["word/document.xml"] = redline.diff_body(_root(old_parts, "word/document.xml"),
+                                                          _root(new_parts, "word/document.xml"), revisions)
+        for part in base:
+            if part.startswith(("word/header", "word/footer")) and part.endswith(".xml"):
+                replaced[part] = redline.diff_part(_root(old_parts, part), _root(new_parts, part), revisions)
+    count = revisions.next_id - start
+    encoded = {part: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+               for part, root in replaced.items()}
+    label = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}[status]
+    props = document_properties(agreement, f"{label}: {title}")
+    data = write_document(ooxml.Package(Path(name), base), encoded, props)
+    return Redline(name, title, status, count, data)
+
+
+def _attachments(old: Version, new: Version, redlines: list[Redline], memo_date) -> list[str]:
+    items = [f"Tjänsteskrivelse {memo_date}"]
+    for item in redlines:
+        if item.name == REDLINE_PREFIX + AGREEMENT_FILE_NAME:
+            items.append(f"Förslag till samverkansöverenskommelse, version {new.folder.name}, med ändringar "
+                         f"markerade mot version {old.folder.name}")
+        elif item.status == "ny":
+            items.append(f"{item.title} (ny)")
+        elif item.status == "utgår":
+            items.append(f"{item.title} i version {old.folder.name} (utgår)")
+        else:
+            items.append(f"{item.title}, med ändringar markerade")
+    return items
+
+
+def _memo(old: Version, new: Version, summary, redlines: list[Redline],
+          templates_dir: Path | None) -> RenderedDocument:
+    folder = Path(templates_dir or resources.templates_dir())
+    compiled = template.load(folder / MEMO_TEMPLATE, context.MEMO_NAMES)
+    attachments = _attachments(old, new, redlines, context.long_date(new.data["datum"]))
+    memo = context.memo_context(old, new, summary, attachments)
+    props = document_properties(context.agreement_context(new), f"Tjänsteskrivelse: {memo['ärende']}")
+    return RenderedDocument(MEMO_FILE_NAME, props.title, write_document(compiled.package, compiled.render(memo), props))
