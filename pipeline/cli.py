@@ -92,6 +92,58 @@ def diff(old_dir, new_dir, out_dir, fmt):
         click.echo(f"Skrev {path}")
 
 
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("kommun_dir", metavar="KOMMUNMAPP", type=click.Path(path_type=Path))
+@click.argument("name", metavar="VERSION")
+def ny(kommun_dir, name):
+    """Starta en ny version från kommunens senaste version.
+
+    Kopierar data och planer till KOMMUNMAPP/VERSION, sätter status utkast,
+    pekar på den föregående versionen och tar bort dess beslut, så att bara det
+    som ändras behöver redigeras. En befintlig version skrivs aldrig över.
+    """
+    from .lifecycle import start_version
+
+    created, source = start_version(kommun_dir, name)
+    click.echo(f"Skapade {created} från {source} (status: utkast).")
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--organ", required=True, help="Beslutande organ, t.ex. Kommunstyrelsen.")
+@click.option("--datum", required=True, help="Beslutsdatum, ÅÅÅÅ-MM-DD.")
+@click.option("--paragraf", required=True, help="Paragraf i protokollet, t.ex. \"§ 12\".")
+@click.option("--diarienummer", required=True, help="Ärendets diarienummer, t.ex. \"KS 2023/0042\".")
+def beslut(version_dir, organ, datum, paragraf, diarienummer):
+    """Registrera beslutet efter sammanträdet och försegla versionen.
+
+    Sätter status beslutad med beslutet, sparar dokumenten som de beslutades i
+    VERSIONSMAPP/beslutat/, fryser länets gemensamma text och skriver ett
+    sigill (kontrollsummor) bredvid data. Därefter vägrar validate och render
+    en beslutad version vars filer har ändrats; rättelser görs i en ny version.
+    """
+    from .lifecycle import Decision, record_decision
+
+    written = record_decision(version_dir, Decision(organ, datum, paragraf, diarienummer))
+    click.echo(f"Beslutet registrerat och versionen förseglad: {version_dir}")
+    for path in written:
+        click.echo(f"Skrev {path}")
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+def forsegla(version_dir):
+    """Försegla en version vars beslut redan står i data (t.ex. en äldre, inlagd version).
+
+    Gör samma sak som beslut utom att skriva beslutet: sparar dokumenten i
+    beslutat/, fryser länets gemensamma text och skriver sigillet.
+    """
+    from .lifecycle import seal_decided
+
+    for path in seal_decided(version_dir):
+        click.echo(f"Skrev {path}")
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 

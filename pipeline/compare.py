@@ -21,11 +21,10 @@ from .errors import Problem, SchemaError
 from .render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
                      render_version, write_document)
 from .validate import validate_version
-from .version import Version
+from .version import ARCHIVE_FOLDER, Version
 
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"
-ARCHIVE_FOLDER = "beslutat"
 REDLINE_PREFIX = "andringar-"
 
 

@@ -30,6 +30,17 @@ def prepare_folder(folder: Path) -> Path:
     return folder
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def default_mode(directory: bool = False) -> int:
+    """Return the permissions a new file (or folder) gets from the user's umask."""
+    return (0o777 if directory else 0o666) & ~_umask()
+
+
 def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
     """Write every file into ``folder`` atomically and return their paths in order."""
     folder = prepare_folder(folder)
@@ -38,6 +49,7 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
         for name, data in files.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             staged.append((temporary, folder / name))
+            os.fchmod(handle, default_mode())  # mkstemp makes 0600; outputs are ordinary files
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()

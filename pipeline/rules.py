@@ -120,6 +120,11 @@ def _decision_rules(loaded: Loaded, data: dict) -> list[Problem]:
         problems.append(loaded.problem(("beslut",), "ett utkast kan inte ha ett beslut",
                                        hint="Sätt status: beslutad, eller ta bort beslutet."))
     decided = (decision or {}).get("datum") if isinstance(decision, dict) else None
+    drafted = data.get("datum")
+    if isinstance(decided, dt.date) and isinstance(drafted, dt.date) and decided < drafted:
+        problems.append(loaded.problem(("beslut", "datum"), f"beslutet {decided.isoformat()} ligger före "
+                                       f"versionens datum {drafted.isoformat()}",
+                                       hint="Ett beslut kan inte fattas innan förslaget finns."))
     for i, step in enumerate(data.get("beredning") or []):
         when = step.get("datum") if isinstance(step, dict) else None
         if isinstance(when, dt.date) and isinstance(decided, dt.date) and when > decided:

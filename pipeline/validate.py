@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules, schema
+from . import rules, schema, seal
 from .errors import DataError, Problem, SchemaError
 from .version import AGREEMENT_FILE, Version, find_versions, is_version_folder, read_version
 
@@ -37,6 +37,7 @@ class Validator:
     def version(self, folder: Path) -> tuple[Version | None, list[Problem]]:
         """Return the loaded version (None if unreadable) and its problems."""
         version, problems = read_version(folder, self._counties)
+        problems = seal.check(folder) + problems
         if version is None:
             return None, problems
         readable = not problems

@@ -18,6 +18,10 @@ AGREEMENT_FILE = "overenskommelse.yaml"
 COUNTY_FILE = "lan.yaml"
 PLANS_FOLDER = "planer"
 COUNTY_SHARED_KEY = "gemensamt"
+# Written by `samverkan beslut`: the county's shared text as it was when the version was decided,
+# and the documents as decided. A decided version no longer follows later county edits.
+FROZEN_COUNTY_FILE = "lan-gemensamt.yaml"
+ARCHIVE_FOLDER = "beslutat"
 
 
 @dataclass
@@ -58,7 +62,9 @@ class Version:
     def files(self) -> list[Path]:
         """Return every data file this version is made from."""
         files = [self.folder / AGREEMENT_FILE] + [p.loaded.file for p in self.plans]
-        if self.county is not None:
+        if (self.folder / FROZEN_COUNTY_FILE).is_file():
+            files.insert(0, self.folder / FROZEN_COUNTY_FILE)
+        elif self.county is not None:
             files.insert(0, self.county.file)
         return files
 
@@ -88,7 +94,8 @@ def find_versions(path: Path) -> list[Path]:
         return [folder]
     if is_version_folder(path):
         return [path]
-    found = sorted(p.parent for p in path.rglob(AGREEMENT_FILE) if PLANS_FOLDER not in p.parts[-3:-1])
+    found = sorted(p.parent for p in path.rglob(AGREEMENT_FILE)
+                   if not any(part.startswith(".") for part in p.relative_to(path).parts))
     if not found:
         raise DataError(Problem(path, f"inga versioner hittades (ingen mapp med {AGREEMENT_FILE})",
                                 hint="En version är en mapp agreements/<län>/<kommun>/<version>/."))
@@ -167,8 +174,16 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
             plans.append(Plan(load_yaml(path), number, plan_slug(path)))
         except DataError as exc:
             problems.extend(exc.problems)
+    frozen = None
+    if (folder / FROZEN_COUNTY_FILE).is_file():
+        try:
+            frozen = load_yaml(folder / FROZEN_COUNTY_FILE)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            county_ok = False
     if agreement is None or not county_ok:
         return None, problems
-    if county is not None:
-        agreement = merge(shared_part(county), agreement)
+    shared = frozen or county
+    if shared is not None:
+        agreement = merge(shared_part(shared), agreement)
     return Version(folder=folder, agreement=agreement, plans=plans, county=county), problems

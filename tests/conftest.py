@@ -14,11 +14,22 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
-def county(tmp_path) -> Path:
-    """Return a copy of agreements/dalarna that a test may change."""
+def sealed_county(tmp_path) -> Path:
+    """Return a copy of agreements/dalarna as it is: Orsa's decided versions sealed."""
     target = tmp_path / "agreements" / "dalarna"
     shutil.copytree(AGREEMENTS / "dalarna", target)
     return target
+
+
+@pytest.fixture
+def county(sealed_county) -> Path:
+    """Return a copy of agreements/dalarna whose versions a test may edit: seals removed."""
+    for seal in sealed_county.rglob("sigill.json"):
+        folder = seal.parent
+        seal.unlink()
+        (folder / "lan-gemensamt.yaml").unlink()
+        shutil.rmtree(folder / "beslutat")
+    return sealed_county
 
 
 @pytest.fixture
