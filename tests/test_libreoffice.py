@@ -10,8 +10,13 @@ import os
 import shutil
 import subprocess
 
+import tempfile
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
+from pipeline.redline import W_NS
 from pipeline.render import render
 
 from conftest import ORSA_2023, ROOT
@@ -25,12 +30,12 @@ if not (SOFFICE and PDFTOTEXT):
     pytestmark = pytest.mark.skip(reason="LibreOffice (soffice) eller pdftotext (poppler-utils) är inte installerat")
 
 
-def to_pdf(files, out, profile):
-    """Convert all files with one LibreOffice process; return the PDFs."""
+def convert(files, out, profile, kind="pdf"):
+    """Convert all files with one LibreOffice process; return the converted files."""
     subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+                    "--convert-to", kind, "--outdir", str(out), *map(str, files)],
                    check=True, capture_output=True, timeout=600)
-    return [out / (f.stem + ".pdf") for f in files]
+    return [out / f"{f.stem}.{kind}" for f in files]
 
 
 def pdf_text(pdf):
@@ -45,7 +50,7 @@ def pdfs(tmp_path_factory):
     # The 2019 agreement has the same file name: copy it under another before converting.
     old = render(ROOT / "agreements" / "dalarna" / "orsa" / "2019", out / "2019")[0]
     documents.append(old.rename(out / "2023" / "samverkansoverenskommelse-2019.docx"))
-    pdfs = to_pdf(documents, out, tmp_path_factory.mktemp("lo-profile"))
+    pdfs = convert(documents, out, tmp_path_factory.mktemp("lo-profile"))
     return {d.name: pdf for d, pdf in zip(documents, pdfs)}
 
 
@@ -83,3 +88,100 @@ def test_pdf_metadata_comes_from_the_data(pdfs):
     assert "Title:           Samverkansöverenskommelse mellan Orsa kommun" in info
     assert "Author:          Orsa kommun" in info
     assert "A4" in info
+
+
+# --- the redline as LibreOffice sees it -----------------------------------------------------
+
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+
+@pytest.fixture(scope="module")
+def redlines(tmp_path_factory):
+    from pipeline.compare import diff
+
+    out = tmp_path_factory.mktemp("redline")
+    orsa = ROOT / "agreements" / "dalarna" / "orsa"
+    comparison, written = diff(orsa / "2019", orsa / "2023", out / "changed")
+    same, same_written = diff(orsa / "2023", orsa / "2023", out / "same")
+    profile = tmp_path_factory.mktemp("lo-profile")
+    (out / "same-odt").mkdir()
+    return {
+        "comparison": comparison,
+        "odt": convert(written[1:], out, profile, "odt"),
+        "same_odt": convert(same_written[1:2], out / "same-odt", profile, "odt"),
+        "pdf": convert(written, out, profile, "pdf"),
+    }
+
+
+def odt_content(path):
+    import zipfile
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read("content.xml"))
+
+
+def regions(content):
+    from lxml import etree
+
+    return [etree.QName(r[0]).localname for r in content.iter(f"{{{TEXT_NS}}}changed-region")]
+
+
+def accepted_text(content):
+    """Return the paragraphs of an ODT body with tracked deletions left out, as after "accept all"."""
+    from lxml import etree
+
+    body = content.find(".//{urn:oasis:names:tc:opendocument:xmlns:office:1.0}text")
+    texts = []
+    for paragraph in body.iter(f"{{{TEXT_NS}}}p", f"{{{TEXT_NS}}}h"):
+        if any(a.tag == f"{{{TEXT_NS}}}tracked-changes" for a in paragraph.iterancestors()):
+            continue
+        texts.append("".join(paragraph.itertext()))
+    return [" ".join(t.split()) for t in texts if t.strip()]
+
+
+def test_libreoffice_sees_the_tracked_changes(redlines):
+    from pipeline.redline import W
+
+    import io, zipfile
+    from lxml import etree
+
+    agreement = redlines["comparison"].redlines[0]
+    content = odt_content(redlines["odt"][0])
+    kinds = regions(content)
+    assert kinds.count("deletion") > 10 and kinds.count("insertion") > 10 and "format-change" in kinds
+    # Every character we deleted is in LibreOffice's deletions, and nothing else
+    # (LibreOffice lists its deletions in its own order, merging neighbours).
+    ours = etree.fromstring(zipfile.ZipFile(io.BytesIO(agreement.data)).read("word/document.xml"))
+    deleted_ours = "".join(t.text for t in ours.iter(W + "delText"))
+    deleted_lo = "".join("".join(p.itertext()) for r in content.iter(f"{{{TEXT_NS}}}deletion")
+                         for p in r.iter(f"{{{TEXT_NS}}}p", f"{{{TEXT_NS}}}h"))
+    assert Counter("".join(deleted_lo.split())) == Counter("".join(deleted_ours.split()))
+
+
+def test_libreoffice_accepted_text_is_the_new_version(redlines):
+    import docx, io
+
+    content = odt_content(redlines["odt"][0])
+    new = render(ROOT / "agreements" / "dalarna" / "orsa" / "2023", Path(tempfile.mkdtemp()))[0]
+    document = docx.Document(new)
+    expected = []
+    for block in document.element.body:
+        if block.tag.endswith("}p"):
+            expected.append("".join(t.text or "" for t in block.iter("{%s}t" % W_NS)))
+        elif block.tag.endswith("}tbl"):
+            for paragraph in block.iter("{%s}p" % W_NS):
+                expected.append("".join(t.text or "" for t in paragraph.iter("{%s}t" % W_NS)))
+    assert accepted_text(content) == [" ".join(t.split()) for t in expected if t.strip()]
+
+
+def test_identical_versions_have_no_tracked_changes(redlines):
+    assert regions(odt_content(redlines["same_odt"][0])) == []
+
+
+def test_redline_and_memo_pdfs(redlines):
+    texts = {pdf.stem: " ".join(pdf_text(pdf).split()) for pdf in redlines["pdf"]}
+    assert "Förslag till beslut" in texts["tjansteskrivelse"]
+    assert "Ändringar jämfört med gällande överenskommelse" in texts["tjansteskrivelse"]
+    redline_text = texts["andringar-samverkansoverenskommelse"]
+    assert "Utveckla" in redline_text and "Stärka" in redline_text  # deleted and inserted words both show

@@ -1,0 +1,155 @@
+"""ny and beslut: a new draft never overwrites data; a decided version is sealed and stays as decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from pipeline import output
+from pipeline.cli import main
+from pipeline.errors import DataError, OutputError, SchemaError
+from pipeline.lifecycle import Decision, record_decision, start_version
+from pipeline.load import load_yaml
+from pipeline.render import render_version
+from pipeline.validate import validate_paths, validate_version
+
+from conftest import edit
+
+DECISION = Decision("Kommunstyrelsen", "2027-02-15", "§ 7", "KS 2027/0011")
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def draft(county):
+    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2027, 1, 20))
+    return folder
+
+
+def test_ny_starts_a_draft_from_the_latest_version(county, draft):
+    data = load_yaml(draft / "overenskommelse.yaml").data
+    assert (data["version"], data["status"], data["föregående_version"]) == ("2027", "utkast", "2023")
+    assert data["datum"] == dt.date(2027, 1, 20)
+    assert "beslut" not in data and "beredning" not in data
+    text = (draft / "overenskommelse.yaml").read_text(encoding="utf-8")
+    assert "# exempel" in text  # the secretary's comments are kept
+    assert sorted(p.name for p in (draft / "planer").iterdir()) == sorted(
+        p.name for p in (county / "orsa" / "2023" / "planer").iterdir())
+    assert validate_paths([draft]).ok
+
+
+def test_ny_never_overwrites(county, draft, capsys):
+    before = snapshot(draft)
+    with pytest.raises(SchemaError) as caught:
+        start_version(county / "orsa", "2027")
+    assert "finns redan" in caught.value.problems[0].message
+    assert main(["ny", str(county / "orsa"), "2023"]) == 1
+    assert "versionen finns redan; ingenting skrevs över" in capsys.readouterr().err
+    assert snapshot(draft) == before
+
+
+def test_ny_refuses_bad_names_and_missing_kommun(county, tmp_path):
+    with pytest.raises(SchemaError):
+        start_version(county / "orsa", "../x")
+    with pytest.raises(DataError):
+        start_version(tmp_path / "finns-inte", "2027")
+    assert not any(p.name.startswith(".") for p in (county / "orsa").iterdir())
+
+
+def test_beslut_records_and_seals(draft, capsys):
+    assert main(["beslut", str(draft), "--organ", "Kommunstyrelsen", "--datum", "2027-02-15",
+                 "--paragraf", "§ 7", "--diarienummer", "KS 2027/0011"]) == 0
+    data = load_yaml(draft / "overenskommelse.yaml").data
+    assert data["status"] == "beslutad"
+    assert data["beslut"] == {"organ": "Kommunstyrelsen", "datum": dt.date(2027, 2, 15), "paragraf": "§ 7",
+                              "diarienummer": "KS 2027/0011"}
+    assert (draft / "sigill.json").is_file() and (draft / "lan-gemensamt.yaml").is_file()
+    assert sorted(p.name for p in (draft / "beslutat").iterdir())[0] == "bilaga-1-ordningsstorningar-centrum.docx"
+    assert validate_paths([draft]).ok
+    assert "Beslutet registrerat" in capsys.readouterr().out
+
+
+def test_beslut_on_a_decided_version_is_refused(county, capsys):
+    folder = county / "orsa" / "2023"
+    before = snapshot(folder)
+    assert main(["beslut", str(folder), "--organ", "KS", "--datum", "2023-02-13", "--paragraf", "§ 1",
+                 "--diarienummer", "1"]) == 1
+    assert "versionen är redan beslutad" in capsys.readouterr().err
+    assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize("date", ["2027-02-30", "15 februari 2027", ""])
+def test_beslut_with_a_bad_date_writes_nothing(draft, date, capsys):
+    before = snapshot(draft)
+    assert main(["beslut", str(draft), "--organ", "KS", "--datum", date, "--paragraf", "§ 1",
+                 "--diarienummer", "1"]) == 1
+    assert "inget giltigt datum" in capsys.readouterr().err
+    assert snapshot(draft) == before
+
+
+def test_beslut_before_the_proposal_is_refused(draft):
+    with pytest.raises(SchemaError) as caught:
+        record_decision(draft, Decision("Kommunstyrelsen", "2026-12-01", "§ 1", "1"))
+    assert "ligger före versionens datum" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("change, words", [
+    ("edit-data", "filen har ändrats sedan versionen beslutades"),
+    ("add-plan", "filen har lagts till sedan versionen beslutades"),
+    ("remove-archive", "filen har tagits bort sedan versionen beslutades"),
+])
+def test_a_sealed_version_edited_by_hand_is_refused_everywhere(sealed_county, tmp_path, capsys, change, words):
+    folder = sealed_county / "orsa" / "2023"
+    if change == "edit-data":
+        edit(folder / "planer" / "02-ungdomar-skolor.yaml", "Orsa kommun", "Orsa kommun", 1)
+        edit(folder / "overenskommelse.yaml", "Fyra gånger per år.", "Sex gånger per år.")
+        changed = folder / "overenskommelse.yaml"
+    elif change == "add-plan":
+        changed = folder / "planer" / "05-ny.yaml"
+        changed.write_text((folder / "planer" / "01-ordningsstorningar-centrum.yaml").read_text(encoding="utf-8"),
+                           encoding="utf-8")
+    else:
+        changed = folder / "beslutat" / "samverkansoverenskommelse.docx"
+        changed.unlink()
+    report = validate_paths([folder])
+    assert [(p.file, p.message) for p in report.problems] == [(changed, words)]
+    assert "samverkan ny" in report.problems[0].hint
+    assert main(["render", str(folder), "--out", str(tmp_path / "ut")]) == 1
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "ut").exists()
+
+
+def test_interrupted_beslut_is_refused_then_completed(draft, monkeypatch):
+    real = output.write_all
+    calls = []
+
+    def fail_on_data(folder, files):
+        calls.append(list(files))
+        if "overenskommelse.yaml" in files:
+            raise OutputError("disken är full")
+        return real(folder, files)
+
+    monkeypatch.setattr(output, "write_all", fail_on_data)
+    with pytest.raises(OutputError):
+        record_decision(draft, DECISION)
+    monkeypatch.setattr(output, "write_all", real)
+    report = validate_paths([draft])
+    assert any(p.message == "filen har ändrats sedan versionen beslutades" for p in report.problems)
+    record_decision(draft, DECISION)
+    assert validate_paths([draft]).ok
+
+
+def test_decided_version_keeps_the_county_text_it_was_decided_with(county, draft):
+    record_decision(draft, DECISION)
+    edit(county / "lan.yaml", "likartat i hela länet. Dokumentationen", "likartat i länet. Dokumentationen")
+    decided = validate_version(draft)
+    assert "likartat i hela länet. Dokumentationen" in decided.data["dokumentation_av_problembild"]["beskrivning"]
+    another, _ = start_version(county / "orsa", "2028")
+    fresh = validate_version(another)
+    assert "likartat i länet. Dokumentationen" in fresh.data["dokumentation_av_problembild"]["beskrivning"]
+    assert render_version(decided)
