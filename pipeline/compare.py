@@ -130,9 +130,20 @@ def _redline_document(name: str, title: str, status: str, before: RenderedDocume
                       after: RenderedDocument | None, agreement: dict,
                       revisions: redline.Revisions) -> Redline:
     """Return a redline of one document; ``before`` or ``after`` is None for a wholly new or removed one."""
+    label = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}[status]
+    props = document_properties(agreement, f"{label}: {title}")
+    data, count = redline_docx(before.data if before else None, after.data if after else None,
+                               revisions, props)
+    return Redline(name, title, status, count, data)
+
+
+def redline_docx(before: bytes | None, after: bytes | None, revisions: redline.Revisions,
+                 props: ooxml.Properties) -> tuple[bytes, int]:
+    """Return a .docx whose body, headers and footers carry ``after``'s changes against ``before``
+    as tracked changes, and the number of revision marks it holds."""
     start = revisions.next_id
-    old_parts = _parts(before.data) if before else None
-    new_parts = _parts(after.data) if after else None
+    old_parts = _parts(before) if before else None
+    new_parts = _parts(after) if after else None
     base = new_parts if new_parts is not None else old_parts
     replaced = {}
     if new_parts is None:
@@ -143,13 +154,9 @@ def _redline_document(name: str, title: str, status: str, before: RenderedDocume
         for part in base:
             if part.startswith(("word/header", "word/footer")) and part.endswith(".xml"):
                 replaced[part] = redline.diff_part(_root(old_parts, part), _root(new_parts, part), revisions)
-    count = revisions.next_id - start
     encoded = {part: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                for part, root in replaced.items()}
-    label = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}[status]
-    props = document_properties(agreement, f"{label}: {title}")
-    data = write_document(ooxml.Package(Path(name), base), encoded, props)
-    return Redline(name, title, status, count, data)
+    return write_document(ooxml.Package(Path("redline.docx"), base), encoded, props), revisions.next_id - start
 
 
 def _attachments(old: Version, new: Version, redlines: list[Redline], memo_date) -> list[str]:
