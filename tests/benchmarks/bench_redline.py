@@ -59,7 +59,7 @@ def generated_pair(seed: int = 2023) -> tuple[bytes, bytes]:
 
     rng = random.Random(seed)
     blocks = []
-    for section in range(25):
+    for section in range(20):
         blocks.append(("h", f"{section + 1}. {sentence(rng, 4)}"))
         for _ in range(18):
             blocks.append(("p", " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(3))))
