@@ -241,30 +241,27 @@ def _equal_runs(old_tokens, new_tokens, revisions: Revisions) -> list[etree._Ele
 
 
 def _rpr_change(run, old_rpr, revisions: Revisions) -> None:
-    rpr = run.find(W + "rPr")
-    if rpr is None:
-        rpr = etree.Element(W + "rPr")
-        run.insert(0, rpr)
-    change = revisions.mark("rPrChange")
-    previous = etree.SubElement(change, W + "rPr")
-    if old_rpr is not None:
-        previous.extend(copy.deepcopy(child) for child in old_rpr if child.tag != W + "rPrChange")
-    rpr.append(change)
-    revisions.counts["format"] += 1
+    """Record that a run's formatting changed from ``old_rpr``."""
+    _property_change(run, "rPr", "rPrChange", old_rpr, (W + "rPrChange",), revisions)
 
 
 def _ppr_change(paragraph, old_ppr, revisions: Revisions) -> None:
-    ppr = paragraph.find(W + "pPr")
-    if ppr is None:
-        ppr = etree.Element(W + "pPr")
-        paragraph.insert(0, ppr)
-    change = revisions.mark("pPrChange")
-    previous = etree.SubElement(change, W + "pPr")
-    if old_ppr is not None:
-        previous.extend(copy.deepcopy(c) for c in old_ppr
-                        if c.tag not in (W + "rPr", W + "sectPr", W + "pPrChange"))
-    # pPrChange is the last child of pPr, after rPr and sectPr.
-    ppr.append(change)
+    """Record that a paragraph's properties (style, alignment …) changed from ``old_ppr``."""
+    _property_change(paragraph, "pPr", "pPrChange", old_ppr,
+                     (W + "rPr", W + "sectPr", W + "pPrChange"), revisions)
+
+
+def _property_change(owner, props_tag: str, change_tag: str, old_props, excluded: tuple,
+                     revisions: Revisions) -> None:
+    props = owner.find(W + props_tag)
+    if props is None:
+        props = etree.Element(W + props_tag)
+        owner.insert(0, props)
+    change = revisions.mark(change_tag)
+    previous = etree.SubElement(change, W + props_tag)
+    if old_props is not None:
+        previous.extend(copy.deepcopy(c) for c in old_props if c.tag not in excluded)
+    props.append(change)  # the change element is the last child of rPr/pPr
     revisions.counts["format"] += 1
 
 

@@ -115,6 +115,11 @@ def header_and_footer(document, kind_label: str) -> None:
     first.add_run("\tDnr {{ diarienummer }}")
     second = header.add_paragraph(style="Header")
     second.add_run(kind_label + "\t{{ datum.iso }}")
+    page_numbers(section)
+
+
+def page_numbers(section) -> None:
+    """Put "Sida X av Y" (PAGE and NUMPAGES fields) in the section's footer."""
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("Sida ")
@@ -175,6 +180,13 @@ def optional(document, condition: str, build) -> None:
     tag(document, "{%p if " + condition + " %}")
     build()
     tag(document, "{%p endif %}")
+
+
+def optional_fields(document, prefix: str, fields) -> None:
+    """Add "Label: value" paragraphs for optional fields ``prefix.key``, each only when set."""
+    for key, label in fields:
+        optional(document, f"{prefix}.{key}", lambda key=key, label=label: para(
+            document, "{{ " + prefix + "." + key + " }}", bold_label=label + ": "))
 
 
 def data_table(document, caption: str, headers: list[str], loop: str, cells: list[str],
@@ -315,10 +327,9 @@ def agreement_template() -> docx.Document:
         tag(d, "{%p for löfte in medborgarlöften %}")
         d.add_heading("{{ löfte.titel }}", level=2)
         para(d, "{{ löfte.problembild }}", bold_label="Problembild: ")
-        for key, label in (("effekt", "Effekt"), ("tidsram", "Tidsram"), ("uppföljning", "Uppföljning"),
-                           ("kommunicering", "Kommunicering till medborgarna")):
-            optional(d, f"löfte.{key}", lambda key=key, label=label: para(
-                d, "{{ löfte." + key + " }}", bold_label=label + ": "))
+        optional_fields(d, "löfte", (("effekt", "Effekt"), ("tidsram", "Tidsram"),
+                                     ("uppföljning", "Uppföljning"),
+                                     ("kommunicering", "Kommunicering till medborgarna")))
         para(d, "Polisen lovar att:", bold_label="")
         bullets(d, "p in löfte.polisen_lovar", "{{ p }}")
         para(d, "Kommunen lovar att:")
@@ -362,17 +373,14 @@ def plan_template() -> docx.Document:
 
     d.add_heading("1. Kartläggning", level=1)
     para(d, "{{ kartläggning.beskrivning }}")
-    for key, label in (("var", "Var"), ("när", "När"), ("vilka", "Vilka")):
-        optional(d, f"kartläggning.{key}", lambda key=key, label=label: para(
-            d, "{{ kartläggning." + key + " }}", bold_label=label + ": "))
+    optional_fields(d, "kartläggning", (("var", "Var"), ("när", "När"), ("vilka", "Vilka")))
     d.add_heading("Källor", level=2)
     bullets(d, "k in kartläggning.källor", "{{ k }}")
 
     d.add_heading("2. Orsaksanalys", level=1)
     para(d, "{{ orsaksanalys.beskrivning }}")
-    for key, label in (("offer", "Offer"), ("gärningsperson", "Gärningsperson"), ("plats", "Plats")):
-        optional(d, f"orsaksanalys.{key}", lambda key=key, label=label: para(
-            d, "{{ orsaksanalys." + key + " }}", bold_label=label + ": "))
+    optional_fields(d, "orsaksanalys", (("offer", "Offer"), ("gärningsperson", "Gärningsperson"),
+                                        ("plats", "Plats")))
     d.add_heading("Orsaker", level=2)
     bullets(d, "o in orsaksanalys.orsaker", "{{ o }}")
 
@@ -402,12 +410,7 @@ def memo_template() -> docx.Document:
     header = section.header.paragraphs[0]
     header.add_run("{{ kommun }}").bold = True
     header.add_run("\tTjänsteskrivelse")
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Sida ")
-    _field(footer, "PAGE", "1")
-    footer.add_run(" av ")
-    _field(footer, "NUMPAGES", "1")
+    page_numbers(section)
 
     para(d, "{{ datum.iso }}", bold_label="Datum: ")
     para(d, "{{ diarienummer }}", bold_label="Diarienummer: ")
