@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import cli_sv
+from .errors import Problem
 
 cli_sv.install()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -144,6 +145,50 @@ def forsegla(version_dir):
         click.echo(f"Skrev {path}")
 
 
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("root", metavar="[DATAMAPP]", required=False, default=Path("agreements"),
+                type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default=Path("ut"), show_default=True, type=click.Path(path_type=Path),
+              help="Utdatamapp (får inte ligga i datamappen).")
+@click.option("--jobs", "jobs", type=click.IntRange(min=1), default=None,
+              help="Antal processer (standard: datorns antal kärnor).")
+@click.option("--force", is_flag=True, help="Gör om allt, även det som inte har ändrats.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Rapporten som läsbar text eller som JSON.")
+@click.option("--datum", "today", default=None, metavar="ÅÅÅÅ-MM-DD",
+              help="Dagen som länsöversikten avser (standard: i dag).")
+def batch(root, out_dir, jobs, force, fmt, today):
+    """Gör om allt för länets kommuner: dokument, ändringar, tjänsteskrivelser och länsöversikt.
+
+    DATAMAPP (standard agreements/) kan vara hela data eller ett län. Allt
+    valideras och varje fel i varje kommun rapporteras; en trasig kommun
+    stoppar inte de andra, men avslutningskoden blir 1. Det som inte har
+    ändrats sedan förra körningen (enligt manifest.json i utdatamappen) görs
+    inte om. Avbryts körningen blir inga halvskrivna filer kvar, och nästa
+    körning gör klart det som återstår.
+    """
+    import datetime as dt
+
+    from .batch import run_batch
+    from .errors import SchemaError
+    from .report import batch_json, batch_text, progress_printer
+
+    day = None
+    if today:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError as exc:
+            raise SchemaError(Problem(None, f"'{today}' är inget giltigt datum", field="--datum",
+                                      hint="Skriv datumet som ÅÅÅÅ-MM-DD.")) from exc
+    with progress_printer(enabled=fmt == "text") as progress:
+        report = run_batch(root, out_dir, jobs=jobs, force=force, today=day, progress=progress)
+    click.echo(batch_json(report) if fmt == "json" else batch_text(report))
+    if report.interrupted:
+        raise click.exceptions.Exit(130)
+    if report.problems:
+        raise click.exceptions.Exit(1)
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
@@ -153,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import PipelineError
 
     try:
-        cli.main(args=argv, prog_name="samverkan", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="samverkan", standalone_mode=False)
+        if isinstance(code, int):
+            return code
     except PipelineError as exc:
         click.echo(_error_text(exc), err=True)
         return 1
@@ -162,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except click.ClickException as exc:
         exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("Avbrutet.", err=True)

@@ -68,8 +68,18 @@ def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None) -> 
         raise SchemaError(Problem(new.folder, f"versionerna hör till olika kommuner ({old.folder.parent} "
                                               f"och {new.folder.parent})",
                                   hint="Jämför två versioner av samma kommuns överenskommelse."))
-    old_documents = archived_documents(old) or render_version(old, templates_dir)
-    new_documents = render_version(new, templates_dir)
+    return compare_versions(old, new, render_version(new, templates_dir), templates_dir)
+
+
+def compare_versions(old: Version, new: Version, new_documents: list[RenderedDocument],
+                     templates_dir: Path | None = None,
+                     old_documents: list[RenderedDocument] | None = None) -> Comparison:
+    """Return the comparison of two valid versions, given the new version's rendered documents.
+
+    The old side is the old version's documents as decided when it has them,
+    else ``old_documents`` (already rendered), else it is rendered now.
+    """
+    old_documents = archived_documents(old) or old_documents or render_version(old, templates_dir)
     summary = change_summary.summarize(old, new)
     revisions = redline.Revisions(author=new.data["parter"]["kommun"]["namn"],
                                   date=f"{new.data['datum'].isoformat()}T00:00:00Z")

@@ -55,3 +55,76 @@ def changes_json(comparison, written: list[Path]) -> str:
                      for r in comparison.redlines],
         "skrivna_filer": [str(p) for p in written],
     }, ensure_ascii=False, indent=2)
+
+
+def _problem_dict(problem) -> dict:
+    return {"fil": str(problem.file) if problem.file else None, "rad": problem.line, "kolumn": problem.column,
+            "fält": problem.field, "meddelande": problem.message, "tips": problem.hint}
+
+
+def batch_text(report) -> str:
+    """Return a batch report for people: what was done, what was unchanged, every error."""
+    lines = []
+    if report.interrupted:
+        lines.append("Avbrutet. Det som hann bli klart är sparat; kör samma kommando igen för att slutföra.")
+    elif not report.written and not report.removed and not report.problems:
+        lines.append(f"Inget har ändrats sedan förra körningen; inga filer skrevs ({report.skipped} jobb "
+                     "oförändrade).")
+    else:
+        done = sum(1 for r in report.ran if not r.problems)
+        lines.append(f"Klart: {done} jobb körda, {report.skipped} oförändrade; {len(report.written)} filer "
+                     f"skrivna i {report.out}.")
+        if report.removed:
+            lines.append(f"{len(report.removed)} inaktuella filer togs bort.")
+        for path in report.overview:
+            lines.append(f"Länsöversikt: {path}")
+    if report.problems:
+        unique = list(dict.fromkeys(report.problems))
+        lines.append("")
+        lines.append(f"Fel: {len(unique)} problem hittades (övriga kommuner är genererade):")
+        lines += [p.format() for p in sorted(unique, key=lambda p: p.sort_key())]
+    return "\n".join(lines)
+
+
+def batch_json(report) -> str:
+    """Return a batch report as JSON."""
+    return json.dumps({
+        "utdata": str(report.out),
+        "avbruten": report.interrupted,
+        "körda_jobb": sorted(r.key for r in report.ran if not r.problems),
+        "misslyckade_jobb": sorted(r.key for r in report.ran if r.problems),
+        "oförändrade_jobb": report.skipped,
+        "skrivna_filer": [str(p) for p in report.written],
+        "borttagna_filer": [str(p) for p in report.removed],
+        "fel": [_problem_dict(p) for p in dict.fromkeys(report.problems)],
+    }, ensure_ascii=False, indent=2)
+
+
+class progress_printer:
+    """A progress bar on a terminal, plain lines otherwise (e.g. in a log); nothing when disabled."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self):
+        return self if self.enabled else None
+
+    def __call__(self, done: int, total: int, results) -> None:
+        import click
+
+        stream = click.get_text_stream("stderr")
+        if stream.isatty():
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Kommuner", file=stream)
+                self.bar.__enter__()
+            self.bar.update(1)
+            return
+        failed = sum(1 for r in results if r.problems)
+        name = results[0].key.rsplit("/", 1)[0] if results else "?"
+        status = f"{len(results) - failed} jobb klara" + (f", {failed} med fel" if failed else "")
+        click.echo(f"[{done}/{total}] {name}: {status}", err=True)
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)

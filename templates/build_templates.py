@@ -447,6 +447,30 @@ def memo_template() -> docx.Document:
     return d
 
 
+def overview_template() -> docx.Document:
+    """Return the template of the county overview (länsöversikt) for the county coordinator."""
+    d = new_document("Mall: länsöversikt")
+    section = d.sections[0]
+    header = section.header.paragraphs[0]
+    header.add_run("{{ län }}").bold = True
+    header.add_run("\tLänsöversikt {{ datum.iso }}")
+    page_numbers(section)
+    d.add_heading("Samverkansöverenskommelser i {{ län }}", level=0)
+    para(d, "Läget den {{ datum }}", style="Subtitle")
+    example_banner(d)
+    para(d, "{{ sammanfattning }}")
+    d.add_heading("Kommunerna", level=1)
+    data_table(d, "Samverkansöverenskommelser per kommun",
+               ["Kommun", "Lokalpolis\u00adområde", "Gällande version", "Giltighetstid", "Senaste version",
+                "Att uppmärksamma"], "k in kommuner",
+               ["{{ k.kommun }}", "{{ k.lokalpolisområde }}", "{{ k.gällande }}", "{{ k.giltighet }}",
+                "{{ k.senaste }}", "{{ k.flagga }}"], [2.4, 2.5, 2.3, 3.3, 2.4, 3.1])
+    d.add_heading("Indelning i lokalpolisområden", level=1)
+    para(d, "{{ polisorganisation }}")
+    bullets(d, "o in lokalpolisområden", "{{ o }}")
+    return d
+
+
 # --- saving ----------------------------------------------------------------------
 
 def save(document, path: Path) -> None:
@@ -468,7 +492,8 @@ def main() -> int:
     save(agreement_template(), HERE / "overenskommelse.docx")
     save(plan_template(), HERE / "plan.docx")
     save(memo_template(), HERE / "tjansteskrivelse.docx")
-    print("skrev overenskommelse.docx, plan.docx och tjansteskrivelse.docx i", HERE)
+    save(overview_template(), HERE / "lansoversikt.docx")
+    print("skrev overenskommelse.docx, plan.docx, tjansteskrivelse.docx och lansoversikt.docx i", HERE)
     return 0
 
 

@@ -304,7 +304,8 @@ def test_templates_are_in_sync_with_their_build_script(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for name, build in (("overenskommelse.docx", module.agreement_template), ("plan.docx", module.plan_template),
-                        ("tjansteskrivelse.docx", module.memo_template)):
+                        ("tjansteskrivelse.docx", module.memo_template),
+                        ("lansoversikt.docx", module.overview_template)):
         module.save(build(), tmp_path / name)
         with zipfile.ZipFile(tmp_path / name) as fresh, zipfile.ZipFile(ROOT / "templates" / name) as kept:
             assert fresh.read("word/document.xml") == kept.read("word/document.xml"), name

@@ -1,0 +1,433 @@
+"""Regenerate everything for every kommun of a county: documents, redlines, memos, overview.
+
+One task per kommun runs in a pool of worker processes. A worker validates the
+kommun's versions, renders each valid one, and compares each with its
+predecessor, reusing the documents it has just rendered. A broken kommun is
+reported and the rest are generated. The manifest makes runs incremental: a job
+whose inputs and outputs are unchanged is not run again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import manifest as manifests
+from . import output, resources
+from .errors import OutputError, PipelineError, Problem
+from .load import load_yaml
+from .manifest import FileHashes, Manifest, fingerprint
+from .version import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, plan_files,
+                      slugify)
+
+LOCK_FILE = ".samverkan-batch.lock"
+_SAVE_EVERY = 2.0  # seconds between manifest saves while jobs finish
+
+
+# --- planning (main process) --------------------------------------------------------------------
+
+@dataclass
+class Job:
+    """One unit of output: a version's documents, or the comparison with its predecessor."""
+
+    key: str  # e.g. "dalarna/orsa/2023" or "dalarna/orsa/andringar-2019-2023"
+    kind: str  # "render" or "diff"
+    version: Path
+    previous: Path | None
+    fingerprint: str
+    out: Path
+    own_print: str = ""  # the fingerprint of the version's own files
+
+
+@dataclass
+class KommunTask:
+    """The jobs of one kommun that need running."""
+
+    kommun: Path
+    jobs: list[Job]
+
+
+@dataclass
+class JobResult:
+    """What a worker did for one job: the files it wrote, or the problems that stopped it."""
+
+    key: str
+    kind: str
+    fingerprint: str
+    files: dict[Path, str] = field(default_factory=dict)  # path → sha256
+    facts: dict | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Everything the batch found under ROOT: tasks to run and problems found before running."""
+
+    counties: dict[Path, list[Path]]  # county folder → its kommun folders
+    tasks: list[KommunTask]
+    skipped: list[Job]
+    problems: list[Problem]
+    known: set[str]  # every job key that still exists
+
+
+def _inputs_of_run() -> list[str]:
+    """Return what every job depends on besides its data: templates and schemas."""
+    hashes = FileHashes()
+    files = sorted(resources.templates_dir().glob("*.docx")) + sorted(resources.schemas_dir().glob("*.yaml"))
+    return [f"{p.name}={hashes(p)}" for p in files]
+
+
+def _version_inputs(folder: Path, hashes: FileHashes) -> list[str]:
+    files = [folder / AGREEMENT_FILE, folder / "sigill.json", folder / FROZEN_COUNTY_FILE] + plan_files(folder)
+    archive = folder / ARCHIVE_FOLDER
+    if archive.is_dir():
+        files += sorted(archive.glob("*.docx"))
+    if not (folder / FROZEN_COUNTY_FILE).is_file():
+        files.append(folder.parent.parent / COUNTY_FILE)
+    return [f"{p.relative_to(folder.parent.parent) if p.is_relative_to(folder.parent.parent) else p}"
+            f"={hashes(p)}" for p in files]
+
+
+def _previous_name(folder: Path, own_print: str, known: manifests.Entry | None) -> str | None:
+    """Return the version's föregående_version (None if unreadable or unset).
+
+    When the version's files are unchanged since the last run, the answer is in the manifest.
+    """
+    if known is not None and known.facts and known.facts.get("indata") == own_print:
+        return known.facts.get("föregående_version")
+    try:
+        value = load_yaml(folder / AGREEMENT_FILE).data.get("föregående_version")
+    except PipelineError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def find_counties(root: Path) -> tuple[dict[Path, list[Path]], list[Problem]]:
+    """Return each county folder under ``root`` with its kommun folders, and structural problems."""
+    root = Path(root)
+    if not root.is_dir():
+        raise PipelineError(Problem(root, "datamappen finns inte"))
+    county_dirs = [root] if (root / COUNTY_FILE).is_file() else sorted(
+        d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
+    counties, problems = {}, []
+    for county in county_dirs:
+        kommuner = sorted(d for d in county.iterdir() if d.is_dir() and not d.name.startswith("."))
+        seen: dict[str, Path] = {}
+        usable = []
+        for kommun in kommuner:
+            slug = slugify(kommun.name)
+            if slug in seen:
+                problems.append(Problem(kommun, f"två kommunmappar har samma namn: {seen[slug].name} och "
+                                                f"{kommun.name}",
+                                        hint="Varje kommun ska ha en enda mapp; slå ihop versionerna."))
+                continue
+            seen[slug] = kommun
+            if not any((v / AGREEMENT_FILE).is_file() for v in kommun.iterdir() if v.is_dir()):
+                problems.append(Problem(kommun, "kommunmappen saknar versioner",
+                                        hint="En version är en mapp med overenskommelse.yaml, t.ex. "
+                                             f"{kommun / '2023' / AGREEMENT_FILE}."))
+                continue
+            usable.append(kommun)
+        counties[county] = usable
+    return counties, problems
+
+
+def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
+    """Return the jobs to run: every version and comparison whose inputs or outputs changed."""
+    counties, problems = find_counties(root)
+    run_inputs = _inputs_of_run()
+    hashes = FileHashes()
+    tasks, skipped, known = [], [], set()
+    for county, kommuner in counties.items():
+        for kommun in kommuner:
+            jobs = []
+            versions = sorted(v for v in kommun.iterdir() if (v / AGREEMENT_FILE).is_file())
+            prints = {v.name: fingerprint(run_inputs, _version_inputs(v, hashes)) for v in versions}
+            for version in versions:
+                key = "/".join((county.name, kommun.name, version.name))
+                previous_name = _previous_name(version, prints[version.name], manifest.entries.get(key))
+                previous = kommun / previous_name if previous_name else None
+                # The predecessor's presence is part of the version's validity.
+                wanted = fingerprint(prints[version.name], previous_name or "-",
+                                     prints.get(previous_name or "", "saknas"))
+                jobs.append(Job(key, "render", version, previous, wanted, out / county.name / kommun.name
+                                / version.name, prints[version.name]))
+                if previous is not None and previous.name in prints:
+                    name = f"andringar-{previous.name}-{version.name}"
+                    jobs.append(Job("/".join((county.name, kommun.name, name)), "diff", version, previous,
+                                    fingerprint(wanted, prints[previous.name], "diff"),
+                                    out / county.name / kommun.name / name))
+            known.update(j.key for j in jobs)
+            stale = [j for j in jobs if force or not manifest.up_to_date(j.key, j.fingerprint)]
+            skipped += [j for j in jobs if j not in stale]
+            if stale:
+                tasks.append(KommunTask(kommun, stale))
+    tasks.sort(key=lambda t: -len(t.jobs))  # the biggest first, for an even load
+    known.update(f"{county.name}/lansoversikt" for county in counties)
+    return Plan(counties, tasks, skipped, problems, known)
+
+
+# --- work (worker processes) --------------------------------------------------------------------
+
+_VALIDATOR = None
+
+
+def _validator():
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        from .validate import Validator
+
+        _VALIDATOR = Validator()
+    return _VALIDATOR
+
+
+def run_task(task: KommunTask) -> list[JobResult]:
+    """Run one kommun's jobs: validate, render, compare; never raise for a user's error."""
+    from .compare import compare_versions
+    from .overview import version_facts
+    from .render import render_version
+
+    versions, problems = {}, {}
+
+    def valid(folder: Path):
+        if folder not in versions:
+            version, found = _validator().version(folder)
+            versions[folder], problems[folder] = (version if not found else None), found
+        return versions[folder]
+
+    rendered: dict[Path, list] = {}
+    results = []
+    for job in sorted(task.jobs, key=lambda j: j.kind != "render"):
+        result = JobResult(job.key, job.kind, job.fingerprint)
+        try:
+            version = valid(job.version)
+            if version is None:
+                result.problems = problems[job.version]
+            elif job.kind == "render":
+                documents = render_version(version)
+                rendered[job.version] = documents
+                result.facts = version_facts(version) | {"indata": job.own_print}
+                result.files = _write(job.out, {d.name: d.data for d in documents})
+            else:
+                previous = valid(job.previous)
+                if previous is None:
+                    result.problems = [Problem(job.previous, "föregående version har fel; jämförelsen "
+                                                             "görs när den är rättad")]
+                else:
+                    new_documents = rendered.get(job.version) or render_version(version)
+                    comparison = compare_versions(previous, version, new_documents,
+                                                  old_documents=rendered.get(job.previous))
+                    result.files = _write(job.out, comparison.documents())
+        except PipelineError as exc:
+            result.problems = exc.problems
+        except Exception as exc:  # a bug must not stop the other kommuner; it is still reported
+            result.problems = [Problem(job.version, f"oväntat programfel: {exc!r}",
+                                       hint="Rapportera felet till dem som underhåller samverkan.")]
+        results.append(result)
+    return results
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> dict[Path, str]:
+    import hashlib
+
+    written = output.write_all(folder, files)
+    return {path: hashlib.sha256(files[path.name]).hexdigest() for path in written}
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+@dataclass
+class BatchReport:
+    """What a batch run did."""
+
+    out: Path
+    ran: list[JobResult] = field(default_factory=list)
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    overview: list[Path] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.interrupted
+
+
+class _Lock:
+    """An exclusive lock on the output folder, so two batches never write the same files."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / LOCK_FILE
+        self.handle = None
+
+    def __enter__(self):
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "okänd"
+            self.handle.close()
+            raise OutputError(Problem(self.path.parent, f"en annan batchkörning (process {holder}) skriver "
+                                                        "redan till utdatamappen",
+                                      hint="Vänta tills den är klar, eller välj en annan mapp med --out.")) from exc
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc_info):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def check_output_place(root: Path, out: Path) -> None:
+    """Raise OutputError when the output folder is inside the data folder (or the reverse)."""
+    root_resolved, out_resolved = Path(root).resolve(), Path(out).resolve()
+    if out_resolved == root_resolved or out_resolved.is_relative_to(root_resolved):
+        raise OutputError(Problem(out, f"utdatamappen ligger i datamappen {root}",
+                                  hint="Välj en mapp utanför data, t.ex. --out ut."))
+    if root_resolved.is_relative_to(out_resolved):
+        raise OutputError(Problem(out, f"datamappen {root} ligger i utdatamappen",
+                                  hint="Välj en utdatamapp som inte innehåller data."))
+
+
+def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = False,
+              today: dt.date | None = None, progress=None) -> BatchReport:
+    """Regenerate everything under ``root`` into ``out``; return what was done.
+
+    ``progress(done, total, results)`` is called after each kommun.
+    """
+    root, out = Path(root), Path(out)
+    check_output_place(root, out)
+    output.prepare_folder(out)
+    with _Lock(out):
+        manifests.remove_stale_temporaries(out)
+        manifest = Manifest.load(out)
+        plan = plan_batch(root, out, manifest, force)
+        report = BatchReport(out, skipped=len(plan.skipped), problems=list(plan.problems))
+        _forget_vanished(plan, manifest, report)
+        try:
+            _run_tasks(plan.tasks, jobs, manifest, report, progress)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        finally:
+            manifest.save()
+        if not report.interrupted:
+            _overviews(plan, manifest, report, today or dt.date.today(), force)
+            manifest.save()
+    return report
+
+
+def _run_tasks(tasks: list[KommunTask], jobs: int | None, manifest: Manifest, report: BatchReport,
+               progress) -> None:
+    processes = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    last_save = time.monotonic()
+
+    def finished(results: list[JobResult], done: int) -> None:
+        nonlocal last_save
+        for result in results:
+            _record(result, manifest, report)
+        if progress:
+            progress(done, len(tasks), results)
+        if time.monotonic() - last_save > _SAVE_EVERY:
+            manifest.save()
+            last_save = time.monotonic()
+
+    if processes == 1:
+        for done, task in enumerate(tasks, start=1):
+            finished(run_task(task), done)
+        return
+    _warm_up()  # compile templates before forking, so each worker starts with them
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                          else None)
+    with context.Pool(processes) as pool:
+        for done, results in enumerate(pool.imap_unordered(run_task, tasks), start=1):
+            finished(results, done)
+
+
+def _warm_up() -> None:
+    from . import context, template
+    from .compare import MEMO_TEMPLATE
+    from .render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE
+
+    folder = resources.templates_dir()
+    for name, names in ((AGREEMENT_TEMPLATE, context.agreement_names()), (PLAN_TEMPLATE, context.plan_names()),
+                        (MEMO_TEMPLATE, context.MEMO_NAMES)):
+        try:
+            template.load(folder / name, names)
+        except PipelineError:
+            pass  # the workers report it, once per job
+    _validator()
+
+
+def _forget_vanished(plan: Plan, manifest: Manifest, report: BatchReport) -> None:
+    """Remove the outputs of versions and comparisons that no longer exist in the data."""
+    counties = {county.name for county in plan.counties}
+    for key in [k for k in manifest.entries if k not in plan.known and k.split("/")[0] in counties]:
+        for name in manifest.entries[key].files:
+            path = manifest.folder / name
+            if path.is_file():
+                path.unlink()
+                report.removed.append(path)
+        manifest.forget(key)
+
+
+def _record(result: JobResult, manifest: Manifest, report: BatchReport) -> None:
+    report.ran.append(result)
+    if result.problems:
+        report.problems += result.problems
+        manifest.forget(result.key)
+        return
+    stale = manifest.record(result.key, result.fingerprint, list(result.files), result.files, result.facts)
+    report.written += list(result.files)
+    for path in stale:
+        if path.is_file():
+            path.unlink()
+            report.removed.append(path)
+
+
+def _overviews(plan: Plan, manifest: Manifest, report: BatchReport, today: dt.date, force: bool) -> None:
+    from .overview import kommun_row, overview_context, render_overview
+
+    broken_keys = {r.key for r in report.ran if r.problems}
+    for county, kommuner in plan.counties.items():
+        rows = []
+        for kommun in kommuner:
+            prefix = f"{county.name}/{kommun.name}/"
+            facts = [e.facts for k, e in sorted(manifest.entries.items())
+                     if k.startswith(prefix) and e.facts is not None]
+            broken = any(k.startswith(prefix) for k in broken_keys)
+            rows.append(kommun_row(kommun.name, facts, broken, today))
+        county_data = _county_data(county)
+        key = f"{county.name}/lansoversikt"
+        wanted = fingerprint(_inputs_of_run(), today.isoformat(), repr(rows), repr(county_data))
+        if not force and manifest.up_to_date(key, wanted):
+            report.skipped += 1
+            continue
+        try:
+            document = render_overview(overview_context(county_data, rows, today))
+            files = _write(report.out / county.name, {document.name: document.data})
+        except PipelineError as exc:
+            report.problems += exc.problems
+            continue
+        manifest.record(key, wanted, list(files), files)
+        report.written += list(files)
+        report.overview += list(files)
+
+
+def _county_data(county: Path) -> dict:
+    path = county / COUNTY_FILE
+    if not path.is_file():
+        return {"län": county.name}
+    try:
+        return load_yaml(path).data
+    except PipelineError:
+        return {"län": county.name}
