@@ -23,7 +23,8 @@ def test_validate_valid_data(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, err = run(["validate"], capsys)
     assert (code, err) == (0, "")
-    assert out == "Giltigt: 2 versioner kontrollerade.\n"
+    count = len(list((ROOT / "agreements").rglob("overenskommelse.yaml")))
+    assert out == f"Giltigt: {count} versioner kontrollerade.\n"
 
 
 def test_validate_reports_every_problem_and_exits_1(orsa, capsys):

@@ -19,7 +19,7 @@ def problems_of(path):
 def test_example_data_is_valid():
     report = validate_paths([AGREEMENTS])
     assert report.ok, "\n".join(p.format() for p in report.problems)
-    assert report.checked == 2
+    assert report.checked == len(list(AGREEMENTS.rglob("overenskommelse.yaml"))) >= 2
 
 
 def test_misspelt_key_suggests_the_right_one(orsa):
