@@ -1,0 +1,51 @@
+"""A synthetic county for batch tests and benchmarks, made from Orsa's example data.
+
+Each kommun gets a decided version 2023 and a draft 2027 that changes a goal,
+the BRÅ's meeting frequency and an activity, with ``plans`` plans each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+from pipeline import yamledit
+
+ROOT = Path(__file__).resolve().parent.parent
+ORSA = ROOT / "agreements" / "dalarna" / "orsa" / "2023"
+
+
+def _named(text: str, name: str) -> str:
+    return re.sub(r"\bOrsa\b", name, text)
+
+
+def make_country(root: Path, count: int, plans: int = 3) -> Path:
+    """Write ``count`` kommuner under ``root``/dalarna (with Dalarna's lan.yaml); return the county folder."""
+    county = Path(root) / "dalarna"
+    county.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "agreements" / "dalarna" / "lan.yaml", county / "lan.yaml")
+    agreement = (ORSA / "overenskommelse.yaml").read_text(encoding="utf-8")
+    plan_texts = [p.read_text(encoding="utf-8") for p in sorted((ORSA / "planer").glob("*.yaml"))]
+    for number in range(1, count + 1):
+        name = f"Exempelby{number:03d}"
+        kommun = county / name.lower()
+        old_text = yamledit.remove_field(_named(agreement, name), "föregående_version")
+        new_text = yamledit.set_field(old_text, "version", "2027")
+        for key, value in (("status", "utkast"), ("datum", dt.date(2026, 10, 1)),
+                           ("föregående_version", "2023")):
+            new_text = yamledit.set_field(new_text, key, value)
+        new_text = yamledit.remove_field(yamledit.remove_field(new_text, "beslut"), "beredning")
+        new_text = new_text.replace("Fyra gånger per år.", f"{number % 5 + 2} gånger per år.")
+        new_text = new_text.replace("Stärka samarbetet", "Fördjupa samarbetet")
+        for version, text in (("2023", old_text), ("2027", new_text)):
+            folder = kommun / version / "planer"
+            folder.mkdir(parents=True, exist_ok=True)
+            (kommun / version / "overenskommelse.yaml").write_text(text, encoding="utf-8")
+            for index, plan in enumerate(plan_texts[:plans], start=1):
+                plan = _named(plan, name)
+                if version == "2027" and index == 1:
+                    plan = plan.replace("trygghetsvandring", "trygghetsvandring med föreningar", 1)
+                (folder / f"{index:02d}-plan.yaml").write_text(plan, encoding="utf-8")
+    return county
