@@ -45,7 +45,8 @@ def validate(paths):
     report = validate_paths(list(paths) or [Path("agreements")])
     if not report.ok:
         raise SchemaError(report.problems)
-    click.echo(f"Giltigt: {report.checked} {_plural(report.checked, 'version', 'versioner')} kontrollerade.")
+    click.echo(f"Giltigt: {report.checked} {_plural(report.checked, 'version', 'versioner')} "
+               f"{_plural(report.checked, 'kontrollerad', 'kontrollerade')}.")
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -107,6 +108,8 @@ def ny(kommun_dir, name):
 
     created, source = start_version(kommun_dir, name)
     click.echo(f"Skapade {created} från {source} (status: utkast).")
+    click.echo("Uppdatera nu det som gäller den nya versionen, till exempel diarienummer, giltighetstid, "
+               "handläggare och datum, och kör samverkan validate.")
 
 
 @cli.command(options_metavar="[FLAGGOR]")

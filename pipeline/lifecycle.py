@@ -142,7 +142,8 @@ def seal_decided(version_dir: Path) -> list[Path]:
             hint="Registrera beslutet med samverkan beslut, som också förseglar versionen."))
     text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
     documents = {d.name: d.data for d in render_version(version)}
-    return _write_decision(folder, text, _frozen_county_text(folder), documents, version.data["beslut"])
+    return _write_decision(folder, text, _frozen_county_text(folder), documents, version.data["beslut"],
+                           data_changed=False)
 
 
 def _discard_interrupted_decision(folder: Path) -> None:
@@ -188,7 +189,7 @@ def _frozen_county_text(folder: Path) -> str | None:
 
 
 def _write_decision(folder: Path, text: str, frozen: str | None, documents: dict[str, bytes],
-                    values: dict) -> list[Path]:
+                    values: dict, data_changed: bool = True) -> list[Path]:
     """Write archive, frozen county text and seal, and the data last.
 
     If this is interrupted, the seal stands beside a draft; the next `beslut`
@@ -203,5 +204,6 @@ def _write_decision(folder: Path, text: str, frozen: str | None, documents: dict
     if frozen is not None:
         written += output.write_all(folder, {FROZEN_COUNTY_FILE: pending[FROZEN_COUNTY_FILE]})
     written += output.write_all(folder, {seal.SEAL_FILE: seal_json})
-    written += output.write_all(folder, {AGREEMENT_FILE: pending[AGREEMENT_FILE]})
+    if data_changed:
+        written += output.write_all(folder, {AGREEMENT_FILE: pending[AGREEMENT_FILE]})
     return written

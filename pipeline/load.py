@@ -21,9 +21,9 @@ import yaml
 
 from .errors import DataError, Problem
 
-# A real agreement has a few hundred nodes; anything near this is an alias bomb
+# A real agreement or plan has a few hundred values; anything near this is an alias bomb
 # ("billion laughs") or a mistake, and must fail before it eats memory.
-MAX_NODES = 50_000
+MAX_NODES = 10_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalar_constructor = yaml.constructor.SafeConstructor()
@@ -181,7 +181,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise DataError(Problem(
                 self.path, f"filen innehåller fler än {MAX_NODES} värden – troligen en "
-                "aliasbomb (&/* som upprepas i många led)", *self.source(node)[1:],
+                "aliasbomb (&/* som upprepas i många led) eller inklistrade data", *self.source(node)[1:],
                 hint="Skriv ut värdena i stället för att använda YAML-alias."))
         self.loaded.values[fpath] = self.source(node)
         if isinstance(node, yaml.MappingNode):
@@ -270,37 +270,35 @@ def merge(base: Loaded, override: Loaded) -> Loaded:
     both are mappings their keys are merged recursively. Lists are replaced whole,
     never appended. Every value keeps the source of the file it came from.
     """
-    merged = Loaded(data=None, file=override.file)
-    merged.data = _merge_into(merged, base, base.data, override, override.data, ())
+    merged = Loaded(data=_merge_data(base.data, override.data), file=override.file)
+    for table in ("values", "keys"):
+        target = dict(getattr(override, table))
+        for path, src in getattr(base, table).items():
+            if path not in target and _from_base(override.data, path):
+                target[path] = src
+        setattr(merged, table, target)
     return merged
 
 
-def _merge_into(merged: Loaded, base: Loaded, base_value: Any, override: Loaded,
-                over_value: Any, fpath: FieldPath) -> Any:
-    if not (isinstance(base_value, dict) and isinstance(over_value, dict)):
-        _copy_sources(merged, override, fpath)
-        return over_value
-    _copy_sources(merged, override, fpath, shallow=True)
-    result = {}
-    for key in list(base_value) + [k for k in over_value if k not in base_value]:
-        child = fpath + (key,)
-        if key in over_value:
-            result[key] = _merge_into(merged, base, base_value.get(key), override,
-                                      over_value[key], child)
-        else:
-            result[key] = base_value[key]
-            _copy_sources(merged, base, child)
+def _merge_data(base: Any, override: Any) -> Any:
+    if not (isinstance(base, dict) and isinstance(override, dict)):
+        return override
+    result = dict(base)
+    for key, value in override.items():
+        result[key] = _merge_data(base.get(key), value) if key in base else value
     return result
 
 
-def _copy_sources(target: Loaded, origin: Loaded, fpath: FieldPath, shallow: bool = False) -> None:
-    """Copy the sources of ``fpath`` (and, unless shallow, everything under it)."""
-    n = len(fpath)
-    for table_name in ("values", "keys"):
-        source_table, target_table = getattr(origin, table_name), getattr(target, table_name)
-        for path, src in source_table.items():
-            if path[:n] == fpath and (not shallow or len(path) == n):
-                target_table[path] = src
+def _from_base(override: Any, fpath: FieldPath) -> bool:
+    """``True`` when the merged value at ``fpath`` comes from the base, not the override."""
+    node = override
+    for part in fpath:
+        if not isinstance(node, dict):
+            return False  # the override replaced this whole subtree
+        if part not in node:
+            return True
+        node = node[part]
+    return False
 
 
 def closest(word: str, candidates) -> str | None:

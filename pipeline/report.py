@@ -17,6 +17,20 @@ def _short(value: str | None, width: int = 60) -> str:
     return textwrap.shorten(value, width=width, placeholder=" …")
 
 
+def _around_difference(old: str | None, new: str | None, width: int = 60) -> tuple[str, str]:
+    """Return both texts shortened to ``width``, starting near where they first differ."""
+    if old is None or new is None:
+        return _short(old, width), _short(new, width)
+    common = 0
+    while common < min(len(old), len(new)) and old[common] == new[common]:
+        common += 1
+    start = 0
+    if common > width // 2:
+        start = old.rfind(" ", 0, common - width // 4) + 1
+    prefix = "… " if start else ""
+    return (prefix + _short(old[start:], width - len(prefix)), prefix + _short(new[start:], width - len(prefix)))
+
+
 def changes_text(comparison) -> str:
     """Return the change summary grouped by area, old value beside new, for a terminal."""
     old, new = comparison.old, comparison.new
@@ -32,8 +46,9 @@ def changes_text(comparison) -> str:
         lines.append(textwrap.fill(f"{change.kind:<9} {change.what}", width=_WIDTH, initial_indent="  ",
                                    subsequent_indent=" " * 12))
         if change.kind == "ändrad":
-            lines.append(f"            före: {_short(change.old)}")
-            lines.append(f"            nu:   {_short(change.new)}")
+            before, after = _around_difference(change.old, change.new)
+            lines.append(f"            före: {before}")
+            lines.append(f"            nu:   {after}")
         elif change.kind == "borttagen" and change.old:
             lines.append(f"            var:  {_short(change.old)}")
         elif change.new:

@@ -26,8 +26,20 @@ def _blocks(lines: list[str]) -> dict[str, tuple[int, int]]:
 
 
 def dump_field(key: str, value) -> str:
-    """Return ``key: value`` as YAML text (a block for mappings)."""
+    """Return ``key: value`` as YAML text (a block for mappings); texts YAML would misread get
+    double quotes, as people write them ("2027", not '2027')."""
+    if isinstance(value, str) and "\n" not in value and not _plain(value):
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{key}: "{quoted}"\n'
     return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _plain(text: str) -> bool:
+    """``True`` when ``text`` reads back as itself without quotes."""
+    try:
+        return yaml.safe_load(f"x: {text}") == {"x": text}
+    except yaml.YAMLError:
+        return False
 
 
 def set_field(text: str, key: str, value, after: str | None = None) -> str:

@@ -122,8 +122,8 @@ def test_kommun_without_versions_and_duplicate_names(country, tmp_path):
 
 
 def test_missing_predecessor_is_reported(country, tmp_path):
-    edit(country / "exempelby004" / "2027" / "overenskommelse.yaml", "föregående_version: '2023'",
-         "föregående_version: '2019'")
+    edit(country / "exempelby004" / "2027" / "overenskommelse.yaml", 'föregående_version: "2023"',
+         'föregående_version: "2019"')
     report = run_batch(country.parent, tmp_path / "ut", jobs=1, today=TODAY)
     assert any(p.field == "föregående_version" and "'2019' finns inte" in p.message for p in report.problems)
 
