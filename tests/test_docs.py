@@ -13,7 +13,7 @@ def readme_commands():
 
 def test_readme_has_two_setup_commands_and_ci_runs_the_test_command():
     setup, tests = readme_commands()[:2]
-    assert "samverkan render agreements/dalarna/orsa/2023" in setup
+    assert "samverkan batch" in setup
     assert "pytest" in tests
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
