@@ -65,7 +65,7 @@ def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date) -> di
     if broken:
         flags.append("Fel i data – se valideringen")
     if not decided:
-        flags.append("Saknar beslutad överenskommelse")
+        flags.append("Saknar beslutad version")
     elif current is None:
         future = [f for f in decided if dt.date.fromisoformat(f["från"]) > today]
         flags.append(f"Beslutad, gäller från {context.long_date(dt.date.fromisoformat(future[0]['från']))}"

@@ -462,7 +462,7 @@ def overview_template() -> docx.Document:
     d.add_heading("Kommunerna", level=1)
     data_table(d, "Samverkansöverenskommelser per kommun",
                ["Kommun", "Lokalpolis\u00adområde", "Gällande version", "Giltighetstid", "Senaste version",
-                "Att uppmärksamma"], "k in kommuner",
+                "Observera"], "k in kommuner",
                ["{{ k.kommun }}", "{{ k.lokalpolisområde }}", "{{ k.gällande }}", "{{ k.giltighet }}",
                 "{{ k.senaste }}", "{{ k.flagga }}"], [2.4, 2.5, 2.3, 3.3, 2.4, 3.1])
     d.add_heading("Indelning i lokalpolisområden", level=1)

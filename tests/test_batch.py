@@ -216,7 +216,7 @@ def test_overview_flags(county, tmp_path):
     row = kommun_row("exempelby", facts, False, TODAY)
     assert row["flagga"] == "Löper ut 31 mars 2027" and row["gällande"] == "2023"
     draft = [dict(facts[0], status="utkast")]
-    assert kommun_row("exempelby", draft, False, TODAY)["flagga"] == "Saknar beslutad överenskommelse"
+    assert kommun_row("exempelby", draft, False, TODAY)["flagga"] == "Saknar beslutad version"
     ended = [dict(facts[0], till="2025-12-31")]
     assert kommun_row("exempelby", ended, False, TODAY)["flagga"] == "Ingen överenskommelse gäller"
     lasting = [dict(facts[0], till="tills vidare")]
