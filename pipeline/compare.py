@@ -79,7 +79,10 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     The old side is the old version's documents as decided when it has them,
     else ``old_documents`` (already rendered), else it is rendered now.
     """
-    old_documents = archived_documents(old) or old_documents or render_version(old, templates_dir)
+    if old.folder.resolve() == new.folder.resolve():
+        old_documents = new_documents  # a version against itself: nothing has changed
+    else:
+        old_documents = archived_documents(old) or old_documents or render_version(old, templates_dir)
     summary = change_summary.summarize(old, new)
     revisions = redline.Revisions(author=new.data["parter"]["kommun"]["namn"],
                                   date=f"{new.data['datum'].isoformat()}T00:00:00Z")
@@ -92,7 +95,9 @@ def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None) -> tuple[Com
     """Compare two versions, write the memo and redlines, and return the comparison and paths."""
     comparison = compare(old_dir, new_dir)
     target = Path(out_dir) if out_dir else default_output(comparison.old, comparison.new)
-    return comparison, output.write_all(target, comparison.documents())
+    written = output.write_all(target, comparison.documents())
+    output.remove_stale(target, f"{REDLINE_PREFIX}*.docx", written)
+    return comparison, written
 
 
 def archived_documents(version: Version) -> list[RenderedDocument]:

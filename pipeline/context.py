@@ -65,8 +65,8 @@ def agreement_context(version: Version) -> dict[str, Any]:
         statusrad=_status_line(data),
         giltighet=_validity(data["giltighetstid"]),
         beslutstext=_decision_text(data),
-        planer=[{"nummer": p.number, "titel": p.data["titel"], "fokusområde": p.data["fokusområde"],
-                 "slug": p.slug} for p in version.plans],
+        planer=[{"nummer": p.number, "titel": _printable(p.data["titel"]),
+                 "fokusområde": _printable(p.data["fokusområde"]), "slug": p.slug} for p in version.plans],
     )
     return data
 
@@ -93,7 +93,7 @@ def _status_line(data: dict) -> str:
     if data["status"] == "beslutad" and data["beslut"]:
         decision = data["beslut"]
         return (f"Version {data['version']} · Beslutad av {decision['organ'].lower()} "
-                f"{decision['datum']}, {decision['paragraf']}")
+                f"den {decision['datum']}, {decision['paragraf']}")
     return f"Version {data['version']} · Utkast, inte beslutat"
 
 
@@ -108,10 +108,10 @@ def _decision_text(data: dict) -> str | None:
     decision = data["beslut"]
     if not decision:
         return None
-    steps = [f"{s['organ'].lower()} {s['datum']}" for s in data["beredning"] or []]
+    steps = [f"{s['organ'].lower()} den {s['datum']}" for s in data["beredning"] or []]
     prepared = f"Ärendet har beretts av {' och '.join(steps)}. " if steps else ""
-    return (f"{prepared}{decision['organ']} beslutade att godkänna överenskommelsen "
-            f"{decision['datum']}, {decision['paragraf']} (dnr {decision['diarienummer']}).")
+    return (f"{prepared}{decision['organ']} beslutade den {decision['datum']}, {decision['paragraf']}, att "
+            f"godkänna överenskommelsen (dnr {decision['diarienummer']}).")
 
 
 def _with_all_fields(value: Any, rules: dict | None) -> Any:

@@ -7,8 +7,34 @@ exit with code 1 without a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import errno
+import re
+from dataclasses import dataclass
 from pathlib import Path
+
+_REASONS = {
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.EISDIR: "är en mapp",
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EEXIST: "finns redan",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EXDEV: "kan inte flyttas mellan olika diskar",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def os_reason(exc: OSError) -> str:
+    """Return a Swedish reason for an operating-system error."""
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+def _visible(text: str) -> str:
+    """Return text with control characters shown as \\xNN, so they cannot upset a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -39,7 +65,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f"\n    tips: {self.hint}"
-        return text
+        return _visible(text)
 
     def sort_key(self) -> tuple:
         """Return a key that orders problems by file, then position."""
@@ -72,23 +98,3 @@ class TemplateError(PipelineError):
 
 class OutputError(PipelineError):
     """Raised when output cannot be written (unwritable folder, disk full, bad place)."""
-
-
-@dataclass
-class ProblemList:
-    """Collects problems from many files so every error is reported at once."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def extend(self, problems) -> None:
-        self.items.extend(problems)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self, error_class: type[PipelineError] = SchemaError) -> None:
-        if self.items:
-            raise error_class(self.items)

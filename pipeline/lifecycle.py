@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import output, rules, schema, seal, yamledit
-from .errors import DataError, OutputError, Problem, SchemaError
+from .errors import DataError, OutputError, Problem, SchemaError, os_reason
 from .load import load_yaml, merge
 from .render import render_version
 from .validate import validate_version
@@ -79,7 +79,7 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None) -> 
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(Problem(target, f"den nya versionen kunde inte skapas ({exc.strerror or exc})")) from exc
+        raise OutputError(Problem(target, f"den nya versionen kunde inte skapas ({os_reason(exc)})")) from exc
     return target, source
 
 
@@ -171,7 +171,7 @@ def _decided_version(version: Version, text: str) -> Version:
     own.keys = {p: s._replace(file=own.file) for p, s in own.keys.items()}
     merged = merge(shared_part(version.county), own) if version.county is not None else own
     decided = Version(folder=version.folder, agreement=merged, plans=version.plans, county=version.county)
-    problems = schema.check(merged, "overenskommelse") + rules.check_version(decided)
+    problems = schema.check(merged, "overenskommelse") + rules.check_version(decided, decided.plans)
     if problems:
         raise SchemaError(problems)
     return decided

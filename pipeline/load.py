@@ -11,6 +11,7 @@ file where the wrong value was written.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -19,11 +20,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, os_reason
 
 # A real agreement or plan has a few hundred values; anything near this is an alias bomb
 # ("billion laughs") or a mistake, and must fail before it eats memory.
 MAX_NODES = 10_000
+MAX_DEPTH = 50  # the schemas nest five levels deep
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalar_constructor = yaml.constructor.SafeConstructor()
@@ -47,6 +49,8 @@ class Loaded:
     values: dict[FieldPath, Source] = field(default_factory=dict)
     keys: dict[FieldPath, Source] = field(default_factory=dict)
     file: Path | None = None
+    # Field-name prefixes per file, for values merged in from elsewhere ("gemensamt." in lan.yaml).
+    prefixes: dict[Path, str] = field(default_factory=dict)
 
     def source(self, path: FieldPath, *, key: bool = False) -> Source | None:
         """Return where the value (or key) at ``path`` was written, or its nearest parent."""
@@ -64,11 +68,14 @@ class Loaded:
                 key: bool = False) -> Problem:
         """Return a :class:`Problem` located at the value (or key) at ``path``."""
         src = self.source(path, key=key)
+        name = format_path(path)
+        if name and src and src.file in self.prefixes:
+            name = self.prefixes[src.file] + name
         return Problem(
             file=src.file if src else self.file,
             line=src.line if src else None,
             column=src.column if src else None,
-            field=format_path(path) or None,
+            field=name or None,
             message=message,
             hint=hint,
         )
@@ -121,7 +128,17 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
     return problems
 
 
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
 _YAML_MESSAGES = [
+    ("while parsing a flow", "en lista [ ] eller mappning { } är inte stängd eller saknar kommatecken",
+     "Kontrollera hakparenteser och klammerparenteser och kommatecknen mellan värdena."),
+    ("found incompatible YAML document", "filen har en %YAML-rad som inte stöds",
+     "Ta bort raden som börjar med %YAML."),
+    ("while scanning a block scalar", "ett textblock (| eller >) är felaktigt",
+     "Efter | eller > ska texten börja på nästa rad, indragen."),
+    ("found a tab character", "ett tabbtecken där YAML kräver mellanslag",
+     "Använd mellanslag för indrag."),
     ("mapping values are not allowed", "ett kolon på fel ställe",
      "Ett värde som innehåller ': ' måste stå inom citattecken."),
     ("could not find expected ':'", "förväntade ett kolon efter nyckeln",
@@ -147,13 +164,19 @@ _YAML_MESSAGES = [
 def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> Problem:
     """Return a Swedish problem for a PyYAML syntax error, keeping its position."""
     if isinstance(exc, yaml.reader.ReaderError):
-        before = text[: exc.position]
-        return Problem(path, f"filen innehåller det otillåtna styrtecknet U+{_code(exc.character):04X}",
-                       before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1,
+        # The C reader counts bytes, not characters: find the character ourselves.
+        found = _NON_PRINTABLE.search(text)
+        position = found.start() if found else exc.position
+        before = text[:position]
+        code = ord(found.group()) if found else _code(exc.character)
+        return Problem(path, f"filen innehåller det otillåtna styrtecknet U+{code:04X}",
+                       before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1,
                        hint="Ta bort tecknet (ofta inklistrat från ett annat program).")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if "end of stream" in str(getattr(exc, "problem", "")) and getattr(exc, "context_mark", None):
+        mark = exc.context_mark  # where the unclosed quote or bracket opens
     detail = " ".join(filter(None, [getattr(exc, "context", None), getattr(exc, "problem", None)]))
-    message, hint = f"YAML-syntaxfel ({detail or exc})", None
+    message, hint = f"YAML-syntaxfel (teknisk beskrivning: {detail or exc})", None
     for english, swedish, swedish_hint in _YAML_MESSAGES:
         if english in (detail or str(exc)):
             message, hint = f"YAML-syntaxfel: {swedish}", swedish_hint
@@ -171,6 +194,7 @@ class _Builder:
         self.path = path
         self.loaded = Loaded(data=None, file=path)
         self.problems: list[Problem] = []
+        self.duplicates: list[Problem] = []  # the data is still whole: the first value is kept
         self.count = 0
 
     def source(self, node: yaml.Node) -> Source:
@@ -183,6 +207,10 @@ class _Builder:
                 self.path, f"filen innehåller fler än {MAX_NODES} värden – troligen en "
                 "aliasbomb (&/* som upprepas i många led) eller inklistrade data", *self.source(node)[1:],
                 hint="Skriv ut värdena i stället för att använda YAML-alias."))
+        if len(fpath) > MAX_DEPTH:  # also catches an alias that contains itself (&x [*x])
+            raise DataError(Problem(self.path, f"värdena är nästlade i mer än {MAX_DEPTH} nivåer",
+                                    *self.source(node)[1:], field=format_path(fpath[:3]) + " …",
+                                    hint="Kontrollera indragen; ett alias (*namn) får inte innehålla sig självt."))
         self.loaded.values[fpath] = self.source(node)
         if isinstance(node, yaml.MappingNode):
             return self.build_mapping(node, fpath)
@@ -205,7 +233,7 @@ class _Builder:
                 continue
             if key in result:
                 first = self.loaded.keys[fpath + (key,)]
-                self.problems.append(Problem(
+                self.duplicates.append(Problem(
                     self.path, f"nyckeln '{key}' förekommer två gånger (först på rad {first.line})",
                     *self.source(key_node)[1:], field=format_path(fpath + (key,)),
                     hint="YAML behåller bara det sista värdet; slå ihop eller ta bort den ena."))
@@ -216,7 +244,17 @@ class _Builder:
 
     def build_scalar(self, node: yaml.ScalarNode, fpath: FieldPath) -> Any:
         try:
-            return _scalar_constructor.construct_object(node, deep=True)
+            value = _scalar_constructor.construct_object(node, deep=True)
+            if isinstance(value, dt.datetime):
+                self.problems.append(Problem(
+                    self.path, f"'{node.value}' har ett klockslag; här ska det vara ett datum",
+                    *self.source(node)[1:], field=format_path(fpath) or None,
+                    hint="Skriv datum som ÅÅÅÅ-MM-DD utan tid."))
+                return None
+            if node.style == ">" and isinstance(value, str):
+                # In a folded block a blank line becomes one newline: a paragraph break.
+                value = value.replace("\n", "\n\n")
+            return value
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             if node.tag.endswith(":timestamp"):
                 message = f"'{node.value}' är inget giltigt datum"
@@ -231,8 +269,13 @@ class _Builder:
             _scalar_constructor.constructed_objects.clear()
 
 
-def load_yaml(path: Path) -> Loaded:
-    """Return the data of one YAML file with sources; raise :class:`DataError` if unreadable."""
+def load_yaml(path: Path, duplicates: list[Problem] | None = None) -> Loaded:
+    """Return the data of one YAML file with sources; raise :class:`DataError` if unreadable.
+
+    A duplicate key is an error too; when ``duplicates`` is a list, such errors are
+    added to it instead and the data (with each key's first value) is returned, so
+    the rest of the file can still be checked.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -241,20 +284,25 @@ def load_yaml(path: Path) -> Loaded:
     except IsADirectoryError as exc:
         raise DataError(Problem(path, "är en mapp, inte en fil")) from exc
     except OSError as exc:
-        raise DataError(Problem(path, f"filen kan inte läsas ({exc.strerror})")) from exc
+        raise DataError(Problem(path, f"filen kan inte läsas ({os_reason(exc)})")) from exc
     text = _decode(path, raw)
-    tab_problems = _tab_problems(path, text)
-    if tab_problems:
-        raise DataError(tab_problems)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise DataError(_yaml_problem(path, text, exc)) from exc
+        # Tabs are allowed inside texts; only when parsing fails are they the likely cause.
+        raise DataError(_tab_problems(path, text) or [_yaml_problem(path, text, exc)]) from exc
+    except RecursionError as exc:
+        raise DataError(Problem(path, "filen är för djupt nästlad för att läsas", 1, 1,
+                                hint="En överenskommelse har bara några nivåer av indrag.")) from exc
     if node is None:
         raise DataError(Problem(path, "filen är tom", 1, 1,
                                 hint="Fyll i fälten enligt exemplen under agreements/."))
     builder = _Builder(path)
     builder.loaded.data = builder.build(node, ())
+    if duplicates is None:
+        builder.problems += builder.duplicates
+    else:
+        duplicates += builder.duplicates
     if builder.problems:
         raise DataError(builder.problems)
     if not isinstance(builder.loaded.data, dict):
@@ -270,7 +318,8 @@ def merge(base: Loaded, override: Loaded) -> Loaded:
     both are mappings their keys are merged recursively. Lists are replaced whole,
     never appended. Every value keeps the source of the file it came from.
     """
-    merged = Loaded(data=_merge_data(base.data, override.data), file=override.file)
+    merged = Loaded(data=_merge_data(base.data, override.data), file=override.file,
+                    prefixes={**base.prefixes, **override.prefixes})
     for table in ("values", "keys"):
         target = dict(getattr(override, table))
         for path, src in getattr(base, table).items():

@@ -97,6 +97,11 @@ class Properties:
     language: str = "sv-SE"
 
 
+def _one_line(text: str) -> str:
+    """Return ``text`` on one line: metadata has no paragraphs ("\a" marks one in our texts)."""
+    return " ".join(text.replace("\a", " ").split())
+
+
 def core_xml(props: Properties) -> bytes:
     """Return docProps/core.xml for ``props`` (no user name, no clock time)."""
     stamp = f"{props.date.isoformat()}T00:00:00Z"
@@ -106,7 +111,7 @@ def core_xml(props: Properties) -> bytes:
         ("dc:description", props.description), ("cp:lastModifiedBy", props.organisation),
         ("cp:revision", "1"), ("dc:language", props.language),
     ]
-    body = "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields)
+    body = "".join(f"<{tag}>{escape(_one_line(value))}</{tag}>" for tag, value in fields)
     body += (f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
              f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>')
     return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -121,7 +126,7 @@ def app_xml(props: Properties) -> bytes:
     return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            f"<Application>samverkan</Application><Company>{escape(props.organisation)}</Company>"
+            f"<Application>samverkan</Application><Company>{escape(_one_line(props.organisation))}</Company>"
             "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
             "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
             "</Properties>").encode("utf-8")

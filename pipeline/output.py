@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError, Problem
+from .errors import OutputError, Problem, os_reason
 
 
 def prepare_folder(folder: Path) -> Path:
@@ -23,7 +23,7 @@ def prepare_folder(folder: Path) -> Path:
     except NotADirectoryError as exc:
         raise OutputError(Problem(folder, "utdatamappen kan inte skapas: en del av sökvägen är en fil")) from exc
     except OSError as exc:
-        raise OutputError(Problem(folder, f"utdatamappen kan inte skapas ({exc.strerror})")) from exc
+        raise OutputError(Problem(folder, f"utdatamappen kan inte skapas ({os_reason(exc)})")) from exc
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(Problem(folder, "utdatamappen är skrivskyddad",
                                   hint="Välj en annan mapp med --out, eller ändra mappens behörigheter."))
@@ -42,8 +42,15 @@ def default_mode(directory: bool = False) -> int:
 
 
 def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file into ``folder`` atomically and return their paths in order."""
+    """Write every file into ``folder`` and return their paths in order: all of them, or none.
+
+    Each file is written beside its target first; then the targets are swapped in,
+    and if one swap fails the ones already made are undone.
+    """
     folder = prepare_folder(folder)
+    for name in files:
+        if (folder / name).is_dir():
+            raise OutputError(Problem(folder / name, "kan inte skrivas: det finns en mapp med samma namn"))
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
@@ -54,12 +61,54 @@ def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-        for temporary, final in staged:
-            os.replace(temporary, final)
+        _swap_in(staged)
     except OSError as exc:
-        raise OutputError(Problem(folder, f"utdata kunde inte skrivas ({exc.strerror or exc})")) from exc
+        raise OutputError(Problem(folder, f"utdata kunde inte skrivas ({os_reason(exc)})")) from exc
     finally:
         for temporary, _ in staged:
             if os.path.exists(temporary):
                 os.unlink(temporary)
     return [final for _, final in staged]
+
+
+def _swap_in(staged: list[tuple[str, Path]]) -> None:
+    """Move staged files onto their targets; on failure put back what was there before."""
+    done: list[tuple[Path, str | None]] = []  # target, backup of its old content
+    try:
+        for temporary, final in staged:
+            backup = None
+            if final.exists():
+                backup = temporary + ".old"
+                try:
+                    os.link(final, backup)  # readers keep seeing the old file until the swap
+                except OSError:
+                    os.replace(final, backup)  # a filesystem without hard links
+            try:
+                os.replace(temporary, final)
+            except OSError:
+                if backup:
+                    os.unlink(backup)
+                raise
+            done.append((final, backup))
+    except OSError:
+        for final, backup in reversed(done):
+            if backup:
+                os.replace(backup, final)
+            else:
+                final.unlink(missing_ok=True)
+        raise
+    for _, backup in done:
+        if backup:
+            os.unlink(backup)
+
+
+def remove_stale(folder: Path, pattern: str, keep: list[Path]) -> list[Path]:
+    """Delete files matching ``pattern`` in ``folder`` that are not in ``keep`` (our own outputs
+    from an earlier run, e.g. the bilaga of a plan that was removed); return them."""
+    kept = {Path(p).name for p in keep}
+    removed = []
+    for path in sorted(Path(folder).glob(pattern)):
+        if path.name not in kept and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed

@@ -57,7 +57,9 @@ def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
     version = validate_version(version_dir)
     documents = render_version(version)
     target = Path(out_dir) if out_dir else default_output(version)
-    return output.write_all(target, {d.name: d.data for d in documents})
+    written = output.write_all(target, {d.name: d.data for d in documents})
+    output.remove_stale(target, "bilaga-*.docx", written)  # bilagor of plans that are gone
+    return written
 
 
 def document_properties(agreement: dict, title: str) -> ooxml.Properties:

@@ -12,7 +12,7 @@ import re
 
 from .errors import Problem
 from .load import Loaded, closest
-from .version import Version, slugify
+from .version import AGREEMENT_FILE, Version, slugify
 
 UNTIL_FURTHER_NOTICE = "tills vidare"
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -37,21 +37,35 @@ def police_party_name(lpo: str) -> str:
     return f"Lokalpolisområde {lpo}"
 
 
-def check_version(version: Version) -> list[Problem]:
-    """Return every cross-field problem of a version (agreement, plans, county mapping)."""
+def check_version(version: Version, plans: list, broken: set[str] = frozenset(),
+                  county_valid: bool = True) -> list[Problem]:
+    """Return the cross-field problems of a version.
+
+    The rules assume the types the schemas guarantee, so a rule runs only when
+    the top-level fields it reads passed their schema (``broken`` names those
+    that did not); plan rules run for the ``plans`` that passed theirs.
+    """
+    def usable(*fields):
+        return not broken.intersection(fields)
+
     agreement = version.agreement
-    problems = forbidden_characters(agreement)
-    problems += _agreement_rules(version)
-    names = party_names(agreement.data)
-    focus = [f.get("namn") for f in agreement.data.get("fokusområden") or []]
-    for plan in version.plans:
-        problems += forbidden_characters(plan.loaded)
-        problems += _plan_rules(plan.loaded, names, focus, agreement.data.get("giltighetstid") or {})
+    problems = []
+    for fields, rule in _AGREEMENT_RULES:
+        if usable(*fields):
+            problems += rule(version)
+    if county_valid and usable("parter"):
+        problems += _county_rules(version)
+    if usable("parter", "fokusområden", "giltighetstid"):
+        names = party_names(agreement.data)
+        focus = [f["namn"] for f in agreement.data["fokusområden"]]
+        for plan in plans:
+            problems += _plan_rules(plan.loaded, names, focus, agreement.data["giltighetstid"])
     return problems
 
 
-def forbidden_characters(loaded: Loaded) -> list[Problem]:
-    """Return a problem for every text containing a character XML cannot hold."""
+def forbidden_characters(loaded: Loaded, skip: tuple = ()) -> list[Problem]:
+    """Return a problem for every text containing a character XML cannot hold
+    (top-level fields in ``skip`` are left out)."""
     problems = []
 
     def walk(value, path):
@@ -69,36 +83,38 @@ def forbidden_characters(loaded: Loaded) -> list[Problem]:
                     hint="Word-dokument kan inte innehålla styrtecken; ta bort tecknet "
                          "(ofta inklistrat från ett annat program)."))
 
-    walk(loaded.data, ())
+    if isinstance(loaded.data, dict):
+        for key, value in loaded.data.items():
+            if key not in skip:
+                walk(value, (key,))
     return problems
 
 
-def _agreement_rules(version: Version) -> list[Problem]:
-    loaded, data = version.agreement, version.data
-    problems = []
-    if data.get("version") is not None and str(data["version"]) != version.folder.name:
-        problems.append(loaded.problem(("version",), f"versionen heter '{data['version']}' men mappen "
-                                       f"heter '{version.folder.name}'",
-                                       hint="Versionens id och mappens namn ska vara lika."))
-    problems += _validity_rules(loaded, data.get("giltighetstid"))
-    problems += _decision_rules(loaded, data)
-    problems += _named_parties(loaded, data)
-    problems += _unique(loaded, data.get("fokusområden"), ("fokusområden",), "namn", "fokusområdet")
-    previous = data.get("föregående_version")
-    if isinstance(previous, str):
-        if previous == data.get("version"):
-            problems.append(loaded.problem(("föregående_version",), "en version kan inte föregå sig själv"))
-        elif not (version.folder.parent / previous / "overenskommelse.yaml").is_file():
-            problems.append(loaded.problem(
-                ("föregående_version",), f"den föregående versionen '{previous}' finns inte",
-                hint=f"Det ska finnas en mapp {version.folder.parent / previous} med en overenskommelse.yaml."))
-    problems += _county_rules(version)
-    return problems
-
-
-def _validity_rules(loaded: Loaded, validity) -> list[Problem]:
-    if not isinstance(validity, dict):
+def _version_name(version: Version) -> list[Problem]:
+    data, folder_name = version.data, version.folder.resolve().name
+    if data["version"] == folder_name:
         return []
+    return [version.agreement.problem(("version",), f"versionen heter '{data['version']}' men mappen "
+                                      f"heter '{folder_name}'",
+                                      hint="Versionens id och mappens namn ska vara lika.")]
+
+
+def _predecessor(version: Version) -> list[Problem]:
+    data, loaded = version.data, version.agreement
+    previous = data.get("föregående_version")
+    if previous is None:
+        return []
+    if previous == data["version"]:
+        return [loaded.problem(("föregående_version",), "en version kan inte föregå sig själv")]
+    if not (version.folder.resolve().parent / previous / AGREEMENT_FILE).is_file():
+        return [loaded.problem(
+            ("föregående_version",), f"den föregående versionen '{previous}' finns inte",
+            hint=f"Det ska finnas en mapp {version.folder.parent / previous} med en {AGREEMENT_FILE}.")]
+    return []
+
+
+def _validity_rules(version: Version) -> list[Problem]:
+    loaded, validity = version.agreement, version.data["giltighetstid"]
     start, end = validity.get("från"), validity.get("till")
     if isinstance(end, str) and end != UNTIL_FURTHER_NOTICE:
         return [loaded.problem(("giltighetstid", "till"),
@@ -110,7 +126,8 @@ def _validity_rules(loaded: Loaded, validity) -> list[Problem]:
     return []
 
 
-def _decision_rules(loaded: Loaded, data: dict) -> list[Problem]:
+def _decision_rules(version: Version) -> list[Problem]:
+    loaded, data = version.agreement, version.data
     status, decision = data.get("status"), data.get("beslut")
     problems = []
     if status == "beslutad" and not decision:
@@ -134,7 +151,8 @@ def _decision_rules(loaded: Loaded, data: dict) -> list[Problem]:
     return problems
 
 
-def _named_parties(loaded: Loaded, data: dict) -> list[Problem]:
+def _named_parties(version: Version) -> list[Problem]:
+    loaded, data = version.agreement, version.data
     names = party_names(data)
     problems = []
     for i, signature in enumerate(data.get("underskrifter") or []):
@@ -161,32 +179,48 @@ def _party_problem(loaded: Loaded, path: tuple, value, names: list[str]) -> list
     return problems
 
 
-def _unique(loaded: Loaded, items, path: tuple, key: str, label: str) -> list[Problem]:
+def _unique_focus_areas(version: Version) -> list[Problem]:
     seen, problems = set(), []
-    for i, item in enumerate(items or []):
-        name = item.get(key) if isinstance(item, dict) else None
-        if name in seen:
-            problems.append(loaded.problem(path + (i, key), f"{label} '{name}' finns redan"))
-        seen.add(name)
+    for i, item in enumerate(version.data["fokusområden"]):
+        if item["namn"] in seen:
+            problems.append(version.agreement.problem(("fokusområden", i, "namn"),
+                                                      f"fokusområdet '{item['namn']}' finns redan"))
+        seen.add(item["namn"])
     return problems
 
 
+# Each agreement rule with the top-level fields it reads.
+_AGREEMENT_RULES = [
+    (("version",), _version_name),
+    (("version", "föregående_version"), _predecessor),
+    (("giltighetstid",), _validity_rules),
+    (("status", "beslut", "beredning", "datum"), _decision_rules),
+    (("parter", "underskrifter", "organisation"), _named_parties),
+    (("fokusområden",), _unique_focus_areas),
+]
+
+
 def _county_rules(version: Version) -> list[Problem]:
-    """Return problems where the agreement's LPO disagrees with the county's mapping."""
+    """Return problems where the agreement's LPO disagrees with the county's mapping, or the
+    kommun is missing from it."""
     if version.county is None:
         return []
     organisation = version.county.data.get("polisorganisation") or {}
-    lpo = ((version.data.get("parter") or {}).get("polisen") or {}).get("lokalpolisområde")
-    for i, area in enumerate(organisation.get("lokalpolisområden") or []):
-        if not isinstance(area, dict):
-            continue
-        kommuner = [slugify(k) for k in area.get("kommuner") or [] if isinstance(k, str)]
-        if version.kommun_slug in kommuner and lpo and lpo != area.get("namn"):
-            return [version.agreement.problem(
-                ("parter", "polisen", "lokalpolisområde"),
-                f"kommunen hör till lokalpolisområde {area.get('namn')} enligt {version.county.file.name}, "
-                f"inte {lpo}")]
-    return []
+    areas = organisation.get("lokalpolisområden") or []
+    lpo = version.data["parter"]["polisen"]["lokalpolisområde"]
+    kommun = slugify(version.kommun_slug)
+    for area in areas:
+        if kommun in [slugify(k) for k in area["kommuner"]]:
+            if lpo != area["namn"]:
+                return [version.agreement.problem(
+                    ("parter", "polisen", "lokalpolisområde"),
+                    f"kommunen hör till lokalpolisområde {area['namn']} enligt {version.county.file.name}, "
+                    f"inte {lpo}")]
+            return []
+    return [version.agreement.problem(
+        ("parter", "polisen", "lokalpolisområde"),
+        f"kommunen ({version.kommun_slug}) finns inte i länets indelning i lokalpolisområden",
+        hint=f"Lägg till kommunen under polisorganisation.lokalpolisområden i {version.county.file}.")]
 
 
 def _plan_rules(loaded: Loaded, names: list[str], focus: list[str], validity: dict) -> list[Problem]:

@@ -49,8 +49,15 @@ def check(loaded: Loaded, schema_name: str) -> list[Problem]:
     """Return the problems of ``loaded.data`` against the named schema (empty when valid)."""
     schema = load_schema(schema_name)
     problems = list(_unknown_fields(loaded, schema, loaded.data, ()))
+    if any(p.message.startswith("ska vara") for p in problems):
+        return problems  # a list where a mapping belongs (or the reverse) can crash cerberus
     validator = _validator(schema_name)
-    if not validator.validate(loaded.data):
+    try:
+        valid = validator.validate(loaded.data)
+    except Exception as exc:  # cerberus can fail on shapes it does not expect; never a traceback
+        return problems + [Problem(loaded.file, f"filens struktur kunde inte kontrolleras ({exc})",
+                                   hint="Jämför filen med exemplen under agreements/.")]
+    if not valid:
         problems += [_explain(loaded, schema, error) for error in _leaves(validator._errors)]
     return problems
 
@@ -70,6 +77,14 @@ def _unknown_fields(loaded: Loaded, fields: dict, value, path: tuple):
 
 
 def _unknown_in_rule(loaded: Loaded, rule: dict, value, path: tuple):
+    wanted = rule.get("type")
+    kinds = wanted if isinstance(wanted, list) else [wanted]
+    for kind, other in (("list", dict), ("dict", list)):
+        if kind in kinds and isinstance(value, other) and not any(k in kinds for k in ("dict", "list")
+                                                                  if k != kind):
+            yield loaded.problem(path, f"ska vara {_TYPE_NAMES[kind]}, men är {_describe(value)}",
+                                 hint=_type_hint([kind], value))
+            return
     inner = rule.get("schema")
     if not isinstance(inner, dict):
         return
@@ -77,7 +92,7 @@ def _unknown_in_rule(loaded: Loaded, rule: dict, value, path: tuple):
         yield from _unknown_fields(loaded, inner, value, path)
     elif isinstance(value, list):  # a list whose items follow ``inner``
         for index, item in enumerate(value):
-            yield from _unknown_in_rule(loaded, {"schema": inner.get("schema")}, item, path + (index,))
+            yield from _unknown_in_rule(loaded, inner, item, path + (index,))
 
 
 def _leaves(errors):

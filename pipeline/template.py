@@ -47,7 +47,11 @@ class CompiledTemplate:
             except jinja2.UndefinedError as exc:
                 raise TemplateError(_undefined_problem(self.path, part.name, exc)) from exc
             except jinja2.TemplateError as exc:
-                raise TemplateError(Problem(self.path, f"mallen kunde inte fyllas i: {exc}")) from exc
+                raise TemplateError(Problem(self.path, f"mallen kunde inte fyllas i ({part.name}): {exc}")) from exc
+            except Exception as exc:  # e.g. {{ 1/0 }} in a template: still the template's fault
+                raise TemplateError(Problem(self.path, f"ett uttryck i mallen gick inte att beräkna "
+                                                       f"({part.name}): {type(exc).__name__}: {exc}",
+                                            hint="Kontrollera uttrycken inom {{ }} och {% %} i mallen.")) from exc
             rendered[part.name] = ooxml.finish_part(self.path, part.name, _resolve_listing(xml))
         return rendered
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import rules, schema, seal
 from .errors import DataError, Problem, SchemaError
-from .version import AGREEMENT_FILE, Version, find_versions, is_version_folder, read_version
+from .version import AGREEMENT_FILE, COUNTY_SHARED_KEY, Version, find_versions, is_version_folder, read_version
 
 
 @dataclass
@@ -35,20 +35,31 @@ class Validator:
         self._county_checked: set[Path] = set()
 
     def version(self, folder: Path) -> tuple[Version | None, list[Problem]]:
-        """Return the loaded version (None if unreadable) and its problems."""
+        """Return the loaded version (None if a file is unreadable) and its problems."""
         version, problems = read_version(folder, self._counties)
         problems = seal.check(folder) + problems
         if version is None:
             return None, problems
         readable = not problems
-        if version.county is not None and version.county.file not in self._county_checked:
-            self._county_checked.add(version.county.file)
-            problems += schema.check(version.county, "lan")
-            problems += rules.forbidden_characters(version.county)
-        problems += schema.check(version.agreement, "overenskommelse")
+        county_valid = True
+        if version.county is not None:
+            county_problems = (schema.check(version.county, "lan")
+                               + rules.forbidden_characters(version.county, skip=(COUNTY_SHARED_KEY,)))
+            county_valid = not county_problems
+            if version.county.file not in self._county_checked:
+                self._county_checked.add(version.county.file)
+                problems += county_problems
+        agreement_problems = schema.check(version.agreement, "overenskommelse")
+        problems += agreement_problems + rules.forbidden_characters(version.agreement)
+        valid_plans = []
         for plan in version.plans:
-            problems += schema.check(plan.loaded, "plan")
-        problems += rules.check_version(version)
+            plan_problems = schema.check(plan.loaded, "plan")
+            problems += plan_problems + rules.forbidden_characters(plan.loaded)
+            if not plan_problems:
+                valid_plans.append(plan)
+        broken = {p.field.split(".")[0].split("[")[0] if p.field else "" for p in agreement_problems}
+        if "" not in broken:  # a problem without a field (e.g. not a mapping) breaks everything
+            problems += rules.check_version(version, valid_plans, broken, county_valid)
         return (version if readable else None), problems
 
 
@@ -75,6 +86,9 @@ def validate_paths(paths: list[Path]) -> Report:
 def validate_version(folder: Path) -> Version:
     """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
     folder = Path(folder)
+    if folder.is_file():
+        raise DataError(Problem(folder, "är en fil; ange versionens mapp",
+                                hint=f"Till exempel {folder.parent if folder.parent.name != 'planer' else folder.parent.parent}."))
     if not folder.is_dir():
         raise DataError(Problem(folder, "versionsmappen finns inte"))
     if not is_version_folder(folder):

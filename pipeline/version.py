@@ -52,11 +52,11 @@ class Version:
 
     @property
     def kommun_slug(self) -> str:
-        return self.folder.parent.name
+        return self.folder.resolve().parent.name
 
     @property
     def county_slug(self) -> str:
-        return self.folder.parent.parent.name
+        return self.folder.resolve().parent.parent.name
 
     @property
     def files(self) -> list[Path]:
@@ -85,6 +85,8 @@ def find_versions(path: Path) -> list[Path]:
     path = Path(path)
     if not path.exists():
         raise DataError(Problem(path, "sökvägen finns inte"))
+    if path.is_dir() and path.name == PLANS_FOLDER and is_version_folder(path.parent):
+        return [path.parent]
     if path.is_file():
         if path.name == COUNTY_FILE:
             return find_versions(path.parent)
@@ -103,12 +105,36 @@ def find_versions(path: Path) -> list[Path]:
 
 
 def plan_files(folder: Path) -> list[Path]:
-    """Return the plan files of a version, in bilaga order (sorted by file name)."""
+    """Return the plan files of a version in bilaga order: by the number the name starts with,
+    then by name ("2-…" before "10-…")."""
     plans_dir = folder / PLANS_FOLDER
     if not plans_dir.is_dir():
         return []
-    return sorted(p for p in plans_dir.iterdir()
-                  if p.suffix in (".yaml", ".yml") and not p.name.startswith((".", "~")))
+    files = [p for p in plans_dir.iterdir()
+             if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith((".", "~")) and p.is_file()]
+    return sorted(files, key=_bilaga_order)
+
+
+def _bilaga_order(path: Path) -> tuple:
+    number = re.match(r"[0-9]+", path.name)
+    return (int(number.group()) if number else float("inf"), path.name)
+
+
+def folder_problems(folder: Path) -> list[Problem]:
+    """Return problems with a version folder's layout that would make files be ignored."""
+    problems = []
+    plans_dir = folder / PLANS_FOLDER
+    if plans_dir.exists() and not plans_dir.is_dir():
+        problems.append(Problem(plans_dir, f"{PLANS_FOLDER} ska vara en mapp med en fil per plan"))
+    elif plans_dir.is_dir():
+        for path in sorted(plans_dir.iterdir()):
+            if path.name.startswith((".", "~")):
+                continue
+            if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+                problems.append(Problem(path, "filen är ingen plan och skulle hoppas över",
+                                        hint="Planer är YAML-filer (.yaml) direkt i mappen planer/; "
+                                             "flytta andra filer någon annanstans."))
+    return problems
 
 
 def plan_slug(path: Path) -> str:
@@ -118,8 +144,10 @@ def plan_slug(path: Path) -> str:
 
 def load_county(version_folder: Path, cache: dict | None = None) -> Loaded | None:
     """Return the county file beside the kommun folders, or None when there is none."""
-    path = version_folder.parent.parent / COUNTY_FILE
-    if not path.is_file():
+    path = Path(version_folder).resolve().parent.parent / COUNTY_FILE
+    if path.is_dir():
+        raise DataError(Problem(path, f"{COUNTY_FILE} är en mapp, inte en fil"))
+    if not path.exists():
         return None
     if cache is not None and path in cache:
         return cache[path]
@@ -141,6 +169,7 @@ def shared_part(county: Loaded) -> Loaded:
         values={p[n:]: s for p, s in county.values.items() if p[:n] == prefix},
         keys={p[n:]: s for p, s in county.keys.items() if p[:n] == prefix and len(p) > n},
         file=county.file,
+        prefixes={county.file: f"{COUNTY_SHARED_KEY}."},
     )
 
 
@@ -156,7 +185,7 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
     """Return the version in ``folder`` (None if its agreement is unreadable) and the problems of
     every file that could not be read; readable plans are kept so they can still be checked."""
     folder = Path(folder)
-    problems: list[Problem] = []
+    problems: list[Problem] = folder_problems(folder)
     county = agreement = None
     county_ok = True
     try:
@@ -165,13 +194,13 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
         problems.extend(exc.problems)
         county_ok = False  # without the county's text the agreement would look incomplete
     try:
-        agreement = load_yaml(folder / AGREEMENT_FILE)
+        agreement = load_yaml(folder / AGREEMENT_FILE, duplicates=problems)
     except DataError as exc:
         problems.extend(exc.problems)
     plans = []
     for number, path in enumerate(plan_files(folder), start=1):
         try:
-            plans.append(Plan(load_yaml(path), number, plan_slug(path)))
+            plans.append(Plan(load_yaml(path, duplicates=problems), number, plan_slug(path)))
         except DataError as exc:
             problems.extend(exc.problems)
     frozen = None

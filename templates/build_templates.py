@@ -244,7 +244,7 @@ def _shade(cell, fill: str) -> None:
 def example_banner(document) -> None:
     """Add a visible notice when the data says it is example data."""
     def build():
-        paragraph = para(document, "{{ exempel }}", bold_label="Exempeldata: ")
+        paragraph = para(document, "{{ exempel }}", bold_label="Om innehållet: ")
         paragraph.runs[1].italic = True
     optional(document, "exempel", build)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 from pipeline import yamledit
@@ -25,7 +24,12 @@ def make_country(root: Path, count: int, plans: int = 3) -> Path:
     """Write ``count`` kommuner under ``root``/dalarna (with Dalarna's lan.yaml); return the county folder."""
     county = Path(root) / "dalarna"
     county.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "agreements" / "dalarna" / "lan.yaml", county / "lan.yaml")
+    names = [f"Exempelby{number:03d}" for number in range(1, count + 1)]
+    county_text = (ROOT / "agreements" / "dalarna" / "lan.yaml").read_text(encoding="utf-8")
+    county_text = county_text.replace("  lokalpolisområden:\n", "  lokalpolisområden:\n    - namn: Mora\n"
+                                      f"      kommuner: [{', '.join(names)}]\n"
+                                      "      källa: syntetiska testdata\n      säkerhet: antagande\n", 1)
+    (county / "lan.yaml").write_text(county_text, encoding="utf-8")
     agreement = (ORSA / "overenskommelse.yaml").read_text(encoding="utf-8")
     plan_texts = [p.read_text(encoding="utf-8") for p in sorted((ORSA / "planer").glob("*.yaml"))]
     for number in range(1, count + 1):

@@ -125,8 +125,8 @@ def test_same_version_twice_has_no_changes(tmp_path, capsys):
 
 
 def test_different_kommuner_are_refused(county, tmp_path, capsys):
-    shutil.copytree(county / "orsa", county / "exempelby")
-    other = county / "exempelby" / "2023"
+    shutil.copytree(county / "orsa", county / "Orsa")  # another folder, though the same name
+    other = county / "Orsa" / "2023"
     with pytest.raises(SchemaError) as caught:
         compare(county / "orsa" / "2023", other)
     assert "olika kommuner" in caught.value.problems[0].message

@@ -60,7 +60,7 @@ def test_impossible_date_names_field_and_line():
 
 @pytest.mark.parametrize("name, line, words", [
     ("syntax-error.yaml", 3, "kolon på fel ställe"),
-    ("unclosed-quote.yaml", 3, "citattecken avslutas aldrig"),
+    ("unclosed-quote.yaml", 1, "citattecken avslutas aldrig"),  # where the quote opens
     ("two-documents.yaml", 2, "mer än ett YAML-dokument"),
     ("not-a-mapping.yaml", 1, "nyckel: värde"),
 ])
