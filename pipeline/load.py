@@ -131,6 +131,8 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 _YAML_MESSAGES = [
+    ("maximum nesting depth", "värdena är för djupt nästlade",
+     "Kontrollera indragen; en överenskommelse har bara några nivåer."),
     ("while parsing a flow", "en lista [ ] eller mappning { } är inte stängd eller saknar kommatecken",
      "Kontrollera hakparenteser och klammerparenteser och kommatecknen mellan värdena."),
     ("found incompatible YAML document", "filen har en %YAML-rad som inte stöds",

@@ -126,9 +126,11 @@ class progress_printer:
         return self if self.enabled else None
 
     def __call__(self, done: int, total: int, results) -> None:
+        import sys
+
         import click
 
-        stream = click.get_text_stream("stderr")
+        stream = sys.stderr
         if stream.isatty():
             if self.bar is None:
                 self.bar = click.progressbar(length=total, label="Kommuner", file=stream)
