@@ -53,7 +53,8 @@ def validate(paths):
 @click.argument("version_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Mapp för dokumenten (standard: ut/<län>/<kommun>/<version>).")
-def render(version_dir, out_dir):
+@click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
+def render(version_dir, out_dir, pdf):
     """Validera en version och skriv dess Word-dokument.
 
     Skriver överenskommelsen (samverkansoverenskommelse.docx) och en bilaga per
@@ -65,6 +66,8 @@ def render(version_dir, out_dir):
     written = render_documents(version_dir, out_dir)
     for path in written:
         click.echo(f"Skrev {path}")
+    if pdf:
+        _pdfs(written)
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -74,7 +77,10 @@ def render(version_dir, out_dir):
               help="Mapp för dokumenten (standard: ut/<län>/<kommun>/andringar-<gammal>-<ny>).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Sammanfattningen som läsbar text eller som JSON.")
-def diff(old_dir, new_dir, out_dir, fmt):
+@click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
+@click.option("--paket", is_flag=True,
+              help="Skriv också beslutspaket.pdf: tjänsteskrivelsen, ändringarna och förslaget i en fil.")
+def diff(old_dir, new_dir, out_dir, fmt, pdf, paket):
     """Jämför två versioner inför beslut i kommunstyrelsen.
 
     Skriver överenskommelsen och varje plan med ändringarna markerade (spårade
@@ -88,10 +94,14 @@ def diff(old_dir, new_dir, out_dir, fmt):
     comparison, written = compare_versions(old_dir, new_dir, out_dir)
     if fmt == "json":
         click.echo(changes_json(comparison, written))
-        return
-    click.echo(changes_text(comparison))
-    for path in written:
-        click.echo(f"Skrev {path}")
+    else:
+        click.echo(changes_text(comparison))
+        for path in written:
+            click.echo(f"Skrev {path}")
+    if pdf or paket:
+        package = (f"Beslutspaket: {comparison.memo.title.split(': ', 1)[-1]}", comparison.package_parts(),
+                   written[0].parent / "beslutspaket.pdf")
+        _pdfs(written if pdf else [], [package] if paket else [], quiet=fmt == "json")
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -190,6 +200,19 @@ def batch(root, out_dir, jobs, force, fmt, today):
         raise click.exceptions.Exit(130)
     if report.problems:
         raise click.exceptions.Exit(1)
+
+
+def _pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
+    """Convert documents (and beslutspaket) to PDF in one LibreOffice run; raise if any failed."""
+    from .errors import PipelineError
+    from .pdf import convert_run
+
+    written, problems = convert_run(documents, packages)
+    if not quiet:
+        for path in written:
+            click.echo(f"Skrev {path}")
+    if problems:
+        raise PipelineError(problems)
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -48,6 +48,16 @@ class Comparison:
     changes: list[change_summary.Change]
     redlines: list[Redline]
     memo: RenderedDocument
+    new_documents: list[RenderedDocument] = field(default_factory=list, repr=False)
+
+    def package_parts(self) -> list[tuple[str, bytes]]:
+        """Return the beslutspaket's parts in order: memo, redlines, the new agreement and plans."""
+        parts = [("Tjänsteskrivelse", self.memo.data)]
+        for item in self.redlines:
+            label = {"ändrad": "med ändringar markerade", "ny": "ny", "utgår": "utgår"}[item.status]
+            parts.append((f"{item.title} – {label}", item.data))
+        parts += [(f"{d.title} – förslag", d.data) for d in self.new_documents]
+        return [(f"Del {number} – {label}", data) for number, (label, data) in enumerate(parts, start=1)]
 
     def documents(self) -> dict[str, bytes]:
         """Return every output file, memo first."""
@@ -88,7 +98,7 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
                                   date=f"{new.data['datum'].isoformat()}T00:00:00Z")
     redlines = _redlines(old, new, old_documents, new_documents, revisions)
     memo = _memo(old, new, summary, redlines, templates_dir)
-    return Comparison(old, new, summary, redlines, memo)
+    return Comparison(old, new, summary, redlines, memo, new_documents)
 
 
 def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None) -> tuple[Comparison, list[Path]]:

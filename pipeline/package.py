@@ -28,12 +28,13 @@ class Part:
     data: bytes
 
 
-def compose(parts: list[Part]) -> bytes:
-    """Return one .docx holding every part in order, each in a section of its own."""
+def compose(parts: list[Part], title: str) -> bytes:
+    """Return one .docx titled ``title`` holding every part in order, each in a section of its own."""
     from docx import Document  # imported lazily: heavy, and only --paket needs it
     from docxcompose.composer import Composer
 
     master = Document(io.BytesIO(parts[0].data))
+    master.core_properties.title = title
     _add_part_style(master)
     _outline_levels(master)
     _part_heading(master, parts[0].label, at_start=True)

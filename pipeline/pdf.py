@@ -161,3 +161,18 @@ def _kill(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
+
+
+def convert_run(documents: list[Path], packages: list[tuple[str, list[tuple[str, bytes]], Path]] = ()
+                ) -> tuple[list[Path], list[Problem]]:
+    """Convert .docx files to PDFs beside them, and compose and convert each beslutspaket
+    (title, parts of (label, .docx bytes), target PDF), all in one LibreOffice run."""
+    from .package import Part, compose
+
+    jobs = [Job(Path(p), Path(p).with_suffix(".pdf")) for p in documents]
+    with tempfile.TemporaryDirectory(prefix="samverkan-paket-") as folder:
+        for index, (title, parts, target) in enumerate(packages):
+            source = Path(folder) / f"{index}-{Path(target).stem}.docx"
+            source.write_bytes(compose([Part(label, data) for label, data in parts], title))
+            jobs.append(Job(source, Path(target)))
+        return convert(jobs)
