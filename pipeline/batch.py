@@ -300,10 +300,12 @@ def check_output_place(root: Path, out: Path) -> None:
 
 
 def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = False,
-              today: dt.date | None = None, progress=None) -> BatchReport:
+              today: dt.date | None = None, progress=None, pdf: bool = False) -> BatchReport:
     """Regenerate everything under ``root`` into ``out``; return what was done.
 
-    ``progress(done, total, results)`` is called after each kommun.
+    ``progress(done, total, results)`` is called after each kommun. With ``pdf``,
+    every document also gets a PDF/A, and every version awaiting decision a
+    beslutspaket, all converted by one LibreOffice run.
     """
     root, out = Path(root), Path(out)
     check_output_place(root, out)
@@ -323,6 +325,9 @@ def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = Fals
         if not report.interrupted:
             _overviews(plan, manifest, report, today or dt.date.today(), force)
             manifest.save()
+            if pdf:
+                _pdfs(plan, manifest, report, force)
+                manifest.save()
     return report
 
 
@@ -431,3 +436,106 @@ def _county_data(county: Path) -> dict:
         return load_yaml(path).data
     except PipelineError:
         return {"län": county.name}
+
+
+PACKAGE_FILE = "beslutspaket.pdf"
+
+
+def _pdfs(plan: Plan, manifest: Manifest, report: BatchReport, force: bool) -> None:
+    """Make the PDFs (and beslutspaket) that are missing or older than their documents."""
+    from .pdf import EXPORT_FILTER, Job, convert_run
+
+    counties = {county.name for county in plan.counties}
+    documents, wanted = [], {}
+    for key, entry in sorted(manifest.entries.items()):
+        if key.split("/")[0] not in counties:
+            continue
+        for name, record in entry.files.items():
+            if name.endswith(".docx"):
+                pdf_key = "pdf:" + name[: -len(".docx")] + ".pdf"
+                wanted[pdf_key] = fingerprint(record["sha256"], EXPORT_FILTER)
+                if force or not manifest.up_to_date(pdf_key, wanted[pdf_key]):
+                    documents.append(manifest.folder / name)
+    packages = []
+    for key, members in _awaiting_decision(manifest, counties).items():
+        target = manifest.folder / key / PACKAGE_FILE
+        wanted["paket:" + key] = fingerprint([manifest.entries[m].files for m in members], EXPORT_FILTER)
+        if force or not manifest.up_to_date("paket:" + key, wanted["paket:" + key]):
+            packages.append((key, members, target))
+    for key in [k for k in manifest.entries if k.startswith(("pdf:", "paket:")) and k not in wanted
+                and k.split(":", 1)[1].split("/")[0] in counties]:
+        _drop(manifest, key, report)  # the document it was made from is gone
+    if not documents and not packages:
+        return
+    written, problems = convert_run(documents, [_package(manifest, members, target)
+                                                for _, members, target in packages])
+    report.problems += problems
+    made = set(written)
+    for path in documents:
+        pdf = path.with_suffix(".pdf")
+        if pdf in made:
+            key = "pdf:" + pdf.relative_to(manifest.folder).as_posix()
+            manifest.record(key, wanted[key], [pdf], {pdf: _sha(pdf)})
+    for key, _, target in packages:
+        if target in made:
+            manifest.record("paket:" + key, wanted["paket:" + key], [target], {target: _sha(target)})
+    report.written += written
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _drop(manifest: Manifest, key: str, report: BatchReport) -> None:
+    for name in manifest.entries[key].files:
+        path = manifest.folder / name
+        if path.is_file():
+            path.unlink()
+            report.removed.append(path)
+    manifest.forget(key)
+
+
+def _awaiting_decision(manifest: Manifest, counties: set[str]) -> dict[str, list[str]]:
+    """Return, for each comparison whose new version is a draft, the jobs its package is made of
+    (the comparison, then the new version's documents)."""
+    found = {}
+    for key, entry in manifest.entries.items():
+        county, _, rest = key.partition("/")
+        if county not in counties or "/andringar-" not in "/" + rest:
+            continue
+        kommun, name = rest.rsplit("/", 1)
+        new_version = name.split("-", 2)[2] if name.count("-") >= 2 else None
+        new_key = f"{county}/{kommun}/{new_version}"
+        facts = manifest.entries.get(new_key).facts if new_key in manifest.entries else None
+        if facts and facts.get("status") == "utkast":
+            found[key] = [key, new_key]
+    return found
+
+
+def _package(manifest: Manifest, members: list[str], target: Path):
+    """Return (title, parts, target) for pdf.convert_run: the memo, the redlines, then the new
+    version's agreement and plans, each labelled with its document title."""
+    from lxml import etree
+
+    def in_order(files):  # the memo, then the agreement, then bilagor in number order
+        names = [n for n in files if n.endswith(".docx")]
+        return sorted(names, key=lambda n: (not n.endswith("tjansteskrivelse.docx"),
+                                            "samverkansoverenskommelse" not in n, n))
+
+    comparison, version = (manifest.entries[m].files for m in members)
+    parts = []
+    for number, name in enumerate(in_order(comparison) + in_order(version), start=1):
+        data = (manifest.folder / name).read_bytes()
+        parts.append((f"Del {number} – {_docx_title(data, etree) or Path(name).stem}", data))
+    return (f"Beslutspaket: {parts[0][0].split(': ', 1)[-1]}", parts, target)
+
+
+def _docx_title(data: bytes, etree) -> str | None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("docProps/core.xml"))
+    return root.findtext("{http://purl.org/dc/elements/1.1/}title")

@@ -170,7 +170,10 @@ def forsegla(version_dir):
               help="Rapporten som läsbar text eller som JSON.")
 @click.option("--datum", "today", default=None, metavar="ÅÅÅÅ-MM-DD",
               help="Dagen som länsöversikten avser (standard: i dag).")
-def batch(root, out_dir, jobs, force, fmt, today):
+@click.option("--pdf", is_flag=True,
+              help="Skriv också PDF/A-2 av varje dokument och ett beslutspaket för varje version som väntar "
+                   "på beslut; kräver LibreOffice.")
+def batch(root, out_dir, jobs, force, fmt, today, pdf):
     """Gör om allt för länets kommuner: dokument, ändringar, tjänsteskrivelser och länsöversikt.
 
     DATAMAPP (standard agreements/) kan vara hela data eller ett län. Allt
@@ -194,7 +197,7 @@ def batch(root, out_dir, jobs, force, fmt, today):
             raise SchemaError(Problem(None, f"'{today}' är inget giltigt datum", field="--datum",
                                       hint="Skriv datumet som ÅÅÅÅ-MM-DD.")) from exc
     with progress_printer(enabled=fmt == "text") as progress:
-        report = run_batch(root, out_dir, jobs=jobs, force=force, today=day, progress=progress)
+        report = run_batch(root, out_dir, jobs=jobs, force=force, today=day, progress=progress, pdf=pdf)
     click.echo(batch_json(report) if fmt == "json" else batch_text(report))
     if report.interrupted:
         raise click.exceptions.Exit(130)
