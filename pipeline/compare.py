@@ -26,6 +26,7 @@ from .version import ARCHIVE_FOLDER, Version
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"
 REDLINE_PREFIX = "andringar-"
+STATUS_LABELS = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}  # redline titles begin so
 
 
 @dataclass
@@ -52,11 +53,9 @@ class Comparison:
 
     def package_parts(self) -> list[tuple[str, bytes]]:
         """Return the beslutspaket's parts in order: memo, redlines, the new agreement and plans."""
-        parts = [("Tjänsteskrivelse", self.memo.data)]
-        for item in self.redlines:
-            label = {"ändrad": "med ändringar markerade", "ny": "ny", "utgår": "utgår"}[item.status]
-            parts.append((f"{item.title} – {label}", item.data))
-        parts += [(f"{d.title} – förslag", d.data) for d in self.new_documents]
+        parts = [(self.memo.title, self.memo.data)]
+        parts += [(f"{STATUS_LABELS[item.status]}: {item.title}", item.data) for item in self.redlines]
+        parts += [(d.title, d.data) for d in self.new_documents]
         return [(f"Del {number} – {label}", data) for number, (label, data) in enumerate(parts, start=1)]
 
     def documents(self) -> dict[str, bytes]:
@@ -155,8 +154,7 @@ def _redline_document(name: str, title: str, status: str, before: RenderedDocume
                       after: RenderedDocument | None, agreement: dict,
                       revisions: redline.Revisions) -> Redline:
     """Return a redline of one document; ``before`` or ``after`` is None for a wholly new or removed one."""
-    label = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}[status]
-    props = document_properties(agreement, f"{label}: {title}")
+    props = document_properties(agreement, f"{STATUS_LABELS[status]}: {title}")
     data, count = redline_docx(before.data if before else None, after.data if after else None,
                                revisions, props)
     return Redline(name, title, status, count, data)
