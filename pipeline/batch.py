@@ -377,12 +377,7 @@ def _forget_vanished(plan: Plan, manifest: Manifest, report: BatchReport) -> Non
     """Remove the outputs of versions and comparisons that no longer exist in the data."""
     counties = {county.name for county in plan.counties}
     for key in [k for k in manifest.entries if k not in plan.known and k.split("/")[0] in counties]:
-        for name in manifest.entries[key].files:
-            path = manifest.folder / name
-            if path.is_file():
-                path.unlink()
-                report.removed.append(path)
-        manifest.forget(key)
+        _drop(manifest, key, report)
 
 
 def _record(result: JobResult, manifest: Manifest, report: BatchReport) -> None:
@@ -489,6 +484,7 @@ def _sha(path: Path) -> str:
 
 
 def _drop(manifest: Manifest, key: str, report: BatchReport) -> None:
+    """Delete a job's files and forget the job."""
     for name in manifest.entries[key].files:
         path = manifest.folder / name
         if path.is_file():

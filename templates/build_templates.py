@@ -118,6 +118,15 @@ def header_and_footer(document, kind_label: str) -> None:
     page_numbers(section)
 
 
+def simple_header(document, left: str, right: str) -> None:
+    """Add a one-line header (``left`` in bold, ``right`` at the right margin) and page numbers."""
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.add_run(left).bold = True
+    header.add_run("\t" + right)
+    page_numbers(section)
+
+
 def page_numbers(section) -> None:
     """Put "Sida X av Y" (PAGE and NUMPAGES fields) in the section's footer."""
     footer = section.footer.paragraphs[0]
@@ -406,11 +415,7 @@ def plan_template() -> docx.Document:
 def memo_template() -> docx.Document:
     """Return the template of the tjänsteskrivelse (decision memo) to kommunstyrelsen."""
     d = new_document("Mall: tjänsteskrivelse")
-    section = d.sections[0]
-    header = section.header.paragraphs[0]
-    header.add_run("{{ kommun }}").bold = True
-    header.add_run("\tTjänsteskrivelse")
-    page_numbers(section)
+    simple_header(d, "{{ kommun }}", "Tjänsteskrivelse")
 
     para(d, "{{ datum.iso }}", bold_label="Datum: ")
     para(d, "{{ diarienummer }}", bold_label="Diarienummer: ")
@@ -450,11 +455,7 @@ def memo_template() -> docx.Document:
 def overview_template() -> docx.Document:
     """Return the template of the county overview (länsöversikt) for the county coordinator."""
     d = new_document("Mall: länsöversikt")
-    section = d.sections[0]
-    header = section.header.paragraphs[0]
-    header.add_run("{{ län }}").bold = True
-    header.add_run("\tLänsöversikt {{ datum.iso }}")
-    page_numbers(section)
+    simple_header(d, "{{ län }}", "Länsöversikt {{ datum.iso }}")
     d.add_heading("Samverkansöverenskommelser i {{ län }}", level=0)
     para(d, "Läget den {{ datum }}", style="Subtitle")
     example_banner(d)
