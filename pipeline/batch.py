@@ -13,6 +13,7 @@ import datetime as dt
 import fcntl
 import multiprocessing
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,26 @@ def _previous_name(folder: Path, own_print: str, known: manifests.Entry | None) 
     except PipelineError:
         return None
     return value if isinstance(value, str) else None
+
+
+def data_root(root: Path) -> Path:
+    """Return the folder holding all data: ROOT itself, or its parent when ROOT is one county."""
+    root = Path(root)
+    return root.parent if (root / COUNTY_FILE).is_file() else root
+
+
+def check_root(root: Path) -> None:
+    """Raise PipelineError unless ``root`` is the data folder or one county's folder."""
+    root = Path(root)
+    hint = "Ange hela datamappen (agreements/) eller ett län (t.ex. agreements/dalarna)."
+    if not root.is_dir():
+        raise PipelineError(Problem(root, "datamappen finns inte", hint=hint))
+    children = [c for c in root.iterdir() if c.is_dir()]
+    if (root / AGREEMENT_FILE).is_file() or any((c / AGREEMENT_FILE).is_file() for c in children):
+        raise PipelineError(Problem(root, "är en version eller en kommun, inte ett län eller hela data",
+                                    hint=hint + " En enskild version skapas med samverkan render."))
+    if not (root / COUNTY_FILE).is_file() and not any(next(c.rglob(AGREEMENT_FILE), None) for c in children):
+        raise PipelineError(Problem(root, "inga versioner hittades", hint=hint))
 
 
 def find_counties(root: Path) -> tuple[dict[Path, list[Path]], list[Problem]]:
@@ -288,17 +309,6 @@ class _Lock:
         self.handle.close()
 
 
-def check_output_place(root: Path, out: Path) -> None:
-    """Raise OutputError when the output folder is inside the data folder (or the reverse)."""
-    root_resolved, out_resolved = Path(root).resolve(), Path(out).resolve()
-    if out_resolved == root_resolved or out_resolved.is_relative_to(root_resolved):
-        raise OutputError(Problem(out, f"utdatamappen ligger i datamappen {root}",
-                                  hint="Välj en mapp utanför data, t.ex. --out ut."))
-    if root_resolved.is_relative_to(out_resolved):
-        raise OutputError(Problem(out, f"datamappen {root} ligger i utdatamappen",
-                                  hint="Välj en utdatamapp som inte innehåller data."))
-
-
 def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = False,
               today: dt.date | None = None, progress=None, pdf: bool = False) -> BatchReport:
     """Regenerate everything under ``root`` into ``out``; return what was done.
@@ -308,7 +318,8 @@ def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = Fals
     beslutspaket, all converted by one LibreOffice run.
     """
     root, out = Path(root), Path(out)
-    check_output_place(root, out)
+    check_root(root)
+    output.check_output_place(data_root(root), out)
     output.prepare_folder(out)
     with _Lock(out):
         manifests.remove_stale_temporaries(out)
@@ -320,14 +331,14 @@ def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = Fals
             _run_tasks(plan.tasks, jobs, manifest, report, progress)
         except KeyboardInterrupt:
             report.interrupted = True
+            manifests.remove_stale_temporaries(out)  # of writes the stopped workers had begun
         finally:
             manifest.save()
         if not report.interrupted:
             _overviews(plan, manifest, report, today or dt.date.today(), force)
             manifest.save()
-            if pdf:
-                _pdfs(plan, manifest, report, force)
-                manifest.save()
+            _pdfs(plan, manifest, report, force, make=pdf)
+            manifest.save()
     return report
 
 
@@ -353,9 +364,20 @@ def _run_tasks(tasks: list[KommunTask], jobs: int | None, manifest: Manifest, re
     _warm_up()  # compile templates before forking, so each worker starts with them
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else None)
-    with context.Pool(processes) as pool:
+    with context.Pool(processes, initializer=_worker_start) as pool:
         for done, results in enumerate(pool.imap_unordered(run_task, tasks), start=1):
             finished(results, done)
+
+
+def _worker_start() -> None:
+    """Leave Ctrl-C to the main process, and end with it if it is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphaned worker finishes its kommun and exits
 
 
 def _warm_up() -> None:
@@ -436,8 +458,9 @@ def _county_data(county: Path) -> dict:
 PACKAGE_FILE = "beslutspaket.pdf"
 
 
-def _pdfs(plan: Plan, manifest: Manifest, report: BatchReport, force: bool) -> None:
-    """Make the PDFs (and beslutspaket) that are missing or older than their documents."""
+def _pdfs(plan: Plan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
+    """Make the PDFs (and beslutspaket) that are missing or older than their documents; without
+    ``make``, remove the ones that are older, so no PDF disagrees with its document."""
     from .pdf import EXPORT_FILTER, Job, convert_run
 
     counties = {county.name for county in plan.counties}
@@ -460,6 +483,15 @@ def _pdfs(plan: Plan, manifest: Manifest, report: BatchReport, force: bool) -> N
     for key in [k for k in manifest.entries if k.startswith(("pdf:", "paket:")) and k not in wanted
                 and k.split(":", 1)[1].split("/")[0] in counties]:
         _drop(manifest, key, report)  # the document it was made from is gone
+    if not make:
+        for path in documents:
+            key = "pdf:" + path.with_suffix(".pdf").relative_to(manifest.folder).as_posix()
+            if key in manifest.entries:
+                _drop(manifest, key, report)
+        for key, _, _ in packages:
+            if "paket:" + key in manifest.entries:
+                _drop(manifest, "paket:" + key, report)
+        return
     if not documents and not packages:
         return
     written, problems = convert_run(documents, [_package(manifest, members, target)

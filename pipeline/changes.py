@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 
 from .context import long_date
-from .version import Version
+from .version import Version, match_plans
 
 ADDED, REMOVED, CHANGED = "tillagd", "borttagen", "ändrad"
 
@@ -72,8 +72,10 @@ class Change:
 def summarize(old: Version, new: Version) -> list[Change]:
     """Return every change from ``old`` to ``new``, grouped in the memo's order."""
     changes: list[Change] = []
+    # A new draft has no decision yet; the old one's is not a change to decide on.
+    skipped = NOT_REPORTED | ({"beslut", "beredning"} if not new.data.get("beslut") else set())
     for key in _ordered_keys(old.data, new.data):
-        if key in NOT_REPORTED:
+        if key in skipped:
             continue
         group = GROUPS.get(key, "Övrigt")
         changes += _compare(group, (key,), old.data.get(key), new.data.get(key))
@@ -98,10 +100,16 @@ def _printable(value) -> str | None:
     if isinstance(value, dt.date):
         return long_date(value)
     if isinstance(value, list):
-        return "; ".join(p for p in (_printable(v) for v in value) if p)
+        return _joined([_printable(v) for v in value])
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_printable(v)}" for k, v in value.items() if v not in (None, [], {}))
+        return _joined([f"{k}: {_printable(v)}" for k, v in value.items() if v not in (None, [], {})])
     return " ".join(str(value).split())
+
+
+def _joined(parts: list[str | None]) -> str:
+    """Return parts joined with "; ", without a full stop before the semicolon."""
+    parts = [p for p in parts if p]
+    return "; ".join([p.rstrip(".") for p in parts[:-1]] + parts[-1:])
 
 
 def _describe(path: tuple) -> str:
@@ -135,18 +143,23 @@ def _compare_lists(group: str, path: tuple, old: list, new: list) -> list[Change
     identity = IDENTITY.get(path[-1])
     if identity and all(isinstance(x, dict) for x in old + new):
         return _compare_by_identity(group, path, identity, old, new)
-    result = []
-    matcher = difflib.SequenceMatcher(None, [_printable(x) for x in old], [_printable(x) for x in new],
-                                      autojunk=False)
     label = _describe(path)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        gone, come = old[i1:i2], new[j1:j2]
-        while gone and come and op == "replace":
-            result.append(Change(group, CHANGED, label, _printable(gone.pop(0)), _printable(come.pop(0))))
-        result += [Change(group, REMOVED, label, _printable(x), None) for x in gone]
-        result += [Change(group, ADDED, label, None, _printable(x)) for x in come]
+    old_texts, new_texts = [_printable(x) for x in old], [_printable(x) for x in new]
+    gone = [t for t in old_texts if t not in new_texts]
+    come = [t for t in new_texts if t not in old_texts]
+    result = []
+    for text in list(gone):  # a reworded item is a change, not a removal and an addition
+        close = difflib.get_close_matches(text, come, n=1, cutoff=0.6)
+        if close:
+            result.append(Change(group, CHANGED, label, text, close[0]))
+            gone.remove(text)
+            come.remove(close[0])
+    result += [Change(group, REMOVED, label, t, None) for t in gone]
+    result += [Change(group, ADDED, label, None, t) for t in come]
+    kept_old = [t for t in old_texts if t in new_texts]
+    kept_new = [t for t in new_texts if t in old_texts]
+    if kept_old != kept_new:
+        result.append(Change(group, CHANGED, f"{label} (ordning)", _joined(kept_old), _joined(kept_new)))
     return result
 
 
@@ -177,19 +190,16 @@ def _compare_by_identity(group: str, path: tuple, identity: str, old: list, new:
 
 
 def _plans(old: Version, new: Version) -> list[Change]:
-    old_plans = {p.slug: p for p in old.plans}
-    new_plans = {p.slug: p for p in new.plans}
     result = []
-    for slug, plan in old_plans.items():
-        if slug not in new_plans:
-            result.append(Change(PLANS_GROUP, REMOVED, f"plan ”{plan.data.get('titel')}”",
-                                 f"bilaga {plan.number}", None))
-    for slug, plan in new_plans.items():
+    for before, plan in match_plans(old.plans, new.plans):
+        if plan is None:
+            result.append(Change(PLANS_GROUP, REMOVED, f"plan ”{before.data.get('titel')}”",
+                                 f"bilaga {before.number}", None))
+            continue
         title = plan.data.get("titel")
-        if slug not in old_plans:
+        if before is None:
             result.append(Change(PLANS_GROUP, ADDED, f"plan ”{title}”", None, f"bilaga {plan.number}"))
             continue
-        before = old_plans[slug]
         if before.number != plan.number:
             result.append(Change(PLANS_GROUP, CHANGED, f"plan ”{title}”: bilaga nummer",
                                  str(before.number), str(plan.number)))

@@ -124,10 +124,10 @@ def ny(kommun_dir, name):
 
 @cli.command(options_metavar="[FLAGGOR]")
 @click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
-@click.option("--organ", required=True, help="Beslutande organ, t.ex. Kommunstyrelsen.")
-@click.option("--datum", required=True, help="Beslutsdatum, ÅÅÅÅ-MM-DD.")
-@click.option("--paragraf", required=True, help="Paragraf i protokollet, t.ex. \"§ 12\".")
-@click.option("--diarienummer", required=True, help="Ärendets diarienummer, t.ex. \"KS 2023/0042\".")
+@click.option("--organ", required=True, metavar="ORGAN",  help="Beslutande organ, t.ex. Kommunstyrelsen.")
+@click.option("--datum", required=True, metavar="ÅÅÅÅ-MM-DD",  help="Beslutsdatum, ÅÅÅÅ-MM-DD.")
+@click.option("--paragraf", required=True, metavar="PARAGRAF",  help="Paragraf i protokollet, t.ex. \"§ 12\".")
+@click.option("--diarienummer", required=True, metavar="DNR",  help="Ärendets diarienummer, t.ex. \"KS 2023/0042\".")
 def beslut(version_dir, organ, datum, paragraf, diarienummer):
     """Registrera beslutet efter sammanträdet och försegla versionen.
 
@@ -163,8 +163,8 @@ def forsegla(version_dir):
                 type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default=Path("ut"), show_default=True, type=click.Path(path_type=Path),
               help="Utdatamapp (får inte ligga i datamappen).")
-@click.option("--jobs", "jobs", type=click.IntRange(min=1), default=None,
-              help="Antal processer (standard: datorns antal kärnor).")
+@click.option("--jobs", "jobs", type=click.IntRange(min=1), default=None, metavar="ANTAL",
+              help="Antal processer, minst 1 (standard: datorns antal kärnor).")
 @click.option("--force", is_flag=True, help="Gör om allt, även det som inte har ändrats.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Rapporten som läsbar text eller som JSON.")

@@ -47,6 +47,7 @@ TEXTS = {
     "directory": "mapp",
     "path": "sökväg",
     "integer": "heltal",
+    "required": "krävs",
 }
 
 PLURALS = {
@@ -54,6 +55,7 @@ PLURALS = {
                                                "Oväntade extra argument ({args})"),
     "Option {name!r} requires an argument.": ("Flaggan {name!r} kräver ett värde.",
                                               "Flaggan {name!r} kräver {nargs} värden."),
+    "{value!r} is not {choice}.": ("{value!r} är inte {choice}.", "{value!r} är inte något av {choices}."),
     "Did you mean {possibility}?": ("Menade du {possibility}?", "(Menade du någon av: {possibilities}?)"),
     "Missing argument {param_hint}.": ("Argumentet {param_hint} saknas.", "Argumenten {param_hint} saknas."),
 }

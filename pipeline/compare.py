@@ -21,7 +21,7 @@ from .errors import Problem, SchemaError
 from .render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
                      render_version, write_document)
 from .validate import validate_version
-from .version import ARCHIVE_FOLDER, Version
+from .version import ARCHIVE_FOLDER, Version, match_plans
 
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"
@@ -67,7 +67,7 @@ class Comparison:
 
 def default_output(old: Version, new: Version) -> Path:
     """Return where a comparison goes by default: ut/<län>/<kommun>/andringar-<old>-<new>."""
-    return Path("ut") / new.county_slug / new.kommun_slug / f"andringar-{old.folder.name}-{new.folder.name}"
+    return Path("ut") / new.county_slug / new.kommun_slug / f"andringar-{old.name}-{new.name}"
 
 
 def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None) -> Comparison:
@@ -104,8 +104,11 @@ def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None) -> tuple[Com
     """Compare two versions, write the memo and redlines, and return the comparison and paths."""
     comparison = compare(old_dir, new_dir)
     target = Path(out_dir) if out_dir else default_output(comparison.old, comparison.new)
+    output.check_output_place(comparison.new.data_root, target)
     written = output.write_all(target, comparison.documents())
     output.remove_stale(target, f"{REDLINE_PREFIX}*.docx", written)
+    for pattern in (f"{REDLINE_PREFIX}*.pdf", "tjansteskrivelse.pdf", "beslutspaket.pdf"):
+        output.remove_stale(target, pattern, [])  # older than the documents now
     return comparison, written
 
 
@@ -114,28 +117,35 @@ def archived_documents(version: Version) -> list[RenderedDocument]:
     folder = version.folder / ARCHIVE_FOLDER
     if not folder.is_dir():
         return []
-    return [RenderedDocument(p.name, p.stem, p.read_bytes()) for p in sorted(folder.glob("*.docx"))]
+    documents = []
+    for path in sorted(folder.glob("*.docx")):
+        data = path.read_bytes()
+        documents.append(RenderedDocument(path.name, ooxml.document_title(data) or path.stem, data))
+    return documents
 
 
 def _redlines(old: Version, new: Version, old_documents: list[RenderedDocument],
               new_documents: list[RenderedDocument], revisions: redline.Revisions) -> list[Redline]:
     old_by_name = {d.name: d for d in old_documents}
-    old_plans = {plan_file_name(p.number, p.slug): p.slug for p in old.plans}
-    old_by_slug = {slug: old_by_name[name] for name, slug in old_plans.items() if name in old_by_name}
+    new_by_name = {d.name: d for d in new_documents}
     agreement_props = context.agreement_context(new)
-    results = []
-    for document in new_documents:
-        if document.name == AGREEMENT_FILE_NAME:
-            before = old_by_name.get(AGREEMENT_FILE_NAME)
-        else:
-            plan = next(p for p in new.plans if plan_file_name(p.number, p.slug) == document.name)
-            before = old_by_slug.pop(plan.slug, None)
-        status = "ändrad" if before is not None else "ny"
-        results.append(_redline_document(REDLINE_PREFIX + document.name, document.title, status,
-                                         before, document, agreement_props, revisions))
-    for slug, document in old_by_slug.items():  # plans that the new version no longer has
-        results.append(_redline_document(f"{REDLINE_PREFIX}utgar-{slug}.docx", document.title, "utgår",
-                                         document, None, agreement_props, revisions))
+    results = [_redline_document(REDLINE_PREFIX + AGREEMENT_FILE_NAME, new_by_name[AGREEMENT_FILE_NAME].title,
+                                 "ändrad", old_by_name.get(AGREEMENT_FILE_NAME), new_by_name[AGREEMENT_FILE_NAME],
+                                 agreement_props, revisions)]
+    removed = []
+    for before, after in match_plans(old.plans, new.plans):
+        previous = old_by_name.get(plan_file_name(before.number, before.slug)) if before else None
+        if after is None:
+            removed.append((before, previous))
+            continue
+        document = new_by_name[plan_file_name(after.number, after.slug)]
+        results.append(_redline_document(REDLINE_PREFIX + document.name, document.title,
+                                         "ändrad" if previous else "ny", previous, document,
+                                         agreement_props, revisions))
+    for before, previous in removed:  # plans that the new version no longer has
+        if previous is not None:
+            results.append(_redline_document(f"{REDLINE_PREFIX}utgar-{before.number}-{before.slug}.docx",
+                                             previous.title, "utgår", previous, None, agreement_props, revisions))
     return results
 
 
@@ -186,12 +196,12 @@ def _attachments(old: Version, new: Version, redlines: list[Redline], memo_date)
     items = [f"Tjänsteskrivelse {memo_date}"]
     for item in redlines:
         if item.name == REDLINE_PREFIX + AGREEMENT_FILE_NAME:
-            items.append(f"Förslag till samverkansöverenskommelse, version {new.folder.name}, med ändringar "
-                         f"markerade mot version {old.folder.name}")
+            items.append(f"Förslag till samverkansöverenskommelse, version {new.name}, med ändringar "
+                         f"markerade mot version {old.name}")
         elif item.status == "ny":
             items.append(f"{item.title} (ny)")
         elif item.status == "utgår":
-            items.append(f"{item.title} i version {old.folder.name} (utgår)")
+            items.append(f"{item.title} i version {old.name} (utgår)")
         else:
             items.append(f"{item.title}, med ändringar markerade")
     return items

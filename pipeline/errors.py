@@ -59,7 +59,7 @@ class Problem:
 
     def format(self) -> str:
         """Return the problem as one or two lines of Swedish text."""
-        text = f"{self.location()}: "
+        text = f"{self.location()}: " if self.file else ""
         if self.field:
             text += f"fältet '{self.field}': "
         text += self.message

@@ -96,11 +96,23 @@ class Decision:
 
 
 def _decision_data(decision: Decision, folder: Path) -> dict:
+    text = decision.datum.strip()
     try:
-        when = dt.date.fromisoformat(decision.datum.strip())
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
+        when = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise SchemaError(Problem(folder, f"'{decision.datum}' är inget giltigt datum", field="--datum",
                                   hint="Skriv beslutsdatumet som ÅÅÅÅ-MM-DD, t.ex. 2023-02-13.")) from exc
+    if when > dt.date.today():
+        raise SchemaError(Problem(folder, f"beslutsdatumet {when.isoformat()} ligger i framtiden", field="--datum",
+                                  hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
+    for option in ("organ", "paragraf", "diarienummer"):
+        value = getattr(decision, option)
+        found = rules.XML_FORBIDDEN.search(value) or re.search(r"[\x00-\x1f]", value)
+        if found:
+            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(found.group()):04X}",
+                                      field=f"--{option}", hint="Skriv värdet utan styrtecken."))
     values = {"organ": decision.organ.strip(), "datum": when, "paragraf": decision.paragraf.strip(),
               "diarienummer": decision.diarienummer.strip()}
     empty = [k for k, v in values.items() if v == ""]
@@ -119,7 +131,7 @@ def record_decision(version_dir: Path, decision: Decision) -> list[Path]:
         raise SchemaError(version.agreement.problem(
             ("status",), f"versionen är redan beslutad ({decided.get('organ')} {decided.get('datum')}, "
                          f"{decided.get('paragraf')})",
-            hint=f"Ändringar görs i en ny version: samverkan ny {folder.parent} <ny version>."))
+            hint=f"Ändringar görs i en ny version: samverkan ny {folder.resolve().parent} <ny version>."))
     values = _decision_data(decision, folder)
     text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
     text = yamledit.set_field(text, "status", "beslutad")

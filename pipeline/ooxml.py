@@ -55,6 +55,18 @@ def paragraph_texts(xml: str) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(_W + "t")) for p in root.iter(_W + "p")]
 
 
+def document_title(data: bytes) -> str | None:
+    """Return the title in a .docx's core properties, or None."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = etree.fromstring(archive.read(CORE_PART), _STRICT)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+    return root.findtext("{http://purl.org/dc/elements/1.1/}title")
+
+
 def read_package(path: Path) -> Package:
     """Return the package at ``path``; raise TemplateError if it is not a readable .docx."""
     try:

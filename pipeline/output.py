@@ -112,3 +112,14 @@ def remove_stale(folder: Path, pattern: str, keep: list[Path]) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
+
+
+def check_output_place(data: Path, out: Path) -> None:
+    """Raise OutputError when the output folder is inside the data folder (or the reverse)."""
+    data_resolved, out_resolved = Path(data).resolve(), Path(out).resolve()
+    if out_resolved == data_resolved or out_resolved.is_relative_to(data_resolved):
+        raise OutputError(Problem(out, f"utdatamappen ligger i datamappen {data}",
+                                  hint="Välj en mapp utanför data, t.ex. --out ut i projektmappen."))
+    if data_resolved.is_relative_to(out_resolved):
+        raise OutputError(Problem(out, f"datamappen {data} ligger i utdatamappen",
+                                  hint="Välj en utdatamapp som inte innehåller data."))

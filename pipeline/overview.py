@@ -26,7 +26,7 @@ def version_facts(version: Version) -> dict:
     return {
         "kommun": data["parter"]["kommun"]["namn"],
         "lokalpolisområde": data["parter"]["polisen"]["lokalpolisområde"],
-        "version": version.folder.name,
+        "version": version.name,
         "föregående_version": data.get("föregående_version"),
         "status": data["status"],
         "datum": data["datum"].isoformat(),

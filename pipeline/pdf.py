@@ -62,7 +62,7 @@ def convert(jobs: list[Job]) -> tuple[list[Path], list[Problem]]:
     if not jobs:
         return [], []
     command = soffice()
-    stall = float(os.environ.get(STALL_VARIABLE, DEFAULT_STALL))
+    stall = _stall_seconds()
     work = Path(tempfile.mkdtemp(prefix="samverkan-pdf-"))
     try:
         staged = _stage(jobs, work / "in")
@@ -73,6 +73,20 @@ def convert(jobs: list[Job]) -> tuple[list[Path], list[Problem]]:
         return written, problems
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _stall_seconds() -> float:
+    text = os.environ.get(STALL_VARIABLE)
+    if text is None:
+        return DEFAULT_STALL
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise ConversionError(Problem(None, f"{STALL_VARIABLE}={text} är inget positivt antal sekunder",
+                                      hint=f"Ta bort variabeln (standard {DEFAULT_STALL:.0f} s) eller ange t.ex. 300."))
+    return value
 
 
 def _stage(jobs: list[Job], folder: Path) -> list[tuple[Job, Path]]:
@@ -106,17 +120,23 @@ def _run(command: str, staged: list[tuple[Job, Path]], work: Path,
     out = work / "out"
     done, problems = [], []
     remaining = list(staged)
+    failed_at_once = 0
     while remaining:
         process = subprocess.Popen(
             [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
              "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER, "--outdir", str(out),
              *[str(link) for _, link in remaining]],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, "TMPDIR": str(work)})  # LibreOffice's own temporary files go too
         try:
             finished, reason = _watch(process, remaining, out, stall)
         finally:
             _kill(process)
         done += [(job, out / f"{link.stem}.pdf") for job, link in remaining[:finished]]
+        failed_at_once = failed_at_once + 1 if finished == 0 and process.returncode not in (None, 0) else 0
+        if failed_at_once == 2 and not done:  # it fails before converting anything: it does not start
+            raise ConversionError(Problem(None, f"LibreOffice ({command}) startar inte ({reason})",
+                                          hint=INSTALL_HINT))
         if finished < len(remaining):
             job = remaining[finished][0]
             problems.append(Problem(job.source, f"LibreOffice kunde inte göra PDF av dokumentet ({reason})",

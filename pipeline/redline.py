@@ -23,7 +23,8 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-_WORD = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+# Words, spaces and punctuation; a date or number such as 2023-01-31 or 7,5 stays one token.
+_WORD = re.compile(r"\d+(?:[-/.:,]\d+)*|\w+|\s+|[^\w\s]", re.UNICODE)
 _SKIPPED_IN_PARAGRAPH = {W + "proofErr", W + "bookmarkStart", W + "bookmarkEnd"}
 # Below this similarity two blocks are shown as one deleted and one inserted, not as a
 # word-by-word edit that would read as confetti.

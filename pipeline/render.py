@@ -26,7 +26,7 @@ class RenderedDocument:
 
 def default_output(version: Version) -> Path:
     """Return where a version's documents go by default: ut/<län>/<kommun>/<version>."""
-    return Path("ut") / version.county_slug / version.kommun_slug / version.folder.name
+    return Path("ut") / version.county_slug / version.kommun_slug / version.name
 
 
 def plan_file_name(number: int, slug: str) -> str:
@@ -57,8 +57,11 @@ def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
     version = validate_version(version_dir)
     documents = render_version(version)
     target = Path(out_dir) if out_dir else default_output(version)
+    output.check_output_place(version.data_root, target)
     written = output.write_all(target, {d.name: d.data for d in documents})
     output.remove_stale(target, "bilaga-*.docx", written)  # bilagor of plans that are gone
+    for pattern in ("bilaga-*.pdf", "samverkansoverenskommelse.pdf"):  # older than the documents now
+        output.remove_stale(target, pattern, [])
     return written
 
 

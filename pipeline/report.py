@@ -35,7 +35,7 @@ def changes_text(comparison) -> str:
     """Return the change summary grouped by area, old value beside new, for a terminal."""
     old, new = comparison.old, comparison.new
     kommun = new.data["parter"]["kommun"]["namn"]
-    lines = [f"Ändringar från version {old.folder.name} till {new.folder.name} ({kommun}):"]
+    lines = [f"Ändringar från version {old.name} till {new.name} ({kommun}):"]
     if not comparison.changes:
         lines.append("  Inga ändringar.")
     group = None
@@ -55,7 +55,8 @@ def changes_text(comparison) -> str:
             lines.append(f"            ny:   {_short(change.new)}")
     lines += ["", "Dokument:"]
     for item in comparison.redlines:
-        lines.append(f"  {item.name}: {item.status}, {item.revisions} ändringsmarkeringar")
+        status = "oförändrad" if item.revisions == 0 else item.status
+        lines.append(f"  {item.name}: {status}, {item.revisions} ändringsmarkeringar")
     return "\n".join(lines)
 
 
@@ -87,8 +88,10 @@ def batch_text(report) -> str:
                      "oförändrade).")
     else:
         done = sum(1 for r in report.ran if not r.problems)
-        lines.append(f"Klart: {done} jobb körda, {report.skipped} oförändrade; {len(report.written)} filer "
-                     f"skrivna i {report.out}.")
+        done += len(report.overview)
+        files = len(report.written)
+        lines.append(f"Klart: {done} jobb körda, {report.skipped} oförändrade; {files} "
+                     f"{'fil' if files == 1 else 'filer'} skriven{'' if files == 1 else 'a'} i {report.out}.")
         if report.removed:
             lines.append(f"{len(report.removed)} inaktuella filer togs bort.")
         for path in report.overview:

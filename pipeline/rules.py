@@ -15,7 +15,7 @@ from .load import Loaded, closest
 from .version import AGREEMENT_FILE, Version, slugify
 
 UNTIL_FURTHER_NOTICE = "tills vidare"
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+XML_FORBIDDEN = _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def party_names(agreement: dict) -> list[str]:

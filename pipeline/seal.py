@@ -51,6 +51,11 @@ def check(folder: Path) -> list[Problem]:
     """Return a problem for every file of a sealed version that differs from its seal."""
     path = folder / SEAL_FILE
     if not path.is_file():
+        if (folder / ARCHIVE_FOLDER).is_dir() or (folder / FROZEN_COUNTY_FILE).is_file():
+            return [Problem(path, "sigillet saknas, men versionen har förseglats (beslutat/ och "
+                                  f"{FROZEN_COUNTY_FILE} finns)",
+                            hint="Återställ sigill.json från säkerhetskopia eller versionshantering; "
+                                 "ändringar görs i en ny version.")]
         return []
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -61,7 +66,7 @@ def check(folder: Path) -> list[Problem]:
                         hint="Återställ sigill.json från säkerhetskopia eller versionshantering.")]
     when = f"{decision.get('organ', 'beslutsorganet')} {decision.get('datum', '')}".strip()
     hint = (f"Versionen beslutades av {when} och är förseglad. Återställ filen, eller gör ändringen i en "
-            f"ny version: samverkan ny {folder.parent} <ny version>.")
+            f"ny version: samverkan ny {folder.resolve().parent} <ny version>.")
     problems = []
     for name, expected in sorted(files.items()):
         file = folder / name

@@ -36,6 +36,31 @@ class Plan:
     def data(self) -> dict:
         return self.loaded.data
 
+    @property
+    def file_name(self) -> str:
+        """Return the name of the plan's file: what identifies it from version to version."""
+        return self.loaded.file.name
+
+
+def match_plans(old: list[Plan], new: list[Plan]) -> list[tuple[Plan | None, Plan | None]]:
+    """Pair each plan with its counterpart in the other version: by file name, then by title
+    (a renamed or renumbered file); the rest were added or removed."""
+    pairs, left = [], list(old)
+    unmatched_new = []
+    for plan in new:
+        same = next((o for o in left if o.file_name == plan.file_name), None)
+        if same is None:
+            unmatched_new.append(plan)
+        else:
+            left.remove(same)
+            pairs.append((same, plan))
+    for plan in unmatched_new:
+        same = next((o for o in left if o.data.get("titel") == plan.data.get("titel")), None)
+        if same is not None:
+            left.remove(same)
+        pairs.append((same, plan))
+    return pairs + [(plan, None) for plan in left]
+
 
 @dataclass
 class Version:
@@ -49,6 +74,16 @@ class Version:
     @property
     def data(self) -> dict:
         return self.agreement.data
+
+    @property
+    def name(self) -> str:
+        """Return the version's name, its folder's (also when given as "." or "..")."""
+        return self.folder.resolve().name
+
+    @property
+    def data_root(self) -> Path:
+        """Return the folder that holds all data (agreements/): the county folder's parent."""
+        return self.folder.resolve().parent.parent.parent
 
     @property
     def kommun_slug(self) -> str:

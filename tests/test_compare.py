@@ -164,7 +164,7 @@ def test_removed_plan_is_a_wholly_deleted_document(county, tmp_path):
     (new / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
     comparison = compare(county / "orsa" / "2023", new)
     removed = [r for r in comparison.redlines if r.status == "utgår"]
-    assert [r.name for r in removed] == ["andringar-utgar-hot-mot-fortroendevalda.docx"]
+    assert [r.name for r in removed] == ["andringar-utgar-3-hot-mot-fortroendevalda.docx"]
     root = parts(removed[0].data)["word/document.xml"]
     old_plan = render_version(validate_version(county / "orsa" / "2023"))[3]
     assert texts(root, accept=False) == texts(parts(old_plan.data)["word/document.xml"])
@@ -172,6 +172,23 @@ def test_removed_plan_is_a_wholly_deleted_document(county, tmp_path):
     attachments = [p.text for p in docx.Document(io.BytesIO(comparison.memo.data)).paragraphs]
     assert any(p.endswith("i version 2023 (utgår)") for p in attachments)
     assert any(c.kind == "borttagen" and "Hot och trakasserier" in c.what for c in comparison.changes)
+
+
+def test_plans_are_matched_by_file_then_by_title(county, tmp_path):
+    """Plans named alike after their number (01-plan, 02-plan) and a renamed plan file."""
+    new, _ = start_version(county / "orsa", "2027")
+    for folder in (county / "orsa" / "2023", new):
+        for index, path in enumerate(sorted((folder / "planer").glob("*.yaml")), start=1):
+            path.rename(path.with_name(f"0{index}-plan.yaml"))
+    edit(new / "planer" / "01-plan.yaml", "titel: ", "titel: Reviderad – ")
+    (new / "planer" / "04-plan.yaml").rename(new / "planer" / "02-alkohol.yaml")
+    (new / "planer" / "02-plan.yaml").rename(new / "planer" / "05-plan.yaml")
+    comparison = compare(county / "orsa" / "2023", new)
+    assert [r.status for r in comparison.redlines] == ["ändrad"] * 5
+    kinds = {(c.kind, c.what) for c in comparison.changes}
+    assert ("ändrad", "plan ”Reviderad – Ordningsstörningar i Orsa centrum helgkvällar”: titel") in kinds
+    assert not any(c.kind in ("tillagd", "borttagen") for c in comparison.changes if c.group == "Planer (bilagor)")
+    assert ("ändrad", "plan ”Alkohol och langning under sommarsäsongen”: bilaga nummer") in kinds
 
 
 def test_deterministic(tmp_path):

@@ -17,7 +17,7 @@ from pipeline.validate import validate_paths, validate_version
 
 from conftest import edit
 
-DECISION = Decision("Kommunstyrelsen", "2027-02-15", "§ 7", "KS 2027/0011")
+DECISION = Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011")
 
 
 def snapshot(folder):
@@ -27,14 +27,14 @@ def snapshot(folder):
 
 @pytest.fixture
 def draft(county):
-    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2027, 1, 20))
+    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20))
     return folder
 
 
 def test_ny_starts_a_draft_from_the_latest_version(county, draft):
     data = load_yaml(draft / "overenskommelse.yaml").data
     assert (data["version"], data["status"], data["föregående_version"]) == ("2027", "utkast", "2023")
-    assert data["datum"] == dt.date(2027, 1, 20)
+    assert data["datum"] == dt.date(2026, 1, 20)
     assert "beslut" not in data and "beredning" not in data
     text = (draft / "overenskommelse.yaml").read_text(encoding="utf-8")
     assert "# exempel" in text  # the secretary's comments are kept
@@ -62,11 +62,11 @@ def test_ny_refuses_bad_names_and_missing_kommun(county, tmp_path):
 
 
 def test_beslut_records_and_seals(draft, capsys):
-    assert main(["beslut", str(draft), "--organ", "Kommunstyrelsen", "--datum", "2027-02-15",
+    assert main(["beslut", str(draft), "--organ", "Kommunstyrelsen", "--datum", "2026-02-15",
                  "--paragraf", "§ 7", "--diarienummer", "KS 2027/0011"]) == 0
     data = load_yaml(draft / "overenskommelse.yaml").data
     assert data["status"] == "beslutad"
-    assert data["beslut"] == {"organ": "Kommunstyrelsen", "datum": dt.date(2027, 2, 15), "paragraf": "§ 7",
+    assert data["beslut"] == {"organ": "Kommunstyrelsen", "datum": dt.date(2026, 2, 15), "paragraf": "§ 7",
                               "diarienummer": "KS 2027/0011"}
     assert (draft / "sigill.json").is_file() and (draft / "lan-gemensamt.yaml").is_file()
     assert sorted(p.name for p in (draft / "beslutat").iterdir())[0] == "bilaga-1-ordningsstorningar-centrum.docx"
@@ -83,7 +83,7 @@ def test_beslut_on_a_decided_version_is_refused(county, capsys):
     assert snapshot(folder) == before
 
 
-@pytest.mark.parametrize("date", ["2027-02-30", "15 februari 2027", ""])
+@pytest.mark.parametrize("date", ["2026-02-30", "15 februari 2026", "", "2026-2-3", "20260215"])
 def test_beslut_with_a_bad_date_writes_nothing(draft, date, capsys):
     before = snapshot(draft)
     assert main(["beslut", str(draft), "--organ", "KS", "--datum", date, "--paragraf", "§ 1",
@@ -94,7 +94,7 @@ def test_beslut_with_a_bad_date_writes_nothing(draft, date, capsys):
 
 def test_beslut_before_the_proposal_is_refused(draft):
     with pytest.raises(SchemaError) as caught:
-        record_decision(draft, Decision("Kommunstyrelsen", "2026-12-01", "§ 1", "1"))
+        record_decision(draft, Decision("Kommunstyrelsen", "2025-12-01", "§ 1", "1"))
     assert "ligger före versionens datum" in caught.value.problems[0].message
 
 
@@ -153,3 +153,21 @@ def test_decided_version_keeps_the_county_text_it_was_decided_with(county, draft
     fresh = validate_version(another)
     assert "likartat i länet. Dokumentationen" in fresh.data["dokumentation_av_problembild"]["beskrivning"]
     assert render_version(decided)
+
+
+def test_beslut_in_the_future_or_with_control_characters_is_refused(draft, capsys):
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    assert main(["beslut", str(draft), "--organ", "KS", "--datum", future, "--paragraf", "§ 1",
+                 "--diarienummer", "1"]) == 1
+    assert "ligger i framtiden" in capsys.readouterr().err
+    assert main(["beslut", str(draft), "--organ", "Kommun\x01styrelsen", "--datum", "2026-02-15",
+                 "--paragraf", "§ 1", "--diarienummer", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "--organ" in err and "U+0001" in err
+
+
+def test_a_removed_seal_is_noticed(sealed_county):
+    folder = sealed_county / "orsa" / "2023"
+    (folder / "sigill.json").unlink()
+    (problem,) = validate_paths([folder]).problems
+    assert "sigillet saknas" in problem.message
