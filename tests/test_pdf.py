@@ -217,3 +217,17 @@ def test_cli_reports_the_failed_document_with_exit_1(fake, tmp_path, capsys):
     assert "bilaga-2-ungdomar-skolor.docx" in captured.err and "LibreOffice kunde inte göra PDF" in captured.err
     assert f"Skrev {tmp_path / 'bilaga-3-hot-mot-fortroendevalda.pdf'}" in captured.out
     assert not (tmp_path / "bilaga-2-ungdomar-skolor.pdf").exists()
+
+
+def test_bad_stall_setting_and_a_libreoffice_that_does_not_start(monkeypatch, tmp_path):
+    monkeypatch.setenv(pdf.SOFFICE_VARIABLE, str(FAKE))
+    monkeypatch.setenv(pdf.STALL_VARIABLE, "abc")
+    with pytest.raises(ConversionError) as caught:
+        convert(documents(tmp_path, ["a"]))
+    assert "SAMVERKAN_PDF_STALL=abc" in caught.value.problems[0].message
+    monkeypatch.setenv(pdf.STALL_VARIABLE, "5")
+    monkeypatch.setenv(pdf.SOFFICE_VARIABLE, shutil.which("false"))
+    with pytest.raises(ConversionError) as caught:
+        convert(documents(tmp_path, ["a", "b", "c"]))
+    (problem,) = caught.value.problems
+    assert "startar inte" in problem.message

@@ -193,3 +193,37 @@ def test_bilagor_of_removed_plans_are_removed(tmp_path, orsa):
     assert sorted(p.name for p in out.iterdir()) == [
         "bilaga-1-ordningsstorningar-centrum.docx", "bilaga-2-ungdomar-skolor.docx",
         "bilaga-3-alkohol-sommarsasong.docx", "samverkansoverenskommelse.docx"]
+
+
+def test_render_and_diff_refuse_to_write_into_the_data(orsa, capsys):
+    assert main(["render", str(orsa), "--out", str(orsa / "beslutat")]) == 1
+    assert "utdatamappen ligger i datamappen" in capsys.readouterr().err
+    assert main(["diff", str(orsa.parent / "2019"), str(orsa), "--out", str(orsa / "planer")]) == 1
+    assert "utdatamappen ligger i datamappen" in capsys.readouterr().err
+    assert not (orsa / "beslutat").exists()
+
+
+def test_batch_needs_the_data_folder_or_a_county(orsa, county, tmp_path, capsys):
+    for root in (orsa, orsa.parent, tmp_path / "tom"):
+        (tmp_path / "tom").mkdir(exist_ok=True)
+        assert main(["batch", str(root), "--out", str(tmp_path / "ut")]) == 1
+        assert "tips: Ange hela datamappen" in capsys.readouterr().err
+    assert main(["batch", str(county), "--out", str(county.parent / "ut")]) == 1
+    assert "utdatamappen ligger i datamappen" in capsys.readouterr().err
+
+
+def test_reordered_goals_are_a_reordering(county):
+    from pipeline.changes import summarize
+    from pipeline.lifecycle import start_version
+
+    new, _ = start_version(county / "orsa", "2027")
+    text = (new / F).read_text(encoding="utf-8")
+    first = "  - Öka tryggheten och minska brottsligheten i Orsa kommun.\n"
+    assert first in text
+    text = text.replace(first, "").replace("\nfokusområden:", "  - " + first.strip()[2:] + "\n  - Ett helt nytt mål.\n\nfokusområden:", 1)
+    (new / F).write_text(text, encoding="utf-8")
+    goals = [c for c in summarize(validate_version(county / "orsa" / "2023"), validate_version(new)) if c.group == "Mål"]
+    assert [(c.kind, c.what, c.new) for c in goals] == [
+        ("tillagd", "mål", "Ett helt nytt mål."),
+        ("ändrad", "mål (ordning)", "Stärka samarbetet mellan Orsa kommun och lokalpolisområde Mora; "
+                                    "Öka tryggheten och minska brottsligheten i Orsa kommun.")]
