@@ -461,8 +461,10 @@ PACKAGE_FILE = "beslutspaket.pdf"
 def _pdfs(plan: Plan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
     """Make the PDFs (and beslutspaket) that are missing or older than their documents; without
     ``make``, remove the ones that are older, so no PDF disagrees with its document."""
-    from .pdf import EXPORT_FILTER, Job, convert_run
+    from .pdf import EXPORT_FILTER, convert_run
 
+    if not make and not any(k.startswith(("pdf:", "paket:")) for k in manifest.entries):
+        return  # no PDFs were ever made here: nothing can be out of date
     counties = {county.name for county in plan.counties}
     documents, wanted = [], {}
     for key, entry in sorted(manifest.entries.items()):
