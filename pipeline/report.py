@@ -90,8 +90,8 @@ def batch_text(report) -> str:
         done = sum(1 for r in report.ran if not r.problems)
         done += len(report.overview)
         files = len(report.written)
-        lines.append(f"Klart: {done} jobb körda, {report.skipped} oförändrade; {files} "
-                     f"{'fil' if files == 1 else 'filer'} skriven{'' if files == 1 else 'a'} i {report.out}.")
+        written = "fil skriven" if files == 1 else "filer skrivna"
+        lines.append(f"Klart: {done} jobb körda, {report.skipped} oförändrade; {files} {written} i {report.out}.")
         if report.removed:
             lines.append(f"{len(report.removed)} inaktuella filer togs bort.")
         for path in report.overview:
