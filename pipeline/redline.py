@@ -610,15 +610,8 @@ def body(document_root) -> etree._Element:
 def diff_body(old_root, new_root, revisions: Revisions) -> etree._Element:
     """Return a copy of the new w:document whose body carries revisions against the old."""
     result = copy.deepcopy(new_root)
-    new_body = body(result)
     old_blocks = _blocks(body(old_root)) if old_root is not None else []
-    blocks = diff_blocks(old_blocks, _blocks(new_body), revisions)
-    section = new_body.find(W + "sectPr")
-    for child in list(new_body):
-        new_body.remove(child)
-    new_body.extend(blocks)
-    if section is not None:
-        new_body.append(section)
+    _replace_blocks(body(result), diff_blocks(old_blocks, _blocks(body(result)), revisions))
     return result
 
 
@@ -626,22 +619,24 @@ def diff_part(old_root, new_root, revisions: Revisions) -> etree._Element:
     """Return a copy of a header or footer root with revisions against the old one."""
     result = copy.deepcopy(new_root)
     old_blocks = _blocks(old_root) if old_root is not None else []
-    blocks = diff_blocks(old_blocks, _blocks(result), revisions)
-    for child in _blocks(result):
-        result.remove(child)
-    result.extend(blocks)
+    _replace_blocks(result, diff_blocks(old_blocks, _blocks(result), revisions))
     return result
 
 
 def deleted_document(old_root, revisions: Revisions) -> etree._Element:
     """Return a copy of ``old_root`` with every block deleted (a plan that was removed)."""
     result = copy.deepcopy(old_root)
-    old_body = body(result)
-    section = old_body.find(W + "sectPr")
-    blocks = diff_blocks(_blocks(old_body), [], revisions)
-    for child in list(old_body):
-        old_body.remove(child)
-    old_body.extend(blocks)
-    if section is not None:
-        old_body.append(section)
+    _replace_blocks(body(result), diff_blocks(_blocks(body(result)), [], revisions))
     return result
+
+
+def _replace_blocks(container, blocks: list) -> None:
+    """Put ``blocks`` in place of the container's paragraphs and tables, before any sectPr."""
+    for child in _blocks(container):
+        container.remove(child)
+    section = container.find(W + "sectPr")
+    for block in blocks:
+        if section is not None:
+            section.addprevious(block)
+        else:
+            container.append(block)
