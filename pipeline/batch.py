@@ -547,7 +547,7 @@ def _awaiting_decision(manifest: Manifest, counties: set[str]) -> dict[str, list
 def _package(manifest: Manifest, members: list[str], target: Path):
     """Return (title, parts, target) for pdf.convert_run: the memo, the redlines, then the new
     version's agreement and plans, each labelled with its document title."""
-    from lxml import etree
+    from .ooxml import document_title
 
     def in_order(files):  # the memo, then the agreement, then bilagor in number order
         names = [n for n in files if n.endswith(".docx")]
@@ -558,14 +558,5 @@ def _package(manifest: Manifest, members: list[str], target: Path):
     parts = []
     for number, name in enumerate(in_order(comparison) + in_order(version), start=1):
         data = (manifest.folder / name).read_bytes()
-        parts.append((f"Del {number} – {_docx_title(data, etree) or Path(name).stem}", data))
+        parts.append((f"Del {number} – {document_title(data) or Path(name).stem}", data))
     return (f"Beslutspaket: {parts[0][0].split(': ', 1)[-1]}", parts, target)
-
-
-def _docx_title(data: bytes, etree) -> str | None:
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = etree.fromstring(archive.read("docProps/core.xml"))
-    return root.findtext("{http://purl.org/dc/elements/1.1/}title")

@@ -20,7 +20,7 @@ import yaml
 
 from . import output, rules, schema, seal, yamledit
 from .errors import DataError, OutputError, Problem, SchemaError, os_reason
-from .load import load_yaml, merge
+from .load import load_text, load_yaml, merge
 from .render import render_version
 from .validate import validate_version
 from .version import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_SHARED_KEY, FROZEN_COUNTY_FILE, PLANS_FOLDER,
@@ -172,15 +172,7 @@ def _discard_interrupted_decision(folder: Path) -> None:
 
 def _decided_version(version: Version, text: str) -> Version:
     """Return the version as it will be once the decision is written, checked like any version."""
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", delete=False) as handle:
-        handle.write(text)
-    try:
-        own = load_yaml(Path(handle.name))
-    finally:
-        os.unlink(handle.name)
-    own.file = version.folder / AGREEMENT_FILE
-    own.values = {p: s._replace(file=own.file) for p, s in own.values.items()}
-    own.keys = {p: s._replace(file=own.file) for p, s in own.keys.items()}
+    own = load_text(version.folder / AGREEMENT_FILE, text)
     merged = merge(shared_part(version.county), own) if version.county is not None else own
     decided = Version(folder=version.folder, agreement=merged, plans=version.plans, county=version.county)
     problems = schema.check(merged, "overenskommelse") + rules.check_version(decided, decided.plans)

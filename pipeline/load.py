@@ -257,7 +257,7 @@ class _Builder:
                 # In a folded block a blank line becomes one newline: a paragraph break.
                 value = value.replace("\n", "\n\n")
             return value
-        except (ValueError, yaml.constructor.ConstructorError) as exc:
+        except (ValueError, yaml.constructor.ConstructorError):
             if node.tag.endswith(":timestamp"):
                 message = f"'{node.value}' är inget giltigt datum"
                 hint = "Skriv datum som ÅÅÅÅ-MM-DD med en dag som finns i månaden."
@@ -287,7 +287,12 @@ def load_yaml(path: Path, duplicates: list[Problem] | None = None) -> Loaded:
         raise DataError(Problem(path, "är en mapp, inte en fil")) from exc
     except OSError as exc:
         raise DataError(Problem(path, f"filen kan inte läsas ({os_reason(exc)})")) from exc
-    text = _decode(path, raw)
+    return load_text(path, _decode(path, raw), duplicates)
+
+
+def load_text(path: Path, text: str, duplicates: list[Problem] | None = None) -> Loaded:
+    """Return the data of YAML ``text`` as if read from ``path`` (see :func:`load_yaml`)."""
+    path = Path(path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .errors import Problem
-from .version import AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, PLANS_FOLDER, plan_files
+from .version import AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, plan_files
 
 SEAL_FILE = "sigill.json"
 

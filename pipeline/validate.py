@@ -16,9 +16,8 @@ from .version import AGREEMENT_FILE, COUNTY_SHARED_KEY, Version, find_versions, 
 
 @dataclass
 class Report:
-    """The outcome of validating some paths: the valid versions and every problem found."""
+    """The outcome of validating some paths: how many versions were checked, every problem found."""
 
-    versions: list[Version] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
 
@@ -74,11 +73,9 @@ def validate_paths(paths: list[Path]) -> Report:
         except DataError as exc:
             report.problems += exc.problems
     for folder in folders:
-        version, problems = validator.version(folder)
+        _, problems = validator.version(folder)
         report.checked += 1
         report.problems += problems
-        if version is not None and not problems:
-            report.versions.append(version)
     report.problems = _unique(report.problems)
     return report
 

@@ -21,7 +21,7 @@ from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.manifest import MANIFEST_FILE
 
-from conftest import ROOT, edit
+from conftest import edit
 from synthetic import make_country
 
 TODAY = dt.date(2026, 11, 27)

@@ -129,8 +129,6 @@ def regions(content):
 
 def accepted_text(content):
     """Return the paragraphs of an ODT body with tracked deletions left out, as after "accept all"."""
-    from lxml import etree
-
     body = content.find(".//{urn:oasis:names:tc:opendocument:xmlns:office:1.0}text")
     texts = []
     for paragraph in body.iter(f"{{{TEXT_NS}}}p", f"{{{TEXT_NS}}}h"):
@@ -160,7 +158,7 @@ def test_libreoffice_sees_the_tracked_changes(redlines):
 
 
 def test_libreoffice_accepted_text_is_the_new_version(redlines):
-    import docx, io
+    import docx
 
     content = odt_content(redlines["odt"][0])
     new = render(ROOT / "agreements" / "dalarna" / "orsa" / "2023", Path(tempfile.mkdtemp()))[0]

@@ -8,17 +8,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline import pdf
 from pipeline.cli import main
-from pipeline.errors import PipelineError
 from pipeline.pdf import ConversionError, Job, convert
 
-from conftest import AGREEMENTS, ROOT, edit
+from conftest import AGREEMENTS
 from synthetic import make_country
 
 HERE = Path(__file__).resolve().parent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import zipfile
 
@@ -12,7 +11,6 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline import render as render_module
 from pipeline.errors import OutputError, SchemaError, TemplateError
 from pipeline.render import render, render_version
 from pipeline.validate import validate_version

@@ -18,7 +18,7 @@ from pipeline.errors import OutputError, TemplateError
 from pipeline.render import render, render_version
 from pipeline.validate import validate_paths, validate_version
 
-from conftest import ROOT, edit, line_of
+from conftest import ROOT, edit
 
 F, P, C = "overenskommelse.yaml", "planer/02-ungdomar-skolor.yaml", "../../lan.yaml"
 
