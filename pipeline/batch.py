@@ -10,7 +10,6 @@ whose inputs and outputs are unchanged is not run again.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import multiprocessing
 import os
 import signal
@@ -18,15 +17,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import manifest as manifests
-from . import output, resources
-from .errors import OutputError, PipelineError, Problem
+from . import output, platform, resources, rules, transaction
+from .errors import PipelineError, Problem, os_reason
+from .layout import AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, VersionRef, data_root
 from .load import load_yaml
-from .manifest import FileHashes, Manifest, fingerprint
-from .version import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, plan_files,
-                      slugify)
+from .lock import Lock
+from .manifest import Entry, FileHashes, Manifest, fingerprint
+from .version import folder_problem, is_version_folder, plan_files, slugify
 
-LOCK_FILE = ".samverkan-batch.lock"
+BATCH_LOCK_FILE = ".samverkan-batch.lock"
 _SAVE_EVERY = 2.0  # seconds between manifest saves while jobs finish
 
 
@@ -51,6 +50,7 @@ class KommunTask:
 
     kommun: Path
     jobs: list[Job]
+    out: Path
 
 
 @dataclass
@@ -63,6 +63,7 @@ class JobResult:
     files: dict[Path, str] = field(default_factory=dict)  # path → sha256
     facts: dict | None = None
     problems: list[Problem] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # earlier outputs the job no longer makes
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _version_inputs(folder: Path, hashes: FileHashes) -> list[str]:
             f"={hashes(p)}" for p in files]
 
 
-def _previous_name(folder: Path, own_print: str, known: manifests.Entry | None) -> str | None:
+def _previous_name(folder: Path, own_print: str, known: Entry | None) -> str | None:
     """Return the version's föregående_version (None if unreadable or unset).
 
     When the version's files are unchanged since the last run, the answer is in the manifest.
@@ -102,16 +103,10 @@ def _previous_name(folder: Path, own_print: str, known: manifests.Entry | None) 
     if known is not None and known.facts and known.facts.get("indata") == own_print:
         return known.facts.get("föregående_version")
     try:
-        value = load_yaml(folder / AGREEMENT_FILE).data.get("föregående_version")
+        value = load_yaml(folder / AGREEMENT_FILE, root=VersionRef.of(folder).root).data.get("föregående_version")
     except PipelineError:
         return None
     return value if isinstance(value, str) else None
-
-
-def data_root(root: Path) -> Path:
-    """Return the folder holding all data: ROOT itself, or its parent when ROOT is one county."""
-    root = Path(root)
-    return root.parent if (root / COUNTY_FILE).is_file() else root
 
 
 def check_root(root: Path) -> None:
@@ -133,14 +128,13 @@ def find_counties(root: Path) -> tuple[dict[Path, list[Path]], list[Problem]]:
     root = Path(root)
     if not root.is_dir():
         raise PipelineError(Problem(root, "datamappen finns inte"))
-    county_dirs = [root] if (root / COUNTY_FILE).is_file() else sorted(
-        d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
-    counties, problems = {}, []
+    problems: list[Problem] = []
+    county_dirs = [root] if (root / COUNTY_FILE).is_file() else _subfolders(root, problems)
+    counties = {}
     for county in county_dirs:
-        kommuner = sorted(d for d in county.iterdir() if d.is_dir() and not d.name.startswith("."))
         seen: dict[str, Path] = {}
         usable = []
-        for kommun in kommuner:
+        for kommun in _subfolders(county, problems):
             slug = slugify(kommun.name)
             if slug in seen:
                 problems.append(Problem(kommun, f"två kommunmappar har samma namn: {seen[slug].name} och "
@@ -148,14 +142,55 @@ def find_counties(root: Path) -> tuple[dict[Path, list[Path]], list[Problem]]:
                                         hint="Varje kommun ska ha en enda mapp; slå ihop versionerna."))
                 continue
             seen[slug] = kommun
-            if not any((v / AGREEMENT_FILE).is_file() for v in kommun.iterdir() if v.is_dir()):
+            versions, found = kommun_versions(kommun)
+            problems += found
+            if not versions and not found:
                 problems.append(Problem(kommun, "kommunmappen saknar versioner",
                                         hint="En version är en mapp med overenskommelse.yaml, t.ex. "
                                              f"{kommun / '2023' / AGREEMENT_FILE}."))
-                continue
-            usable.append(kommun)
+            if versions:
+                usable.append(kommun)
         counties[county] = usable
     return counties, problems
+
+
+def _subfolders(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Return the visible sub-folders of ``folder`` (links not followed); report an unreadable one."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(folder, f"mappen kan inte läsas ({os_reason(exc)})"))
+        return []
+    result = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(Problem(Path(entry.path), "mappen är en länk; samverkan följer inte länkade mappar "
+                                                      "i data"))
+        elif entry.is_dir():
+            result.append(Path(entry.path))
+    return result
+
+
+def kommun_versions(kommun: Path) -> tuple[list[Path], list[Problem]]:
+    """Return a kommun's version folders, and problems with folders that should be versions
+    (a misnamed agreement file, a name that collides with output names, an unreadable folder)."""
+    problems: list[Problem] = []
+    versions = []
+    for folder in _subfolders(kommun, problems):
+        if not is_version_folder(folder):
+            problem = folder_problem(folder)
+            if problem is not None:
+                problems.append(problem)
+            continue
+        wrong = rules.name_problem(folder.name)
+        if wrong:
+            problems.append(Problem(folder / AGREEMENT_FILE, f"versionens namn '{folder.name}' {wrong}",
+                                    field="version", hint="Byt namn på mappen och fältet version."))
+            continue
+        versions.append(folder)
+    return versions, problems
 
 
 def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
@@ -167,11 +202,13 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
     for county, kommuner in counties.items():
         for kommun in kommuner:
             jobs = []
-            versions = sorted(v for v in kommun.iterdir() if (v / AGREEMENT_FILE).is_file())
+            versions = kommun_versions(kommun)[0]
             prints = {v.name: fingerprint(run_inputs, _version_inputs(v, hashes)) for v in versions}
             for version in versions:
                 key = "/".join((county.name, kommun.name, version.name))
                 previous_name = _previous_name(version, prints[version.name], manifest.entries.get(key))
+                if previous_name is not None and rules.name_problem(previous_name):
+                    previous_name = None  # reported by validation; never a path out of the kommun
                 previous = kommun / previous_name if previous_name else None
                 # The predecessor's presence is part of the version's validity.
                 wanted = fingerprint(prints[version.name], previous_name or "-",
@@ -187,7 +224,7 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
             stale = [j for j in jobs if force or not manifest.up_to_date(j.key, j.fingerprint)]
             skipped += [j for j in jobs if j not in stale]
             if stale:
-                tasks.append(KommunTask(kommun, stale))
+                tasks.append(KommunTask(kommun, stale, out))
     tasks.sort(key=lambda t: -len(t.jobs))  # the biggest first, for an even load
     known.update(f"{county.name}/lansoversikt" for county in counties)
     return Plan(counties, tasks, skipped, problems, known)
@@ -233,7 +270,7 @@ def run_task(task: KommunTask) -> list[JobResult]:
                 documents = render_version(version)
                 rendered[job.version] = documents
                 result.facts = version_facts(version) | {"indata": job.own_print}
-                result.files = _write(job.out, {d.name: d.data for d in documents})
+                result.files, result.removed = _write(job.out, {d.name: d.data for d in documents}, task.out)
             else:
                 previous = valid(job.previous)
                 if previous is None:
@@ -243,7 +280,7 @@ def run_task(task: KommunTask) -> list[JobResult]:
                     new_documents = rendered.get(job.version) or render_version(version)
                     comparison = compare_versions(previous, version, new_documents,
                                                   old_documents=rendered.get(job.previous))
-                    result.files = _write(job.out, comparison.documents())
+                    result.files, result.removed = _write(job.out, comparison.documents(), task.out)
         except PipelineError as exc:
             result.problems = exc.problems
         except Exception as exc:  # a bug must not stop the other kommuner; it is still reported
@@ -253,11 +290,11 @@ def run_task(task: KommunTask) -> list[JobResult]:
     return results
 
 
-def _write(folder: Path, files: dict[str, bytes]) -> dict[Path, str]:
-    import hashlib
-
-    written = output.write_all(folder, files)
-    return {path: hashlib.sha256(files[path.name]).hexdigest() for path in written}
+def _write(folder: Path, files: dict[str, bytes], out: Path) -> tuple[dict[Path, str], list[Path]]:
+    """Write a job's files (its earlier documents not made now go) and return their checksums and
+    what was removed."""
+    result = output.publish(folder, files, stale=("*.docx",), within=out)
+    return {path: transaction.sha256(files[path.name]) for path in result.written}, result.removed
 
 
 # --- the run --------------------------------------------------------------------------------------
@@ -273,40 +310,12 @@ class BatchReport:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     overview: list[Path] = field(default_factory=list)
-    interrupted: bool = False
+    notices: list[str] = field(default_factory=list)
+    interrupted: int = 0  # the signal that stopped the run (2 for Ctrl-C), 0 when it ran to the end
 
     @property
     def ok(self) -> bool:
         return not self.problems and not self.interrupted
-
-
-class _Lock:
-    """An exclusive lock on the output folder, so two batches never write the same files."""
-
-    def __init__(self, folder: Path):
-        self.path = folder / LOCK_FILE
-        self.handle = None
-
-    def __enter__(self):
-        self.handle = open(self.path, "a+", encoding="utf-8")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "okänd"
-            self.handle.close()
-            raise OutputError(Problem(self.path.parent, f"en annan batchkörning (process {holder}) skriver "
-                                                        "redan till utdatamappen",
-                                      hint="Vänta tills den är klar, eller välj en annan mapp med --out.")) from exc
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(str(os.getpid()))
-        self.handle.flush()
-        return self
-
-    def __exit__(self, *exc_info):
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
 
 
 def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = False,
@@ -321,17 +330,21 @@ def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = Fals
     check_root(root)
     output.check_output_place(data_root(root), out)
     output.prepare_folder(out)
-    with _Lock(out):
-        manifests.remove_stale_temporaries(out)
+    notices: list[str] = []
+    with Lock(out, "batch", BATCH_LOCK_FILE, notice=notices.append):
+        tidy_output(out)
         manifest = Manifest.load(out)
+        if manifest.problem:
+            notices.append(manifest.problem)
+        manifest.adopt_outputs()
         plan = plan_batch(root, out, manifest, force)
-        report = BatchReport(out, skipped=len(plan.skipped), problems=list(plan.problems))
+        report = BatchReport(out, skipped=len(plan.skipped), problems=list(plan.problems), notices=notices)
         _forget_vanished(plan, manifest, report)
         try:
             _run_tasks(plan.tasks, jobs, manifest, report, progress)
-        except KeyboardInterrupt:
-            report.interrupted = True
-            manifests.remove_stale_temporaries(out)  # of writes the stopped workers had begun
+        except KeyboardInterrupt as exc:
+            report.interrupted = getattr(exc, "signum", 2)
+            tidy_output(out)  # of writes the stopped workers had begun
         finally:
             manifest.save()
         if not report.interrupted:
@@ -362,8 +375,7 @@ def _run_tasks(tasks: list[KommunTask], jobs: int | None, manifest: Manifest, re
             finished(run_task(task), done)
         return
     _warm_up()  # compile templates before forking, so each worker starts with them
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                          else None)
+    context = multiprocessing.get_context(platform.worker_start_method())
     with context.Pool(processes, initializer=_worker_start) as pool:
         for done, results in enumerate(pool.imap_unordered(run_task, tasks), start=1):
             finished(results, done)
@@ -372,12 +384,9 @@ def _run_tasks(tasks: list[KommunTask], jobs: int | None, manifest: Manifest, re
 def _worker_start() -> None:
     """Leave Ctrl-C to the main process, and end with it if it is killed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: an orphaned worker finishes its kommun and exits
+    for signum in platform.termination_signals():
+        signal.signal(signum, signal.SIG_DFL)  # the pool ends its workers with SIGTERM
+    platform.end_with_parent()
 
 
 def _warm_up() -> None:
@@ -408,12 +417,9 @@ def _record(result: JobResult, manifest: Manifest, report: BatchReport) -> None:
         report.problems += result.problems
         manifest.forget(result.key)
         return
-    stale = manifest.record(result.key, result.fingerprint, list(result.files), result.files, result.facts)
+    manifest.record(result.key, result.fingerprint, list(result.files), result.files, result.facts)
     report.written += list(result.files)
-    for path in stale:
-        if path.is_file():
-            path.unlink()
-            report.removed.append(path)
+    report.removed += result.removed
 
 
 def _overviews(plan: Plan, manifest: Manifest, report: BatchReport, today: dt.date, force: bool) -> None:
@@ -436,7 +442,7 @@ def _overviews(plan: Plan, manifest: Manifest, report: BatchReport, today: dt.da
             continue
         try:
             document = render_overview(overview_context(county_data, rows, today))
-            files = _write(report.out / county.name, {document.name: document.data})
+            files, _ = _write(report.out / county.name, {document.name: document.data}, report.out)
         except PipelineError as exc:
             report.problems += exc.problems
             continue
@@ -518,13 +524,25 @@ def _sha(path: Path) -> str:
 
 
 def _drop(manifest: Manifest, key: str, report: BatchReport) -> None:
-    """Delete a job's files and forget the job."""
+    """Delete a job's files (only those samverkan wrote and nobody changed) and forget the job."""
+    by_folder: dict[Path, list[str]] = {}
     for name in manifest.entries[key].files:
         path = manifest.folder / name
-        if path.is_file():
-            path.unlink()
-            report.removed.append(path)
+        by_folder.setdefault(path.parent, []).append(path.name)
+    for folder, names in by_folder.items():
+        report.removed += output.remove_owned(folder, names, within=manifest.folder)
     manifest.forget(key)
+
+
+def tidy_output(out: Path) -> None:
+    """Complete or clear what interrupted writes left anywhere below ``out`` (our names only)."""
+    for folder, dirs, files in os.walk(out, followlinks=False):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+        if transaction.JOURNAL in files or any(f.startswith(transaction.TEMP_PREFIX) for f in files):
+            try:
+                transaction.tidy(Path(folder))
+            except PipelineError:
+                pass  # another run is writing there; it cleans up after itself
 
 
 def _awaiting_decision(manifest: Manifest, counties: set[str]) -> dict[str, list[str]]:

@@ -8,16 +8,49 @@ become exit codes: 1 for anything in the user's data or files, 2 for usage.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
 import click
 
 from . import cli_sv
-from .errors import Problem
 
 cli_sv.install()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class IsoDate(click.ParamType):
+    """A date written ÅÅÅÅ-MM-DD, nothing else (no 20261127, no week dates)."""
+
+    name = "ÅÅÅÅ-MM-DD"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+        import re
+
+        if not isinstance(value, str):
+            return value
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                raise ValueError(value)
+            day = dt.date.fromisoformat(value)
+            if not 1900 <= day.year <= 2999:
+                raise ValueError(value)
+        except ValueError:
+            self.fail(f"'{value}' är inget datum i formen ÅÅÅÅ-MM-DD mellan år 1900 och 2999, t.ex. 2026-11-27",
+                      param, ctx)
+        return day
+
+
+DATE = IsoDate()
+
+
+def _echo_path(prefix: str, path) -> None:
+    """Print a line naming a file, with control characters in its name made visible."""
+    from .errors import visible
+
+    click.echo(visible(f"{prefix}{path}"))
 
 
 @click.group(context_settings=CONTEXT, options_metavar="[FLAGGOR]",
@@ -65,7 +98,7 @@ def render(version_dir, out_dir, pdf):
 
     written = render_documents(version_dir, out_dir)
     for path in written:
-        click.echo(f"Skrev {path}")
+        _echo_path("Skrev ", path)
     if pdf:
         _pdfs(written)
 
@@ -97,7 +130,7 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket):
     else:
         click.echo(changes_text(comparison))
         for path in written:
-            click.echo(f"Skrev {path}")
+            _echo_path("Skrev ", path)
     if pdf or paket:
         package = (f"Beslutspaket: {comparison.memo.title.split(': ', 1)[-1]}", comparison.package_parts(),
                    written[0].parent / "beslutspaket.pdf")
@@ -117,7 +150,7 @@ def ny(kommun_dir, name):
     from .lifecycle import start_version
 
     created, source = start_version(kommun_dir, name)
-    click.echo(f"Skapade {created} från {source} (status: utkast).")
+    _echo_path("Skapade ", f"{created} från {source} (status: utkast).")
     click.echo("Uppdatera nu det som gäller den nya versionen, till exempel diarienummer, giltighetstid, "
                "handläggare och datum, och kör samverkan validate.")
 
@@ -125,7 +158,7 @@ def ny(kommun_dir, name):
 @cli.command(options_metavar="[FLAGGOR]")
 @click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
 @click.option("--organ", required=True, metavar="ORGAN",  help="Beslutande organ, t.ex. Kommunstyrelsen.")
-@click.option("--datum", required=True, metavar="ÅÅÅÅ-MM-DD",  help="Beslutsdatum, ÅÅÅÅ-MM-DD.")
+@click.option("--datum", required=True, type=DATE, help="Beslutsdatum, ÅÅÅÅ-MM-DD.")
 @click.option("--paragraf", required=True, metavar="PARAGRAF",  help="Paragraf i protokollet, t.ex. \"§ 12\".")
 @click.option("--diarienummer", required=True, metavar="DNR",  help="Ärendets diarienummer, t.ex. \"KS 2023/0042\".")
 def beslut(version_dir, organ, datum, paragraf, diarienummer):
@@ -138,10 +171,14 @@ def beslut(version_dir, organ, datum, paragraf, diarienummer):
     """
     from .lifecycle import Decision, record_decision
 
-    written = record_decision(version_dir, Decision(organ, datum, paragraf, diarienummer))
-    click.echo(f"Beslutet registrerat och versionen förseglad: {version_dir}")
-    for path in written:
-        click.echo(f"Skrev {path}")
+    result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer))
+    if result.already:
+        _echo_path("Beslutet var redan registrerat och versionen förseglad: ", version_dir)
+    else:
+        _echo_path("Beslutet registrerat och versionen förseglad: ", version_dir)
+    for path in result.written:
+        _echo_path("Skrev ", path)
+    _print_digest(result.digest)
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -154,8 +191,41 @@ def forsegla(version_dir):
     """
     from .lifecycle import seal_decided
 
-    for path in seal_decided(version_dir):
-        click.echo(f"Skrev {path}")
+    result = seal_decided(version_dir)
+    for path in result.written:
+        _echo_path("Skrev ", path)
+    _print_digest(result.digest)
+
+
+def _print_digest(digest: str) -> None:
+    click.echo(f"Sigillets kontrollsumma (SHA-256): {digest}")
+    click.echo("För in kontrollsumman i beslutet i diariet; med den kan versionen kontrolleras senare: "
+               "samverkan kontrollera VERSIONSMAPP --sigill KONTROLLSUMMA")
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--sigill", "expected", metavar="KONTROLLSUMMA",
+              help="Sigillets kontrollsumma som den står i diariet; jämförs med sigill.json.")
+def kontrollera(version_dir, expected):
+    """Kontrollera att en beslutad version är orörd sedan beslutet.
+
+    Jämför varje fil med sigillets kontrollsummor och, med --sigill, sigillet
+    självt med kontrollsumman i kommunens diarium. Avslutas med 0 bara när allt
+    stämmer, annars 1.
+    """
+    from .errors import SchemaError
+    from .seal import verify
+
+    digest, problems = verify(version_dir, expected)
+    if problems:
+        raise SchemaError(problems)
+    click.echo(f"Sigillets kontrollsumma (SHA-256): {digest}")
+    if expected:
+        click.echo("Allt stämmer: filerna är som när versionen beslutades, och sigillet är det i diariet.")
+    else:
+        click.echo("Filerna är som när versionen beslutades. Jämför kontrollsumman ovan med den i diariet, "
+                   "eller ange den med --sigill.")
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -168,7 +238,7 @@ def forsegla(version_dir):
 @click.option("--force", is_flag=True, help="Gör om allt, även det som inte har ändrats.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Rapporten som läsbar text eller som JSON.")
-@click.option("--datum", "today", default=None, metavar="ÅÅÅÅ-MM-DD",
+@click.option("--datum", "today", default=None, type=DATE,
               help="Dagen som länsöversikten avser (standard: i dag).")
 @click.option("--pdf", is_flag=True,
               help="Skriv också PDF/A-2 av varje dokument och ett beslutspaket för varje version som väntar "
@@ -183,24 +253,14 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf):
     inte om. Avbryts körningen blir inga halvskrivna filer kvar, och nästa
     körning gör klart det som återstår.
     """
-    import datetime as dt
-
     from .batch import run_batch
-    from .errors import SchemaError
     from .report import batch_json, batch_text, progress_printer
 
-    day = None
-    if today:
-        try:
-            day = dt.date.fromisoformat(today)
-        except ValueError as exc:
-            raise SchemaError(Problem(None, f"'{today}' är inget giltigt datum", field="--datum",
-                                      hint="Skriv datumet som ÅÅÅÅ-MM-DD.")) from exc
     with progress_printer(enabled=fmt == "text") as progress:
-        report = run_batch(root, out_dir, jobs=jobs, force=force, today=day, progress=progress, pdf=pdf)
+        report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf)
     click.echo(batch_json(report) if fmt == "json" else batch_text(report))
     if report.interrupted:
-        raise click.exceptions.Exit(130)
+        raise click.exceptions.Exit(128 + report.interrupted)
     if report.problems:
         raise click.exceptions.Exit(1)
 
@@ -213,7 +273,7 @@ def _pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
     written, problems = convert_run(documents, packages)
     if not quiet:
         for path in written:
-            click.echo(f"Skrev {path}")
+            _echo_path("Skrev ", path)
     if problems:
         raise PipelineError(problems)
 
@@ -223,9 +283,11 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code: 0 ok, 1 bad data or files, 2 wrong usage."""
-    from .errors import PipelineError
+    """Run the CLI and return its exit code: 0 ok, 1 bad data or files, 2 wrong usage,
+    128 + the signal when stopped (130 for Ctrl-C), 141 when the reader of the output has gone."""
+    from .errors import Interrupted, PipelineError
 
+    restore = _stop_on_signals()
     try:
         code = cli.main(args=argv, prog_name="samverkan", standalone_mode=False)
         if isinstance(code, int):
@@ -233,18 +295,71 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         click.echo(_error_text(exc), err=True)
         return 1
-    except click.exceptions.Abort:
+    except click.exceptions.Abort:  # click's name for Ctrl-C at a prompt
         click.echo("Avbrutet.", err=True)
-        return 1
+        return 130
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo("Avbrutet.", err=True)
-        return 130
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else 2)
+    except BrokenPipeError:
+        return _output_closed()
+    except OSError as exc:
+        if exc.errno in (errno.EPIPE, errno.EINVAL) and _stdout_closed():
+            return _output_closed()
+        raise
+    finally:
+        restore()
     return 0
+
+
+def _stop_on_signals():
+    """Turn SIGTERM and SIGHUP into an :class:`Interrupted` exception, so clean-up code runs (no
+    LibreOffice process or temporary folder is left behind); return a function undoing that."""
+    import signal
+    import threading
+
+    from . import platform
+    from .errors import Interrupted
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    for signum in platform.termination_signals():
+        previous[signum] = signal.signal(signum, stop)
+
+    def restore():
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return restore
+
+
+def _stdout_closed() -> bool:
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
+
+
+def _output_closed() -> int:
+    """End quietly when whoever reads our output has gone (``samverkan … | head``)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 141
 
 
 def _error_text(exc) -> str:

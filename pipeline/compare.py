@@ -16,8 +16,9 @@ from pathlib import Path
 from lxml import etree
 
 from . import changes as change_summary
-from . import context, ooxml, output, redline, resources, template
+from . import context, inputs, ooxml, output, redline, resources, template
 from .errors import Problem, SchemaError
+from .layout import DEFAULT_OUTPUT
 from .render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
                      render_version, write_document)
 from .validate import validate_version
@@ -26,6 +27,8 @@ from .version import ARCHIVE_FOLDER, Version, match_plans
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"
 REDLINE_PREFIX = "andringar-"
+# Our earlier outputs that go when they are not written again (PDFs are older than the documents now).
+STALE_OUTPUTS = (f"{REDLINE_PREFIX}*.docx", f"{REDLINE_PREFIX}*.pdf", "tjansteskrivelse.pdf", "beslutspaket.pdf")
 STATUS_LABELS = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}  # redline titles begin so
 
 
@@ -67,13 +70,13 @@ class Comparison:
 
 def default_output(old: Version, new: Version) -> Path:
     """Return where a comparison goes by default: ut/<län>/<kommun>/andringar-<old>-<new>."""
-    return Path("ut") / new.county_slug / new.kommun_slug / f"andringar-{old.name}-{new.name}"
+    return new.ref.comparison_dir(old.ref)
 
 
 def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None) -> Comparison:
     """Validate both versions and return their comparison; raise SchemaError if they do not belong together."""
     old, new = validate_version(old_dir), validate_version(new_dir)
-    if old.folder.resolve().parent != new.folder.resolve().parent:
+    if old.ref.kommun_dir != new.ref.kommun_dir:
         raise SchemaError(Problem(new.folder, f"versionerna hör till olika kommuner ({old.folder.parent} "
                                               f"och {new.folder.parent})",
                                   hint="Jämför två versioner av samma kommuns överenskommelse."))
@@ -88,7 +91,7 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     The old side is the old version's documents as decided when it has them,
     else ``old_documents`` (already rendered), else it is rendered now.
     """
-    if old.folder.resolve() == new.folder.resolve():
+    if old.ref == new.ref:
         old_documents = new_documents  # a version against itself: nothing has changed
     else:
         old_documents = archived_documents(old) or old_documents or render_version(old, templates_dir)
@@ -105,21 +108,21 @@ def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None) -> tuple[Com
     comparison = compare(old_dir, new_dir)
     target = Path(out_dir) if out_dir else default_output(comparison.old, comparison.new)
     output.check_output_place(comparison.new.data_root, target)
-    written = output.write_all(target, comparison.documents())
-    output.remove_stale(target, f"{REDLINE_PREFIX}*.docx", written)
-    for pattern in (f"{REDLINE_PREFIX}*.pdf", "tjansteskrivelse.pdf", "beslutspaket.pdf"):
-        output.remove_stale(target, pattern, [])  # older than the documents now
+    written = output.write_all(target, comparison.documents(), stale=STALE_OUTPUTS,
+                               within=None if out_dir else DEFAULT_OUTPUT)
     return comparison, written
 
 
 def archived_documents(version: Version) -> list[RenderedDocument]:
-    """Return the documents kept when the version was decided (empty if there are none)."""
+    """Return the documents kept when the version was decided (empty if there are none); raise
+    DataError for one that is not a readable Word file."""
     folder = version.folder / ARCHIVE_FOLDER
     if not folder.is_dir():
         return []
     documents = []
-    for path in sorted(folder.glob("*.docx")):
-        data = path.read_bytes()
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx"):
+        data = inputs.read_bytes(path, version.data_root, inputs.MAX_TEMPLATE_BYTES, what="det arkiverade dokumentet")
+        ooxml.unpack(data, path)  # a damaged archive copy is reported here, not deep in the redline
         documents.append(RenderedDocument(path.name, ooxml.document_title(data) or path.stem, data))
     return documents
 

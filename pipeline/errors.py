@@ -23,18 +23,38 @@ _REASONS = {
     errno.EEXIST: "finns redan",
     errno.ENAMETOOLONG: "namnet är för långt",
     errno.EXDEV: "kan inte flyttas mellan olika diskar",
+    getattr(errno, "ENOTEMPTY", -1): "mappen är inte tom",
+    getattr(errno, "EBUSY", -1): "filen eller mappen används av ett annat program",
+    getattr(errno, "ELOOP", -1): "för många länkar i rad (en länk som pekar på sig själv?)",
+    getattr(errno, "EMFILE", -1): "för många öppna filer",
+    getattr(errno, "EIO", -1): "läs- eller skrivfel på disken",
+    getattr(errno, "EDQUOT", -1): "diskkvoten är slut",
+    getattr(errno, "EFBIG", -1): "filen är för stor",
+    getattr(errno, "ETXTBSY", -1): "filen används av ett program som kör",
+    getattr(errno, "ENXIO", -1): "enheten finns inte",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters and invisible direction marks are shown as escapes, so a file name or a
+# value cannot forge a line of output or reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def os_reason(exc: OSError) -> str:
     """Return a Swedish reason for an operating-system error."""
-    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    if isinstance(exc, PermissionError):
+        return "behörighet saknas"
+    return f"systemfel {exc.errno}" if exc.errno else "systemfel"
 
 
-def _visible(text: str) -> str:
-    """Return text with control characters shown as \\xNN, so they cannot upset a terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def visible(text: str) -> str:
+    """Return text with control and direction characters shown as \\xNN or \\uNNNN, so they
+    cannot upset a terminal or forge a line of output."""
+    def escape(match):
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, text)
 
 
 @dataclass(frozen=True)
@@ -62,10 +82,10 @@ class Problem:
         text = f"{self.location()}: " if self.file else ""
         if self.field:
             text += f"fältet '{self.field}': "
-        text += self.message
+        text = visible(text + self.message)
         if self.hint:
-            text += f"\n    tips: {self.hint}"
-        return _visible(text)
+            text += f"\n    tips: {visible(self.hint)}"
+        return text
 
     def sort_key(self) -> tuple:
         """Return a key that orders problems by file, then position."""
@@ -98,3 +118,11 @@ class TemplateError(PipelineError):
 
 class OutputError(PipelineError):
     """Raised when output cannot be written (unwritable folder, disk full, bad place)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised when the process is asked to stop (Ctrl-C, SIGTERM, SIGHUP), so clean-up runs."""
+
+    def __init__(self, signum: int = 2):
+        super().__init__(signum)
+        self.signum = signum

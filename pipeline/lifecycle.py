@@ -1,9 +1,12 @@
 """A version's life: start a new draft from the latest version, record and seal the decision.
 
-``ny`` never overwrites a version's data; ``beslut`` writes the decision into the
-data, freezes the county's shared text and the documents as decided, and seals
-the version. Both prepare everything first and only then write, so a failure
-leaves the data as it was.
+``ny`` creates the new version in a hidden folder and renames it into place in
+one step. ``beslut`` and ``forsegla`` prepare everything in memory and then write
+the decision, the frozen county text, the documents as decided and the seal in
+one :mod:`transaction`: after a kill at any point the version is either as
+before or decided, and the next command that touches it completes an
+interrupted decision. A lock on the version (on the kommun for ``ny``) makes a
+second, concurrent run stop with a clear message.
 """
 
 from __future__ import annotations
@@ -11,76 +14,112 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from . import output, rules, schema, seal, yamledit
+from . import rules, seal, transaction, yamledit
 from .errors import DataError, OutputError, Problem, SchemaError, os_reason
+from .layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, COMPARISON_PREFIX, FROZEN_COUNTY_FILE, PLANS_FOLDER,
+                     SEAL_FILE, VERSION_NAME, VersionRef, nfc)
 from .load import load_text, load_yaml, merge
+from .lock import Lock
 from .render import render_version
-from .validate import validate_version
-from .version import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_SHARED_KEY, FROZEN_COUNTY_FILE, PLANS_FOLDER,
-                      Version, find_versions, load_county, plan_files, shared_part)
+from .validate import Validator, validate_version
+from .version import COUNTY_SHARED_KEY, Version, load_county, plan_files, scan, shared_part
 
-_VERSION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+STAGING_PREFIX = transaction.TEMP_PREFIX + "ny-"
 
 
 # --- ny ----------------------------------------------------------------------------------------
+
+def check_version_name(name: str, where: Path) -> None:
+    """Raise SchemaError unless ``name`` can be a version's (and so a folder's and file's) name."""
+    if not VERSION_NAME.fullmatch(name):
+        raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version",
+                                  hint="Använd högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck "
+                                       "och understreck, t.ex. 2027."))
+    if name.lower().startswith(COMPARISON_PREFIX):
+        raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version: namn som börjar med "
+                                         f"'{COMPARISON_PREFIX}' används för jämförelserna i utdata",
+                                  hint="Välj ett annat namn, t.ex. årtalet."))
+
 
 def latest_version(kommun_dir: Path) -> Path:
     """Return the kommun's latest version folder: the one with the latest date (then name)."""
     kommun_dir = Path(kommun_dir)
     if not kommun_dir.is_dir():
         raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
-    folders = [f for f in find_versions(kommun_dir) if f.parent == kommun_dir]
+    found, problems = scan(kommun_dir)
+    folders = [f for f in found if f.parent == kommun_dir]
+    if problems:
+        raise DataError(problems)
     if not folders:
         raise DataError(Problem(kommun_dir, "kommunen har ingen version att utgå från"))
     dated = []
     for folder in folders:
-        data = load_yaml(folder / AGREEMENT_FILE).data
+        data = load_yaml(folder / AGREEMENT_FILE, root=VersionRef.of(folder).root).data
         when = data.get("datum") if isinstance(data.get("datum"), dt.date) else dt.date.min
-        dated.append((when, folder.name, folder))
+        dated.append((when, nfc(folder.name), folder))
     return max(dated)[2]
 
 
 def start_version(kommun_dir: Path, name: str, today: dt.date | None = None) -> tuple[Path, Path]:
     """Create draft ``name`` from the kommun's latest version; return (new folder, source folder)."""
     kommun_dir = Path(kommun_dir)
-    if not _VERSION_NAME.fullmatch(name):
-        raise SchemaError(Problem(kommun_dir / name, f"'{name}' kan inte vara namnet på en version",
-                                  hint="Använd bokstäverna a–z, siffror, punkt, bindestreck och understreck, "
-                                       "t.ex. 2027."))
+    check_version_name(name, kommun_dir / name)
+    if not kommun_dir.is_dir():
+        raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
     target = kommun_dir / name
-    if target.exists():
-        raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
-                                  hint="Välj ett annat namn på den nya versionen."))
-    source = latest_version(kommun_dir)
-    validate_version(source)
+    with Lock(kommun_dir, "ny version"):
+        _remove_abandoned_staging(kommun_dir)
+        if os.path.lexists(target) or any(nfc(n).lower() == name.lower() for n in os.listdir(kommun_dir)):
+            raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
+                                      hint="Välj ett annat namn på den nya versionen."))
+        source = latest_version(kommun_dir)
+        validate_version(source)
+        text = _draft_text(source, name, today or dt.date.today())
+        _create_folder(kommun_dir, target, text, plan_files(source))
+    return target, source
+
+
+def _draft_text(source: Path, name: str, today: dt.date) -> str:
+    """Return the new draft's agreement file: the source's, with version, status and links updated."""
     text = (source / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
     text = yamledit.set_field(text, "version", name)
     text = yamledit.set_field(text, "status", "utkast")
-    text = yamledit.set_field(text, "datum", today or dt.date.today())
-    text = yamledit.set_field(text, "föregående_version", source.name, after="diarienummer")
+    text = yamledit.set_field(text, "datum", today)
+    text = yamledit.set_field(text, "föregående_version", nfc(source.name), after="diarienummer")
     text = yamledit.remove_field(text, "beslut")
-    text = yamledit.remove_field(text, "beredning")
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=kommun_dir))
+    return yamledit.remove_field(text, "beredning")
+
+
+def _create_folder(kommun_dir: Path, target: Path, text: str, plans: list[Path]) -> None:
+    """Write the new version in a hidden folder, then rename it into place in one step."""
+    staging = kommun_dir / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
     try:
-        staging.chmod(output.default_mode(directory=True))
-        (staging / AGREEMENT_FILE).write_text(text, encoding="utf-8")
-        plans = plan_files(source)
+        os.mkdir(staging)
+        transaction.write_new(staging / AGREEMENT_FILE, text.encode("utf-8"))
         if plans:
-            (staging / PLANS_FOLDER).mkdir()
+            os.mkdir(staging / PLANS_FOLDER)
             for plan in plans:
-                shutil.copy2(plan, staging / PLANS_FOLDER / plan.name)
+                with open(plan, "rb") as handle:
+                    transaction.write_new(staging / PLANS_FOLDER / plan.name, handle.read())
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(Problem(target, f"den nya versionen kunde inte skapas ({os_reason(exc)})")) from exc
-    return target, source
+        raise OutputError(Problem(target, f"den nya versionen kunde inte skapas ({os_reason(exc)})",
+                                  hint="Ingenting ändrades.")) from exc
+
+
+def _remove_abandoned_staging(kommun_dir: Path) -> None:
+    """Remove hidden folders that an interrupted ``ny`` left (only names this program makes)."""
+    for entry in os.scandir(kommun_dir):
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 # --- beslut --------------------------------------------------------------------------------------
@@ -93,6 +132,15 @@ class Decision:
     datum: str
     paragraf: str
     diarienummer: str
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What ``beslut`` or ``forsegla`` did: the files written and the seal's digest."""
+
+    written: list[Path]
+    digest: str
+    already: bool = False  # the same decision was already recorded (e.g. by an interrupted run)
 
 
 def _decision_data(decision: Decision, folder: Path) -> dict:
@@ -109,7 +157,7 @@ def _decision_data(decision: Decision, folder: Path) -> dict:
                                   hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
     for option in ("organ", "paragraf", "diarienummer"):
         value = getattr(decision, option)
-        found = rules.XML_FORBIDDEN.search(value) or re.search(r"[\x00-\x1f]", value)
+        found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value) or re.search(r"[\x00-\x1f]", value)
         if found:
             raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(found.group()):04X}",
                                       field=f"--{option}", hint="Skriv värdet utan styrtecken."))
@@ -121,53 +169,69 @@ def _decision_data(decision: Decision, folder: Path) -> dict:
     return values
 
 
-def record_decision(version_dir: Path, decision: Decision) -> list[Path]:
-    """Record the decision in a draft, freeze and seal it; return the files written."""
+def record_decision(version_dir: Path, decision: Decision) -> Sealed:
+    """Record the decision in a draft, freeze and seal it, all or nothing."""
     folder = Path(version_dir)
-    _discard_interrupted_decision(folder)
-    version = validate_version(folder)
-    if version.data.get("status") == "beslutad":
-        decided = version.data.get("beslut") or {}
-        raise SchemaError(version.agreement.problem(
-            ("status",), f"versionen är redan beslutad ({decided.get('organ')} {decided.get('datum')}, "
-                         f"{decided.get('paragraf')})",
-            hint=f"Ändringar görs i en ny version: samverkan ny {folder.resolve().parent} <ny version>."))
-    values = _decision_data(decision, folder)
-    text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
-    text = yamledit.set_field(text, "status", "beslutad")
-    text = yamledit.set_field(text, "beslut", values)
-    decided = _decided_version(version, text)
-    documents = render_version(decided)
-    frozen = _frozen_county_text(folder)
-    return _write_decision(folder, text, frozen, {d.name: d.data for d in documents}, values)
+    _check_folder(folder)
+    with Lock(folder, "beslut"):
+        _recover(folder)
+        version = validate_version(folder)
+        values = _decision_data(decision, folder)
+        if version.data.get("status") == "beslutad":
+            return _already_decided(version, values)
+        text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
+        text = yamledit.set_field(text, "status", "beslutad")
+        text = yamledit.set_field(text, "beslut", values)
+        decided = _decided_version(version, text)
+        documents = {d.name: d.data for d in render_version(decided)}
+        return _write_decision(folder, text, _frozen_county_text(folder), documents, values)
 
 
-def seal_decided(version_dir: Path) -> list[Path]:
+def seal_decided(version_dir: Path) -> Sealed:
     """Freeze and seal a version whose data already records its decision (e.g. an imported one)."""
     folder = Path(version_dir)
-    if seal.is_sealed(folder):
-        raise SchemaError(Problem(folder / seal.SEAL_FILE, "versionen är redan förseglad"))
-    version = validate_version(folder)
-    if version.data.get("status") != "beslutad":
-        raise SchemaError(version.agreement.problem(
-            ("status",), "bara en beslutad version kan förseglas",
-            hint="Registrera beslutet med samverkan beslut, som också förseglar versionen."))
-    text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
-    documents = {d.name: d.data for d in render_version(version)}
-    return _write_decision(folder, text, _frozen_county_text(folder), documents, version.data["beslut"],
-                           data_changed=False)
+    _check_folder(folder)
+    with Lock(folder, "forsegla"):
+        _recover(folder)
+        if seal.is_sealed(folder):
+            validate_version(folder)  # a tampered seal is reported as such
+            raise SchemaError(Problem(folder / SEAL_FILE, "versionen är redan förseglad",
+                                      hint="Kontrollera den med samverkan kontrollera "
+                                           f"{folder}."))
+        version = validate_version(folder)
+        if version.data.get("status") != "beslutad":
+            raise SchemaError(version.agreement.problem(
+                ("status",), "bara en beslutad version kan förseglas",
+                hint="Registrera beslutet med samverkan beslut, som också förseglar versionen."))
+        text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
+        documents = {d.name: d.data for d in render_version(version)}
+        return _write_decision(folder, text, _frozen_county_text(folder), documents, version.data["beslut"],
+                               data_changed=False)
 
 
-def _discard_interrupted_decision(folder: Path) -> None:
-    """Remove what an interrupted `beslut` left behind (a seal beside a draft)."""
-    if not seal.is_sealed(folder):
-        return
-    data = load_yaml(folder / AGREEMENT_FILE).data
-    if data.get("status") != "utkast":
-        return
-    for leftover in (folder / seal.SEAL_FILE, folder / FROZEN_COUNTY_FILE):
-        leftover.unlink(missing_ok=True)
-    shutil.rmtree(folder / ARCHIVE_FOLDER, ignore_errors=True)
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise DataError(Problem(folder, "versionsmappen finns inte"))
+
+
+def _recover(folder: Path) -> None:
+    """Complete a decision that an earlier run was interrupted in (the lock is held)."""
+    try:
+        transaction.recover(folder)
+    except OSError as exc:
+        raise OutputError(Problem(folder, f"ett avbrutet beslut kan inte slutföras ({os_reason(exc)})")) from exc
+
+
+def _already_decided(version: Version, values: dict) -> Sealed:
+    """Return the recorded decision when it is the one given; raise otherwise."""
+    decided = version.data.get("beslut") or {}
+    same = all(decided.get(k) == v for k, v in values.items()) and seal.is_sealed(version.folder)
+    if same:
+        return Sealed([], seal.digest(version.folder / SEAL_FILE), already=True)
+    raise SchemaError(version.agreement.problem(
+        ("status",), f"versionen är redan beslutad ({decided.get('organ')} {decided.get('datum')}, "
+                     f"{decided.get('paragraf')})",
+        hint=f"Ändringar görs i en ny version: samverkan ny {version.ref.kommun_dir} <ny version>."))
 
 
 def _decided_version(version: Version, text: str) -> Version:
@@ -175,7 +239,7 @@ def _decided_version(version: Version, text: str) -> Version:
     own = load_text(version.folder / AGREEMENT_FILE, text)
     merged = merge(shared_part(version.county), own) if version.county is not None else own
     decided = Version(folder=version.folder, agreement=merged, plans=version.plans, county=version.county)
-    problems = schema.check(merged, "overenskommelse") + rules.check_version(decided, decided.plans)
+    problems = Validator().check(decided)
     if problems:
         raise SchemaError(problems)
     return decided
@@ -193,21 +257,27 @@ def _frozen_county_text(folder: Path) -> str | None:
 
 
 def _write_decision(folder: Path, text: str, frozen: str | None, documents: dict[str, bytes],
-                    values: dict, data_changed: bool = True) -> list[Path]:
-    """Write archive, frozen county text and seal, and the data last.
-
-    If this is interrupted, the seal stands beside a draft; the next `beslut`
-    sees that and starts over, and validation refuses the half-decided version.
-    """
+                    values: dict, data_changed: bool = True) -> Sealed:
+    """Write archive, frozen county text, seal and data in one transaction (the lock is held)."""
     pending = {f"{ARCHIVE_FOLDER}/{name}": data for name, data in documents.items()}
-    pending[AGREEMENT_FILE] = text.encode("utf-8")
+    if data_changed:
+        pending[AGREEMENT_FILE] = text.encode("utf-8")
     if frozen is not None:
         pending[FROZEN_COUNTY_FILE] = frozen.encode("utf-8")
+    _refuse_foreign(folder, [n for n in pending if n != AGREEMENT_FILE] + [SEAL_FILE])
     seal_json = seal.seal_text(folder, values, pending).encode("utf-8")
-    written = output.write_all(folder / ARCHIVE_FOLDER, documents)
-    if frozen is not None:
-        written += output.write_all(folder, {FROZEN_COUNTY_FILE: pending[FROZEN_COUNTY_FILE]})
-    written += output.write_all(folder, {seal.SEAL_FILE: seal_json})
-    if data_changed:
-        written += output.write_all(folder, {AGREEMENT_FILE: pending[AGREEMENT_FILE]})
-    return written
+    pending[SEAL_FILE] = seal_json
+    written = transaction.apply(folder, pending, locked=True)
+    return Sealed(written, seal.seal_digest(seal_json))
+
+
+def _refuse_foreign(folder: Path, names: list[str]) -> None:
+    """Raise OutputError for files the decision would create that already exist (not ours)."""
+    taken = [folder / n for n in names if os.path.lexists(folder / n)]
+    archive = folder / ARCHIVE_FOLDER
+    if os.path.lexists(archive) and (os.path.islink(archive) or not archive.is_dir()):
+        taken.append(archive)
+    if taken:
+        raise OutputError([Problem(path, "finns redan; beslutet skriver inte över den",
+                                   hint="Flytta filen, som inte är skriven av samverkan, och försök igen.")
+                           for path in taken])

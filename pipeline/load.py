@@ -20,7 +20,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .errors import DataError, Problem, os_reason
+from . import inputs
+from .errors import DataError, Problem
 
 # A real agreement or plan has a few hundred values; anything near this is an alias bomb
 # ("billion laughs") or a mistake, and must fail before it eats memory.
@@ -98,6 +99,10 @@ def _decode(path: Path, raw: bytes) -> str:
     """Return the file's text; accept a UTF-8 BOM, refuse anything but UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if _utf16(raw):
+        raise DataError(Problem(path, "filen är sparad som UTF-16 (\"Unicode\" i Anteckningar), inte UTF-8", 1, 1,
+                                hint="Spara filen med teckenkodningen UTF-8 (i Anteckningar: Spara som → "
+                                     "Kodning: UTF-8)."))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -113,6 +118,15 @@ def _decode(path: Path, raw: bytes) -> str:
             pass
         raise DataError(Problem(path, f"filen är inte UTF-8 (byte 0x{bad.hex()} kan inte läsas)",
                                 line, column, hint=hint)) from exc
+
+
+def _utf16(raw: bytes) -> bool:
+    """``True`` when ``raw`` looks like UTF-16: a UTF-16 byte-order mark, or a zero byte beside
+    most ASCII characters."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = raw[:400]
+    return len(sample) >= 4 and sample.count(0) >= len(sample) // 3
 
 
 def _tab_problems(path: Path, text: str) -> list[Problem]:
@@ -198,17 +212,19 @@ class _Builder:
         self.problems: list[Problem] = []
         self.duplicates: list[Problem] = []  # the data is still whole: the first value is kept
         self.count = 0
+        self.seen: set[int] = set()
+        self.aliased = False  # a node was reached twice: the file uses aliases (&name / *name)
 
     def source(self, node: yaml.Node) -> Source:
         return Source(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, fpath: FieldPath) -> Any:
         self.count += 1
+        if id(node) in self.seen:
+            self.aliased = True
+        self.seen.add(id(node))
         if self.count > MAX_NODES:
-            raise DataError(Problem(
-                self.path, f"filen innehåller fler än {MAX_NODES} värden – troligen en "
-                "aliasbomb (&/* som upprepas i många led) eller inklistrade data", *self.source(node)[1:],
-                hint="Skriv ut värdena i stället för att använda YAML-alias."))
+            raise DataError(self.too_many(node))
         if len(fpath) > MAX_DEPTH:  # also catches an alias that contains itself (&x [*x])
             raise DataError(Problem(self.path, f"värdena är nästlade i mer än {MAX_DEPTH} nivåer",
                                     *self.source(node)[1:], field=format_path(fpath[:3]) + " …",
@@ -220,6 +236,17 @@ class _Builder:
             return [self.build(item, fpath + (i,)) for i, item in enumerate(node.value)]
         return self.build_scalar(node, fpath)
 
+    def too_many(self, node: yaml.Node) -> Problem:
+        """Return the problem of a file over the size limit, saying whether aliases caused it."""
+        if self.aliased:
+            return Problem(self.path, f"filen växer till fler än {MAX_NODES} värden genom YAML-alias (&namn/*namn "
+                           "som upprepas i många led, en så kallad aliasbomb)", *self.source(node)[1:],
+                           hint="Skriv ut värdena i stället för att använda YAML-alias.")
+        return Problem(self.path, f"filen har fler än {MAX_NODES} värden, mer än storleksgränsen för en "
+                       "överenskommelse eller plan", *self.source(node)[1:],
+                       hint="En överenskommelse eller plan har några hundra värden; dela upp innehållet "
+                            "eller kontrollera att det är rätt fil.")
+
     def build_mapping(self, node: yaml.MappingNode, fpath: FieldPath) -> dict:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -227,7 +254,7 @@ class _Builder:
                 self.problems.append(Problem(self.path, "en nyckel måste vara en enkel text",
                                              *self.source(key_node)[1:]))
                 continue
-            key = key_node.value  # keys as written: "no:" stays "no", never False
+            key = inputs.nfc(key_node.value)  # keys as written: "no:" stays "no", never False
             if key == "<<":
                 self.problems.append(Problem(
                     self.path, "sammanslagningsnyckeln '<<' stöds inte", *self.source(key_node)[1:],
@@ -256,7 +283,7 @@ class _Builder:
             if node.style == ">" and isinstance(value, str):
                 # In a folded block a blank line becomes one newline: a paragraph break.
                 value = value.replace("\n", "\n\n")
-            return value
+            return inputs.nfc(value) if isinstance(value, str) else value
         except (ValueError, yaml.constructor.ConstructorError):
             if node.tag.endswith(":timestamp"):
                 message = f"'{node.value}' är inget giltigt datum"
@@ -271,23 +298,16 @@ class _Builder:
             _scalar_constructor.constructed_objects.clear()
 
 
-def load_yaml(path: Path, duplicates: list[Problem] | None = None) -> Loaded:
+def load_yaml(path: Path, duplicates: list[Problem] | None = None, root: Path | None = None) -> Loaded:
     """Return the data of one YAML file with sources; raise :class:`DataError` if unreadable.
 
     A duplicate key is an error too; when ``duplicates`` is a list, such errors are
     added to it instead and the data (with each key's first value) is returned, so
-    the rest of the file can still be checked.
+    the rest of the file can still be checked. The file must be a regular file
+    inside ``root`` (the data folder) when it is given.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataError(Problem(path, "filen finns inte")) from exc
-    except IsADirectoryError as exc:
-        raise DataError(Problem(path, "är en mapp, inte en fil")) from exc
-    except OSError as exc:
-        raise DataError(Problem(path, f"filen kan inte läsas ({os_reason(exc)})")) from exc
-    return load_text(path, _decode(path, raw), duplicates)
+    return load_text(path, _decode(path, inputs.read_bytes(path, root)), duplicates)
 
 
 def load_text(path: Path, text: str, duplicates: list[Problem] | None = None) -> Loaded:

@@ -70,20 +70,43 @@ class Manifest:
         self.folder = Path(folder)
         self.path = self.folder / MANIFEST_FILE
         self.entries: dict[str, Entry] = {}
+        self.problem: str | None = None
         self._dirty = False
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
-        """Return the manifest in ``folder``; an unreadable one is treated as empty (all work redone)."""
+        """Return the manifest in ``folder``. One that cannot be read, or whose entries have the
+        wrong shape or name files outside the folder, is reported in ``problem`` and rebuilt:
+        all work is redone, and no file it names is trusted."""
         manifest = cls(folder)
+        path = manifest.path
+        if not os.path.lexists(path):
+            return manifest
         try:
-            data = json.loads(manifest.path.read_text(encoding="utf-8"))
-            if data.get("format") == FORMAT:
-                manifest.entries = {k: Entry(v["fingeravtryck"], v.get("filer", {}), v.get("fakta"))
-                                    for k, v in data.get("jobb", {}).items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            if os.path.islink(path):
+                raise ValueError("a link")
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError("another format")
+            manifest.entries = {key: _entry(value) for key, value in data["jobb"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             manifest.entries = {}
+            manifest._dirty = True
+            manifest.problem = (f"{path} kunde inte läsas eller hade fel form ({_reason(exc)}); "
+                                "den byggs om och allt görs om.")
         return manifest
+
+    def adopt_outputs(self) -> None:
+        """Let the output folders' lists of our files include what the manifest recorded (outputs
+        written before those lists existed)."""
+        by_folder: dict[Path, dict[str, str]] = {}
+        for entry in self.entries.values():
+            for name, record in entry.files.items():
+                path = self.folder / name
+                by_folder.setdefault(path.parent, {})[path.name] = record["sha256"]
+        for folder, files in by_folder.items():
+            if folder.is_dir() and not os.path.lexists(folder / output.LEDGER):
+                output.adopt(folder, files)
 
     def up_to_date(self, key: str, wanted: str) -> bool:
         """``True`` when job ``key`` was done with inputs ``wanted`` and its files are untouched."""
@@ -100,9 +123,8 @@ class Manifest:
         return True
 
     def record(self, key: str, wanted: str, files: list[Path], hashes: dict[Path, str],
-               facts: dict | None = None) -> list[Path]:
-        """Record a finished job; return its previous files that it no longer makes."""
-        previous = self.entries.get(key)
+               facts: dict | None = None) -> None:
+        """Record a finished job and the files it wrote."""
         records = {}
         for path in files:
             stat = path.stat()
@@ -110,9 +132,6 @@ class Manifest:
                 "sha256": hashes[path], "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         self.entries[key] = Entry(wanted, records, facts)
         self._dirty = True
-        if previous is None:
-            return []
-        return [self.folder / name for name in previous.files if name not in records]
 
     def forget(self, key: str) -> None:
         if self.entries.pop(key, None) is not None:
@@ -130,13 +149,29 @@ class Manifest:
         self._dirty = False
 
 
-def remove_stale_temporaries(folder: Path) -> int:
-    """Delete temporary files an interrupted run left in ``folder``; return how many."""
-    count = 0
-    for path in Path(folder).rglob(".*.tmp"):
-        try:
-            os.unlink(path)
-            count += 1
-        except OSError:
-            pass
-    return count
+def _entry(value) -> Entry:
+    """Return a manifest entry from its JSON form; raise ValueError for a wrong shape or a file
+    outside the output folder."""
+    if not isinstance(value, dict) or not isinstance(value.get("fingeravtryck"), str):
+        raise ValueError("en post saknar fingeravtryck")
+    files, facts = value.get("filer", {}), value.get("fakta")
+    if not isinstance(files, dict) or (facts is not None and not isinstance(facts, dict)):
+        raise ValueError("en post har fel form")
+    for name, record in files.items():
+        _check_name(name)
+        if not (isinstance(record, dict) and isinstance(record.get("sha256"), str)
+                and isinstance(record.get("size"), int) and isinstance(record.get("mtime_ns"), int)):
+            raise ValueError(f"filen {name} har fel form")
+    return Entry(value["fingeravtryck"], files, facts)
+
+
+def _check_name(name) -> None:
+    """Raise ValueError unless ``name`` is a relative path inside the output folder."""
+    if not isinstance(name, str) or not name or "\\" in name or name.startswith("/") or ":" in name:
+        raise ValueError(f"sökvägen {name!r} ligger inte i utdatamappen")
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        raise ValueError(f"sökvägen {name!r} ligger inte i utdatamappen")
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ValueError) and str(exc) else "ogiltig JSON eller oläsbar fil"

@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from .errors import Problem, TemplateError
+from . import inputs
+from .errors import DataError, Problem, TemplateError
 
 _TAG = re.compile(r"{[{%#]")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -25,6 +26,10 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CORE_PART = "docProps/core.xml"
 APP_PART = "docProps/app.xml"
 CONTENT_TYPES = "[Content_Types].xml"
+# A .docx beyond these is a zip bomb or not a document: a template with a logo has a few dozen
+# parts and a few MB unpacked.
+MAX_PARTS = 2000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -67,17 +72,51 @@ def document_title(data: bytes) -> str | None:
     return root.findtext("{http://purl.org/dc/elements/1.1/}title")
 
 
-def read_package(path: Path) -> Package:
-    """Return the package at ``path``; raise TemplateError if it is not a readable .docx."""
+def read_package(path: Path, root: Path | None = None) -> Package:
+    """Return the template package at ``path`` (a regular file inside ``root``); raise
+    TemplateError if it is not a readable .docx or exceeds the size limits."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = {info.filename: archive.read(info) for info in archive.infolist()
-                     if not info.is_dir()}
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise TemplateError(Problem(path, f"mallen är ingen läsbar .docx-fil ({exc})")) from exc
+        raw = inputs.read_bytes(path, root, inputs.MAX_TEMPLATE_BYTES, what="mallen")
+        parts = unpack(raw, path)
+    except DataError as exc:
+        raise TemplateError(exc.problems) from exc
     if "word/document.xml" not in parts:
         raise TemplateError(Problem(path, "mallen saknar word/document.xml och är ingen Word-fil"))
     return Package(Path(path), parts)
+
+
+def unpack(data: bytes, path: Path) -> dict[str, bytes]:
+    """Return the parts of a .docx (name → bytes); raise DataError for a damaged file, an
+    encrypted one, or one beyond the part and size limits (a zip bomb)."""
+    import io
+
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: an encrypted or pre-2007 Word file
+        raise DataError(Problem(path, "filen är lösenordsskyddad eller i det gamla .doc-formatet",
+                                hint="Spara den som en vanlig .docx utan lösenord och försök igen."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar eller "
+                                              f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB – över storleksgränsen "
+                                              "för ett Word-dokument",
+                                        hint="Kontrollera att det är rätt fil."))
+            parts = {}
+            for info in infos:
+                parts[info.filename] = _read_limited(archive, info)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        raise DataError(Problem(path, f"filen är ingen läsbar .docx-fil ({exc})")) from exc
+    return parts
+
+
+def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Return a zip member's bytes, refusing one that unpacks to more than it claims."""
+    with archive.open(info) as stream:
+        data = stream.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise ValueError(f"{info.filename} är större än zip-filen anger")
+    return data
 
 
 def finish_part(template: Path, name: str, xml: str) -> bytes:

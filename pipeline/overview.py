@@ -45,6 +45,8 @@ def swedish_key(text: str) -> str:
 def _months_later(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     for candidate in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, candidate)

@@ -9,16 +9,16 @@ outlives the run.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import output
+from . import output, platform
 from .errors import PipelineError, Problem
 
 SOFFICE_VARIABLE = "SAMVERKAN_SOFFICE"  # path to soffice, when it is not on PATH
@@ -31,8 +31,7 @@ EXPORT_FILTER = ('pdf:writer_pdf_Export:{'
                  '"PDFUACompliance":{"type":"boolean","value":"true"},'
                  '"ExportBookmarks":{"type":"boolean","value":"true"},'
                  '"ExportNotes":{"type":"boolean","value":"false"}}')
-INSTALL_HINT = ("Installera LibreOffice: på Debian/Ubuntu 'sudo apt-get install libreoffice-writer-nogui', "
-                "annars från libreoffice.org. Ange sökvägen i SAMVERKAN_SOFFICE om soffice inte hittas.")
+WORK_PREFIX = "samverkan-pdf-"  # + the owner's process id: a killed run's folder is found and removed
 
 
 class ConversionError(PipelineError):
@@ -48,12 +47,16 @@ class Job:
 
 
 def soffice() -> str:
-    """Return the soffice command; raise ConversionError with install help if there is none."""
+    """Return the soffice program; raise ConversionError with install help if there is none."""
     configured = os.environ.get(SOFFICE_VARIABLE)
-    found = configured or shutil.which("soffice") or shutil.which("libreoffice")
-    if not found or (configured and not Path(configured).exists()):
+    found = platform.find_soffice(configured)
+    if not found:
         raise ConversionError(Problem(None, "LibreOffice (soffice) behövs för PDF men hittas inte",
-                                      hint=INSTALL_HINT))
+                                      hint=platform.soffice_install_hint()))
+    if configured and (not Path(configured).is_file() or not os.access(configured, os.X_OK)):
+        raise ConversionError(Problem(Path(configured), "LibreOffice (soffice) behövs för PDF men hittas inte: "
+                                                        f"{SOFFICE_VARIABLE} pekar inte på ett program som kan köras",
+                                      hint=platform.soffice_install_hint()))
     return found
 
 
@@ -63,7 +66,8 @@ def convert(jobs: list[Job]) -> tuple[list[Path], list[Problem]]:
         return [], []
     command = soffice()
     stall = _stall_seconds()
-    work = Path(tempfile.mkdtemp(prefix="samverkan-pdf-"))
+    remove_abandoned_work()
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
         staged = _stage(jobs, work / "in")
         done, problems = _run(command, staged, work, stall)
@@ -75,6 +79,30 @@ def convert(jobs: list[Job]) -> tuple[list[Path], list[Problem]]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def remove_abandoned_work() -> list[Path]:
+    """End LibreOffice processes and remove work folders that a killed run of samverkan left
+    behind (folders named for a process that no longer runs); return the folders removed."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"):
+        owner = folder.name[len(WORK_PREFIX):].split("-", 1)[0]
+        if not owner.isdigit() or platform.pid_alive(int(owner)) or not _ours(folder):
+            continue
+        platform.kill_processes_using(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _ours(folder: Path) -> bool:
+    """``True`` when ``folder`` is a real folder of this user (not a link someone planted)."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    owner = getattr(os, "getuid", None)
+    return not os.path.islink(folder) and os.path.isdir(folder) and (owner is None or info.st_uid == owner())
+
+
 def _stall_seconds() -> float:
     text = os.environ.get(STALL_VARIABLE)
     if text is None:
@@ -83,7 +111,7 @@ def _stall_seconds() -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise ConversionError(Problem(None, f"{STALL_VARIABLE}={text} är inget positivt antal sekunder",
                                       hint=f"Ta bort variabeln (standard {DEFAULT_STALL:.0f} s) eller ange t.ex. 300."))
     return value
@@ -122,21 +150,25 @@ def _run(command: str, staged: list[tuple[Job, Path]], work: Path,
     remaining = list(staged)
     failed_at_once = 0
     while remaining:
-        process = subprocess.Popen(
-            [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-             "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER, "--outdir", str(out),
-             *[str(link) for _, link in remaining]],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            env={**os.environ, "TMPDIR": str(work)})  # LibreOffice's own temporary files go too
+        try:
+            process = platform.popen_tree(
+                [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+                 "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER, "--outdir", str(out),
+                 *[str(link) for _, link in remaining]],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env={**os.environ, "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)})
+        except OSError as exc:  # LibreOffice's own temporary files go into the work folder too
+            raise ConversionError(Problem(Path(command), f"LibreOffice kan inte startas ({exc.strerror or exc})",
+                                          hint=platform.soffice_install_hint())) from exc
         try:
             finished, reason = _watch(process, remaining, out, stall)
         finally:
-            _kill(process)
+            platform.kill_tree(process)
         done += [(job, out / f"{link.stem}.pdf") for job, link in remaining[:finished]]
         failed_at_once = failed_at_once + 1 if finished == 0 and process.returncode not in (None, 0) else 0
         if failed_at_once == 2 and not done:  # it fails before converting anything: it does not start
             raise ConversionError(Problem(None, f"LibreOffice ({command}) startar inte ({reason})",
-                                          hint=INSTALL_HINT))
+                                          hint=platform.soffice_install_hint()))
         if finished < len(remaining):
             job = remaining[finished][0]
             problems.append(Problem(job.source, f"LibreOffice kunde inte göra PDF av dokumentet ({reason})",
@@ -171,18 +203,6 @@ def _watch(process: subprocess.Popen, remaining, out: Path, stall: float) -> tup
         time.sleep(0.05)
 
 
-def _kill(process: subprocess.Popen) -> None:
-    """End LibreOffice and every process it started."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 def convert_run(documents: list[Path], packages: list[tuple[str, list[tuple[str, bytes]], Path]] = ()
                 ) -> tuple[list[Path], list[Problem]]:
     """Convert .docx files to PDFs beside them, and compose and convert each beslutspaket
@@ -190,7 +210,7 @@ def convert_run(documents: list[Path], packages: list[tuple[str, list[tuple[str,
     from .package import Part, compose
 
     jobs = [Job(Path(p), Path(p).with_suffix(".pdf")) for p in documents]
-    with tempfile.TemporaryDirectory(prefix="samverkan-paket-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-paket-") as folder:
         for index, (title, parts, target) in enumerate(packages):
             source = Path(folder) / f"{index}-{Path(target).stem}.docx"
             source.write_bytes(compose([Part(label, data) for label, data in parts], title))

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import context, ooxml, output, resources, template
+from .layout import DEFAULT_OUTPUT
 from .validate import validate_version
 from .version import Version
 
 AGREEMENT_TEMPLATE = "overenskommelse.docx"
 PLAN_TEMPLATE = "plan.docx"
 AGREEMENT_FILE_NAME = "samverkansoverenskommelse.docx"
+STALE_OUTPUTS = ("bilaga-*.docx", "bilaga-*.pdf", "samverkansoverenskommelse.pdf")
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class RenderedDocument:
 
 def default_output(version: Version) -> Path:
     """Return where a version's documents go by default: ut/<län>/<kommun>/<version>."""
-    return Path("ut") / version.county_slug / version.kommun_slug / version.name
+    return version.ref.output_dir()
 
 
 def plan_file_name(number: int, slug: str) -> str:
@@ -58,11 +60,9 @@ def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
     documents = render_version(version)
     target = Path(out_dir) if out_dir else default_output(version)
     output.check_output_place(version.data_root, target)
-    written = output.write_all(target, {d.name: d.data for d in documents})
-    output.remove_stale(target, "bilaga-*.docx", written)  # bilagor of plans that are gone
-    for pattern in ("bilaga-*.pdf", "samverkansoverenskommelse.pdf"):  # older than the documents now
-        output.remove_stale(target, pattern, [])
-    return written
+    # Our bilagor of plans that are gone, and PDFs older than the documents now, go in the same step.
+    return output.write_all(target, {d.name: d.data for d in documents}, stale=STALE_OUTPUTS,
+                            within=None if out_dir else DEFAULT_OUTPUT)
 
 
 def document_properties(agreement: dict, title: str) -> ooxml.Properties:

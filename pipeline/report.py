@@ -80,7 +80,7 @@ def _problem_dict(problem) -> dict:
 
 def batch_text(report) -> str:
     """Return a batch report for people: what was done, what was unchanged, every error."""
-    lines = []
+    lines = list(report.notices)
     if report.interrupted:
         lines.append("Avbrutet. Det som hann bli klart är sparat; kör samma kommando igen för att slutföra.")
     elif not report.written and not report.removed and not report.problems:

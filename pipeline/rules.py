@@ -8,14 +8,20 @@ that XML (and so Word) cannot store.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from .errors import Problem
+from .layout import AGREEMENT_FILE, COMPARISON_PREFIX, VERSION_NAME
 from .load import Loaded, closest
-from .version import AGREEMENT_FILE, Version, slugify
+from .version import Version, slugify
 
 UNTIL_FURTHER_NOTICE = "tills vidare"
 XML_FORBIDDEN = _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Invisible characters that change how text reads without showing: direction overrides and
+# isolates (a "Trojan Source" trick), zero-width spaces and marks, a byte-order mark inside text.
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+MAX_PLAN_NAME = 80  # characters of a plan's file name; output names add up to 30 more
 
 
 def party_names(agreement: dict) -> list[str]:
@@ -77,11 +83,18 @@ def forbidden_characters(loaded: Loaded, skip: tuple = ()) -> list[Problem]:
                 walk(child, path + (i,))
         elif isinstance(value, str):
             match = _XML_FORBIDDEN.search(value)
+            invisible = INVISIBLE.search(value)
             if match:
                 problems.append(loaded.problem(
                     path, f"texten innehåller det otillåtna tecknet U+{ord(match.group()):04X}",
                     hint="Word-dokument kan inte innehålla styrtecken; ta bort tecknet "
                          "(ofta inklistrat från ett annat program)."))
+            elif invisible:
+                problems.append(loaded.problem(
+                    path, f"texten innehåller det osynliga tecknet U+{ord(invisible.group()):04X} "
+                          f"({_invisible_name(invisible.group())})",
+                    hint="Osynliga tecken kan få texten att läsas på ett annat sätt än den ser ut; ta bort "
+                         "tecknet (ofta inklistrat från en webbsida eller ett annat program)."))
 
     if isinstance(loaded.data, dict):
         for key, value in loaded.data.items():
@@ -90,8 +103,31 @@ def forbidden_characters(loaded: Loaded, skip: tuple = ()) -> list[Problem]:
     return problems
 
 
+def _invisible_name(character: str) -> str:
+    code = ord(character)
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F):
+        return "styr textens riktning"
+    if code == 0xFEFF:
+        return "byteordningsmärke"
+    return "osynligt mellanrum eller tecken"
+
+
+def name_problem(name: str) -> str | None:
+    """Return why ``name`` cannot name a version (or its predecessor), or None when it can."""
+    if not VERSION_NAME.fullmatch(name):
+        return ("ska vara högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck och understreck "
+                "(ett mappnamn bredvid, utan / eller ..)")
+    if name.lower().startswith(COMPARISON_PREFIX):
+        return f"får inte börja med '{COMPARISON_PREFIX}', som används för jämförelserna i utdata"
+    return None
+
+
 def _version_name(version: Version) -> list[Problem]:
-    data, folder_name = version.data, version.folder.resolve().name
+    data, folder_name = version.data, version.name
+    wrong_form = name_problem(folder_name)
+    if wrong_form:
+        return [version.agreement.problem(("version",), f"versionens namn '{folder_name}' {wrong_form}",
+                                          hint="Byt namn på mappen och fältet version.")]
     if data["version"] == folder_name:
         return []
     return [version.agreement.problem(("version",), f"versionen heter '{data['version']}' men mappen "
@@ -104,13 +140,30 @@ def _predecessor(version: Version) -> list[Problem]:
     previous = data.get("föregående_version")
     if previous is None:
         return []
+    wrong_form = name_problem(previous)
+    if wrong_form:
+        return [loaded.problem(("föregående_version",), f"'{previous}' {wrong_form}",
+                               hint="Skriv namnet på en version av samma kommun, t.ex. 2019.")]
     if previous == data["version"]:
         return [loaded.problem(("föregående_version",), "en version kan inte föregå sig själv")]
-    if not (version.folder.resolve().parent / previous / AGREEMENT_FILE).is_file():
+    sibling = version.ref.sibling(previous).folder
+    if previous not in os.listdir(version.ref.kommun_dir) or not (sibling / AGREEMENT_FILE).is_file():
         return [loaded.problem(
             ("föregående_version",), f"den föregående versionen '{previous}' finns inte",
-            hint=f"Det ska finnas en mapp {version.folder.parent / previous} med en {AGREEMENT_FILE}.")]
+            hint=f"Det ska finnas en mapp {sibling} med en {AGREEMENT_FILE}.")]
     return []
+
+
+def plan_name_problems(version: Version) -> list[Problem]:
+    """Return a problem for every plan whose file name is too long to name its documents."""
+    problems = []
+    for plan in version.plans:
+        name = plan.loaded.file.name
+        if len(name) > MAX_PLAN_NAME or len(name.encode("utf-8")) > 2 * MAX_PLAN_NAME:
+            problems.append(Problem(plan.loaded.file, f"filnamnet är för långt ({len(name)} tecken; högst "
+                                                      f"{MAX_PLAN_NAME}) för att namnge planens dokument",
+                                    hint="Korta filnamnet; planens titel i filen kan vara hur lång som helst."))
+    return problems
 
 
 def _validity_rules(version: Version) -> list[Problem]:
@@ -197,6 +250,7 @@ _AGREEMENT_RULES = [
     (("status", "beslut", "beredning", "datum"), _decision_rules),
     (("parter", "underskrifter", "organisation"), _named_parties),
     (("fokusområden",), _unique_focus_areas),
+    ((), plan_name_problems),
 ]
 
 
@@ -208,7 +262,7 @@ def _county_rules(version: Version) -> list[Problem]:
     organisation = version.county.data.get("polisorganisation") or {}
     areas = organisation.get("lokalpolisområden") or []
     lpo = version.data["parter"]["polisen"]["lokalpolisområde"]
-    kommun = slugify(version.kommun_slug)
+    kommun = slugify(version.ref.kommun)
     for area in areas:
         if kommun in [slugify(k) for k in area["kommuner"]]:
             if lpo != area["namn"]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from . import ooxml
 from .errors import Problem, TemplateError
@@ -44,6 +45,10 @@ class CompiledTemplate:
         for part in self.parts:
             try:
                 xml = part.template.render(context)
+            except SecurityError as exc:
+                raise TemplateError(Problem(self.path, f"mallen försöker nå något utanför data ({part.name}): {exc}",
+                                            hint="Mallar får bara använda fälten i data, inte Pythons inre "
+                                                 "attribut; ta bort uttrycket ur mallen.")) from exc
             except jinja2.UndefinedError as exc:
                 raise TemplateError(_undefined_problem(self.path, part.name, exc)) from exc
             except jinja2.TemplateError as exc:
@@ -57,7 +62,9 @@ class CompiledTemplate:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    """Return the Jinja environment of every template: sandboxed (a template cannot reach Python's
+    internals or change data), escaping every value, refusing undefined names."""
+    return ImmutableSandboxedEnvironment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
@@ -105,7 +112,7 @@ def load(path: Path, allowed_names: set[str]) -> CompiledTemplate:
 
 
 def _compile(path: Path) -> CompiledTemplate:
-    package = ooxml.read_package(path)
+    package = ooxml.read_package(path, root=path.parent)
     parts, names = [], set()
     for name in package.templated_parts():
         original = package.xml_text(name)

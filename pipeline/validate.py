@@ -11,7 +11,9 @@ from pathlib import Path
 
 from . import rules, schema, seal
 from .errors import DataError, Problem, SchemaError
-from .version import AGREEMENT_FILE, COUNTY_SHARED_KEY, Version, find_versions, is_version_folder, read_version
+from .layout import AGREEMENT_FILE
+from .version import (COUNTY_SHARED_KEY, Version, find_versions, folder_problem, is_version_folder, read_version,
+                      scan)
 
 
 @dataclass
@@ -40,6 +42,12 @@ class Validator:
         if version is None:
             return None, problems
         readable = not problems
+        problems += self.check(version)
+        return (version if readable else None), problems
+
+    def check(self, version: Version) -> list[Problem]:
+        """Return the problems of a loaded version: schemas, characters and cross-field rules."""
+        problems = []
         county_valid = True
         if version.county is not None:
             county_problems = (schema.check(version.county, "lan")
@@ -59,7 +67,7 @@ class Validator:
         broken = {p.field.split(".")[0].split("[")[0] if p.field else "" for p in agreement_problems}
         if "" not in broken:  # a problem without a field (e.g. not a mapping) breaks everything
             problems += rules.check_version(version, valid_plans, broken, county_valid)
-        return (version if readable else None), problems
+        return problems
 
 
 def validate_paths(paths: list[Path]) -> Report:
@@ -69,9 +77,13 @@ def validate_paths(paths: list[Path]) -> Report:
     folders: list[Path] = []
     for path in paths:
         try:
-            folders += [f for f in find_versions(Path(path)) if f not in folders]
+            found, problems = scan(Path(path)) if Path(path).is_dir() else (find_versions(Path(path)), [])
+            if not found and not problems:
+                found = find_versions(Path(path))  # raises with the reason
         except DataError as exc:
-            report.problems += exc.problems
+            found, problems = [], exc.problems
+        report.problems += problems
+        folders += [f for f in found if f not in folders]
     for folder in folders:
         _, problems = validator.version(folder)
         report.checked += 1
@@ -89,8 +101,9 @@ def validate_version(folder: Path) -> Version:
     if not folder.is_dir():
         raise DataError(Problem(folder, "versionsmappen finns inte"))
     if not is_version_folder(folder):
-        raise DataError(Problem(folder, f"mappen är ingen version ({AGREEMENT_FILE} saknas)",
-                                hint="Ange en mapp agreements/<län>/<kommun>/<version>/."))
+        raise DataError(folder_problem(folder) or Problem(
+            folder, f"mappen är ingen version ({AGREEMENT_FILE} saknas)",
+            hint="Ange en mapp agreements/<län>/<kommun>/<version>/."))
     version, problems = Validator().version(folder)
     if problems:
         raise (DataError if version is None else SchemaError)(problems)

@@ -6,22 +6,22 @@ Layout: ``agreements/<län>/<kommun>/<version>/overenskommelse.yaml`` with plans
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
+from . import transaction
+from .errors import DataError, PipelineError, Problem
+from .layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, PLANS_FOLDER, SEAL_FILE,
+                     VersionRef, nfc)
 from .load import Loaded, load_yaml, merge
 
-AGREEMENT_FILE = "overenskommelse.yaml"
-COUNTY_FILE = "lan.yaml"
-PLANS_FOLDER = "planer"
 COUNTY_SHARED_KEY = "gemensamt"
-# Written by `samverkan beslut`: the county's shared text as it was when the version was decided,
-# and the documents as decided. A decided version no longer follows later county edits.
-FROZEN_COUNTY_FILE = "lan-gemensamt.yaml"
-ARCHIVE_FOLDER = "beslutat"
+_SKIPPED_FOLDERS = {PLANS_FOLDER, ARCHIVE_FOLDER}
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Plan:
     @property
     def file_name(self) -> str:
         """Return the name of the plan's file: what identifies it from version to version."""
-        return self.loaded.file.name
+        return nfc(self.loaded.file.name)
 
 
 def match_plans(old: list[Plan], new: list[Plan]) -> list[tuple[Plan | None, Plan | None]]:
@@ -76,22 +76,27 @@ class Version:
         return self.agreement.data
 
     @property
+    def ref(self) -> VersionRef:
+        """Return where the version lives in the data."""
+        return VersionRef.of(self.folder)
+
+    @property
     def name(self) -> str:
         """Return the version's name, its folder's (also when given as "." or "..")."""
-        return self.folder.resolve().name
+        return self.ref.name
 
     @property
     def data_root(self) -> Path:
         """Return the folder that holds all data (agreements/): the county folder's parent."""
-        return self.folder.resolve().parent.parent.parent
+        return self.ref.root
 
     @property
     def kommun_slug(self) -> str:
-        return self.folder.resolve().parent.name
+        return self.ref.kommun
 
     @property
     def county_slug(self) -> str:
-        return self.folder.resolve().parent.parent.name
+        return self.ref.county
 
     @property
     def files(self) -> list[Path]:
@@ -111,8 +116,83 @@ def slugify(text: str) -> str:
 
 
 def is_version_folder(path: Path) -> bool:
-    """``True`` when ``path`` is a folder holding an agreement version."""
-    return (path / AGREEMENT_FILE).is_file()
+    """``True`` when ``path`` is a folder holding an agreement version (its file named exactly)."""
+    return AGREEMENT_FILE in _names(path)
+
+
+def _names(folder: Path) -> list[str]:
+    """Return the names in ``folder`` as stored (exact case), or [] when it cannot be listed."""
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _loose(name: str) -> str:
+    """Return a file name reduced for near-miss comparison: no accents, case, .yml or .txt."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"\.txt$", "", text)
+    return re.sub(r"\.yml$", ".yaml", text)
+
+
+def near_miss(folder: Path) -> str | None:
+    """Return the name of a file in ``folder`` that was meant to be the agreement file, if any
+    (Overenskommelse.yaml, överenskommelse.yml, overenskommelse.yaml.txt …)."""
+    for name in sorted(_names(folder)):
+        if name == AGREEMENT_FILE:
+            return None
+        loose = _loose(name)
+        if loose == AGREEMENT_FILE or (loose.endswith(".yaml") and difflib.SequenceMatcher(
+                None, loose, AGREEMENT_FILE).ratio() >= 0.9):
+            return name
+    return None
+
+
+def folder_problem(folder: Path) -> Problem | None:
+    """Return why ``folder``, which is not a version, looks like one that lost its agreement file."""
+    names = _names(folder)
+    if AGREEMENT_FILE in names:
+        return None
+    meant = near_miss(folder)
+    if meant is not None:
+        return Problem(folder / meant, f"filen heter '{meant}' men ska heta exakt '{AGREEMENT_FILE}'",
+                       hint=f"Byt namn på filen till {AGREEMENT_FILE} (små bokstäver, o utan prickar, "
+                            "ändelsen .yaml).")
+    if SEAL_FILE in names or ARCHIVE_FOLDER in names:
+        return Problem(folder / AGREEMENT_FILE, f"den förseglade versionens {AGREEMENT_FILE} saknas",
+                       hint="Återställ filen från säkerhetskopia eller versionshantering; en beslutad "
+                            "version ändras aldrig.")
+    return None
+
+
+def scan(path: Path) -> tuple[list[Path], list[Problem]]:
+    """Return the version folders at or under ``path`` and problems with folders that look like
+    versions but cannot be read as one. Links to folders are not followed."""
+    path = Path(path)
+    if path.is_file() or not path.is_dir():
+        return [], []
+    found, problems = [], []
+    for folder, dirs, _files in os.walk(path, followlinks=False):
+        folder = Path(folder)
+        if is_version_folder(folder):
+            found.append(folder)
+            dirs.clear()
+            continue
+        problem = folder_problem(folder)
+        if problem is not None:
+            problems.append(problem)
+            dirs.clear()
+            continue
+        for name in list(dirs):
+            if name.startswith(".") or name in _SKIPPED_FOLDERS:
+                dirs.remove(name)
+            elif os.path.islink(folder / name):
+                dirs.remove(name)
+                problems.append(Problem(folder / name, "mappen är en länk; samverkan följer inte länkade "
+                                                       "mappar i data",
+                                        hint="Flytta mappen hit i stället för att länka till den."))
+        dirs.sort()
+    return sorted(found), problems
 
 
 def find_versions(path: Path) -> list[Path]:
@@ -127,12 +207,12 @@ def find_versions(path: Path) -> list[Path]:
             return find_versions(path.parent)
         folder = path.parent.parent if path.parent.name == PLANS_FOLDER else path.parent
         if not is_version_folder(folder):
-            raise DataError(Problem(path, f"filen hör inte till någon version (ingen {AGREEMENT_FILE} bredvid)"))
+            raise DataError(folder_problem(folder) or Problem(
+                path, f"filen hör inte till någon version (ingen {AGREEMENT_FILE} bredvid)"))
         return [folder]
-    if is_version_folder(path):
-        return [path]
-    found = sorted(p.parent for p in path.rglob(AGREEMENT_FILE)
-                   if not any(part.startswith(".") for part in p.relative_to(path).parts))
+    found, problems = scan(path)
+    if problems:
+        raise DataError(problems)
     if not found:
         raise DataError(Problem(path, f"inga versioner hittades (ingen mapp med {AGREEMENT_FILE})",
                                 hint="En version är en mapp agreements/<län>/<kommun>/<version>/."))
@@ -145,27 +225,34 @@ def plan_files(folder: Path) -> list[Path]:
     plans_dir = folder / PLANS_FOLDER
     if not plans_dir.is_dir():
         return []
-    files = [p for p in plans_dir.iterdir()
-             if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith((".", "~")) and p.is_file()]
+    files = [plans_dir / name for name in _names(plans_dir)
+             if _is_plan_name(name) and (plans_dir / name).is_file()]
     return sorted(files, key=_bilaga_order)
+
+
+def _is_plan_name(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml")) and not name.startswith((".", "~"))
 
 
 def _bilaga_order(path: Path) -> tuple:
     number = re.match(r"[0-9]+", path.name)
-    return (int(number.group()) if number else float("inf"), path.name)
+    return (int(number.group()) if number else float("inf"), nfc(path.name))
 
 
 def folder_problems(folder: Path) -> list[Problem]:
     """Return problems with a version folder's layout that would make files be ignored."""
     problems = []
     plans_dir = folder / PLANS_FOLDER
-    if plans_dir.exists() and not plans_dir.is_dir():
+    if os.path.islink(plans_dir):
+        problems.append(Problem(plans_dir, f"{PLANS_FOLDER} är en länk; samverkan följer inte länkade mappar"))
+    elif plans_dir.exists() and not plans_dir.is_dir():
         problems.append(Problem(plans_dir, f"{PLANS_FOLDER} ska vara en mapp med en fil per plan"))
     elif plans_dir.is_dir():
-        for path in sorted(plans_dir.iterdir()):
-            if path.name.startswith((".", "~")):
+        for name in sorted(_names(plans_dir)):
+            path = plans_dir / name
+            if name.startswith((".", "~")):
                 continue
-            if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+            if not _is_plan_name(name) or not path.is_file():
                 problems.append(Problem(path, "filen är ingen plan och skulle hoppas över",
                                         hint="Planer är YAML-filer (.yaml) direkt i mappen planer/; "
                                              "flytta andra filer någon annanstans."))
@@ -179,14 +266,15 @@ def plan_slug(path: Path) -> str:
 
 def load_county(version_folder: Path, cache: dict | None = None) -> Loaded | None:
     """Return the county file beside the kommun folders, or None when there is none."""
-    path = Path(version_folder).resolve().parent.parent / COUNTY_FILE
+    ref = VersionRef.of(version_folder)
+    path = ref.county_file
     if path.is_dir():
         raise DataError(Problem(path, f"{COUNTY_FILE} är en mapp, inte en fil"))
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     if cache is not None and path in cache:
         return cache[path]
-    loaded = load_yaml(path)
+    loaded = load_yaml(path, root=ref.root)
     if cache is not None:
         cache[path] = loaded
     return loaded
@@ -220,6 +308,11 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
     """Return the version in ``folder`` (None if its agreement is unreadable) and the problems of
     every file that could not be read; readable plans are kept so they can still be checked."""
     folder = Path(folder)
+    root = VersionRef.of(folder).root
+    try:
+        transaction.settle(folder)  # an interrupted decision is completed before anything is read
+    except PipelineError as exc:
+        return None, exc.problems
     problems: list[Problem] = folder_problems(folder)
     county = agreement = None
     county_ok = True
@@ -229,19 +322,19 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
         problems.extend(exc.problems)
         county_ok = False  # without the county's text the agreement would look incomplete
     try:
-        agreement = load_yaml(folder / AGREEMENT_FILE, duplicates=problems)
+        agreement = load_yaml(folder / AGREEMENT_FILE, duplicates=problems, root=root)
     except DataError as exc:
         problems.extend(exc.problems)
     plans = []
     for number, path in enumerate(plan_files(folder), start=1):
         try:
-            plans.append(Plan(load_yaml(path, duplicates=problems), number, plan_slug(path)))
+            plans.append(Plan(load_yaml(path, duplicates=problems, root=root), number, plan_slug(path)))
         except DataError as exc:
             problems.extend(exc.problems)
     frozen = None
-    if (folder / FROZEN_COUNTY_FILE).is_file():
+    if os.path.lexists(folder / FROZEN_COUNTY_FILE):
         try:
-            frozen = load_yaml(folder / FROZEN_COUNTY_FILE)
+            frozen = load_yaml(folder / FROZEN_COUNTY_FILE, root=root)
         except DataError as exc:
             problems.extend(exc.problems)
             county_ok = False

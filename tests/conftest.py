@@ -51,3 +51,9 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def visible(folder: Path) -> dict[str, bytes]:
+    """Return the files a user sees in ``folder`` (name → bytes), without samverkan's hidden list
+    of the files it wrote there."""
+    return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir()) if not p.name.startswith(".")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
@@ -16,7 +15,8 @@ import zipfile
 import pytest
 
 from pipeline import batch as batch_module
-from pipeline.batch import LOCK_FILE, run_batch
+from pipeline.batch import BATCH_LOCK_FILE, run_batch
+from pipeline.lock import Lock
 from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.manifest import MANIFEST_FILE
@@ -36,14 +36,19 @@ def outputs(out):
     return {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*.docx")}
 
 
+def visible_names(folder):
+    """Return the names a user sees in a folder (not samverkan's own hidden list of its files)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def test_first_run_makes_everything(country, tmp_path):
     out = tmp_path / "ut"
     report = run_batch(country.parent, out, jobs=1, today=TODAY)
     assert report.ok, [p.format() for p in report.problems]
     kommun = out / "dalarna" / "exempelby001"
-    assert sorted(p.name for p in (kommun / "2023").iterdir()) == [
+    assert visible_names(kommun / "2023") == [
         "bilaga-1-plan.docx", "bilaga-2-plan.docx", "samverkansoverenskommelse.docx"]
-    assert sorted(p.name for p in (kommun / "andringar-2023-2027").iterdir()) == [
+    assert visible_names(kommun / "andringar-2023-2027") == [
         "andringar-bilaga-1-plan.docx", "andringar-bilaga-2-plan.docx",
         "andringar-samverkansoverenskommelse.docx", "tjansteskrivelse.docx"]
     assert (out / "dalarna" / "lansoversikt.docx").is_file()
@@ -137,13 +142,10 @@ def test_output_inside_the_data_is_refused(country, capsys):
 def test_a_second_batch_at_the_same_time_is_refused(country, tmp_path):
     out = tmp_path / "ut"
     out.mkdir()
-    with open(out / LOCK_FILE, "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        held.write("12345")
-        held.flush()
+    with Lock(out, "batch", BATCH_LOCK_FILE):
         with pytest.raises(OutputError) as caught:
             run_batch(country.parent, out, jobs=1, today=TODAY)
-    assert "en annan batchkörning" in caught.value.problems[0].message
+    assert "en annan körning (batch, process" in caught.value.problems[0].message
     assert not list(out.rglob("*.docx"))
 
 
@@ -176,10 +178,12 @@ def test_interrupted_run_records_only_finished_work(country, tmp_path, monkeypat
         for name in entry["filer"]:
             assert (out / name).is_file()
     monkeypatch.setattr(batch_module, "run_task", real)
-    (out / "dalarna" / ".halv.docx.abc.tmp").write_bytes(b"PK")  # what a killed write leaves
+    (out / "dalarna" / ".samverkan-tmp-abc-n0").write_bytes(b"PK")  # what a killed write leaves
+    (out / "dalarna" / ".halv.docx.abc.tmp").write_bytes(b"PK")  # a user's own file: not ours
     report = run_batch(country.parent, out, jobs=1, today=TODAY)
     assert report.ok and len(report.ran) == 12 - 2 * 3
-    assert not list(out.rglob("*.tmp"))
+    assert not list(out.rglob(".samverkan-tmp-*"))
+    assert (out / "dalarna" / ".halv.docx.abc.tmp").read_bytes() == b"PK"
 
 
 def test_killed_process_leaves_no_half_written_file(tmp_path):
