@@ -157,7 +157,8 @@ def find_counties(root: Path) -> tuple[dict[Path, list[Path]], list[Problem]]:
 def _subfolders(folder: Path, problems: list[Problem]) -> list[Path]:
     """Return the visible sub-folders of ``folder`` (links not followed); report an unreadable one."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
     except OSError as exc:
         problems.append(Problem(folder, f"mappen kan inte läsas ({os_reason(exc)})"))
         return []

@@ -75,7 +75,7 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None) -> 
         raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
     target = kommun_dir / name
     with Lock(kommun_dir, "ny version"):
-        _remove_abandoned_staging(kommun_dir)
+        _recover(kommun_dir)  # what an interrupted `ny` left
         if os.path.lexists(target) or any(nfc(n).lower() == name.lower() for n in os.listdir(kommun_dir)):
             raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
                                       hint="Välj ett annat namn på den nya versionen."))
@@ -113,13 +113,6 @@ def _create_folder(kommun_dir: Path, target: Path, text: str, plans: list[Path])
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(Problem(target, f"den nya versionen kunde inte skapas ({os_reason(exc)})",
                                   hint="Ingenting ändrades.")) from exc
-
-
-def _remove_abandoned_staging(kommun_dir: Path) -> None:
-    """Remove hidden folders that an interrupted ``ny`` left (only names this program makes)."""
-    for entry in os.scandir(kommun_dir):
-        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 # --- beslut --------------------------------------------------------------------------------------
@@ -215,11 +208,11 @@ def _check_folder(folder: Path) -> None:
 
 
 def _recover(folder: Path) -> None:
-    """Complete a decision that an earlier run was interrupted in (the lock is held)."""
+    """Complete what an interrupted earlier run left in ``folder`` (the lock is held)."""
     try:
         transaction.recover(folder)
     except OSError as exc:
-        raise OutputError(Problem(folder, f"ett avbrutet beslut kan inte slutföras ({os_reason(exc)})")) from exc
+        raise OutputError(Problem(folder, f"en avbruten körning kan inte slutföras ({os_reason(exc)})")) from exc
 
 
 def _already_decided(version: Version, values: dict) -> Sealed:

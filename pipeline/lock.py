@@ -20,6 +20,7 @@ from .errors import OutputError, Problem, os_reason
 
 LOCK_FILE = ".samverkan.lock"
 _UNREADABLE_GRACE = 5.0  # seconds
+_HELD: set[str] = set()  # lock files this process holds now
 
 
 class Busy(OutputError):
@@ -52,6 +53,7 @@ class Lock:
         for _ in range(3):
             if self._create():
                 self.held = True
+                _HELD.add(str(self.path))
                 return
             holder = self._holder()
             if holder is None:
@@ -74,6 +76,7 @@ class Lock:
         if not self.held:
             return
         self.held = False
+        _HELD.discard(str(self.path))
         try:
             os.unlink(self.path)
         except OSError:
@@ -89,8 +92,14 @@ class Lock:
             raise OutputError(Problem(self.path, f"låsfilen kan inte skapas ({os_reason(exc)})")) from exc
         try:
             os.write(handle, json.dumps(self.record(), ensure_ascii=False).encode("utf-8"))
-        finally:
+        except OSError as exc:
             os.close(handle)
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+            raise OutputError(Problem(self.path, f"låsfilen kan inte skrivas ({os_reason(exc)})")) from exc
+        os.close(handle)
         return True
 
     def _holder(self) -> dict | None:
@@ -131,6 +140,8 @@ class Lock:
             return age > _UNREADABLE_GRACE
         if holder.get("dator") != platform.hostname():
             return False  # another computer's process: we cannot tell whether it runs
+        if pid == os.getpid():
+            return str(self.path) not in _HELD  # left by this process when a release failed
         return not platform.pid_alive(pid)
 
     def _take_over(self, holder: dict) -> bool:

@@ -74,19 +74,37 @@ def _failed(root: Path, journal: dict, exc: OSError) -> OutputError:
                                     "igen."))
 
 
-def settle(root: Path) -> None:
-    """Complete an interrupted change in ``root`` before it is read; raise if one is under way."""
+def settle(root: Path, strict: bool = True) -> None:
+    """Make ``root`` ready to read: complete an interrupted change and clear what a killed run
+    left; raise if another run is changing it now (return quietly when not ``strict``)."""
     root = Path(root)
-    if not _exists(root / JOURNAL) and not _exists(root / LOCK_FILE):
+    journal, lock = _exists(root / JOURNAL), _exists(root / LOCK_FILE)
+    if not journal and not lock and not _leftovers(root):
         return
-    holder = holder_of(root)
+    holder = holder_of(root) if lock else None
     if holder is not None and holder.get("pid") == os.getpid() and holder.get("dator") == platform.hostname():
         return  # this process holds the lock and has completed any earlier change
+    if holder is not None and not strict:
+        return
     if holder is not None:
         raise Busy(Problem(root, f"mappen ändras just nu av en annan körning ({describe(holder)})",
                            hint="Vänta tills den är klar och försök igen."))
-    if _exists(root / JOURNAL):
+    if journal:
         tidy(root)
+        return
+    try:
+        tidy(root)  # only leftovers: reading goes on even where they cannot be removed
+    except (OutputError, OSError):
+        pass
+
+
+def _leftovers(root: Path) -> bool:
+    """``True`` when ``root`` holds temporary files of an earlier, killed run."""
+    try:
+        with os.scandir(root) as entries:
+            return any(entry.name.startswith(TEMP_PREFIX) for entry in entries)
+    except OSError:
+        return False
 
 
 def tidy(root: Path) -> None:
@@ -111,10 +129,27 @@ def recover(root: Path) -> bool:
         else:
             _complete(root, journal)
         completed = True
-    for entry in os.scandir(root):
-        if entry.name.startswith(TEMP_PREFIX) and entry.is_file(follow_symlinks=False):
-            os.unlink(entry.path)
+    with os.scandir(root) as entries:
+        leftovers = [(e.path, e.is_dir(follow_symlinks=False)) for e in entries if e.name.startswith(TEMP_PREFIX)]
+    for path, folder in leftovers:
+        if folder:
+            _remove_tree(Path(path))
+        else:
+            os.unlink(path)
     return completed
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove a temporary folder this program made (e.g. an interrupted new version), links
+    inside it removed as links, never followed."""
+    with os.scandir(folder) as entries:
+        children = [(Path(e.path), e.is_dir(follow_symlinks=False)) for e in entries]
+    for child, is_folder in children:
+        if is_folder:
+            _remove_tree(child)
+        else:
+            os.unlink(child)
+    os.rmdir(folder)
 
 
 def check_relative(root: Path, name: str) -> PurePosixPath:
@@ -242,10 +277,14 @@ def _roll_back(root: Path, journal: dict) -> None:
 
 
 def _finish(root: Path, journal: dict) -> None:
-    for entry in journal["skriv"] + journal["ta_bort"]:
-        if entry.get("kopia") and _exists(root / entry["kopia"]):
-            os.unlink(root / entry["kopia"])
+    """Delete the journal (the change is then over), then the backups it no longer needs."""
     os.unlink(root / JOURNAL)
+    for entry in journal["skriv"] + journal["ta_bort"]:
+        if entry.get("kopia"):
+            try:
+                os.unlink(root / entry["kopia"])
+            except OSError:
+                pass  # a leftover with our prefix; the next change in the folder removes it
 
 
 def _read_journal(path: Path) -> dict:

@@ -311,6 +311,7 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
     root = VersionRef.of(folder).root
     try:
         transaction.settle(folder)  # an interrupted decision is completed before anything is read
+        transaction.settle(folder.parent, strict=False)  # and what an interrupted `ny` left is cleared
     except PipelineError as exc:
         return None, exc.problems
     problems: list[Problem] = folder_problems(folder)

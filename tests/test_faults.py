@@ -1,0 +1,167 @@
+"""Every multi-file change completes or leaves everything as before: beslut, forsegla, ny, render.
+
+Each command is interrupted at every file-system change in turn – in-process with a
+full disk (``OSError``), and in a child process killed outright (no clean-up runs).
+After each interruption the folder is exactly as before or exactly as after an
+uninterrupted run (once the next command has settled it), and running the command
+again completes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.errors import PipelineError
+from pipeline.lifecycle import Decision, record_decision, seal_decided, start_version
+from pipeline.lock import LOCK_FILE, holder_of
+from pipeline.render import render
+
+from conftest import edit
+from faults import ALL_CHANGES, Faults, disk_full, install
+
+HERE = Path(__file__).resolve().parent
+DECISION = Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011")
+BESLUT_ARGS = ["--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", "§ 7",
+               "--diarienummer", "KS 2027/0011"]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Return every file and folder below ``folder`` (hidden ones too) with its checksum.
+
+    A lock file that no live run holds is left out: when removing a lock fails, the lock is
+    stale and the next run takes it over (tested in test_safety).
+    """
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "/"
+            for p in sorted(folder.rglob("*"))
+            if not (p.name == LOCK_FILE and holder_of(p.parent) is None)}
+
+
+# --- the commands, each on a fresh copy -----------------------------------------------------------
+
+@pytest.fixture
+def pristine(county, tmp_path):
+    """Return a county copy with a draft 2027 of Orsa, to be copied for every interruption."""
+    start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20))
+    return county
+
+
+def fresh(pristine: Path, tmp_path: Path, k: int) -> Path:
+    """Return a copy of the county file and Orsa, all that the commands here touch."""
+    target = tmp_path / f"run-{k}" / "agreements" / "dalarna"
+    shutil.copytree(pristine / "orsa", target / "orsa")
+    shutil.copy2(pristine / "lan.yaml", target / "lan.yaml")
+    return target
+
+
+COMMANDS = {
+    # name: (folder that changes, in-process call, CLI arguments)
+    "beslut": (lambda c: c / "orsa" / "2027", lambda c: record_decision(c / "orsa" / "2027", DECISION),
+               lambda c: ["beslut", str(c / "orsa" / "2027"), *BESLUT_ARGS]),
+    "forsegla": (lambda c: c / "orsa" / "2023", lambda c: seal_decided(c / "orsa" / "2023"),
+                 lambda c: ["forsegla", str(c / "orsa" / "2023")]),
+    "ny": (lambda c: c / "orsa", lambda c: start_version(c / "orsa", "2028", today=dt.date.today()),
+           lambda c: ["ny", str(c / "orsa"), "2028"]),
+    "render": (lambda c: c.parent.parent / "ut", lambda c: render(c / "orsa" / "2027", c.parent.parent / "ut"),
+               lambda c: ["render", str(c / "orsa" / "2027"), "--out", str(c.parent.parent / "ut")]),
+}
+
+
+def prepare(name: str, county: Path) -> None:
+    """Give the render case earlier outputs to replace (and one bilaga that must go)."""
+    if name == "render":
+        render(county / "orsa" / "2027", county.parent.parent / "ut")
+        (county / "orsa" / "2027" / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
+        edit(county / "orsa" / "2027" / "overenskommelse.yaml", "diarienummer: KS 2023/0042",
+             "diarienummer: KS 2027/0011")
+
+
+def before_and_after(name: str, pristine: Path, tmp_path: Path) -> tuple[dict, dict]:
+    """Return the changing folder's snapshot before the command and after an uninterrupted run."""
+    county = fresh(pristine, tmp_path, 0)
+    prepare(name, county)
+    folder, call, _ = COMMANDS[name]
+    before = snapshot(folder(county))
+    call(county)
+    return before, snapshot(folder(county))
+
+
+def settle_and_snapshot(name: str, county: Path) -> dict:
+    """Let the next command (validate) settle the data, then return the changing folder's state."""
+    folder = COMMANDS[name][0](county)
+    main(["validate", str(county / "orsa")])
+    if name == "render":  # an output folder is settled by the next write into it
+        from pipeline import transaction
+
+        transaction.settle(folder)
+    return snapshot(folder)
+
+
+# --- in-process: a full disk at every change ----------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_full_disk_at_any_change_leaves_everything_as_before(name, pristine, tmp_path):
+    before, after = before_and_after(name, pristine, tmp_path)
+    counting = Faults(None, disk_full)
+    county = fresh(pristine, tmp_path, 1)
+    prepare(name, county)
+    undo = install(counting, ALL_CHANGES)
+    try:
+        COMMANDS[name][1](county)
+    finally:
+        undo()
+    assert counting.count > 5
+    for k in range(1, counting.count + 1):
+        county = fresh(pristine, tmp_path, 100 + k)
+        prepare(name, county)
+        undo = install(Faults(k, disk_full), ALL_CHANGES)
+        try:
+            COMMANDS[name][1](county)
+            failed = False  # e.g. no hard link for a backup: the change goes on without one
+        except PipelineError:
+            failed = True
+        finally:
+            undo()
+        state = settle_and_snapshot(name, county)
+        where = f"{name}: change {k} of {counting.count} ({counting.names[k - 1]})"
+        assert state == (before if failed else after), f"{where} left a half-made state"
+        if failed:
+            COMMANDS[name][1](county)  # the next run completes
+            assert snapshot(COMMANDS[name][0](county)) == after, where
+
+
+# --- a child process killed at every change -----------------------------------------------------
+
+def run_killed(county: Path, arguments: list[str], k: int, count_file: Path) -> int:
+    return subprocess.run([sys.executable, str(HERE / "crash_at.py"), str(k), str(count_file), *arguments],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=county.parent.parent).returncode
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_kill_at_any_change_leaves_the_old_or_the_new_state(name, pristine, tmp_path):
+    before, after = before_and_after(name, pristine, tmp_path)
+    count_file = tmp_path / "count"
+    county = fresh(pristine, tmp_path, 1)
+    prepare(name, county)
+    assert run_killed(county, COMMANDS[name][2](county), 0, count_file) == 0
+    total = int(count_file.read_text())
+    assert total > 3
+    outcomes = set()
+    for k in range(1, total + 1):
+        county = fresh(pristine, tmp_path, 100 + k)
+        prepare(name, county)
+        assert run_killed(county, COMMANDS[name][2](county), k, count_file) == 137
+        state = settle_and_snapshot(name, county)
+        assert state in (before, after), f"{name}: a kill at change {k} of {total} left a half-made state"
+        outcomes.add("before" if state == before else "after")
+        if state == before:
+            assert main(COMMANDS[name][2](county)) == 0, f"{name}: the run after a kill at change {k} failed"
+            assert snapshot(COMMANDS[name][0](county)) == after
+    assert outcomes == {"before", "after"}  # the sweep crossed the moment the change is decided
