@@ -295,9 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         click.echo(_error_text(exc), err=True)
         return 1
-    except click.exceptions.Abort:  # click's name for Ctrl-C at a prompt
+    except click.exceptions.Abort as exc:  # click's name for an interruption
         click.echo("Avbrutet.", err=True)
-        return 130
+        return 128 + (exc.__cause__.signum if isinstance(exc.__cause__, Interrupted) else 2)
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
@@ -308,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + (exc.signum if isinstance(exc, Interrupted) else 2)
     except BrokenPipeError:
         return _output_closed()
+    except SystemExit as exc:  # click ends with exit(1) itself when stdout is closed (EPIPE)
+        if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+            return _output_closed()
+        raise
     except OSError as exc:
         if exc.errno in (errno.EPIPE, errno.EINVAL) and _stdout_closed():
             return _output_closed()

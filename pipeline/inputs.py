@@ -93,5 +93,5 @@ def check_name(path: Path) -> None:
         raise DataError(Problem(None, f"filnamnet '{shown}' är inte giltig UTF-8",
                                 hint="Byt namn på filen eller mappen så att den bara har vanliga tecken."))
     if any(unicodedata.category(c) == "Cc" for c in text):
-        raise DataError(Problem(None, f"filnamnet {text!r} innehåller styrtecken (t.ex. radbrytning)",
+        raise DataError(Problem(None, f"filnamnet '{text}' innehåller styrtecken (t.ex. en radbrytning)",
                                 hint="Byt namn på filen eller mappen."))

@@ -19,6 +19,9 @@ from . import platform
 from .errors import OutputError, Problem, os_reason
 
 LOCK_FILE = ".samverkan.lock"
+# Files made on the way to a lock carry the prefix of all temporary files, so that what a killed
+# run leaves is cleared with them (see transaction.recover).
+_DRAFT_PREFIX = ".samverkan-tmp-lock-"
 _UNREADABLE_GRACE = 5.0  # seconds
 _HELD: set[str] = set()  # lock files this process holds now
 
@@ -83,24 +86,54 @@ class Lock:
             pass
 
     def _create(self) -> bool:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | platform.NOFOLLOW | platform.BINARY
+        """Create the lock file with its owner record in one step; ``False`` if it exists.
+
+        The record is written to a file of its own first and then linked to the lock's name,
+        so a lock is never seen without its owner (a kill cannot leave it empty). Where the
+        file system has no hard links, the lock is created empty and then written.
+        """
+        record = json.dumps(self.record(), ensure_ascii=False).encode("utf-8")
+        draft = self.path.with_name(f"{_DRAFT_PREFIX}{secrets.token_hex(6)}")
         try:
-            handle = os.open(self.path, flags, 0o666)
+            self._write_exclusive(draft, record)
+        except OSError as exc:
+            raise OutputError(Problem(self.path, f"låsfilen kan inte skapas ({os_reason(exc)})")) from exc
+        try:
+            os.link(draft, self.path)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            return self._create_in_place(record)  # no hard links here
+        finally:
+            try:
+                os.unlink(draft)
+            except OSError:
+                pass
+
+    def _create_in_place(self, record: bytes) -> bool:
+        try:
+            self._write_exclusive(self.path, record)
         except FileExistsError:
             return False
         except OSError as exc:
             raise OutputError(Problem(self.path, f"låsfilen kan inte skapas ({os_reason(exc)})")) from exc
+        return True
+
+    @staticmethod
+    def _write_exclusive(path: Path, data: bytes) -> None:
+        """Create ``path`` (never through a link) holding ``data``; remove it again on failure."""
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | platform.NOFOLLOW | platform.BINARY, 0o666)
         try:
-            os.write(handle, json.dumps(self.record(), ensure_ascii=False).encode("utf-8"))
-        except OSError as exc:
+            os.write(handle, data)
+        except OSError:
             os.close(handle)
             try:
-                os.unlink(self.path)
+                os.unlink(path)
             except OSError:
                 pass
-            raise OutputError(Problem(self.path, f"låsfilen kan inte skrivas ({os_reason(exc)})")) from exc
+            raise
         os.close(handle)
-        return True
 
     def _holder(self) -> dict | None:
         """Return the lock file's owner record; raise if the lock file is not a plain file."""
@@ -146,7 +179,7 @@ class Lock:
 
     def _take_over(self, holder: dict) -> bool:
         """Move the stale lock aside (only one process can) and remove it; ``True`` if we did."""
-        aside = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.stale")
+        aside = self.path.with_name(f"{_DRAFT_PREFIX}{secrets.token_hex(6)}-stale")
         try:
             os.rename(self.path, aside)
         except FileNotFoundError:

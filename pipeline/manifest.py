@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, output
+from .errors import OutputError, Problem
 
 MANIFEST_FILE = "manifest.json"
 FORMAT = 1
@@ -82,6 +83,7 @@ class Manifest:
         path = manifest.path
         if not os.path.lexists(path):
             return manifest
+        listed = MANIFEST_FILE in output.Ledger.read(manifest.folder).files
         try:
             if os.path.islink(path):
                 raise ValueError("a link")
@@ -90,10 +92,15 @@ class Manifest:
                 raise ValueError("another format")
             manifest.entries = {key: _entry(value) for key, value in data["jobb"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            if not listed and not _looks_like_ours(path):
+                raise OutputError(Problem(path, "utdatamappen har en manifest.json som inte är skriven av samverkan",
+                                          hint="Välj en annan utdatamapp med --out.")) from exc
             manifest.entries = {}
             manifest._dirty = True
             manifest.problem = (f"{path} kunde inte läsas eller hade fel form ({_reason(exc)}); "
                                 "den byggs om och allt görs om.")
+        if not listed:  # ours by its form (e.g. written before the output folders had lists)
+            output.adopt(manifest.folder, {MANIFEST_FILE: hashlib.sha256(path.read_bytes()).hexdigest()})
         return manifest
 
     def adopt_outputs(self) -> None:
@@ -144,9 +151,19 @@ class Manifest:
         data = {"format": FORMAT, "paket": __version__,
                 "jobb": {k: {"fingeravtryck": e.fingerprint, "filer": e.files, "fakta": e.facts}
                          for k, e in sorted(self.entries.items())}}
-        output.write_all(self.folder, {MANIFEST_FILE: json.dumps(data, ensure_ascii=False, indent=1)
-                                       .encode("utf-8")})
+        output.publish(self.folder, {MANIFEST_FILE: json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")},
+                       replace=(MANIFEST_FILE,))
         self._dirty = False
+
+
+def _looks_like_ours(path: Path) -> bool:
+    """``True`` when ``path`` is a manifest of samverkan's (a JSON object with its keys), however
+    damaged its entries."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "jobb" in data and "format" in data
 
 
 def _entry(value) -> Entry:

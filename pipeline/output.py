@@ -65,14 +65,15 @@ def _make_folder(folder: Path, refuse_link: bool) -> None:
         raise OutputError(Problem(folder, "utdatamappen kan inte skapas: en del av sökvägen är en fil")) from exc
     except OSError as exc:
         raise OutputError(Problem(folder, f"utdatamappen kan inte läsas ({os_reason(exc)})")) from exc
-    if info is not None and stat.S_ISLNK(info.st_mode) and refuse_link:
-        raise OutputError(Problem(folder, "är en länk; samverkan skriver inte genom länkar",
-                                  hint="Ta bort länken, eller välj en annan mapp med --out."))
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        if refuse_link:
+            raise OutputError(Problem(folder, "är en länk; samverkan skriver inte genom länkar",
+                                      hint="Ta bort länken, eller välj en annan mapp med --out."))
+        raise OutputError(Problem(folder, "utdatamappen är en länk; samverkan skriver inte genom länkar",
+                                  hint=f"Ange mappen som länken pekar på: --out {folder.resolve()}"))
     if info is not None and not stat.S_ISLNK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
         raise OutputError(Problem(folder, "utdatamappen kan inte skapas: en fil med samma namn finns"))
     if info is not None:
-        if stat.S_ISLNK(info.st_mode) and not folder.is_dir():
-            raise OutputError(Problem(folder, "utdatamappen är en länk som inte leder till en mapp"))
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -96,9 +97,11 @@ def write_all(folder: Path, files: dict[str, bytes], *, stale: tuple[str, ...] =
 
 
 def publish(folder: Path, files: dict[str, bytes], *, stale: tuple[str, ...] = (), remove: tuple[str, ...] = (),
-            within: Path | None = None) -> Result:
+            within: Path | None = None, replace: tuple[str, ...] = ()) -> Result:
     """Write ``files`` and remove our own files matching ``stale`` (not written now) or named in
-    ``remove``; return what was written and removed. Foreign files are never touched."""
+    ``remove``; return what was written and removed. Foreign files are never touched; names in
+    ``replace`` (state files such as the manifest) may be written over once this program wrote
+    them, even if they were changed since."""
     folder = prepare_folder(folder, within)
     with Lock(folder, "skriver utdata"):
         try:
@@ -106,7 +109,7 @@ def publish(folder: Path, files: dict[str, bytes], *, stale: tuple[str, ...] = (
         except OSError as exc:
             raise OutputError(Problem(folder, f"en avbruten skrivning kan inte slutföras ({os_reason(exc)})")) from exc
         ledger = Ledger.read(folder)
-        _check_targets(folder, files, ledger)
+        _check_targets(folder, files, ledger, replace)
         removed = _removals(folder, ledger, set(files), stale, remove)
         for name in removed:
             ledger.files.pop(name, None)
@@ -136,7 +139,7 @@ def owns(folder: Path, name: str) -> bool:
     return Ledger.read(Path(folder)).owns(Path(folder), name)
 
 
-def _check_targets(folder: Path, files: dict[str, bytes], ledger: "Ledger") -> None:
+def _check_targets(folder: Path, files: dict[str, bytes], ledger: "Ledger", replace=()) -> None:
     """Raise OutputError for every target name that is taken by something not ours."""
     problems = []
     for name in files:
@@ -154,7 +157,7 @@ def _check_targets(folder: Path, files: dict[str, bytes], ledger: "Ledger") -> N
             problems.append(Problem(target, "kan inte skrivas: det finns en länk med samma namn, och "
                                             "samverkan skriver inte genom länkar",
                                     hint="Ta bort länken eller välj en annan mapp med --out."))
-        elif not ledger.owns(folder, name):
+        elif not ledger.owns(folder, name) and not (name in replace and name in ledger.files):
             problems.append(Problem(target, "filen finns redan och är inte skriven av samverkan (eller har "
                                             "ändrats sedan); den skrivs inte över",
                                     hint="Flytta eller byt namn på filen, eller välj en annan mapp med --out."))

@@ -49,10 +49,12 @@ def pid_alive(pid: int) -> bool:
             return True  # it exists, it is someone else's
         except OSError:
             return False
-        return True
     import psutil
 
-    return psutil.pid_exists(pid)
+    try:  # a killed process that nobody has reaped yet (a zombie) no longer runs
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def popen_tree(command: list[str], **kwargs) -> subprocess.Popen:

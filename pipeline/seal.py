@@ -75,7 +75,8 @@ def read(folder: Path) -> tuple[dict, dict[str, str]]:
         record = json.loads(path.read_text(encoding="utf-8"))
         files, decision = record["sha256"], record.get("beslut", {})
         if not (isinstance(files, dict) and isinstance(decision, dict) and files
-                and all(isinstance(k, str) and isinstance(v, str) and _HEX.fullmatch(v) for k, v in files.items())
+                and all(isinstance(k, str) and _inside(folder, k) and isinstance(v, str) and _HEX.fullmatch(v)
+                        for k, v in files.items())
                 and all(isinstance(v, str) for v in decision.values())):
             raise ValueError("wrong shape")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

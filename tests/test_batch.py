@@ -206,7 +206,7 @@ def test_killed_process_leaves_no_half_written_file(tmp_path):
             for name in entry["filer"]:
                 assert (out / name).is_file()
     report = run_batch(country.parent, out, jobs=2, today=TODAY)
-    assert report.ok
+    assert report.ok, [p.format() for p in report.problems]
     assert len(list(out.rglob("*.docx"))) == 12 * (4 + 4 + 5) + 1
     assert not list(out.rglob("*.tmp"))
 
