@@ -16,9 +16,9 @@ from pathlib import Path
 from lxml import etree
 
 from . import changes as change_summary
-from . import context, inputs, ooxml, output, redline, resources, template
+from . import context, inputs, ooxml, output, redline, resources, seal, template
 from .errors import Problem, SchemaError
-from .layout import DEFAULT_OUTPUT
+from .layout import DEFAULT_OUTPUT, SEAL_FILE
 from .render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
                      render_version, write_document)
 from .validate import validate_version
@@ -207,7 +207,22 @@ def _attachments(old: Version, new: Version, redlines: list[Redline], memo_date)
             items.append(f"{item.title} i version {old.name} (utgår)")
         else:
             items.append(f"{item.title}, med ändringar markerade")
+    anchor = _decided_anchor(old)
+    if anchor and old.ref != new.ref:
+        items.append(anchor)
     return items
+
+
+def _decided_anchor(version: Version) -> str | None:
+    """Return the line that names a sealed version's decision and its seal's digest, so the copy
+    in the diarium can be checked against the data (``samverkan kontrollera --sigill``)."""
+    if not seal.is_sealed(version.folder):
+        return None
+    decision = version.data.get("beslut") or {}
+    digest = seal.digest(version.folder / SEAL_FILE)
+    return (f"Gällande samverkansöverenskommelse, version {version.name}, beslutad av "
+            f"{str(decision.get('organ', '')).lower()} {context.long_date(decision['datum'])}, "
+            f"{decision.get('paragraf', '')} (sigill SHA-256 {digest})") if decision.get("datum") else None
 
 
 def _memo(old: Version, new: Version, summary, redlines: list[Redline],

@@ -22,3 +22,12 @@ def test_every_module_in_the_readme_exists():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for module in re.findall(r"`(pipeline/[a-z_]+\.py)`", readme):
         assert (ROOT / module).is_file(), module
+
+
+def test_every_test_named_in_the_readme_exists():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", readme))
+    assert named
+    for name in named:
+        assert f"def {name}(" in sources, name
