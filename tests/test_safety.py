@@ -626,9 +626,8 @@ def test_links_planted_in_ut_and_the_data_change_nothing_outside(sealed_county, 
     assert tree(root) == before_data
     assert main(["ny", str(sealed_county / "borlange"), "2029"]) == 0
     folder = sealed_county / "borlange" / "2029"
-    edit(folder / F, "datum: ", "datum: ", 0)
     assert main(["beslut", str(folder), "--organ", "Kommunstyrelsen", "--datum", dt.date.today().isoformat(),
-                 "--paragraf", "§ 1", "--diarienummer", "KS 2029/1"]) in (0, 1)
+                 "--paragraf", "§ 1", "--diarienummer", "KS 2029/1"]) == 0, err_of(capsys)
     assert tree(outside) == before_outside
     after = tree(root)
     assert {k: v for k, v in after.items() if not k.startswith("dalarna/borlange/2029/")} == before_data
