@@ -147,7 +147,7 @@ class Reader:
                     continue
                 out.append("[tc]")
                 out += self.blocks(cell, part)
-        return out
+        return out if len(out) > 1 else []  # a table whose every row is removed is gone
 
     def inline(self, element, part: str) -> str:
         """Return the visible text of a paragraph or inline wrapper."""
@@ -317,7 +317,7 @@ def _content_type_problems(doc: Doc) -> list[str]:
     overrides = {o.get("PartName").lstrip("/") for o in types.iter(CT + "Override")}
     return [f"{name}: no content type" for name in doc.parts
             if name != "[Content_Types].xml" and name not in overrides
-            and posixpath.splitext(name)[1].lstrip(".").lower() not in defaults]
+            and name.rsplit(".", 1)[-1].lower() not in defaults]
 
 
 def _relationship_problems(doc: Doc) -> list[str]:
