@@ -21,7 +21,7 @@ from lxml import etree
 
 from . import output, redline
 from .errors import PipelineError, Problem, os_reason
-from .ooxml_parts import Package
+from .ooxml_parts import Package, write_zip
 from .redline_package import Job, accept_tracked_changes
 
 SUFFIX = "-andringar.docx"
@@ -135,13 +135,7 @@ def compare_files(old_path: Path, new_path: Path, author: str = DEFAULT_AUTHOR,
     revisions = redline.Revisions(author or DEFAULT_AUTHOR, f"{(date or dt.date.today()).isoformat()}T00:00:00Z")
     result = Job(old, new).run(revisions)
     _mark_as_ours(result)
-    from . import ooxml
-
-    import io
-
-    buffer = io.BytesIO()
-    ooxml.write_docx(buffer, ooxml.Package(Path(new_path), result.to_bytes()), {})
-    return Comparison(buffer.getvalue(), revisions.next_id - 1, notices)
+    return Comparison(write_zip(result.to_bytes()), revisions.next_id - 1, notices)
 
 
 def _mark_as_ours(package: Package) -> None:

@@ -8,7 +8,6 @@ with its own relationships and content types, into the output package.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import posixpath
 import zipfile
@@ -81,8 +80,8 @@ class Package:
     def digest(self, part: str) -> str:
         """Return a short digest of a part's bytes."""
         if part not in self._digests:
-            data = self.parts.get(part, b"")
-            self._digests[part] = hashlib.sha1(data).hexdigest()[:16]
+            # Python's own hash: stable within the process, and hashlib costs start-up time.
+            self._digests[part] = format(hash(self.parts.get(part, b"")) & 0xFFFFFFFFFFFFFFFF, "016x")
         return self._digests[part]
 
     def target_key(self, part: str, rid: str) -> str:
@@ -141,6 +140,23 @@ class Package:
         for name, root in self.roots.items():
             result[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return result
+
+
+def write_zip(parts: dict[str, bytes]) -> bytes:
+    """Return ``parts`` as .docx bytes: [Content_Types].xml first, fixed timestamps (same input, same bytes).
+
+    The same rules as :func:`pipeline.ooxml.write_docx`, here so that ``samverkan jamfor``
+    does not import that module's dependencies.
+    """
+    names = sorted(parts, key=lambda n: n != CONTENT_TYPES)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, parts[name])
+    return buffer.getvalue()
 
 
 def _relative(folder: str, target: str) -> str:
