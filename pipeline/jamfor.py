@@ -33,6 +33,7 @@ _MAX_TOTAL = 1 << 30  # bytes unpacked: far above any real document, far below w
 _MAX_RATIO = 200  # unpacked/packed for one large entry; text compresses about 10:1
 _MAX_ENTRIES = 20000
 _APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+_APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _READ = re.compile(r"^(\[Content_Types\]\.xml|(word/)?_rels/.*|word/(document|header\d*|footer\d*|footnotes|"
                    r"endnotes|comments|styles|numbering|fontTable)\.xml)$")
@@ -142,7 +143,10 @@ def _mark_as_ours(package: Package) -> None:
     """Name this program as the output's application, so a later run knows it may replace the file."""
     part = "docProps/app.xml"
     if part not in package.parts:
-        return
+        package.parts[part] = b""
+        package.roots[part] = etree.Element(_APP + "Properties", nsmap={None: _APP[1:-1]})
+        package.set_content_type(part, "application/vnd.openxmlformats-officedocument.extended-properties+xml")
+        package.relate("", _APP_REL, part)
     root = package.xml(part)
     application = root.find(_APP + "Application")
     if application is None:

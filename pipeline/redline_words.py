@@ -57,7 +57,7 @@ def opcodes(old_keys: list, new_keys: list, words: tuple[list[bool], list[bool]]
     ops = _opcodes(diffs)
     ops = _split_at_sentence_ends(_absorb_short_gaps(ops, old_keys, words[0]), old_keys)
     if heading and _changed_share(ops, words) > 0.5:
-        return _collapse(ops, 0, len(ops))
+        return [(CHANGE, 0, len(old_keys), 0, len(new_keys))]  # a new title, not an edited one
     return _collapse_sentences(ops, old_keys, words)
 
 
