@@ -28,7 +28,7 @@ from . import redline_align
 from .redline_paragraphs import (diff_paragraph, mark_kind, pair_references, set_mark, strip_markers,
                                  unmark, whole_paragraph)
 from .redline_resolve import resolve  # noqa: F401  (part of this module's interface)
-from .redline_tokens import MARKERS, W, W_NS, mark_inside  # noqa: F401
+from .redline_tokens import M, MARKERS, W, W_NS, mark_inside  # noqa: F401
 
 _BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
 _CONTAINER_PROPS = (W + "tcPr", W + "sectPr", W + "sdtPr", W + "sdtEndPr", W + "customXmlPr")
@@ -214,14 +214,18 @@ def _blocks(container) -> list:
     return [child for child in container if child.tag in _BLOCKS]
 
 
+_OBJECT = "\ufffc"  # stands for a picture, equation or object in a block's text
+_TEXT_TAGS = (W + "t", M + "t", W + "drawing", W + "pict", W + "object")
+
+
 def _text(element) -> str:
-    """Return the visible text of a block (deleted text excluded)."""
-    return "".join(t.text or "" for t in element.iter(W + "t"))
+    """Return the visible text of a block (deleted text excluded), pictures and equations as \ufffc."""
+    return "".join(t.text or "" if t.tag in (W + "t", M + "t") else _OBJECT for t in element.iter(*_TEXT_TAGS))
 
 
 def _block_key(block) -> tuple:
     if block.tag == W + "tbl":
-        return ("tbl", _caption(block), _grid(block))
+        return ("tbl", _caption(block), str(_grid(block)))
     if block.tag != W + "p":
         return (etree.QName(block).localname, _text(block))
     ppr = block.find(W + "pPr")
@@ -250,17 +254,18 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
     """Return (new index or None, output blocks) for each aligned pair, in order."""
     keys_old = [_block_key(b) for b in old_blocks]
     keys_new = [_block_key(b) for b in new_blocks]
+    texts = {"old": [_text(b) for b in old_blocks], "new": [_text(b) for b in new_blocks]}
 
     def score(i, j):
-        old, new = old_blocks[i], new_blocks[j]
-        if old.tag != new.tag:
+        if old_blocks[i].tag != new_blocks[j].tag:
             return 0.0
-        if old.tag == W + "tbl":
-            return 1.0 if keys_old[i] == keys_new[j] else redline_align.similarity(_text(old), _text(new)) * 0.99
-        return redline_align.similarity(_text(old), _text(new))
+        similarity = redline_align.similarity(texts["old"][i], texts["new"][j])
+        if old_blocks[i].tag == W + "tbl":
+            return 1.0 if keys_old[i] == keys_new[j] else similarity * 0.99
+        return similarity
 
     def words(side, index):
-        return keys_old[index][-1] if side == "old" else keys_new[index][-1]
+        return texts[side][index]
 
     pairs = redline_align.align(keys_old, keys_new, score, revisions.stats, words)
     pairs = _pair_last_paragraphs(pairs, old_blocks, new_blocks)
@@ -321,21 +326,37 @@ def _keep_last_mark(blocks: list) -> None:
 
     Word cannot insert or delete the last paragraph mark of a body or cell. When
     trailing paragraphs are inserted or deleted, each mark's revision moves to the
-    paragraph before it; the text after accepting or rejecting stays the same.
+    paragraph before it – across tables inserted or deleted with the same kind as
+    the moving mark, which vanish together with it; the text after accepting or
+    rejecting stays the same.
     """
     if not blocks or blocks[-1].tag != W + "p" or mark_kind(blocks[-1]) is None:
         return
-    start = len(blocks) - 1
-    while start > 0 and blocks[start - 1].tag == W + "p" and mark_kind(blocks[start - 1]) is not None:
-        start -= 1
-    if start == 0 or blocks[start - 1].tag != W + "p":
+    chain, index = [blocks[-1]], len(blocks) - 1
+    while index > 0:
+        before = blocks[index - 1]
+        if before.tag == W + "p" and mark_kind(before) is not None:
+            chain.insert(0, before)
+        elif not (before.tag == W + "tbl" and _table_kind(before) == mark_kind(chain[0])):
+            break
+        index -= 1
+    if index == 0 or blocks[index - 1].tag != W + "p":
         return  # nothing to shift onto (e.g. a wholly inserted document)
-    run = blocks[start - 1:]
-    marks = [p.find(f"{W}pPr/{W}rPr/{W}{mark_kind(p)}") if mark_kind(p) else None for p in run]
-    for paragraph in run:
+    chain.insert(0, blocks[index - 1])
+    marks = [p.find(f"{W}pPr/{W}rPr/{W}{mark_kind(p)}") if mark_kind(p) else None for p in chain]
+    for paragraph in chain:
         unmark(paragraph)
-    for paragraph, mark in zip(run[:-1], marks[1:]):
+    for paragraph, mark in zip(chain[:-1], marks[1:]):
         set_mark(paragraph, mark)
+
+
+def _table_kind(table) -> str | None:
+    """Return "ins"/"del" when every row of a table is inserted (or deleted), else None."""
+    kinds = set()
+    for row in _rows(table):
+        trpr = row.find(W + "trPr")
+        kinds.add(next((k for k in ("ins", "del") if trpr is not None and trpr.find(W + k) is not None), None))
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def diff_container(old_container, new_container, revisions: Revisions) -> None:

@@ -99,10 +99,11 @@ class Reader:
         out, carry = [], ""
         for block in self._flat_blocks(container):
             if block.tag == W + "tbl":
-                if carry:
+                table = self.table(block, part)
+                if carry and table:  # text before a table keeps its paragraph; a vanished table is no stop
                     out.append(carry)
                     carry = ""
-                out += self.table(block, part)
+                out += table
                 continue
             text = carry + self.inline(block, part)
             carry = ""

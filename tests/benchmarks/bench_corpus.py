@@ -97,6 +97,14 @@ def main() -> int:
                 elapsed, data = run()
                 results[name].append((pair["id"], size, elapsed, checks(data, old, new)))
     report(results)
+    floor = []
+    for _ in range(10):  # what any click program pays before it does anything
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import click, lxml.etree"], env=env, check=True)
+        floor.append(time.perf_counter() - started)
+    docxodus = statistics.median(r[2] for r in results["Docxodus"])
+    print(f"golv: python -c 'import click, lxml.etree' {statistics.median(floor) * 1000:.0f} ms "
+          f"= {statistics.median(floor) / docxodus:.3f} av Docxodus mediantid")
     return 0
 
 
