@@ -18,6 +18,7 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CONTENT_TYPES = "[Content_Types].xml"
+_DIAGRAM = "{http://schemas.microsoft.com/office/drawing/2008/diagram}"
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
 
 
@@ -169,6 +170,7 @@ class PartCopier:
     def __init__(self, source: Package, target: Package):
         self.source, self.target = source, target
         self._copied: dict[str, str] = {}
+        self._fresh: set[str] = set()  # parts copied now, not found already in the target
 
     def relationship(self, source_part: str, rid: str, target_part: str) -> str | None:
         """Return the id, from ``target_part``, of a relationship like ``source_part``'s ``rid``."""
@@ -180,7 +182,19 @@ class PartCopier:
             return self.target.relate(target_part, rel_type, target, external=True)
         if target not in self.source.parts:
             return None
-        return self.target.relate(target_part, rel_type, self.copy(target))
+        fresh = target not in self._copied
+        copied = self.copy(target)
+        if fresh and rel_type.endswith("/diagramData") and copied in self._fresh:
+            self._diagram_drawing(source_part, copied, target_part)
+        return self.target.relate(target_part, rel_type, copied)
+
+    def _diagram_drawing(self, source_part: str, data_part: str, target_part: str) -> None:
+        """Bring along a SmartArt's drawing, which its data names by an id of the *referring* part."""
+        for extension in self.target.xml(data_part).iter(_DIAGRAM + "dataModelExt"):
+            rid = extension.get("relId")
+            new_rid = self.relationship(source_part, rid, target_part) if rid else None
+            if new_rid:
+                extension.set("relId", new_rid)
 
     def copy(self, part: str) -> str:
         """Return the name in the target of a copy of the source's ``part`` (reusing an equal one)."""
@@ -192,6 +206,7 @@ class PartCopier:
         if name in self.target.parts:
             return name  # the same bytes are already there
         self.target.parts[name] = self.source.parts[part]
+        self._fresh.add(name)
         self.target.set_content_type(name, content_type)
         for rid, (rel_type, target, external) in self.source.relationships(part).items():
             if external:

@@ -109,3 +109,18 @@ def test_libreoffice_opens_a_sample(tmp_path):
         with zipfile.ZipFile(tmp_path / "odt" / f"{path.stem}.odt") as archive:
             odt = archive.read("content.xml").decode("utf-8")
         assert "<text:tracked-changes" in odt and "<text:changed-region" in odt, path.stem
+
+
+def test_deleted_smartart_keeps_its_drawing():
+    """SmartArt's data names its drawing by an id of the document's relationships: it must resolve."""
+    from test_redline_oracle import Doc
+
+    pair = next(p for p in PAIRS if p["id"] == "WC-1310")  # SmartArt with a picture, deleted
+    doc = Doc(redline(pair))
+    rels = doc.rel_by_id(doc.main)
+    data_parts = [target for kind, target in rels.values() if kind.endswith("/diagramData")]
+    assert data_parts
+    for data_part in data_parts:
+        ids = [e.get("relId") for e in doc.xml(data_part).iter(
+            "{http://schemas.microsoft.com/office/drawing/2008/diagram}dataModelExt")]
+        assert ids and all(rels[i][0].endswith("/diagramDrawing") and rels[i][1] in doc.parts for i in ids)

@@ -45,6 +45,15 @@ class Doc:
             self._xml[name] = etree.fromstring(self.parts[name], STRICT)
         return self._xml[name]
 
+    def canonical(self, part: str) -> bytes:
+        """Return a part's bytes; an XML part canonicalised, with ids naming relationships left out."""
+        if not part.endswith(".xml"):
+            return self.parts[part]
+        root = etree.fromstring(self.parts[part], STRICT)
+        for node in root.iter():
+            node.attrib.pop("relId", None)  # SmartArt data names its drawing by the referrer's id
+        return etree.tostring(root, method="c14n")
+
     def rels(self, part: str) -> dict:
         """Return {target part or URL: (type, id)} … keyed both ways: use rel_by_id for ids."""
         return {target: (kind, rid) for rid, (kind, target) in self.rel_by_id(part).items()}
@@ -252,7 +261,7 @@ class Reader:
                 if name.startswith(f"{{{R_NS}}}") and name != f"{{{R_NS}}}id" or (
                         name == f"{{{R_NS}}}id" and node.tag.endswith("imagedata")):
                     kind, target = rels.get(value, ("", None))
-                    data = self.doc.parts.get(target) if target else None
+                    data = self.doc.canonical(target) if target in self.doc.parts else None
                     digest = hashlib.sha1(data).hexdigest()[:8] if data is not None else \
                         (target if kind.endswith("/hyperlink") or target and "://" in target else "MISSING")
                     parts.append(f"[img {digest}]")
