@@ -381,3 +381,28 @@ def _definition_problems(doc: Doc) -> list[str]:
                 if node.get(W + "id") not in note_ids[kind]:
                     problems.append(f"{name}: {local} {node.get(W + 'id')} points nowhere")
     return problems
+
+
+# --- the resolver itself is tested: it must see what it is there to see ----------------------------
+
+def test_resolver_reads_tracked_changes_and_joins_removed_paragraph_marks():
+    from test_jamfor import docx
+
+    data = docx('<w:p><w:pPr><w:rPr><w:ins w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:rPr></w:pPr>'
+                '<w:r><w:t>Ett</w:t></w:r><w:ins w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r>'
+                '<w:t xml:space="preserve"> nytt</w:t></w:r></w:ins></w:p><w:p><w:del w:id="3" w:author="A" '
+                'w:date="2024-01-01T00:00:00Z"><w:r><w:delText>gammalt</w:delText></w:r></w:del>'
+                "<w:r><w:t>stycke</w:t></w:r></w:p>")
+    assert content(data, accept=True)["body"] == ["Ett nytt", "stycke"]
+    assert content(data, accept=False)["body"] == ["Ettgammaltstycke"]
+
+
+def test_integrity_finds_dangling_references():
+    from test_jamfor import docx, picture
+
+    data = docx('<w:p><w:pPr><w:pStyle w:val="Saknas"/><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr>'
+                + picture("rIdSaknas") + '<w:r><w:footnoteReference w:id="9"/></w:r></w:p>')
+    problems = "\n".join(integrity(data))
+    for expected in ("style Saknas is not defined", "numbering 4 is not defined", "r:embed=rIdSaknas",
+                     "footnoteReference 9 points nowhere"):
+        assert expected in problems
