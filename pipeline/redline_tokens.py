@@ -158,8 +158,14 @@ class Tokenizer:
         """Turn the collected text pieces into word, space and punctuation tokens."""
         if not state.text:
             return
-        pieces, state.text = state.text, []
+        pieces, state.text = _merged(state.text, self._rkey), []
         whole = "".join(text for text, _ in pieces)
+        if len(pieces) == 1:  # the usual case: one formatting for the whole stretch
+            rpr = pieces[0][1]
+            key = self._rkey(rpr)
+            for word in WORD.findall(whole):
+                state.add(Token(("t", word), "text", [(word, rpr)], style=((len(word), key),)))
+            return
         spans, offset = [], 0
         for text, rpr in pieces:
             spans.append((offset, offset + len(text), rpr))
@@ -177,6 +183,19 @@ class Tokenizer:
                 scan += 1
             style = tuple((len(text), self._rkey(rpr)) for text, rpr in items)
             state.add(Token(("t", match.group()), "text", items, style=style))
+
+
+def _merged(pieces: list, rkey) -> list:
+    """Return text pieces with neighbours of equal formatting joined (run boundaries are no change)."""
+    merged = []
+    for text, rpr in pieces:
+        if not text:
+            continue
+        if merged and rkey(merged[-1][1]) == rkey(rpr):
+            merged[-1] = (merged[-1][0] + text, merged[-1][1])
+        else:
+            merged.append((text, rpr))
+    return merged
 
 
 class _State:
