@@ -95,6 +95,7 @@ def read_word(path: Path) -> Package:
 
 
 def _check_sizes(path: Path, entries: list) -> None:
+    """Raise CompareError when the zip would unpack to an absurd size (a zip bomb)."""
     total = sum(e.file_size for e in entries)
     bomb = len(entries) > _MAX_ENTRIES or total > _MAX_TOTAL or any(
         e.file_size > (1 << 24) and e.file_size > _MAX_RATIO * max(e.compress_size, 1) for e in entries)

@@ -161,6 +161,7 @@ def write_zip(parts: dict[str, bytes]) -> bytes:
 
 
 def _relative(folder: str, target: str) -> str:
+    """Return ``target`` relative to ``folder``, as relationships write it."""
     return posixpath.relpath(target, folder or ".")
 
 
@@ -291,6 +292,7 @@ class Definitions:
         return new_id
 
     def _abstract(self, numbering, num):
+        """Return the abstract list definition a w:num points to."""
         ref = num.find(W + "abstractNumId")
         return _find(numbering, "abstractNum", "abstractNumId", ref.get(W + "val")) if ref is not None else None
 
@@ -318,6 +320,7 @@ class Definitions:
         return num_id
 
     def _create_numbering(self):
+        """Create an empty numbering part in the output and return its root."""
         name = "word/numbering.xml"
         while name in self.out.parts:
             name = name.replace(".xml", "1.xml")
@@ -342,10 +345,12 @@ class Definitions:
 
 
 def _root_of(package: Package, part: str | None):
+    """Return a part's parsed XML, or None when there is no such part."""
     return package.xml(part) if part and part in package.parts else None
 
 
 def _find(root, tag: str, attribute: str, value: str):
+    """Return the first ``tag`` element whose ``attribute`` is ``value``."""
     for element in root.iter(W + tag):
         if element.get(W + attribute) == value:
             return element
@@ -353,6 +358,7 @@ def _find(root, tag: str, attribute: str, value: str):
 
 
 def _deepcopy(element):
+    """Return a deep copy of an element."""
     import copy
 
     return copy.deepcopy(element)

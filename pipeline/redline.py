@@ -143,19 +143,23 @@ def _mark_row(row, revisions: Revisions, kind: str) -> etree._Element:
 # --- tables ----------------------------------------------------------------------------------
 
 def _rows(table) -> list:
+    """Return a table's rows."""
     return table.findall(W + "tr")
 
 
 def _cells(row) -> list:
+    """Return a row's cells."""
     return row.findall(W + "tc")
 
 
 def _grid(table) -> int:
+    """Return the number of columns in a table's grid."""
     grid = table.find(W + "tblGrid")
     return len(grid.findall(W + "gridCol")) if grid is not None else 0
 
 
 def _caption(table) -> str:
+    """Return a table's caption (its description for screen readers)."""
     caption = table.find(f"{W}tblPr/{W}tblCaption")
     return caption.get(W + "val") if caption is not None else ""
 
@@ -211,6 +215,7 @@ def _replaced_row(old, new, revisions: Revisions):
 # --- block containers: body, cells, headers, footers, notes, text boxes -------------------------
 
 def _blocks(container) -> list:
+    """Return the paragraphs, tables and block-level controls of a container."""
     return [child for child in container if child.tag in _BLOCKS]
 
 
@@ -224,6 +229,7 @@ def _text(element) -> str:
 
 
 def _block_key(block) -> tuple:
+    """Return what must be equal for two blocks to be matched as unchanged anchors."""
     if block.tag == W + "tbl":
         return ("tbl", _caption(block), str(_grid(block)))
     if block.tag != W + "p":

@@ -70,6 +70,7 @@ class PackageSides(redline.Sides):
         return element
 
     def _relationship(self, node, name: str) -> None:
+        """Point an old relationship attribute at a copy of its target in the output."""
         if self.old_part is None:
             return
         rid = self.job.copier.relationship(self.old_part, node.get(name), self.new_part)
@@ -79,6 +80,7 @@ class PackageSides(redline.Sides):
             node.set(name, rid)
 
     def _definition(self, node) -> None:
+        """Bring the style, list, font, note or comment an old element refers to into the output."""
         tag = node.tag
         definitions = self.job.definitions
         if tag in (W + "pStyle", W + "rStyle", W + "tblStyle"):
@@ -115,6 +117,7 @@ class NoteBook:
         self._next = max(ids + [0]) + 1
 
     def _notes(self, package: Package, part: str | None) -> list:
+        """Return the numbered notes (not separators) of a notes part."""
         if not part or part not in package.parts:
             return []
         return [n for n in package.xml(part) if n.tag == self.tag and n.get(W + "id") is not None]
@@ -186,6 +189,7 @@ class CommentBook:
 
     @staticmethod
     def _comments(package: Package, part: str | None) -> list:
+        """Return the comments of a comments part."""
         if not part or part not in package.parts:
             return []
         return [c for c in package.xml(part) if c.tag == W + "comment"]

@@ -131,6 +131,7 @@ def _text_pieces(old: Token, new: Token) -> list:
 
 
 def _bounds(items) -> set:
+    """Return the offsets where a token's formatting pieces end."""
     offset, found = 0, set()
     for text, _ in items:
         offset += len(text)
@@ -139,6 +140,7 @@ def _bounds(items) -> set:
 
 
 def _rpr_at(items, position: int):
+    """Return the run properties at ``position`` in a token's pieces."""
     offset = 0
     for text, rpr in items:
         if offset <= position < offset + len(text):
@@ -205,6 +207,7 @@ def _build(pieces: list, kind: str | None, revisions) -> list:
 
 
 def _new_run(rpr, old_rpr, revisions, adopt) -> etree._Element:
+    """Return an empty run with (adopted) properties and, if given, their old version."""
     run = etree.Element(W + "r")
     if rpr is not None:
         props = adopt(copy.deepcopy(rpr))
@@ -217,6 +220,7 @@ def _new_run(rpr, old_rpr, revisions, adopt) -> etree._Element:
 
 
 def _append_content(run, content, deleted: bool) -> None:
+    """Append text (joined to the run's last text element) or an element to a run."""
     if not isinstance(content, str):
         run.append(content)
         return

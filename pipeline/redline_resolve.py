@@ -53,6 +53,7 @@ def resolve(root, accept: bool) -> etree._Element:
 
 
 def _unwrap(element) -> None:
+    """Replace an element by its children."""
     parent = element.getparent()
     index = parent.index(element)
     for offset, child in enumerate(list(element)):
@@ -94,6 +95,7 @@ def _resolve_math_runs(root, drop_tags) -> None:
 
 
 def _resolve_mark(paragraph, keep_tags, drop_tags) -> None:
+    """Clear a paragraph mark's revision; note when the mark itself goes."""
     rpr = paragraph.find(f"{W}pPr/{W}rPr")
     if rpr is None:
         return

@@ -101,6 +101,7 @@ class Tokenizer:
         self._rpr_keys: dict = {}
 
     def _rkey(self, rpr) -> bytes:
+        """Return the comparable run properties, computed once per element."""
         ident = id(rpr)
         if ident not in self._rpr_keys:
             self._rpr_keys[ident] = (rpr, rpr_key(rpr))  # keep rpr alive so its id stays unique
@@ -130,6 +131,7 @@ class Tokenizer:
         return state.tokens, state.markers
 
     def _run(self, state, run) -> None:
+        """Add the tokens of one run: its text collected, other content as tokens."""
         rpr = run.find(W + "rPr")
         for child in run:
             if not isinstance(child.tag, str) or child.tag in DROPPED:
@@ -141,6 +143,7 @@ class Tokenizer:
             state.add(Token(self._special_key(child), "run", [child], rpr, style=((1, self._rkey(rpr)),)))
 
     def _special_key(self, element) -> tuple:
+        """Return the comparable key of non-text run content."""
         if element.tag in NOTE_REFERENCES:
             return (NOTE_REFERENCES[element.tag],)
         if element.tag in (W + "instrText", W + "delInstrText"):
@@ -151,6 +154,7 @@ class Tokenizer:
         return ("g", normal([element], self.relkey))
 
     def _unit(self, state, elements: list, name: str) -> None:
+        """Add elements as one unit token."""
         self._flush(state)
         state.add(Token(("u", name, normal(elements, self.relkey)), "unit", list(elements)))
 
@@ -205,11 +209,13 @@ class _State:
         self.text: list = []
 
     def add(self, token: Token) -> None:
+        """Add a token, giving it the markers collected before it."""
         token.markers, self.markers = self.markers, []
         self.tokens.append(token)
 
 
 def _field_type(run) -> str | None:
+    """Return the fldCharType of a run's field character, if any."""
     char = run.find(W + "fldChar")
     return char.get(W + "fldCharType") if char is not None else None
 

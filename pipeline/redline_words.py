@@ -81,6 +81,7 @@ def _opcodes(diffs: list) -> list[tuple]:
 
 
 def _word_count(flags: list[bool], start: int, stop: int) -> int:
+    """Return how many tokens in a range are words."""
     return sum(flags[start:stop])
 
 
@@ -101,6 +102,7 @@ def _absorb_short_gaps(ops: list[tuple], old_keys: list, old_words: list[bool]) 
 
 
 def _is_short_gap(keys: list) -> bool:
+    """True when an equal stretch is at most two short words and no sentence end."""
     words = [k[1] for k in keys if k[0] == "t" and _WORDLIKE.search(k[1])]
     if any(k[0] == "t" and k[1] in _SENTENCE_END for k in keys):
         return False
