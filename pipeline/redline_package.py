@@ -24,6 +24,7 @@ _TRACKED = re.compile(rb"<(?:\w+:)?(?:ins|del|moveFrom|moveTo|rPrChange|pPrChang
                       rb"trPrChange|tcPrChange|cellIns|cellDel|numberingChange)[\s>/]")
 _VOLATILE = ("{http://schemas.microsoft.com/office/word/2010/wordml}paraId",
              "{http://schemas.microsoft.com/office/word/2010/wordml}textId")
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 NOTE_KINDS = {"footnotes": ("footnote", W + "footnoteReference"), "endnotes": ("endnote", W + "endnoteReference")}
 _NOTE_TYPES = {"footnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
                "endnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
@@ -67,6 +68,8 @@ class PackageSides(redline.Sides):
                 elif name in _VOLATILE:
                     del node.attrib[name]
             self._definition(node)
+            if node.tag == _DOC_PR:
+                node.set("id", str(self.job.drawing_id()))  # drawing ids must stay unique in a document
         return element
 
     def _relationship(self, node, name: str) -> None:
@@ -232,6 +235,16 @@ class Job:
         self.definitions = Definitions(old, self.out, self.old_main, self.new_main)
         self.notes = {kind: NoteBook(self, kind) for kind in NOTE_KINDS}
         self.comments = CommentBook(self)
+        self._drawing_id: int | None = None
+
+    def drawing_id(self) -> int:
+        """Return a drawing id (wp:docPr/@id) that no other drawing in the output uses."""
+        if self._drawing_id is None:
+            ids = [int(d.get("id")) for d in self.new.xml(self.new_main).iter(_DOC_PR)
+                   if (d.get("id") or "").isdigit()]
+            self._drawing_id = max(ids + [0]) + 1000
+        self._drawing_id += 1
+        return self._drawing_id
 
     def out_free_name(self, name: str) -> str:
         """Return ``name``, or a variant of it, not yet used in the output."""

@@ -124,6 +124,9 @@ def test_a_deleted_picture_keeps_its_own_bytes(tmp_path):
     result = compared(tmp_path, old, new)
     parts = Doc(result.data).parts
     assert PNG_A in parts.values() and PNG_B in parts.values()
+    ids = [d.get("id") for d in part(result.data).iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    assert len(ids) == 2 and len(set(ids)) == 2
 
 
 def test_hyperlinks_and_bookmarks_in_a_changed_paragraph_are_kept(tmp_path):
