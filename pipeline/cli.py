@@ -265,6 +265,46 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf):
         raise click.exceptions.Exit(1)
 
 
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("old", metavar="GAMMAL.docx", type=click.Path(path_type=Path))
+@click.argument("new", metavar="NY.docx", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), metavar="UT.docx",
+              help="Filen som skrivs (standard: NY-andringar.docx bredvid NY.docx).")
+@click.option("--forfattare", metavar="NAMN", help="Namnet som står på ändringarna (standard: samverkan).")
+@click.option("--datum", metavar="ÅÅÅÅ-MM-DD", help="Datumet på ändringarna, ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--pdf", is_flag=True, help="Skriv också en PDF/A-2 (taggad) bredvid; kräver LibreOffice.")
+def jamfor(old, new, out, forfattare, datum, pdf):
+    """Jämför två Word-filer: NY.docx med spårade ändringar mot GAMMAL.docx.
+
+    Vilka Word-filer som helst (.docx): brödtext, tabeller, fotnoter och slutnoter,
+    sidhuvud och sidfot, bilder, textrutor, ekvationer och länkar. Resultatet öppnas
+    i Word eller LibreOffice, där ändringarna kan godkännas eller avvisas. En fil som
+    redan har spårade ändringar jämförs som den ser ut med dem godkända. Även
+    `samverkan jämför`.
+    """
+    from .jamfor import jamfor as compare_files
+
+    written = compare_files(old, new, out, forfattare, datum)
+    for notice in written.comparison.notices:
+        click.echo(f"Obs: {notice}")
+    click.echo(f"Skrev {written.path} ({written.comparison.revisions} "
+               f"{_plural(written.comparison.revisions, 'ändringsmarkering', 'ändringsmarkeringar')})")
+    if pdf:
+        _pdfs([written.path])
+
+
+def _alias(command: click.Command, name: str) -> None:
+    """Register ``command`` under a second name too, left out of the help."""
+    import copy
+
+    alias = copy.copy(command)
+    alias.hidden = True
+    cli.add_command(alias, name=name)
+
+
+_alias(jamfor, "jämför")
+
+
 def _pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
     """Convert documents (and beslutspaket) to PDF in one LibreOffice run; raise if any failed."""
     from .errors import PipelineError

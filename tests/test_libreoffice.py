@@ -147,7 +147,9 @@ def test_libreoffice_sees_the_tracked_changes(redlines):
     agreement = redlines["comparison"].redlines[0]
     content = odt_content(redlines["odt"][0])
     kinds = regions(content)
-    assert kinds.count("deletion") > 10 and kinds.count("insertion") > 10 and "format-change" in kinds
+    # No "format-change": the pair's only formatting change was a bold space inside a sentence that
+    # is now shown rewritten whole (issue 9); test_redline_libreoffice.py checks format changes.
+    assert kinds.count("deletion") > 10 and kinds.count("insertion") > 10
     # Every character we deleted is in LibreOffice's deletions, and nothing else
     # (LibreOffice lists its deletions in its own order, merging neighbours).
     ours = etree.fromstring(zipfile.ZipFile(io.BytesIO(agreement.data)).read("word/document.xml"))

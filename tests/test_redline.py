@@ -176,3 +176,119 @@ def test_header_changes_are_tracked():
     assert "0031" in deleted and "2019-03" in deleted
     assert redline.paragraph_texts(redline.resolve(result, True)) == redline.paragraph_texts(new)
     assert redline.paragraph_texts(redline.resolve(result, False)) == redline.paragraph_texts(old)
+
+
+# --- a redline a person can read (issue 9, item 4) ---------------------------------------------
+
+def changes(result) -> list[tuple[str, str]]:
+    """Return the revision wrappers of a redline in order, as (kind, text)."""
+    found = []
+    for mark in result.iter(W + "ins", W + "del"):
+        if mark.getparent().tag == W + "rPr":
+            continue
+        found.append((mark.tag.rsplit("}", 1)[1], "".join(t.text for t in mark.iter(W + "t", W + "delText"))))
+    return found
+
+
+def alternations(result) -> int:
+    """Return how often a redline switches between deleted and inserted text."""
+    kinds = [kind for kind, _ in changes(result)]
+    return sum(1 for a, b in zip(kinds, kinds[1:]) if a != b)
+
+
+def test_a_rewritten_line_is_one_deletion_and_one_insertion():
+    old = document([("p", "", [("Bilaga 4 – Alkohol och langning under sommaren", False)])])
+    new = document([("p", "", [("Bilaga 4 – Rekrytering av unga till kriminalitet", False)])])
+    result = check(old, new)
+    assert changes(result) == [("del", "Alkohol och langning under sommaren"),
+                               ("ins", "Rekrytering av unga till kriminalitet")]
+    assert alternations(result) == 1
+
+
+def test_a_small_edit_in_a_long_sentence_stays_word_level():
+    text = "Samverkansgruppen träffas {} gånger per år och följer upp lägesbilden tillsammans med rådet."
+    old = document([("p", "", [(text.format("två"), False)])])
+    new = document([("p", "", [(text.format("fyra"), False)])])
+    assert changes(check(old, new)) == [("del", "två"), ("ins", "fyra")]
+
+
+def test_only_the_crowded_sentence_is_replaced():
+    kept = "Polisen och kommunen gör en gemensam lägesbild varje år."
+    old = document([("p", "", [(f"{kept} Alkohol och langning under sommaren.", False)])])
+    new = document([("p", "", [(f"{kept} Rekrytering av unga till kriminalitet.", False)])])
+    assert changes(check(old, new)) == [("del", "Alkohol och langning under sommaren"),
+                                        ("ins", "Rekrytering av unga till kriminalitet")]
+
+
+def test_a_heading_that_changed_more_than_half_is_replaced_whole():
+    old = document([("p", "Heading1", [("Uppföljning av arbetet", False)])])
+    new = document([("p", "Heading1", [("Uppföljning och kommunikation", False)])])
+    assert changes(check(old, new)) == [("del", "Uppföljning av arbetet"), ("ins", "Uppföljning och kommunikation")]
+
+
+def test_short_words_between_changes_do_not_stay_as_islands():
+    old = document([("p", "", [("Ansvarig är rektor i skolan", False)])])
+    new = document([("p", "", [("Ansvarig är fältsekreterare i fritidsgården", False)])])
+    assert changes(check(old, new)) == [("del", "rektor i skolan"), ("ins", "fältsekreterare i fritidsgården")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + [" ", ".", ","]), max_size=30),
+       st.lists(st.sampled_from(WORDS + [" ", ".", ","]), max_size=30), st.booleans())
+def test_readable_opcodes_cover_both_sides_in_order(old_words, new_words, heading):
+    from pipeline import redline_words
+
+    old_keys, new_keys = [("t", w) for w in old_words], [("t", w) for w in new_words]
+    flags = ([w.strip(" .,") != "" for w in old_words], [w.strip(" .,") != "" for w in new_words])
+    ops = redline_words.opcodes(old_keys, new_keys, flags, heading)
+    i = j = 0
+    for op, i1, i2, j1, j2 in ops:
+        assert (i1, j1) == (i, j) and i2 >= i1 and j2 >= j1
+        if op == redline_words.EQUAL:
+            assert old_keys[i1:i2] == new_keys[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(old_keys), len(new_keys))
+
+
+# --- pairing in near-linear time (issue 11) ------------------------------------------------------
+
+def long_pair(paragraphs: int, seed: int = 11):
+    """Return (old, new) documents of ``paragraphs`` paragraphs: edits, runs of edits, moves."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["sam", "ver", "kan", "po", "lis", "trygg", "het", "mo", "ra", "or", "sa", "lä", "ges", "bild"]
+    vocabulary = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 3))) for _ in range(3000)]
+
+    def sentence(n):
+        return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+    old = [sentence(rng.randint(6, 18)) for _ in range(paragraphs)]
+    new = []
+    for index, text in enumerate(old):
+        roll = rng.random()
+        if roll < 0.03:
+            continue
+        if roll < 0.12 or (index // 20) % 10 == 3:  # scattered edits, and stretches of twenty edited
+            words = text.split()
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            text = " ".join(words)
+        new.append(text)
+        if roll > 0.97:
+            new.append(sentence(10))
+    new[100], new[900] = new[900], new[100]
+    as_blocks = lambda texts: [("p", "", [(t, False)]) for t in texts]  # noqa: E731
+    return document(as_blocks(old)), document(as_blocks(new)), len(old)
+
+
+def test_pairing_a_long_document_does_linear_work():
+    old, new, paragraphs = long_pair(3100)
+    revisions = redline.Revisions("Test", "2023-01-01T00:00:00Z")
+    result = redline.diff_body(old, new, revisions)
+    assert redline.paragraph_texts(redline.resolve(result, True)) == redline.paragraph_texts(new)
+    assert redline.paragraph_texts(redline.resolve(result, False)) == redline.paragraph_texts(old)
+    # Every edited paragraph is shown as edited, not deleted and inserted again.
+    whole = [p for p in result.iter(W + "p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    assert len(whole) < 0.05 * paragraphs
+    # A few similarity computations per paragraph, not one per pair of changed paragraphs.
+    assert 0 < revisions.stats["similarity"] <= 4 * paragraphs

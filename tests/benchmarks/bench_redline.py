@@ -8,7 +8,8 @@ Pairs: Orsa's agreement 2019 (as decided) → 2023, and a generated pair of abou
 rows. For each: median time of both tools, the ratio (target: ours at least 5×
 faster), the revision marks each made, and whether accepting every change gives
 the new text and rejecting gives the old (checked with pipeline.redline.resolve
-on both tools' output).
+on both tools' output), and how readable the marks are: per changed paragraph, how
+often deleted and inserted text alternate (issue 9).
 """
 
 from __future__ import annotations
@@ -41,6 +42,34 @@ def body_texts(data: bytes, accept: bool | None = None) -> list[str]:
     if accept is not None:
         root = redline.resolve(root, accept)
     return redline.paragraph_texts(redline.body(root))
+
+
+def alternations(data: bytes) -> list[int]:
+    """Return, per changed paragraph, how often its marks switch between deleted and inserted.
+
+    A changed paragraph keeps its paragraph mark and holds word-level w:ins/w:del;
+    "~~Alkohol~~Rekrytering ~~och~~av" switches three times, one deletion then one
+    insertion once.
+    """
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    counts = []
+    for paragraph in root.iter(redline.W + "p"):
+        if paragraph.find(f"{redline.W}pPr/{redline.W}rPr/{redline.W}ins") is not None or \
+                paragraph.find(f"{redline.W}pPr/{redline.W}rPr/{redline.W}del") is not None:
+            continue
+        kinds = [m.tag for m in paragraph.iter(redline.W + "ins", redline.W + "del")
+                 if m.getparent().tag != redline.W + "rPr"]
+        if kinds:
+            counts.append(sum(1 for a, b in zip(kinds, kinds[1:]) if a != b))
+    return counts
+
+
+def describe_alternations(data: bytes) -> str:
+    counts = alternations(data)
+    if not counts:
+        return "inga ändrade stycken"
+    return (f"{len(counts)} ändrade stycken, i snitt {statistics.mean(counts):.2f} växlingar "
+            f"(strykning/infogning) per stycke, högst {max(counts)}")
 
 
 def revision_marks(data: bytes) -> int:
@@ -121,6 +150,28 @@ def ours(old: bytes, new: bytes) -> bytes:
     return redline_docx(old, new, revisions, props)[0]
 
 
+def orsa_documents() -> list[bytes]:
+    """Return every redline of Orsa 2019 → 2023 (agreement and plans), made on a copy of the data."""
+    import shutil
+    import tempfile
+
+    from pipeline.compare import compare
+
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(ROOT / "agreements", Path(folder) / "agreements")
+        orsa = Path(folder) / "agreements" / "dalarna" / "orsa"
+        return [r.data for r in compare(orsa / "2019", orsa / "2023").redlines]
+
+
+def readability() -> None:
+    """Print the alternations per changed paragraph on Orsa's documents and generated pairs."""
+    counts = [c for data in orsa_documents() for c in alternations(data)]
+    print(f"Orsa 2019→2023, alla ändringsdokument: {len(counts)} ändrade stycken, i snitt "
+          f"{statistics.mean(counts):.2f} växlingar per stycke, högst {max(counts)}")
+    for seed in (2023, 1, 2):
+        print(f"genererat par (frö {seed}): {describe_alternations(ours(*generated_pair(seed)))}")
+
+
 def median_time(function, rounds: int) -> tuple[float, bytes]:
     times, result = [], None
     for _ in range(rounds):
@@ -139,7 +190,11 @@ def properties_hold(old: bytes, new: bytes, marked: bytes) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--readability", action="store_true", help="only the alternations, no Docxodus")
     args = parser.parse_args()
+    readability()
+    if args.readability:
+        return 0
     try:
         from python_redlines.engines import DocxodusEngine
     except ImportError:
@@ -163,6 +218,8 @@ def main() -> int:
         print(f"  Docxodus   {theirs_time * 1000:8.1f} ms  {revision_marks(theirs_out):5d} ändringsmarkeringar  "
               f"{properties_hold(old, new, theirs_out)}")
         print(f"  samverkan är {theirs_time / ours_time:.1f} gånger snabbare (mål: minst 5)")
+        print(f"  läsbarhet, samverkan: {describe_alternations(ours_out)}")
+        print(f"  läsbarhet, Docxodus:  {describe_alternations(theirs_out)}")
     return 0
 
 
