@@ -161,34 +161,21 @@ def default_output(new_path: Path) -> Path:
     return new_path.with_name(new_path.stem + SUFFIX)
 
 
-def is_ours(path: Path) -> bool:
-    """True when ``path`` is a redline that samverkan jämför wrote."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            app = etree.fromstring(archive.read("docProps/app.xml"))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return False
-    return app.findtext(_APP + "Application") == APPLICATION
-
-
 def jamfor(old_path: Path, new_path: Path, out: Path | None = None, author: str | None = None,
            date: str | None = None) -> Written:
     """Compare two Word files and write the redline; return where it went and what it holds."""
     day = parse_date(date)
     target = Path(out) if out else default_output(new_path)
-    _check_target(target, old_path, new_path, explicit=out is not None)
+    _check_target(target, old_path, new_path)
     comparison = compare_files(old_path, new_path, author or DEFAULT_AUTHOR, day)
     (written,) = output.write_all(target.parent, {target.name: comparison.data})
     return Written(written, comparison)
 
 
-def _check_target(target: Path, old_path: Path, new_path: Path, explicit: bool) -> None:
-    """Raise CompareError when writing ``target`` would destroy an input or a file not ours."""
+def _check_target(target: Path, old_path: Path, new_path: Path) -> None:
+    """Raise CompareError when writing ``target`` would destroy one of the files compared. (A file
+    there that samverkan did not write is refused by :func:`output.write_all`.)"""
     for source in (old_path, new_path):
         if target.exists() and Path(source).exists() and target.resolve() == Path(source).resolve():
             raise CompareError(Problem(target, "utfilen är en av filerna som jämförs",
                                        hint="Ange ett annat namn med --out."))
-    if target.exists() and not explicit and not is_ours(target):
-        raise CompareError(Problem(target, "filen finns redan och skrevs inte av samverkan jämför; "
-                                           "den skrivs inte över",
-                                   hint="Ange --out med ett annat namn, eller samma namn om den ska ersättas."))

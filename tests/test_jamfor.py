@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.errors import PipelineError
 from pipeline.jamfor import CompareError, compare_files, default_output, jamfor, read_word
 from pipeline.redline import W
 
@@ -311,15 +312,17 @@ def test_a_file_samverkan_did_not_write_is_never_replaced(tmp_path):
     (tmp_path / "ny.docx").write_bytes(docx(p("b")))
     foreign = default_output(tmp_path / "ny.docx")
     foreign.write_bytes(b"min egen fil")
-    with pytest.raises(CompareError, match="skrevs inte av samverkan"):
-        jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx")
-    assert foreign.read_bytes() == b"min egen fil"
-    jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx", out=foreign)  # named explicitly: replaced
-    assert foreign.read_bytes().startswith(b"PK")
-    jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx")  # now ours: replaced again without --out
+    for out in (None, foreign):  # also when named with --out: samverkan never writes over a foreign file
+        with pytest.raises(PipelineError, match="inte skriven av samverkan"):
+            jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx", out=out)
+        assert foreign.read_bytes() == b"min egen fil"
+    foreign.unlink()
+    jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx")
+    jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx")  # ours now: replaced again
     with pytest.raises(CompareError, match="en av filerna som jämförs"):
         jamfor(tmp_path / "gammal.docx", tmp_path / "ny.docx", out=tmp_path / "ny.docx")
-    assert sorted(os.listdir(tmp_path)) == ["gammal.docx", "ny-andringar.docx", "ny.docx"]
+    assert sorted(n for n in os.listdir(tmp_path) if not n.startswith(".")) == [
+        "gammal.docx", "ny-andringar.docx", "ny.docx"]
 
 
 def test_help_shows_jamfor_once(capsys):
