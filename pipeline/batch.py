@@ -391,13 +391,13 @@ def _worker_start() -> None:
 
 
 def _warm_up() -> None:
-    from . import context, template
+    from . import context, memo, template
     from .compare import MEMO_TEMPLATE
     from .render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE
 
     folder = resources.templates_dir()
     for name, names in ((AGREEMENT_TEMPLATE, context.agreement_names()), (PLAN_TEMPLATE, context.plan_names()),
-                        (MEMO_TEMPLATE, context.MEMO_NAMES)):
+                        (MEMO_TEMPLATE, memo.MEMO_NAMES)):
         try:
             template.load(folder / name, names)
         except PipelineError:

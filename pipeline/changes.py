@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from .context import long_date
 from .version import Version, match_plans
@@ -67,7 +68,10 @@ class Change:
     what: str
     old: str | None
     new: str | None
-
+    path: tuple = ()  # the field path in the data (identities as (key, value) pairs)
+    old_value: Any = None  # the values themselves, e.g. dates, for the memo's table
+    new_value: Any = None
+    plan: tuple | None = None  # (bilaga number in the new version or else the old, title) of a plan
 
 def summarize(old: Version, new: Version) -> list[Change]:
     """Return every change from ``old`` to ``new``, grouped in the memo's order."""
@@ -126,9 +130,9 @@ def _compare(group: str, path: tuple, old, new) -> list[Change]:
     if old == new:
         return []
     if old is None:
-        return [Change(group, ADDED, _describe(path), None, _printable(new))]
+        return [Change(group, ADDED, _describe(path), None, _printable(new), path, None, new)]
     if new is None:
-        return [Change(group, REMOVED, _describe(path), _printable(old), None)]
+        return [Change(group, REMOVED, _describe(path), _printable(old), None, path, old, None)]
     if isinstance(old, dict) and isinstance(new, dict):
         result = []
         for key in _ordered_keys(old, new):
@@ -136,7 +140,7 @@ def _compare(group: str, path: tuple, old, new) -> list[Change]:
         return result
     if isinstance(old, list) and isinstance(new, list):
         return _compare_lists(group, path, old, new)
-    return [Change(group, CHANGED, _describe(path), _printable(old), _printable(new))]
+    return [Change(group, CHANGED, _describe(path), _printable(old), _printable(new), path, old, new)]
 
 
 def _compare_lists(group: str, path: tuple, old: list, new: list) -> list[Change]:
@@ -151,15 +155,16 @@ def _compare_lists(group: str, path: tuple, old: list, new: list) -> list[Change
     for text in list(gone):  # a reworded item is a change, not a removal and an addition
         close = difflib.get_close_matches(text, come, n=1, cutoff=0.6)
         if close:
-            result.append(Change(group, CHANGED, label, text, close[0]))
+            result.append(Change(group, CHANGED, label, text, close[0], path, text, close[0]))
             gone.remove(text)
             come.remove(close[0])
-    result += [Change(group, REMOVED, label, t, None) for t in gone]
-    result += [Change(group, ADDED, label, None, t) for t in come]
+    result += [Change(group, REMOVED, label, t, None, path, t, None) for t in gone]
+    result += [Change(group, ADDED, label, None, t, path, None, t) for t in come]
     kept_old = [t for t in old_texts if t in new_texts]
     kept_new = [t for t in new_texts if t in old_texts]
     if kept_old != kept_new:
-        result.append(Change(group, CHANGED, f"{label} (ordning)", _joined(kept_old), _joined(kept_new)))
+        result.append(Change(group, CHANGED, f"{label} (ordning)", _joined(kept_old), _joined(kept_new),
+                             path + ("ordning",), kept_old, kept_new))
     return result
 
 
@@ -183,9 +188,12 @@ def _compare_by_identity(group: str, path: tuple, identity: str, old: list, new:
         elif key in renamed:
             result += _compare(group, item_path, old_by[key], new_by[renamed[key]])
         else:
-            result.append(Change(group, REMOVED, _describe(item_path), _printable(old_by[key]), None))
+            result.append(Change(group, REMOVED, _describe(item_path), _printable(old_by[key]), None, item_path,
+                                 old_by[key], None))
     for key in unmatched_new:
-        result.append(Change(group, ADDED, _describe(path + ((identity, key),)), None, _printable(new_by[key])))
+        item_path = path + ((identity, key),)
+        result.append(Change(group, ADDED, _describe(item_path), None, _printable(new_by[key]), item_path, None,
+                             new_by[key]))
     return result
 
 
@@ -194,19 +202,22 @@ def _plans(old: Version, new: Version) -> list[Change]:
     for before, plan in match_plans(old.plans, new.plans):
         if plan is None:
             result.append(Change(PLANS_GROUP, REMOVED, f"plan ”{before.data.get('titel')}”",
-                                 f"bilaga {before.number}", None))
+                                 f"bilaga {before.number}", None, ("planer",), before.data, None,
+                                 (before.number, before.data.get("titel"))))
             continue
         title = plan.data.get("titel")
+        where = (plan.number, title)
         if before is None:
-            result.append(Change(PLANS_GROUP, ADDED, f"plan ”{title}”", None, f"bilaga {plan.number}"))
+            result.append(Change(PLANS_GROUP, ADDED, f"plan ”{title}”", None, f"bilaga {plan.number}",
+                                 ("planer",), None, plan.data, where))
             continue
         if before.number != plan.number:
             result.append(Change(PLANS_GROUP, CHANGED, f"plan ”{title}”: bilaga nummer",
-                                 str(before.number), str(plan.number)))
+                                 str(before.number), str(plan.number), ("bilaga",), before.number, plan.number,
+                                 where))
         for key in _ordered_keys(before.data, plan.data):
             if key == "exempel":
                 continue
             for change in _compare(PLANS_GROUP, (key,), before.data.get(key), plan.data.get(key)):
-                result.append(Change(PLANS_GROUP, change.kind, f"plan ”{title}”: {change.what}",
-                                     change.old, change.new))
+                result.append(replace(change, what=f"plan ”{title}”: {change.what}", plan=where))
     return result

@@ -113,7 +113,9 @@ def render(version_dir, out_dir, pdf):
 @click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
 @click.option("--paket", is_flag=True,
               help="Skriv också beslutspaket.pdf: tjänsteskrivelsen, ändringarna och förslaget i en fil.")
-def diff(old_dir, new_dir, out_dir, fmt, pdf, paket):
+@click.option("--bakvänd", "--bakvand", "reversed_ok", is_flag=True,
+              help="Jämför även om NY_VERSION är äldre än GAMMAL_VERSION.")
+def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
     """Jämför två versioner inför beslut i kommunstyrelsen.
 
     Skriver överenskommelsen och varje plan med ändringarna markerade (spårade
@@ -122,9 +124,37 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket):
     GAMMAL_VERSION och NY_VERSION är två versionsmappar för samma kommun.
     """
     from .compare import diff as compare_versions
+
+    comparison, written = compare_versions(old_dir, new_dir, out_dir, reversed_ok=reversed_ok)
+    _show_comparison(comparison, written, fmt, pdf, paket)
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för dokumenten (standard: som diff, eller ut/<län>/<kommun>/underlag-<version> för "
+                   "en första överenskommelse).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Sammanfattningen som läsbar text eller som JSON.")
+@click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
+@click.option("--paket", is_flag=True, help="Skriv också beslutspaket.pdf med allt kommunstyrelsen ska ha.")
+def underlag(version_dir, out_dir, fmt, pdf, paket):
+    """Skriv beslutsunderlaget för en version: tjänsteskrivelsen och ändringsdokumenten.
+
+    Har versionen en föregående version jämförs den med den (som diff). Annars
+    är den kommunens första överenskommelse: tjänsteskrivelsen föreslår den
+    utan jämförelse, och beslutspaketet innehåller förslaget och bilagorna.
+    """
+    from .compare import propose, write
+
+    comparison, written = write(propose(version_dir), out_dir)
+    _show_comparison(comparison, written, fmt, pdf, paket)
+
+
+def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> None:
+    """Print a comparison, the files written, and make the PDFs and package asked for."""
     from .report import changes_json, changes_text
 
-    comparison, written = compare_versions(old_dir, new_dir, out_dir)
     if fmt == "json":
         click.echo(changes_json(comparison, written))
     else:
@@ -132,8 +162,7 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket):
         for path in written:
             _echo_path("Skrev ", path)
     if pdf or paket:
-        package = (f"Beslutspaket: {comparison.memo.title.split(': ', 1)[-1]}", comparison.package_parts(),
-                   written[0].parent / "beslutspaket.pdf")
+        package = comparison.package(written[0].parent)
         _pdfs(written if pdf else [], [package] if paket else [], quiet=fmt == "json")
 
 

@@ -17,6 +17,7 @@ from lxml import etree
 
 from . import changes as change_summary
 from . import context, inputs, ooxml, output, redline, resources, seal, template
+from . import memo as memo_module
 from .errors import Problem, SchemaError
 from .layout import DEFAULT_OUTPUT, SEAL_FILE
 from .render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
@@ -26,9 +27,10 @@ from .version import ARCHIVE_FOLDER, Version, match_plans
 
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"
+PACKAGE_FILE = "beslutspaket.pdf"
 REDLINE_PREFIX = "andringar-"
 # Our earlier outputs that go when they are not written again (PDFs are older than the documents now).
-STALE_OUTPUTS = (f"{REDLINE_PREFIX}*.docx", f"{REDLINE_PREFIX}*.pdf", "tjansteskrivelse.pdf", "beslutspaket.pdf")
+STALE_OUTPUTS = (f"{REDLINE_PREFIX}*.docx", f"{REDLINE_PREFIX}*.pdf", "tjansteskrivelse.pdf", PACKAGE_FILE)
 STATUS_LABELS = {"ändrad": "Ändringar", "ny": "Ny", "utgår": "Utgår"}  # redline titles begin so
 
 
@@ -45,9 +47,10 @@ class Redline:
 
 @dataclass
 class Comparison:
-    """Everything ``samverkan diff`` produces for two versions."""
+    """Everything ``samverkan diff`` produces for two versions (``old`` is None for a first
+    agreement: a memo and the documents, no redlines)."""
 
-    old: Version
+    old: Version | None
     new: Version
     changes: list[change_summary.Change]
     redlines: list[Redline]
@@ -61,6 +64,10 @@ class Comparison:
         parts += [(d.title, d.data) for d in self.new_documents]
         return [(f"Del {number} – {label}", data) for number, (label, data) in enumerate(parts, start=1)]
 
+    def package(self, folder: Path) -> tuple[str, list[tuple[str, bytes]], Path]:
+        """Return the beslutspaket to make in ``folder``: its title, parts and target file."""
+        return f"Beslutspaket: {memo_module.case_title(self.new)}", self.package_parts(), folder / PACKAGE_FILE
+
     def documents(self) -> dict[str, bytes]:
         """Return every output file, memo first."""
         files = {self.memo.name: self.memo.data}
@@ -68,19 +75,66 @@ class Comparison:
         return files
 
 
-def default_output(old: Version, new: Version) -> Path:
-    """Return where a comparison goes by default: ut/<län>/<kommun>/andringar-<old>-<new>."""
-    return new.ref.comparison_dir(old.ref)
+def default_output(old: Version | None, new: Version) -> Path:
+    """Return where a comparison goes by default: ut/<län>/<kommun>/andringar-<old>-<new>, or for a
+    first agreement ut/<län>/<kommun>/underlag-<new>."""
+    return new.ref.comparison_dir(old.ref) if old is not None else new.ref.first_dir()
 
 
-def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None) -> Comparison:
-    """Validate both versions and return their comparison; raise SchemaError if they do not belong together."""
+def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None, reversed_ok: bool = False) -> Comparison:
+    """Validate both versions and return their comparison; raise SchemaError if they do not belong
+    together, or if the new one is older than the old (unless ``reversed_ok``)."""
     old, new = validate_version(old_dir), validate_version(new_dir)
     if old.ref.kommun_dir != new.ref.kommun_dir:
         raise SchemaError(Problem(new.folder, f"versionerna hör till olika kommuner ({old.folder.parent} "
                                               f"och {new.folder.parent})",
                                   hint="Jämför två versioner av samma kommuns överenskommelse."))
+    if not reversed_ok:
+        check_order(old, new)
     return compare_versions(old, new, render_version(new, templates_dir), templates_dir)
+
+
+def propose(version_dir: Path, templates_dir: Path | None = None) -> Comparison:
+    """Return the decision documents for a version: compared with its predecessor when it has one,
+    else as a first agreement (memo and documents, no redlines)."""
+    new = validate_version(version_dir)
+    previous = new.data.get("föregående_version")
+    if previous:
+        return compare_versions(validate_version(new.ref.sibling(previous).folder), new,
+                                render_version(new, templates_dir), templates_dir)
+    return compare_versions(None, new, render_version(new, templates_dir), templates_dir)
+
+
+def check_order(old: Version, new: Version) -> None:
+    """Raise SchemaError when ``new`` comes before ``old``: older date, or ``old`` builds on ``new``."""
+    successor = _builds_on(old, new)
+    older = new.data["datum"] < old.data["datum"]
+    if old.ref == new.ref or not (successor or older):
+        return
+    why = (f"version {old.name} bygger på version {new.name}" if successor else
+           f"version {new.name} ({new.data['datum'].isoformat()}) är äldre än version {old.name} "
+           f"({old.data['datum'].isoformat()})")
+    raise SchemaError(Problem(new.folder, f"jämförelsen är bakvänd: {why}",
+                              hint=f"Ange den gamla versionen först: samverkan diff {new.folder} {old.folder}. "
+                                   "Vill du verkligen jämföra baklänges, lägg till --bakvänd."))
+
+
+def _builds_on(later: Version, earlier: Version, limit: int = 50) -> bool:
+    """``True`` when ``later``'s chain of föregående_version reaches ``earlier``."""
+    name = later.data.get("föregående_version")
+    seen = set()
+    while name and name not in seen and len(seen) < limit:
+        if name == earlier.name:
+            return True
+        seen.add(name)
+        sibling = later.ref.sibling(name).folder / "overenskommelse.yaml"
+        try:
+            from .load import load_yaml
+
+            name = load_yaml(sibling, root=later.ref.root).data.get("föregående_version")
+        except Exception:  # an unreadable predecessor ends the chain; validation reports it
+            return False
+    return False
 
 
 def compare_versions(old: Version, new: Version, new_documents: list[RenderedDocument],
@@ -91,6 +145,9 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     The old side is the old version's documents as decided when it has them,
     else ``old_documents`` (already rendered), else it is rendered now.
     """
+    if old is None:
+        memo = _memo(None, new, [], [], templates_dir)
+        return Comparison(None, new, [], [], memo, new_documents)
     if old.ref == new.ref:
         old_documents = new_documents  # a version against itself: nothing has changed
     else:
@@ -103,9 +160,14 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     return Comparison(old, new, summary, redlines, memo, new_documents)
 
 
-def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None) -> tuple[Comparison, list[Path]]:
+def diff(old_dir: Path, new_dir: Path, out_dir: Path | None = None,
+         reversed_ok: bool = False) -> tuple[Comparison, list[Path]]:
     """Compare two versions, write the memo and redlines, and return the comparison and paths."""
-    comparison = compare(old_dir, new_dir)
+    return write(compare(old_dir, new_dir, reversed_ok=reversed_ok), out_dir)
+
+
+def write(comparison: Comparison, out_dir: Path | None = None) -> tuple[Comparison, list[Path]]:
+    """Write a comparison's memo and redlines; return it and the paths written."""
     target = Path(out_dir) if out_dir else default_output(comparison.old, comparison.new)
     output.check_output_place(comparison.new.data_root, target)
     written = output.write_all(target, comparison.documents(), stale=STALE_OUTPUTS,
@@ -195,20 +257,21 @@ def redline_docx(before: bytes | None, after: bytes | None, revisions: redline.R
     return write_document(ooxml.Package(Path("redline.docx"), base), encoded, props), revisions.next_id - start
 
 
-def _attachments(old: Version, new: Version, redlines: list[Redline], memo_date) -> list[str]:
-    items = [f"Tjänsteskrivelse {memo_date}"]
+def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> list[str]:
+    """Return the Beslutsunderlag: every document KS gets, dated."""
+    day = context.long_date(new.data["datum"])
+    plans = [p.number for p in new.plans]
+    with_plans = f" med {memo_module._bilagor_span(plans)}" if plans else ""
+    items = [f"Tjänsteskrivelse, {day}",
+             f"Förslag till samverkansöverenskommelse, version {new.name}{with_plans}, {day}"]
+    marked = [r for r in redlines if r.status == "ändrad" and r.revisions]
+    if old is not None and marked:
+        items.append(f"Ändringsdokument: förslaget med ändringarna markerade mot version {old.name}, {day}")
     for item in redlines:
-        if item.name == REDLINE_PREFIX + AGREEMENT_FILE_NAME:
-            items.append(f"Förslag till samverkansöverenskommelse, version {new.name}, med ändringar "
-                         f"markerade mot version {old.name}")
-        elif item.status == "ny":
-            items.append(f"{item.title} (ny)")
-        elif item.status == "utgår":
-            items.append(f"{item.title} i version {old.name} (utgår)")
-        else:
-            items.append(f"{item.title}, med ändringar markerade")
-    anchor = _decided_anchor(old)
-    if anchor and old.ref != new.ref:
+        if item.status == "utgår":
+            items.append(f"{item.title} i version {old.name}, som utgår, {day}")
+    anchor = _decided_anchor(old) if old is not None and old.ref != new.ref else None
+    if anchor:
         items.append(anchor)
     return items
 
@@ -225,11 +288,11 @@ def _decided_anchor(version: Version) -> str | None:
             f"{decision.get('paragraf', '')} (sigill SHA-256 {digest})") if decision.get("datum") else None
 
 
-def _memo(old: Version, new: Version, summary, redlines: list[Redline],
+def _memo(old: Version | None, new: Version, summary, redlines: list[Redline],
           templates_dir: Path | None) -> RenderedDocument:
     folder = Path(templates_dir or resources.templates_dir())
-    compiled = template.load(folder / MEMO_TEMPLATE, context.MEMO_NAMES)
-    attachments = _attachments(old, new, redlines, context.long_date(new.data["datum"]))
-    memo = context.memo_context(old, new, summary, attachments)
+    compiled = template.load(folder / MEMO_TEMPLATE, memo_module.MEMO_NAMES)
+    attachments = _attachments(old, new, redlines)
+    memo = memo_module.memo_context(old, new, summary, attachments)
     props = document_properties(context.agreement_context(new), f"Tjänsteskrivelse: {memo['ärende']}")
     return RenderedDocument(MEMO_FILE_NAME, props.title, write_document(compiled.package, compiled.render(memo), props))

@@ -68,7 +68,16 @@ def agreement_context(version: Version) -> dict[str, Any]:
         planer=[{"nummer": p.number, "titel": _printable(p.data["titel"]),
                  "fokusområde": _printable(p.data["fokusområde"]), "slug": p.slug} for p in version.plans],
     )
+    for signature in data["underskrifter"]:
+        signature["part_visning"] = _party_shown(signature["part"], data["parter"]["polisen"]["lokalpolisområde"])
     return data
+
+
+def _party_shown(name: str, lpo: str) -> str:
+    """Return a party as a signature names it: the police party is Polismyndigheten."""
+    if name == police_party_name(lpo):
+        return f"Polismyndigheten, lokalpolisområde {lpo}"
+    return name
 
 
 def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
@@ -137,64 +146,3 @@ def _printable(value: Any) -> Any:
         # docxtpl turns "\a" into a new paragraph and "\n" into a line break.
         return re.sub(r"\n[ \t]*\n\s*", "\a", value.strip())
     return value
-
-
-MEMO_NAMES = {"kommun", "diarienummer", "datum", "handläggare", "mottagare", "ärende", "exempel",
-              "förslag", "sammanfattning", "ärendet", "ändringar", "beslutsunderlag"}
-_MEMO_CELL_LIMIT = 160
-
-
-def memo_context(old: Version, new: Version, changes: list, attachments: list[str]) -> dict[str, Any]:
-    """Return the context of the tjänsteskrivelse proposing ``new`` in place of ``old``."""
-    agreement = agreement_context(new)
-    previous = agreement_context(old)
-    organ = (new.data.get("beslut") or {}).get("organ") or "Kommunstyrelsen"
-    return {
-        "kommun": agreement["kommun"],
-        "diarienummer": agreement["diarienummer"],
-        "datum": agreement["datum"],
-        "handläggare": agreement["handläggare"],
-        "mottagare": organ,
-        "exempel": agreement["exempel"],
-        "ärende": f"{agreement['titel']}, version {agreement['version']}",
-        "förslag": (f"{organ} godkänner {agreement['titel_gemener']}, version {agreement['version']}, "
-                    f"att gälla {agreement['giltighet']}. Överenskommelsen ersätter version "
-                    f"{previous['version']}." if old.folder != new.folder else
-                    f"{organ} godkänner {agreement['titel_gemener']}, version {agreement['version']}, "
-                    f"att gälla {agreement['giltighet']}."),
-        "sammanfattning": _memo_summary(previous, changes),
-        "ärendet": _memo_case(previous, agreement),
-        "ändringar": [{"område": c.group, "ändring": f"{c.kind.capitalize()}: {c.what}",
-                       "tidigare": _cell(c.old), "nytt": _cell(c.new)} for c in changes],
-        "beslutsunderlag": attachments,
-    }
-
-
-def _memo_summary(previous: dict, changes: list) -> str:
-    status = previous["statusrad"].split(" · ", 1)[-1].lower()
-    text = f"Den gällande överenskommelsen är version {previous['version']} ({status}). "
-    if not changes:
-        return text + "Förslaget innehåller inga ändringar jämfört med den."
-    kinds = [c.kind for c in changes]
-    counts = ", ".join(f"{kinds.count(k)} {label}" for k, label in
-                       (("tillagd", "tillagda"), ("borttagen", "borttagna"), ("ändrad", "ändrade"))
-                       if kinds.count(k))
-    groups = list(dict.fromkeys(c.group.lower() for c in changes))
-    return (text + f"Förslaget innehåller {len(changes)} ändringar ({counts}) som rör "
-            + ", ".join(groups[:-1]) + (" och " if len(groups) > 1 else "") + groups[-1]
-            + ". Ändringarna redovisas i tabellen nedan och är markerade i förslaget till överenskommelse.")
-
-
-def _memo_case(previous: dict, agreement: dict) -> str:
-    return (f"{agreement['kommun']} och {agreement['polisen']['namn']} samverkar i brottsförebyggande "
-            f"och trygghetsskapande arbete enligt en samverkansöverenskommelse. {agreement['syfte']}"
-            f"\aFörslaget till ny överenskommelse (version {agreement['version']}) har tagits fram "
-            f"gemensamt av parterna och jämförs här med version {previous['version']}.")
-
-
-def _cell(value: str | None) -> str:
-    if value is None:
-        return "–"
-    if len(value) <= _MEMO_CELL_LIMIT:
-        return value
-    return value[: _MEMO_CELL_LIMIT].rsplit(" ", 1)[0] + " … (förkortat; se markerade ändringar)"

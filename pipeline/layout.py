@@ -21,6 +21,7 @@ SEAL_FILE = "sigill.json"
 FROZEN_COUNTY_FILE = "lan-gemensamt.yaml"
 ARCHIVE_FOLDER = "beslutat"
 COMPARISON_PREFIX = "andringar-"
+FIRST_PREFIX = "underlag-"  # the decision documents of a first agreement (no predecessor)
 DEFAULT_OUTPUT = Path("ut")
 
 # A version's name: what folders, file names and job keys can all hold on every platform.
@@ -93,6 +94,11 @@ class VersionRef:
     def comparison_dir(self, old: "VersionRef", out: Path = DEFAULT_OUTPUT) -> Path:
         """Return where the comparison from ``old`` goes: ``out/<län>/<kommun>/andringar-<old>-<new>``."""
         return Path(out) / self.county / self.kommun / comparison_name(old.name, self.name)
+
+
+    def first_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where a first agreement's decision documents go: ``out/<län>/<kommun>/underlag-<version>``."""
+        return Path(out) / self.county / self.kommun / f"{FIRST_PREFIX}{self.name}"
 
 
 def comparison_name(old: str, new: str) -> str:

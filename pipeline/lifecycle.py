@@ -42,9 +42,9 @@ def check_version_name(name: str, where: Path) -> None:
         raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version",
                                   hint="Använd högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck "
                                        "och understreck, t.ex. 2027."))
-    if name.lower().startswith(COMPARISON_PREFIX):
-        raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version: namn som börjar med "
-                                         f"'{COMPARISON_PREFIX}' används för jämförelserna i utdata",
+    wrong = rules.name_problem(name)
+    if wrong:
+        raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version: det {wrong}",
                                   hint="Välj ett annat namn, t.ex. årtalet."))
 
 

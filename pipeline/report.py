@@ -35,9 +35,16 @@ def changes_text(comparison) -> str:
     """Return the change summary grouped by area, old value beside new, for a terminal."""
     old, new = comparison.old, comparison.new
     kommun = new.data["parter"]["kommun"]["namn"]
+    if old is None:
+        return (f"Version {new.name} ({kommun}) har ingen föregående version: tjänsteskrivelsen föreslår den "
+                "som kommunens första överenskommelse.")
     lines = [f"Ändringar från version {old.name} till {new.name} ({kommun}):"]
+    marks = sum(r.revisions for r in comparison.redlines)
     if not comparison.changes:
-        lines.append("  Inga ändringar.")
+        lines.append("  Inga ändringar i innehållet." if marks else "  Inga ändringar.")
+        if marks:
+            lines.append(f"  Dokumenten skiljer sig ändå på {marks} ställen, t.ex. i datum, status eller "
+                         "diarienummer; se ändringsdokumenten.")
     group = None
     for change in comparison.changes:
         if change.group != group:
@@ -55,8 +62,8 @@ def changes_text(comparison) -> str:
             lines.append(f"            ny:   {_short(change.new)}")
     lines += ["", "Dokument:"]
     for item in comparison.redlines:
-        status = "oförändrad" if item.revisions == 0 else item.status
-        lines.append(f"  {item.name}: {status}, {item.revisions} ändringsmarkeringar")
+        status = "oförändrad" if item.revisions == 0 else f"{item.status}, {item.revisions} ändringsmarkeringar"
+        lines.append(f"  {item.name}: {status}")
     return "\n".join(lines)
 
 
@@ -64,7 +71,7 @@ def changes_json(comparison, written: list[Path]) -> str:
     """Return the comparison as JSON: versions, changes, documents with revision counts."""
     return json.dumps({
         "kommun": comparison.new.data["parter"]["kommun"]["namn"],
-        "gammal_version": str(comparison.old.folder),
+        "gammal_version": str(comparison.old.folder) if comparison.old is not None else None,
         "ny_version": str(comparison.new.folder),
         "ändringar": as_dicts(comparison.changes),
         "dokument": [{"fil": r.name, "status": r.status, "ändringsmarkeringar": r.revisions}

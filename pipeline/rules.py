@@ -12,7 +12,7 @@ import os
 import re
 
 from .errors import Problem
-from .layout import AGREEMENT_FILE, COMPARISON_PREFIX, VERSION_NAME
+from .layout import AGREEMENT_FILE, COMPARISON_PREFIX, FIRST_PREFIX, VERSION_NAME
 from .load import Loaded, closest
 from .version import Version, slugify
 
@@ -117,8 +117,9 @@ def name_problem(name: str) -> str | None:
     if not VERSION_NAME.fullmatch(name):
         return ("ska vara högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck och understreck "
                 "(ett mappnamn bredvid, utan / eller ..)")
-    if name.lower().startswith(COMPARISON_PREFIX):
-        return f"får inte börja med '{COMPARISON_PREFIX}', som används för jämförelserna i utdata"
+    for prefix in (COMPARISON_PREFIX, FIRST_PREFIX):
+        if name.lower().startswith(prefix):
+            return f"får inte börja med '{prefix}', som används för beslutsunderlagen i utdata"
     return None
 
 

@@ -62,6 +62,9 @@ def _set_language(document) -> None:
     settings.find(qn("w:themeFontLang")).set(qn("w:val"), "sv-SE")
     settings.find(qn("w:decimalSymbol")).set(qn("w:val"), ",")
     settings.find(qn("w:listSeparator")).set(qn("w:val"), ";")
+    # Automatic hyphenation (Swedish compounds are long); its place in w:settings is after defaultTabStop.
+    hyphenation = OxmlElement("w:autoHyphenation")
+    settings.find(qn("w:defaultTabStop")).addnext(hyphenation)
 
 
 def _set_styles(document) -> None:
@@ -70,6 +73,7 @@ def _set_styles(document) -> None:
     normal.font.name, normal.font.size = FONT, Pt(11)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.widow_control = True  # no single line of a paragraph alone on a page
     sizes = {"Title": 20, "Subtitle": 12, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
     for name, size in sizes.items():
         style = styles[name]
@@ -177,11 +181,23 @@ def tag(document, text: str) -> None:
     document.add_paragraph(text)
 
 
-def bullets(document, loop: str, item: str) -> None:
-    """Add a bulleted list rendered once per item of ``loop`` ("x in xs")."""
+def bullets(document, loop: str, item: str, style: str = "List Bullet") -> None:
+    """Add a list rendered once per item of ``loop`` ("x in xs"). Every item but the last keeps
+    with the next, so a short list never leaves one bullet alone at the top of a page."""
     tag(document, "{%p for " + loop + " %}")
-    para(document, item, style="List Bullet")
+    tag(document, "{%p if not loop.last %}")
+    para(document, item, style=style).paragraph_format.keep_with_next = True
+    tag(document, "{%p else %}")
+    para(document, item, style=style)
+    tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
+
+
+def lead_in(document, text: str):
+    """Add a paragraph that introduces what follows (a list, a table) and stays on its page."""
+    paragraph = para(document, text)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
 def optional(document, condition: str, build) -> None:
@@ -264,7 +280,7 @@ def signatures(document) -> None:
     para(document, "Denna överenskommelse har upprättats i två likalydande exemplar, "
                    "av vilka parterna tagit var sitt.")
     tag(document, "{%p for u in underskrifter %}")
-    for text, bold in (("För {{ u.part }}", True), ("Ort och datum: ________________________", False),
+    for text, bold in (("För {{ u.part_visning }}", True), ("Ort och datum: ________________________", False),
                        ("", False), ("______________________________________", False),
                        ("{{ u.namn }}", False), ("{{ u.roll }}", False)):
         paragraph = document.add_paragraph()
@@ -291,7 +307,7 @@ def agreement_template() -> docx.Document:
             "har träffats mellan {{ kommun }} och Polismyndigheten, {{ polisen.namn }} (polisområde "
             "{{ parter.polisen.polisområde }}, polisregion {{ parter.polisen.polisregion }}).")
     optional(d, "parter.övriga", lambda: (
-        para(d, "Följande aktörer deltar också i samverkan:"),
+        lead_in(d, "Följande aktörer deltar också i samverkan:"),
         bullets(d, "o in parter.övriga", "{{ o.namn }}{% if o.roll %} – {{ o.roll }}{% endif %}")))
 
     d.add_heading("Bakgrund", level=1)
@@ -299,7 +315,7 @@ def agreement_template() -> docx.Document:
 
     d.add_heading("Syfte och mål", level=1)
     para(d, "{{ syfte }}")
-    para(d, "Målen för samverkan är att:")
+    lead_in(d, "Målen för samverkan är att:")
     bullets(d, "m in mål", "{{ m }}")
 
     d.add_heading("Giltighetstid och uppsägning", level=1)
@@ -324,7 +340,7 @@ def agreement_template() -> docx.Document:
     para(d, "{{ lägesbild.frekvens }}", bold_label="Uppdateras: ")
 
     d.add_heading("Fokusområden", level=1)
-    para(d, "Parterna har kommit överens om följande fokusområden:")
+    lead_in(d, "Parterna har kommit överens om följande fokusområden:")
     bullets(d, "f in fokusområden", "{{ f.namn }}{% if f.beskrivning %} – {{ f.beskrivning }}{% endif %}")
 
     d.add_heading("Dokumentation av problembild", level=1)
@@ -339,9 +355,9 @@ def agreement_template() -> docx.Document:
         optional_fields(d, "löfte", (("effekt", "Effekt"), ("tidsram", "Tidsram"),
                                      ("uppföljning", "Uppföljning"),
                                      ("kommunicering", "Kommunicering till medborgarna")))
-        para(d, "Polisen lovar att:", bold_label="")
+        lead_in(d, "Polisen lovar att:")
         bullets(d, "p in löfte.polisen_lovar", "{{ p }}")
-        para(d, "Kommunen lovar att:")
+        lead_in(d, "Kommunen lovar att:")
         bullets(d, "k in löfte.kommunen_lovar", "{{ k }}")
         tag(d, "{%p endfor %}")
     optional(d, "medborgarlöften", promises)
@@ -412,42 +428,75 @@ def plan_template() -> docx.Document:
     return d
 
 
+def memo_header(document) -> None:
+    """Add the memo's header on every page: kommun, document type and page; unit, date and dnr."""
+    section = document.sections[0]
+    first = section.header.paragraphs[0]
+    second = section.header.add_paragraph(style="Header")
+    for paragraph in (first, second):
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(9.0), WD_TAB_ALIGNMENT.LEFT)
+    first.add_run("{{ kommun }}").bold = True
+    first.add_run("\tTJÄNSTESKRIVELSE").bold = True
+    first.add_run("\tSida ")
+    _field(first, "PAGE", "1")
+    first.add_run(" (")
+    _field(first, "NUMPAGES", "1")
+    first.add_run(")")
+    second.add_run("{{ enhet or '' }}\tDatum {{ datum.iso }}\tDnr {{ diarienummer }}")
+    second.paragraph_format.space_after = Pt(12)
+
+
 def memo_template() -> docx.Document:
     """Return the template of the tjänsteskrivelse (decision memo) to kommunstyrelsen."""
     d = new_document("Mall: tjänsteskrivelse")
-    simple_header(d, "{{ kommun }}", "Tjänsteskrivelse")
+    memo_header(d)
 
-    para(d, "{{ datum.iso }}", bold_label="Datum: ")
-    para(d, "{{ diarienummer }}", bold_label="Diarienummer: ")
-    para(d, "{% if handläggare %}{{ handläggare.namn }}, {{ handläggare.titel }}{% else %}–{% endif %}",
+    para(d, "{% if handläggare %}{{ handläggare.namn }}, {{ handläggare.titel|lower }}{% else %}–{% endif %}",
          bold_label="Handläggare: ")
+    optional(d, "handläggare and (handläggare.telefon or handläggare.epost)", lambda: para(
+        d, "{% if handläggare.telefon %}telefon {{ handläggare.telefon }}{% endif %}"
+           "{% if handläggare.telefon and handläggare.epost %}, {% endif %}"
+           "{% if handläggare.epost %}e-post {{ handläggare.epost }}{% endif %}", bold_label="Kontakt: "))
     para(d, "{{ mottagare }}", bold_label="Till: ")
     d.add_heading("{{ ärende }}", level=0)
     example_banner(d)
 
     d.add_heading("Förslag till beslut", level=1)
-    para(d, "{{ förslag }}")
+    bullets(d, "f in förslag", "{{ f }}", style="List Number")
 
     d.add_heading("Sammanfattning", level=1)
     para(d, "{{ sammanfattning }}")
 
     d.add_heading("Ärendet", level=1)
     para(d, "{{ ärendet }}")
+    para(d, "{{ beredning }}")
+    tag(d, "{%p if första %}")
+    d.add_heading("Överenskommelsens innehåll", level=2)
+    bullets(d, "i in innehåll", "{{ i }}")
+    tag(d, "{%p else %}")
     d.add_heading("Ändringar jämfört med gällande överenskommelse", level=2)
     tag(d, "{%p if ändringar %}")
     data_table(d, "Ändringar jämfört med gällande överenskommelse",
-               ["Område", "Ändring", "Tidigare lydelse", "Ny lydelse"], "c in ändringar",
+               ["Område", "Ändring", "Tidigare", "Nytt"], "c in ändringar",
                ["{{ c.område }}", "{{ c.ändring }}", "{{ c.tidigare }}", "{{ c.nytt }}"],
-               [2.4, 3.8, 4.9, 4.9])
+               [2.6, 5.8, 3.8, 3.8])
     tag(d, "{%p else %}")
-    para(d, "Förslaget innehåller inga ändringar jämfört med den gällande överenskommelsen.")
+    para(d, "Förslaget innehåller inga ändringar i sak jämfört med den gällande överenskommelsen.")
+    tag(d, "{%p endif %}")
     tag(d, "{%p endif %}")
 
+    d.add_heading("Bedömning", level=1)
+    para(d, "{{ bedömning }}")
+    d.add_heading("Ekonomiska konsekvenser", level=1)
+    para(d, "{{ ekonomiska_konsekvenser }}")
     d.add_heading("Beslutsunderlag", level=1)
     bullets(d, "b in beslutsunderlag", "{{ b }}")
+    d.add_heading("Beslutet skickas till", level=1)
+    bullets(d, "s in skickas_till", "{{ s }}")
 
-    para(d, "")
-    para(d, "{% if handläggare %}{{ handläggare.namn }}{% endif %}")
+    signature = para(d, "{% if handläggare %}{{ handläggare.namn }}{% endif %}")
+    signature.paragraph_format.space_before = Pt(24)
+    signature.paragraph_format.keep_with_next = True
     para(d, "{% if handläggare %}{{ handläggare.titel }}{% endif %}")
     return d
 

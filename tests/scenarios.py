@@ -15,12 +15,14 @@ from pipeline.lifecycle import start_version
 
 
 def _later(text: str, years: int) -> str:
-    """Return ``text`` with every ISO date moved ``years`` on (29 February becomes the 28th)."""
+    """Return ``text`` with every ISO date moved ``years`` on (29 February becomes the 28th in a
+    year without it)."""
     def move(match):
         year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        if (month, day) == (2, 29):
-            day = 28
-        return dt.date(year + years, month, day).isoformat()
+        try:
+            return dt.date(year + years, month, day).isoformat()
+        except ValueError:
+            return dt.date(year + years, month, 28).isoformat()
     return re.sub(r"\b(20[0-9]{2})-([0-9]{2})-([0-9]{2})\b", move, text)
 
 

@@ -48,8 +48,10 @@ def info(path: Path) -> str:
 
 
 def text(path: Path) -> str:
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+    """Return a PDF's text on one line, words hyphenated at a line end joined again."""
+    joined = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                     check=True).stdout.split())
+    return re.sub(r"(?<=[a-zåäö])- (?=[a-zåäö])", "", joined)
 
 
 def outline_titles(path: Path) -> list[str]:
