@@ -169,7 +169,9 @@ def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> N
 @cli.command(options_metavar="[FLAGGOR]")
 @click.argument("kommun_dir", metavar="KOMMUNMAPP", type=click.Path(path_type=Path))
 @click.argument("name", metavar="VERSION")
-def ny(kommun_dir, name):
+@click.option("--flytta-datum", "new_start", type=DATE, metavar="ÅÅÅÅ-MM-DD",
+              help="Den nya versionens startdag: alla datum flyttas lika långt som giltighetstidens start.")
+def ny(kommun_dir, name, new_start):
     """Starta en ny version från kommunens senaste version.
 
     Kopierar data och planer till KOMMUNMAPP/VERSION, sätter status utkast,
@@ -177,11 +179,10 @@ def ny(kommun_dir, name):
     som ändras behöver redigeras. En befintlig version skrivs aldrig över.
     """
     from .lifecycle import start_version
+    from .report import new_version_text
 
-    created, source = start_version(kommun_dir, name)
-    _echo_path("Skapade ", f"{created} från {source} (status: utkast).")
-    click.echo("Uppdatera nu det som gäller den nya versionen, till exempel diarienummer, giltighetstid, "
-               "handläggare och datum, och kör samverkan validate.")
+    created = start_version(kommun_dir, name, new_start=new_start)
+    click.echo(new_version_text(created))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -189,8 +190,11 @@ def ny(kommun_dir, name):
 @click.option("--organ", required=True, metavar="ORGAN",  help="Beslutande organ, t.ex. Kommunstyrelsen.")
 @click.option("--datum", required=True, type=DATE, help="Beslutsdatum, ÅÅÅÅ-MM-DD.")
 @click.option("--paragraf", required=True, metavar="PARAGRAF",  help="Paragraf i protokollet, t.ex. \"§ 12\".")
-@click.option("--diarienummer", required=True, metavar="DNR",  help="Ärendets diarienummer, t.ex. \"KS 2023/0042\".")
-def beslut(version_dir, organ, datum, paragraf, diarienummer):
+@click.option("--diarienummer", required=True, metavar="DNR",
+              help="Ärendets diarienummer, t.ex. \"KS 2023/0042\"; ska vara versionens.")
+@click.option("--nytt-diarienummer", "new_case_number", is_flag=True,
+              help="Ärendet har fått ett nytt diarienummer: skriv in det i versionen också.")
+def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number):
     """Registrera beslutet efter sammanträdet och försegla versionen.
 
     Sätter status beslutad med beslutet, sparar dokumenten som de beslutades i
@@ -200,7 +204,10 @@ def beslut(version_dir, organ, datum, paragraf, diarienummer):
     """
     from .lifecycle import Decision, record_decision
 
-    result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer))
+    result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer,
+                                                   new_case_number))
+    for notice in result.notices:
+        click.echo(f"Obs: {notice}")
     if result.already:
         _echo_path("Beslutet var redan registrerat och versionen förseglad: ", version_dir)
     else:

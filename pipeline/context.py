@@ -14,10 +14,9 @@ from typing import Any
 
 from . import schema as schemas
 from .rules import UNTIL_FURTHER_NOTICE, police_party_name
+from .svdate import long_date
 from .version import Plan, Version
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
 
 # Names a template may use besides the schema's fields; checked when a template loads.
 AGREEMENT_NAMES = {"titel", "titel_gemener", "kommun", "polisen", "statusrad", "giltighet",
@@ -34,11 +33,6 @@ class SvDate(dt.date):
     @property
     def iso(self) -> str:
         return self.isoformat()
-
-
-def long_date(day: dt.date) -> str:
-    """Return a date as written in Swedish running text: "13 februari 2023"."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def agreement_names() -> set[str]:

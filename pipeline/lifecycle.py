@@ -16,14 +16,14 @@ import os
 import re
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from . import rules, seal, transaction, yamledit
+from . import dateshift, load, rules, seal, transaction, yamledit
 from .errors import DataError, OutputError, Problem, SchemaError, os_reason
-from .layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, COMPARISON_PREFIX, FROZEN_COUNTY_FILE, PLANS_FOLDER,
+from .layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, PLANS_FOLDER,
                      SEAL_FILE, VERSION_NAME, VersionRef, nfc)
 from .load import load_text, load_yaml, merge
 from .lock import Lock
@@ -67,8 +67,23 @@ def latest_version(kommun_dir: Path) -> Path:
     return max(dated)[2]
 
 
-def start_version(kommun_dir: Path, name: str, today: dt.date | None = None) -> tuple[Path, Path]:
-    """Create draft ``name`` from the kommun's latest version; return (new folder, source folder)."""
+@dataclass(frozen=True)
+class NewVersion:
+    """What ``ny`` made: the new folder, its source, and the dates moved (or left to update)."""
+
+    folder: Path
+    source: Path
+    moved: list = field(default_factory=list)  # dateshift.Moved, with --flytta-datum
+    to_update: list = field(default_factory=list)  # dateshift.Moved with old == new: dates to check
+
+    def __iter__(self):  # (folder, source) = start_version(...)
+        return iter((self.folder, self.source))
+
+
+def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
+                  new_start: dt.date | None = None) -> NewVersion:
+    """Create draft ``name`` from the kommun's latest version. With ``new_start`` every date of
+    the content moves by the distance from the old giltighetstid's start to it."""
     kommun_dir = Path(kommun_dir)
     check_version_name(name, kommun_dir / name)
     if not kommun_dir.is_dir():
@@ -80,10 +95,30 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None) -> 
             raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
                                       hint="Välj ett annat namn på den nya versionen."))
         source = latest_version(kommun_dir)
-        validate_version(source)
-        text = _draft_text(source, name, today or dt.date.today())
-        _create_folder(kommun_dir, target, text, plan_files(source))
-    return target, source
+        old = validate_version(source)
+        files = {AGREEMENT_FILE: _draft_text(source, name, today or dt.date.today())}
+        files.update({f"{PLANS_FOLDER}/{p.name}": p.read_text(encoding="utf-8-sig") for p in plan_files(source)})
+        files, moved = _move_dates(files, old, new_start)
+        _create_folder(kommun_dir, target, files)
+    return NewVersion(target, source, moved, [] if new_start else _dates(files))
+
+
+def _move_dates(files: dict[str, str], old: Version, new_start: dt.date | None) -> tuple[dict[str, str], list]:
+    """Return the files with every content date moved as the start moves to ``new_start``."""
+    if new_start is None:
+        return files, []
+    move = dateshift.shifter(old.data["giltighetstid"]["från"], new_start)
+    moved, result = [], {}
+    for name, text in files.items():
+        result[name], found = dateshift.shift_text(Path(name), text, move)
+        moved += found
+    return result, moved
+
+
+def _dates(files: dict[str, str]) -> list:
+    """Return every content date of the new version: what the secretary must look over."""
+    return [dateshift.Moved(Path(name).name, load.format_path(fpath), day, day)
+            for name, text in files.items() for fpath, day, _, _ in dateshift.dates_in(Path(name), text)]
 
 
 def _draft_text(source: Path, name: str, today: dt.date) -> str:
@@ -93,21 +128,20 @@ def _draft_text(source: Path, name: str, today: dt.date) -> str:
     text = yamledit.set_field(text, "status", "utkast")
     text = yamledit.set_field(text, "datum", today)
     text = yamledit.set_field(text, "föregående_version", nfc(source.name), after="diarienummer")
-    text = yamledit.remove_field(text, "beslut")
-    return yamledit.remove_field(text, "beredning")
+    for case_field in ("beslut", "beredning", "sammanträde", "ärende", "bedömning"):
+        text = yamledit.remove_field(text, case_field)  # the old case's, not the new one's
+    return text
 
 
-def _create_folder(kommun_dir: Path, target: Path, text: str, plans: list[Path]) -> None:
+def _create_folder(kommun_dir: Path, target: Path, files: dict[str, str]) -> None:
     """Write the new version in a hidden folder, then rename it into place in one step."""
     staging = kommun_dir / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
     try:
         os.mkdir(staging)
-        transaction.write_new(staging / AGREEMENT_FILE, text.encode("utf-8"))
-        if plans:
+        if any("/" in name for name in files):
             os.mkdir(staging / PLANS_FOLDER)
-            for plan in plans:
-                with open(plan, "rb") as handle:
-                    transaction.write_new(staging / PLANS_FOLDER / plan.name, handle.read())
+        for name, text in files.items():
+            transaction.write_new(staging / name, text.encode("utf-8"))
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -125,6 +159,7 @@ class Decision:
     datum: str
     paragraf: str
     diarienummer: str
+    new_case_number: bool = False  # the decision's dnr replaces the version's (--nytt-diarienummer)
 
 
 @dataclass(frozen=True)
@@ -134,6 +169,7 @@ class Sealed:
     written: list[Path]
     digest: str
     already: bool = False  # the same decision was already recorded (e.g. by an interrupted run)
+    notices: tuple[str, ...] = ()
 
 
 def _decision_data(decision: Decision, folder: Path) -> dict:
@@ -154,12 +190,34 @@ def _decision_data(decision: Decision, folder: Path) -> dict:
         if found:
             raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(found.group()):04X}",
                                       field=f"--{option}", hint="Skriv värdet utan styrtecken."))
-    values = {"organ": decision.organ.strip(), "datum": when, "paragraf": decision.paragraf.strip(),
-              "diarienummer": decision.diarienummer.strip()}
+    values = {"organ": " ".join(decision.organ.split()), "datum": when,
+              "paragraf": paragraph(decision.paragraf, folder),
+              "diarienummer": " ".join(decision.diarienummer.split())}
     empty = [k for k, v in values.items() if v == ""]
     if empty:
         raise SchemaError([Problem(folder, "får inte vara tomt", field=f"--{k}") for k in empty])
     return values
+
+
+def paragraph(text: str, folder: Path) -> str:
+    """Return a protocol paragraph written "§ 7"; "7" and "§7" are read as that, anything else is
+    an error."""
+    match = re.fullmatch(r"\s*(§)?\s*([0-9]{1,4}[a-z]?)\s*", text)
+    if not match:
+        raise SchemaError(Problem(folder, f"'{text}' är ingen paragraf i ett protokoll", field="--paragraf",
+                                  hint="Skriv paragrafen som \"§ 7\"."))
+    return f"§ {match.group(2)}"
+
+
+def _case_number(version: Version, values: dict, decision: Decision) -> None:
+    """Raise SchemaError when the decision's dnr is not the version's, unless it is a new one."""
+    own = " ".join(str(version.data.get("diarienummer", "")).split())
+    if values["diarienummer"] == own or decision.new_case_number:
+        return
+    raise SchemaError(Problem(version.folder, f"beslutets diarienummer {values['diarienummer']} är inte "
+                                              f"versionens ({own})", field="--diarienummer",
+                              hint="Kontrollera numret. Har ärendet fått ett nytt diarienummer, lägg till "
+                                   "--nytt-diarienummer så skrivs det in i versionen också."))
 
 
 def record_decision(version_dir: Path, decision: Decision) -> Sealed:
@@ -172,12 +230,19 @@ def record_decision(version_dir: Path, decision: Decision) -> Sealed:
         values = _decision_data(decision, folder)
         if version.data.get("status") == "beslutad":
             return _already_decided(version, values)
+        _case_number(version, values, decision)
         text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
         text = yamledit.set_field(text, "status", "beslutad")
         text = yamledit.set_field(text, "beslut", values)
+        if decision.new_case_number:
+            text = yamledit.set_field(text, "diarienummer", values["diarienummer"])
         decided = _decided_version(version, text)
         documents = {d.name: d.data for d in render_version(decided)}
-        return _write_decision(folder, text, _frozen_county_text(folder), documents, values)
+        sealed = _write_decision(folder, text, _frozen_county_text(folder), documents, values)
+        typed = decision.paragraf.strip()
+        if typed != values["paragraf"]:
+            sealed = replace(sealed, notices=(f"Paragrafen '{typed}' skrevs som '{values['paragraf']}'.",))
+        return sealed
 
 
 def seal_decided(version_dir: Path) -> Sealed:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .changes import ADDED, CHANGED, REMOVED, Change
 from .context import agreement_context, long_date
+from .svdate import distance, number
 from .version import Version
 
 MEMO_NAMES = {"kommun", "enhet", "diarienummer", "datum", "handläggare", "mottagare", "ärende", "exempel",
@@ -24,7 +25,6 @@ MEMO_NAMES = {"kommun", "enhet", "diarienummer", "datum", "handläggare", "motta
 DEFAULT_ORGAN = "Kommunstyrelsen"
 DEFAULT_ECONOMY = ("Överenskommelsen innebär inga nya ekonomiska åtaganden. Aktiviteterna genomförs inom "
                    "parternas befintliga ramar.")
-NUMBERS = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
 # Sections of the agreement whose text changes are reported as one row each, with their headings.
 TEXT_SECTIONS = {"bakgrund": "Bakgrund", "syfte": "Syfte och mål", "uppsägning": "Giltighetstid och uppsägning",
                  "lägesbild": "Gemensam lägesbild", "dokumentation_av_problembild": "Dokumentation av problembild",
@@ -376,29 +376,10 @@ def _is_validity(c: Change) -> bool:
     return c.plan is None and bool(c.path) and c.path[0] == "giltighetstid"
 
 
-def _months(old: dt.date, new: dt.date) -> int | None:
-    """Return how many whole months ``new`` is after ``old`` when it is the same day (or both are
-    month ends), else None."""
-    months = (new.year - old.year) * 12 + new.month - old.month
-    same_day = new.day == old.day or (_month_end(old) and _month_end(new))
-    return months if same_day else None
-
-
-def _month_end(day: dt.date) -> bool:
-    return (day + dt.timedelta(days=1)).month != day.month
-
-
 def _shift_words(changes: list[Change]) -> str:
-    """Return "fyra år framåt" when every date moved by the same whole years or months, else ""."""
-    shifts = {_months(c.old_value, c.new_value) for c in changes}
-    if len(shifts) != 1 or None in shifts or 0 in shifts:
-        return ""
-    months = shifts.pop()
-    direction = "framåt" if months > 0 else "bakåt"
-    months = abs(months)
-    if months % 12 == 0:
-        return f"{_number(months // 12)} år {direction}"
-    return f"{_number(months)} {'månad' if months == 1 else 'månader'} {direction}"
+    """Return "fyra år framåt" when every date moved the same distance, else ""."""
+    distances = {distance(c.old_value, c.new_value) for c in changes}
+    return distances.pop() if len(distances) == 1 else ""
 
 
 def _bilagor_span(numbers: list[int]) -> str:
@@ -413,15 +394,11 @@ def _bilagor_span(numbers: list[int]) -> str:
 
 # --- words ---------------------------------------------------------------------------------------
 
-def _number(n: int) -> str:
-    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
-
-
 def _count(n: int, one: str, many: str) -> str:
     """Return "1 bilaga" / "4 bilagor" (words for small numbers: "en bilaga", "fyra bilagor")."""
     if n == 1:
         return ("ett " if one.split()[0] in ("datum",) else "en ") + one
-    return f"{_number(n) if n <= 12 else n} {many}"
+    return f"{number(n) if n <= 12 else n} {many}"
 
 
 def _joined(parts: list[str]) -> str:

@@ -155,3 +155,25 @@ class progress_printer:
     def __exit__(self, *exc_info):
         if self.bar is not None:
             self.bar.__exit__(*exc_info)
+
+
+def new_version_text(created, shown: int = 8) -> str:
+    """Return what ``ny`` did: the new version, and the dates moved or left to update."""
+    from .errors import visible
+    from .svdate import distance
+
+    lines = [visible(f"Skapade {created.folder} från {created.source} (status: utkast).")]
+    if created.moved:
+        first = created.moved[0]
+        lines.append(f"Flyttade {len(created.moved)} datum {distance(first.old, first.new)}:")
+        dates = [f"  {m.file}: {m.field} {m.old.isoformat()} → {m.new.isoformat()}" for m in created.moved]
+    else:
+        lines.append(f"De {len(created.to_update)} datumen är desamma som i den förra versionen. Uppdatera "
+                     "dem, eller skapa versionen med --flytta-datum ÅÅÅÅ-MM-DD (den nya startdagen):")
+        dates = [f"  {m.file}: {m.field} {m.old.isoformat()}" for m in created.to_update]
+    lines += dates[:shown]
+    if len(dates) > shown:
+        lines.append(f"  … och {len(dates) - shown} till.")
+    lines.append("Uppdatera också det som gäller den nya versionen, till exempel diarienummer, giltighetstid, "
+                 "handläggare och sammanträde, och kör samverkan validate.")
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ import re
 from .errors import Problem
 from .layout import AGREEMENT_FILE, COMPARISON_PREFIX, FIRST_PREFIX, VERSION_NAME
 from .load import Loaded, closest
+from .svdate import long_date
 from .version import Version, slugify
 
 UNTIL_FURTHER_NOTICE = "tills vidare"
@@ -64,8 +65,11 @@ def check_version(version: Version, plans: list, broken: set[str] = frozenset(),
     if usable("parter", "fokusområden", "giltighetstid"):
         names = party_names(agreement.data)
         focus = [f["namn"] for f in agreement.data["fokusområden"]]
+        draft = agreement.data.get("status") == "utkast" and usable("status")
         for plan in plans:
             problems += _plan_rules(plan.loaded, names, focus, agreement.data["giltighetstid"])
+            if draft:  # a decided version was checked when it was decided, by the rules of its day
+                problems += plan_time_rules(plan, agreement.data["giltighetstid"])
     return problems
 
 
@@ -276,6 +280,48 @@ def _county_rules(version: Version) -> list[Problem]:
         ("parter", "polisen", "lokalpolisområde"),
         f"kommunen ({version.kommun_slug}) finns inte i länets indelning i lokalpolisområden",
         hint=f"Lägg till kommunen under polisorganisation.lokalpolisområden i {version.county.file}.")]
+
+
+def plan_time_rules(plan, validity: dict) -> list[Problem]:
+    """Return the problems of a draft's plan in time: its period within the agreement's
+    giltighetstid, and its follow-ups and dated activities within its period."""
+    loaded, data = plan.loaded, plan.data
+    start, end = validity.get("från"), validity.get("till")
+    period = data.get("period") or {}
+    first, last = period.get("från"), period.get("till")
+    problems = []
+    label = f"bilaga {plan.number} ({data.get('titel')})"
+    if isinstance(last, dt.date) and isinstance(start, dt.date) and last < start:
+        problems.append(loaded.problem(
+            ("period", "till"), f"{label} slutade {long_date(last)}, före överenskommelsens start {long_date(start)}: "
+            "bilagan är inaktuell",
+            hint="Uppdatera planen för den nya perioden (samverkan ny --flytta-datum flyttar alla datum), "
+                 "eller ta bort den."))
+    elif isinstance(first, dt.date) and isinstance(start, dt.date) and first < start:
+        problems.append(loaded.problem(
+            ("period", "från"), f"{label} börjar {long_date(first)}, före överenskommelsens start {long_date(start)}",
+            hint="En plans period ligger inom överenskommelsens giltighetstid."))
+    if isinstance(last, dt.date) and isinstance(end, dt.date) and last > end:
+        problems.append(loaded.problem(
+            ("period", "till"), f"{label} slutar {long_date(last)}, efter att överenskommelsen slutar gälla {long_date(end)}",
+            hint="En plans period ligger inom överenskommelsens giltighetstid."))
+    if isinstance(first, dt.date) and isinstance(last, dt.date):
+        problems += _dates_within(loaded, data, first, last)
+    return problems
+
+
+def _dates_within(loaded: Loaded, data: dict, first: dt.date, last: dt.date) -> list[Problem]:
+    """Return a problem for every follow-up or dated activity outside the plan's period."""
+    problems = []
+    for section, what in (("uppföljning", "uppföljningen"), ("aktiviteter", "aktiviteten")):
+        for i, row in enumerate(data.get(section) or []):
+            when = row.get("när") if isinstance(row, dict) else None
+            if isinstance(when, dt.date) and not first <= when <= last:
+                problems.append(loaded.problem(
+                    (section, i, "när"), f"{what} {long_date(when)} ligger utanför planens period "
+                    f"{long_date(first)} – {long_date(last)}",
+                    hint="Flytta datumet in i perioden, eller ändra periodens datum."))
+    return problems
 
 
 def _plan_rules(loaded: Loaded, names: list[str], focus: list[str], validity: dict) -> list[Problem]:

@@ -57,3 +57,19 @@ def visible(folder: Path) -> dict[str, bytes]:
     """Return the files a user sees in ``folder`` (name → bytes), without samverkan's hidden list
     of the files it wrote there."""
     return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir()) if not p.name.startswith(".")}
+
+
+def new_draft(county: Path, kommun: str = "orsa", name: str = "2027", today=None,
+              diarienummer: str = "KS 2027/0011") -> Path:
+    """Return a new draft made with ``ny``, its diarienummer updated as a secretary would."""
+    import datetime as dt
+    import re
+
+    from pipeline.lifecycle import start_version
+
+    folder, _ = start_version(county / kommun, name, today=today or dt.date(2026, 1, 20))
+    path = folder / "overenskommelse.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^diarienummer: .*$", f"diarienummer: {diarienummer}", text, count=1),
+                    encoding="utf-8")
+    return folder

@@ -24,7 +24,7 @@ from pipeline.lifecycle import Decision, record_decision, seal_decided, start_ve
 from pipeline.lock import LOCK_FILE, holder_of
 from pipeline.render import render
 
-from conftest import edit
+from conftest import edit, new_draft
 from faults import ALL_CHANGES, Faults, disk_full, install
 
 HERE = Path(__file__).resolve().parent
@@ -49,7 +49,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def pristine(county, tmp_path):
     """Return a county copy with a draft 2027 of Orsa, to be copied for every interruption."""
-    start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20))
+    new_draft(county)
     return county
 
 
@@ -79,8 +79,8 @@ def prepare(name: str, county: Path) -> None:
     if name == "render":
         render(county / "orsa" / "2027", county.parent.parent / "ut")
         (county / "orsa" / "2027" / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
-        edit(county / "orsa" / "2027" / "overenskommelse.yaml", "diarienummer: KS 2023/0042",
-             "diarienummer: KS 2027/0011")
+        edit(county / "orsa" / "2027" / "overenskommelse.yaml", "diarienummer: KS 2027/0011",
+             "diarienummer: KS 2027/0012")
 
 
 def before_and_after(name: str, pristine: Path, tmp_path: Path) -> tuple[dict, dict]:

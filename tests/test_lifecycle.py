@@ -15,7 +15,7 @@ from pipeline.load import load_yaml
 from pipeline.render import render_version
 from pipeline.validate import validate_paths, validate_version
 
-from conftest import edit
+from conftest import edit, new_draft
 
 DECISION = Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011")
 
@@ -27,8 +27,7 @@ def snapshot(folder):
 
 @pytest.fixture
 def draft(county):
-    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20))
-    return folder
+    return new_draft(county)
 
 
 def test_ny_starts_a_draft_from_the_latest_version(county, draft):
@@ -94,7 +93,7 @@ def test_beslut_with_a_bad_date_writes_nothing(draft, date, capsys):
 
 def test_beslut_before_the_proposal_is_refused(draft):
     with pytest.raises(SchemaError) as caught:
-        record_decision(draft, Decision("Kommunstyrelsen", "2025-12-01", "§ 1", "1"))
+        record_decision(draft, Decision("Kommunstyrelsen", "2025-12-01", "§ 1", "KS 2027/0011"))
     assert "ligger före versionens datum" in caught.value.problems[0].message
 
 

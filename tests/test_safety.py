@@ -32,7 +32,7 @@ from pipeline.manifest import MANIFEST_FILE
 from pipeline.render import render
 from pipeline.validate import validate_paths
 
-from conftest import ROOT, edit, visible
+from conftest import ROOT, edit, visible, new_draft
 
 TODAY = dt.date(2026, 11, 27)
 F = "overenskommelse.yaml"
@@ -316,8 +316,7 @@ def test_a_zip_member_larger_than_declared_is_refused(tmp_path):
 
 @pytest.fixture
 def draft(county):
-    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20))
-    return folder
+    return new_draft(county)
 
 
 def hold_lock(folder: Path, purpose: str) -> subprocess.Popen:
@@ -627,7 +626,7 @@ def test_links_planted_in_ut_and_the_data_change_nothing_outside(sealed_county, 
     assert main(["ny", str(sealed_county / "borlange"), "2029"]) == 0
     folder = sealed_county / "borlange" / "2029"
     assert main(["beslut", str(folder), "--organ", "Kommunstyrelsen", "--datum", dt.date.today().isoformat(),
-                 "--paragraf", "§ 1", "--diarienummer", "KS 2029/1"]) == 0, err_of(capsys)
+                 "--paragraf", "§ 1", "--diarienummer", "KS 2029/1", "--nytt-diarienummer"]) == 0, err_of(capsys)
     assert tree(outside) == before_outside
     after = tree(root)
     assert {k: v for k, v in after.items() if not k.startswith("dalarna/borlange/2029/")} == before_data

@@ -1,0 +1,40 @@
+"""Dates written the Swedish way: "13 februari 2023" in running text (Webbriktlinje 66)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december"]
+
+
+def long_date(day: dt.date) -> str:
+    """Return a date as written in Swedish running text: "13 februari 2023"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+NUMBERS = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
+
+
+def number(n: int) -> str:
+    """Return a small number in words ("fyra"), a larger one in digits."""
+    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+
+
+def distance(old: dt.date, new: dt.date) -> str:
+    """Return how far ``new`` is from ``old`` in words: "fyra år framåt", "sex månader bakåt",
+    "10 dagar framåt" (whole years or months when the day of the month is kept)."""
+    months = (new.year - old.year) * 12 + new.month - old.month
+    same_day = new.day == old.day or (_last_day(old) and _last_day(new))
+    direction = "framåt" if new >= old else "bakåt"
+    if same_day and months:
+        months = abs(months)
+        if months % 12 == 0:
+            return f"{number(months // 12)} år {direction}"
+        return f"{number(months)} {'månad' if months == 1 else 'månader'} {direction}"
+    days = abs((new - old).days)
+    return f"{number(days)} {'dag' if days == 1 else 'dagar'} {direction}"
+
+
+def _last_day(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).month != day.month
