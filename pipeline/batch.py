@@ -19,7 +19,8 @@ from pathlib import Path
 
 from . import output, platform, resources, rules, transaction
 from .errors import PipelineError, Problem, os_reason
-from .layout import AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, VersionRef, data_root
+from .layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, VersionRef, comparison_name,
+                     data_root)
 from .load import load_yaml
 from .lock import Lock
 from .manifest import Entry, FileHashes, Manifest, fingerprint
@@ -216,11 +217,16 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
                                      prints.get(previous_name or "", "saknas"))
                 jobs.append(Job(key, "render", version, previous, wanted, out / county.name / kommun.name
                                 / version.name, prints[version.name]))
+                ref = VersionRef.of(version)
                 if previous is not None and previous.name in prints:
-                    name = f"andringar-{previous.name}-{version.name}"
+                    name = comparison_name(previous.name, version.name)
                     jobs.append(Job("/".join((county.name, kommun.name, name)), "diff", version, previous,
                                     fingerprint(wanted, prints[previous.name], "diff"),
-                                    out / county.name / kommun.name / name))
+                                    ref.comparison_dir(VersionRef.of(previous), out)))
+                elif previous is None:  # a first agreement: its memo, when it awaits decision
+                    folder = ref.first_dir(out)
+                    jobs.append(Job("/".join((county.name, kommun.name, folder.name)), "first", version, None,
+                                    fingerprint(wanted, "first"), folder))
             known.update(j.key for j in jobs)
             stale = [j for j in jobs if force or not manifest.up_to_date(j.key, j.fingerprint)]
             skipped += [j for j in jobs if j not in stale]
@@ -272,6 +278,11 @@ def run_task(task: KommunTask) -> list[JobResult]:
                 rendered[job.version] = documents
                 result.facts = version_facts(version) | {"indata": job.own_print}
                 result.files, result.removed = _write(job.out, {d.name: d.data for d in documents}, task.out)
+            elif job.kind == "first":
+                result.facts = {"underlag": version.name}
+                if version.data.get("status") == "utkast":
+                    comparison = compare_versions(None, version, rendered.get(job.version) or render_version(version))
+                    result.files, result.removed = _write(job.out, comparison.documents(), task.out)
             else:
                 previous = valid(job.previous)
                 if previous is None:
@@ -281,6 +292,7 @@ def run_task(task: KommunTask) -> list[JobResult]:
                     new_documents = rendered.get(job.version) or render_version(version)
                     comparison = compare_versions(previous, version, new_documents,
                                                   old_documents=rendered.get(job.previous))
+                    result.facts = {"jämförelse": [previous.name, version.name]}
                     result.files, result.removed = _write(job.out, comparison.documents(), task.out)
         except PipelineError as exc:
             result.problems = exc.problems
@@ -432,7 +444,7 @@ def _overviews(plan: Plan, manifest: Manifest, report: BatchReport, today: dt.da
         for kommun in kommuner:
             prefix = f"{county.name}/{kommun.name}/"
             facts = [e.facts for k, e in sorted(manifest.entries.items())
-                     if k.startswith(prefix) and e.facts is not None]
+                     if k.startswith(prefix) and e.facts is not None and "status" in e.facts]  # versions
             broken = any(k.startswith(prefix) for k in broken_keys)
             rows.append(kommun_row(kommun.name, facts, broken, today))
         county_data = _county_data(county)
@@ -547,19 +559,20 @@ def tidy_output(out: Path) -> None:
 
 
 def _awaiting_decision(manifest: Manifest, counties: set[str]) -> dict[str, list[str]]:
-    """Return, for each comparison whose new version is a draft, the jobs its package is made of
-    (the comparison, then the new version's documents)."""
+    """Return, for each comparison or first-agreement memo whose version is a draft, the jobs its
+    package is made of (the memo and redlines, then the version's documents). Which version a job
+    belongs to is a fact the job recorded, never parsed out of its name."""
     found = {}
     for key, entry in manifest.entries.items():
         county, _, rest = key.partition("/")
-        if county not in counties or "/andringar-" not in "/" + rest:
+        facts = entry.facts or {}
+        if county not in counties or not ("jämförelse" in facts or "underlag" in facts):
             continue
-        kommun, name = rest.rsplit("/", 1)
-        new_version = name.split("-", 2)[2] if name.count("-") >= 2 else None
-        new_key = f"{county}/{kommun}/{new_version}"
-        facts = manifest.entries.get(new_key).facts if new_key in manifest.entries else None
-        if facts and facts.get("status") == "utkast":
-            found[key] = [key, new_key]
+        version = facts["jämförelse"][1] if "jämförelse" in facts else facts["underlag"]
+        version_key = f"{county}/{rest.rsplit('/', 1)[0]}/{version}"
+        version_facts = manifest.entries[version_key].facts if version_key in manifest.entries else None
+        if version_facts and version_facts.get("status") == "utkast" and entry.files:
+            found[key] = [key, version_key]
     return found
 
 

@@ -20,8 +20,8 @@ from .version import Plan, Version
 
 # Names a template may use besides the schema's fields; checked when a template loads.
 AGREEMENT_NAMES = {"titel", "titel_gemener", "kommun", "polisen", "statusrad", "giltighet",
-                   "beslutstext", "planer"}
-PLAN_NAMES = {"bilaga", "överenskommelse", "kommun", "diarienummer", "datum"}
+                   "beslutstext", "planer", "dnr"}
+PLAN_NAMES = {"bilaga", "överenskommelse", "kommun", "diarienummer", "datum", "dnr"}
 
 
 class SvDate(dt.date):
@@ -59,12 +59,19 @@ def agreement_context(version: Version) -> dict[str, Any]:
         statusrad=_status_line(data),
         giltighet=_validity(data["giltighetstid"]),
         beslutstext=_decision_text(data),
+        dnr=dnr_label(data["diarienummer"]),
         planer=[{"nummer": p.number, "titel": _printable(p.data["titel"]),
                  "fokusområde": _printable(p.data["fokusområde"]), "slug": p.slug} for p in version.plans],
     )
     for signature in data["underskrifter"]:
         signature["part_visning"] = _party_shown(signature["part"], data["parter"]["polisen"]["lokalpolisområde"])
     return data
+
+
+def dnr_label(number: str) -> str:
+    """Return a diarienummer as a header shows it: "Dnr KS 2023/0042" (once, also when the kommun
+    writes "Dnr" in the number itself)."""
+    return number if number.lower().startswith("dnr") else f"Dnr {number}"
 
 
 def _party_shown(name: str, lpo: str) -> str:
@@ -85,6 +92,7 @@ def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
         överenskommelse={k: agreement[k] for k in ("titel", "titel_gemener", "version", "status")},
         kommun=agreement["kommun"],
         diarienummer=agreement["diarienummer"],
+        dnr=agreement["dnr"],
         datum=agreement["datum"],
     )
     if data["exempel"] is None:

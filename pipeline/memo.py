@@ -19,7 +19,7 @@ from .context import agreement_context, long_date
 from .svdate import distance, number
 from .version import Version
 
-MEMO_NAMES = {"kommun", "enhet", "diarienummer", "datum", "handläggare", "mottagare", "ärende", "exempel",
+MEMO_NAMES = {"kommun", "enhet", "diarienummer", "dnr", "datum", "handläggare", "mottagare", "ärende", "exempel",
               "förslag", "sammanfattning", "ärendet", "beredning", "ändringar", "innehåll", "första",
               "bedömning", "ekonomiska_konsekvenser", "beslutsunderlag", "skickas_till"}
 DEFAULT_ORGAN = "Kommunstyrelsen"
@@ -47,6 +47,7 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
         "kommun": agreement["kommun"],
         "enhet": (new.data.get("handläggare") or {}).get("enhet"),
         "diarienummer": agreement["diarienummer"],
+        "dnr": agreement["dnr"],
         "datum": agreement["datum"],
         "handläggare": agreement["handläggare"],
         "mottagare": organ,

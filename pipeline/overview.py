@@ -76,6 +76,11 @@ def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date) -> di
         end = dt.date.fromisoformat(current["till"])
         if end <= _months_later(today, WARNING_MONTHS):
             flags.append(f"Löper ut {context.long_date(end)}")
+    if current is not None:
+        coming = sorted((f for f in decided if dt.date.fromisoformat(f["från"]) > today), key=lambda f: f["från"])
+        if coming:
+            flags.append(f"Version {coming[0]['version']} beslutad, gäller från "
+                         f"{context.long_date(dt.date.fromisoformat(coming[0]['från']))}")
     return {
         "kommun": name,
         "lokalpolisområde": (current or latest or {}).get("lokalpolisområde", "–"),
@@ -104,11 +109,7 @@ def overview_context(county: dict, rows: list[dict], today: dt.date) -> dict:
     summary = (f"{len(rows)} kommuner: {in_force} har en gällande samverkansöverenskommelse, "
                f"{sum(r['expires'] for r in rows)} löper ut inom {WARNING_MONTHS} månader och "
                f"{sum(r['undecided'] for r in rows)} saknar beslutad överenskommelse.")
-    areas = []
-    for area in organisation.get("lokalpolisområden") or []:
-        note = " (antagande)" if area.get("säkerhet") == "antagande" else ""
-        areas.append(f"{police_party_name(area['namn'])}: {', '.join(area['kommuner'])}{note}. "
-                     f"Källa: {' '.join(str(area.get('källa', '')).split())}")
+    areas = [_area_line(name, entries) for name, entries in _areas_by_name(organisation).items()]
     return {
         "län": county.get("län", ""),
         "datum": context.SvDate(today.year, today.month, today.day),
@@ -120,6 +121,25 @@ def overview_context(county: dict, rows: list[dict], today: dt.date) -> dict:
                               f"{organisation.get('gäller_från', '–')}."),
         "lokalpolisområden": areas,
     }
+
+
+def _areas_by_name(organisation: dict) -> dict[str, list[dict]]:
+    """Return the county's police areas by name: one area may be listed in parts (with a source
+    for some kommuner and an assumption for others)."""
+    areas: dict[str, list[dict]] = {}
+    for area in organisation.get("lokalpolisområden") or []:
+        areas.setdefault(area["namn"], []).append(area)
+    return areas
+
+
+def _area_line(name: str, entries: list[dict]) -> str:
+    """Return one police area's line: its kommuner, assumed ones marked, and its sources."""
+    kommuner = [k + (" (antagande)" if e.get("säkerhet") == "antagande" else "")
+                for e in entries for k in e["kommuner"]]
+    sources = [" ".join(str(e.get("källa", "")).split()) for e in entries if e.get("säkerhet") != "antagande"]
+    assumed = any(e.get("säkerhet") == "antagande" for e in entries)
+    note = " Kommuner markerade (antagande) är ett antagande, inte en källa." if assumed else ""
+    return f"{police_party_name(name)}: {', '.join(kommuner)}. Källa: {'; '.join(sources) or '–'}.{note}"
 
 
 def render_overview(ctx: dict, templates_dir: Path | None = None) -> RenderedDocument:

@@ -116,7 +116,7 @@ def header_and_footer(document, kind_label: str) -> None:
     header = section.header
     first = header.paragraphs[0]
     first.add_run("{{ kommun }}").bold = True
-    first.add_run("\tDnr {{ diarienummer }}")
+    first.add_run("\t{{ dnr }}")
     second = header.add_paragraph(style="Header")
     second.add_run(kind_label + "\t{{ datum.iso }}")
     page_numbers(section)
@@ -442,7 +442,7 @@ def memo_header(document) -> None:
     first.add_run(" (")
     _field(first, "NUMPAGES", "1")
     first.add_run(")")
-    second.add_run("{{ enhet or '' }}\tDatum {{ datum.iso }}\tDnr {{ diarienummer }}")
+    second.add_run("{{ enhet or '' }}\tDatum {{ datum.iso }}\t{{ dnr }}")
     second.paragraph_format.space_after = Pt(12)
 
 

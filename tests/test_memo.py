@@ -1,0 +1,179 @@
+"""The tjänsteskrivelse: the parts a kommunstyrelse expects, in plain Swedish, with no field paths."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pytest
+import yaml
+
+from pipeline import compare
+from pipeline.cli import main
+from pipeline.memo import change_rows
+
+from conftest import ROOT, edit
+from scenarios import orsa_2027
+
+SECTIONS = ["Förslag till beslut", "Sammanfattning", "Ärendet", "Bedömning", "Ekonomiska konsekvenser",
+            "Beslutsunderlag", "Beslutet skickas till"]
+
+
+def memo_text(data: bytes) -> list[str]:
+    """Return every paragraph of a memo: body, table cells and header, in order."""
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.sections[0].header.paragraphs]
+    texts += [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return texts
+
+
+@pytest.fixture
+def orsa(county):
+    """The Orsa 2023 → 2027 comparison of the scenario the documents are judged on."""
+    return compare.compare(county / "orsa" / "2023", orsa_2027(county))
+
+
+def test_the_memo_has_the_parts_of_a_real_tjansteskrivelse_in_order(orsa):
+    texts = memo_text(orsa.memo.data)
+    positions = [texts.index(heading) for heading in SECTIONS]
+    assert positions == sorted(positions)
+    header = " ".join(texts[:2])
+    assert "Orsa kommun" in header and "TJÄNSTESKRIVELSE" in header and "Datum 2026-10-01" in header
+    assert "Dnr KS 2026/0311" in header and "Sida 1 (1)" in header  # PAGE and NUMPAGES fields
+    xml = zipfile.ZipFile(io.BytesIO(orsa.memo.data)).read("word/header1.xml").decode()
+    assert "NUMPAGES" in xml and "PAGE" in xml
+
+
+def test_the_decision_is_numbered_points_in_proper_swedish(orsa):
+    document = docx.Document(io.BytesIO(orsa.memo.data))
+    points = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert points == [
+        "Kommunstyrelsen godkänner samverkansöverenskommelsen mellan Orsa kommun och Polismyndigheten, "
+        "lokalpolisområde Mora, med fyra bilagor, att gälla från och med 1 mars 2027 och tills vidare.",
+        "Överenskommelsen ersätter den samverkansöverenskommelse som kommunstyrelsen godkände den "
+        "13 februari 2023, § 12.",
+        "Kommunstyrelsens ordförande får i uppdrag att underteckna överenskommelsen för Orsa kommun."]
+    title = next(p.text for p in document.paragraphs if p.style.name == "Title")
+    assert "version" not in title
+
+
+def test_the_change_table_is_for_people(orsa):
+    rows = change_rows(orsa.changes)
+    assert [r["område"] for r in rows] == ["Bilagor", "Bilagor", "Mål", "Giltighet", "Bilaga 2", "Datum"]
+    dates = [c for c in orsa.changes if c.old_value and hasattr(c.old_value, "isoformat")
+             and c.plan is not None and c.kind == "ändrad"]
+    assert rows[-1]["ändring"] == f"{len(dates)} datum i bilaga 1–3 flyttade fyra år framåt."
+    assert rows[0]["ändring"] == "Ny bilaga 4: Rekrytering av unga till kriminella nätverk."
+    assert rows[1]["ändring"] == "Bilaga 4 utgår: Alkohol och langning under sommarsäsongen."
+    assert "Föräldravandringar varje fredag under skolterminen." in rows[4]["nytt"]
+    assert len(orsa.changes) > 3 * len(rows)  # the full detail stays in `diff --format json`
+
+
+def test_no_field_path_or_yaml_key_in_any_memo(county, tmp_path):
+    keys = schema_keys()
+    memos = [orsa_2027_memo(county)]
+    assert main(["batch", str(county), "--out", str(tmp_path / "ut"), "--datum", "2026-11-27"]) == 0
+    memos += [p.read_bytes() for p in (tmp_path / "ut").rglob("tjansteskrivelse.docx")]
+    assert len(memos) > 10
+    for data in memos:
+        text = "\n".join(memo_text(data))
+        assert not re.search(r"\w\[\d+\]", text), "an index like aktiviteter[2]"
+        for key in keys:
+            for after in re.findall(rf"(?<![\w-]){re.escape(key)}[.\[](\w+)", text):
+                assert after not in keys and not after.isdigit(), f"{key}.{after}"
+            if "_" in key:
+                assert key not in text, key
+        for word in ("tillagd:", "borttagen:", "Ändrad:", "1 borttagna", " ärende "):
+            assert word not in text
+
+
+def orsa_2027_memo(county) -> bytes:
+    import shutil
+
+    copy = county.parent / "orsa-kopia" / "dalarna"
+    shutil.copytree(county, copy)
+    return compare.compare(copy / "orsa" / "2023", orsa_2027(copy)).memo.data
+
+
+def schema_keys() -> set[str]:
+    """Return every field name of every schema."""
+    found = set()
+
+    def walk(rules):
+        if isinstance(rules, dict):
+            for key, value in rules.items():
+                if isinstance(value, dict) and ("type" in value or "schema" in value):
+                    found.add(key)
+                    walk(value.get("schema"))
+                elif key == "schema":
+                    walk(value)
+    for name in ("overenskommelse", "plan", "lan"):
+        walk(yaml.safe_load((ROOT / "schemas" / f"{name}.yaml").read_text(encoding="utf-8")))
+    return {k for k in found if len(k) > 3}
+
+
+def test_the_case_is_described_from_the_data_where_it_exists(sealed_county):
+    comparison = compare.compare(sealed_county / "falun" / "2023", sealed_county / "falun" / "2027")
+    texts = memo_text(comparison.memo.data)
+    assert "Kommunledningsförvaltningen\tDatum 2026-11-16\tDnr KS2026/0912" in texts[1]
+    assert any(t.startswith("Kontakt: telefon 023-00 00 00, e-post sara.exempelsson@") for t in texts)
+    assert ("Ärendet bereds av kommunstyrelsens arbetsutskott den 19 januari 2027 och avgörs av kommunstyrelsen "
+            "den 9 februari 2027.") in texts
+    assert any(t.startswith("Förvaltningen bedömer att den nya bilagan om våld i nära relationer") for t in texts)
+    assert "Socialnämnden" in texts
+    assert any(t.startswith("Gällande samverkansöverenskommelse, version 2023, beslutad av kommunstyrelsen")
+               and "sigill SHA-256" in t for t in texts)
+
+
+def test_a_first_agreement_gets_a_memo_without_a_change_table(county, tmp_path, capsys):
+    out = tmp_path / "ut"
+    assert main(["underlag", str(county / "hedemora" / "2026"), "--out", str(out)]) == 0
+    assert "ingen föregående version" in capsys.readouterr().out
+    data = (out / "tjansteskrivelse.docx").read_bytes()
+    texts = memo_text(data)
+    assert "Överenskommelsens innehåll" in texts
+    assert "Ändringar jämfört med gällande överenskommelse" not in texts
+    assert not docx.Document(io.BytesIO(data)).tables
+    assert not any("ersätter" in t for t in texts)
+    assert any(t.startswith("Kommunstyrelsen godkänner samverkansöverenskommelsen mellan Hedemora kommun") for t in texts)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["tjansteskrivelse.docx"]
+
+
+def test_batch_makes_the_memo_of_a_first_agreement_awaiting_decision(county, tmp_path):
+    out = tmp_path / "ut"
+    assert main(["batch", str(county), "--out", str(out), "--datum", "2026-11-27"]) == 0
+    assert (out / "dalarna" / "hedemora" / "underlag-2026" / "tjansteskrivelse.docx").is_file()
+    assert (out / "dalarna" / "sater" / "underlag-2026" / "tjansteskrivelse.docx").is_file()
+    assert not (out / "dalarna" / "gagnef" / "underlag-2024").exists()  # decided: no proposal
+
+
+def test_a_reversed_diff_is_refused_unless_asked_for(county, tmp_path, capsys):
+    new, old = county / "falun" / "2027", county / "falun" / "2023"
+    assert main(["diff", str(new), str(old), "--out", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err
+    assert "jämförelsen är bakvänd" in err and "--bakvänd" in err
+    assert not (tmp_path / "a").exists()
+    assert main(["diff", str(new), str(old), "--out", str(tmp_path / "b"), "--bakvänd"]) == 0
+
+
+def test_a_diff_right_after_ny_does_not_contradict_itself(county, tmp_path, capsys):
+    from pipeline.lifecycle import start_version
+
+    start_version(county / "orsa", "2027")
+    capsys.readouterr()
+    assert main(["diff", str(county / "orsa" / "2023"), str(county / "orsa" / "2027"), "--out",
+                 str(tmp_path / "ut")]) == 0
+    out = capsys.readouterr().out
+    assert "Inga ändringar i innehållet." in out and "Inga ändringar.\n" not in out
+    assert "Dokumenten skiljer sig ändå" in out
+
+
+def test_the_summary_counts_in_swedish(orsa):
+    texts = memo_text(orsa.memo.data)
+    summary = texts[texts.index("Sammanfattning") + 1]
+    assert "godkändes av kommunstyrelsen den 13 februari 2023, § 12" in summary
+    assert "att bilagan alkohol och langning under sommarsäsongen utgår" in summary
+    assert "1 borttagna" not in summary and "ärende" not in summary.lower().replace("ärendet", "")
