@@ -239,3 +239,19 @@ def test_overview_document(country, tmp_path):
     assert all(r.cells[4].text == "2027 (utkast)" for r in table.rows[1:])
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Läget den 27 november 2026" in text and "(antagande)" in text
+
+
+def test_overview_names_each_police_area_once_and_flags_a_coming_version():
+    from pipeline.overview import kommun_row, overview_context
+
+    county = {"län": "Dalarnas län", "polisorganisation": {"lokalpolisområden": [
+        {"namn": "Mora", "kommuner": ["Mora", "Orsa"], "källa": "morakommun.se", "säkerhet": "källa"},
+        {"namn": "Mora", "kommuner": ["Leksand"], "källa": "antagande: sju kommuner", "säkerhet": "antagande"}]}}
+    areas = overview_context(county, [], TODAY)["lokalpolisområden"]
+    assert len(areas) == 1 and areas[0].startswith("Lokalpolisområde Mora: Mora, Orsa, Leksand (antagande).")
+    assert "Källa: morakommun.se." in areas[0] and "antagande: sju" not in areas[0]
+    facts = [{"kommun": "Orsa kommun", "lokalpolisområde": "Mora", "version": v, "status": "beslutad",
+              "datum": d, "från": f, "till": "tills vidare", "beslut": "KS"}
+             for v, d, f in (("2023", "2023-01-31", "2023-03-01"), ("2027", "2026-10-01", "2027-03-01"))]
+    row = kommun_row("orsa", facts, False, TODAY)
+    assert row["gällande"] == "2023" and row["flagga"] == "Version 2027 beslutad, gäller från 1 mars 2027"

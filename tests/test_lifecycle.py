@@ -150,3 +150,33 @@ def test_a_removed_seal_is_noticed(sealed_county):
     (folder / "sigill.json").unlink()
     (problem,) = validate_paths([folder]).problems
     assert "sigillet saknas" in problem.message
+
+
+@pytest.mark.parametrize("typed, recorded", [("7", "§ 7"), ("§7", "§ 7"), (" § 12 ", "§ 12"), ("§ 3a", "§ 3a")])
+def test_beslut_writes_the_paragraph_as_a_protocol_does(draft, capsys, typed, recorded):
+    assert main(["beslut", str(draft), "--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", typed,
+                 "--diarienummer", "KS 2027/0011"]) == 0
+    out = capsys.readouterr().out
+    assert load_yaml(draft / "overenskommelse.yaml").data["beslut"]["paragraf"] == recorded
+    assert (f"Obs: Paragrafen '{typed.strip()}' skrevs som '{recorded}'." in out) == (typed.strip() != recorded)
+
+
+@pytest.mark.parametrize("typed", ["sju", "7, 8", "§", "KS 7"])
+def test_beslut_refuses_what_is_no_paragraph(draft, capsys, typed):
+    before = snapshot(draft)
+    assert main(["beslut", str(draft), "--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", typed,
+                 "--diarienummer", "KS 2027/0011"]) == 1
+    assert "är ingen paragraf" in capsys.readouterr().err
+    assert snapshot(draft) == before
+
+
+def test_beslut_checks_the_diarienummer_against_the_version(draft, capsys):
+    args = ["beslut", str(draft), "--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", "§ 7",
+            "--diarienummer", "KS 2027/0099"]
+    before = snapshot(draft)
+    assert main(args) == 1
+    assert "beslutets diarienummer KS 2027/0099 är inte versionens (KS 2027/0011)" in capsys.readouterr().err
+    assert snapshot(draft) == before
+    assert main(args + ["--nytt-diarienummer"]) == 0
+    data = load_yaml(draft / "overenskommelse.yaml").data
+    assert data["diarienummer"] == data["beslut"]["diarienummer"] == "KS 2027/0099"

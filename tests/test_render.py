@@ -310,3 +310,13 @@ def test_templates_are_in_sync_with_their_build_script(tmp_path):
         module.save(build(), tmp_path / name)
         with zipfile.ZipFile(tmp_path / name) as fresh, zipfile.ZipFile(ROOT / "templates" / name) as kept:
             assert fresh.read("word/document.xml") == kept.read("word/document.xml"), name
+
+
+def test_the_validity_is_said_once_and_the_police_sign_as_polismyndigheten(county, tmp_path):
+    written = render(county / "falun" / "2027", tmp_path / "ut")
+    document = docx.Document(written[0])
+    texts = [p.text for p in document.paragraphs]
+    section = texts[texts.index("Giltighetstid och uppsägning") + 1:texts.index("Organisation och mötesformer")]
+    assert sum("gäller från" in t for t in section) == 1
+    assert "För Polismyndigheten, lokalpolisområde Falun" in texts
+    assert "För Lokalpolisområde Falun" not in texts
