@@ -282,10 +282,13 @@ def _validity_row(c: Change) -> dict:
     if c.path[-1] == "från":
         return _row(4, "Giltighet", "Överenskommelsen börjar gälla ett nytt datum.", c.old, c.new,
                     f"att överenskommelsen gäller från och med {c.new}")
+    if c.path[-1] == "till" and not isinstance(c.new_value, dt.date):
+        return _row(4, "Giltighet", "Överenskommelsen gäller nu tills vidare.", c.old, c.new,
+                    "att överenskommelsen gäller tills vidare")
     if c.path[-1] == "till":
-        return _row(4, "Giltighet", "Överenskommelsen gäller till ett nytt datum.", c.old, c.new,
-                    f"att överenskommelsen gäller till och med {c.new}" if isinstance(c.new_value, dt.date)
-                    else "att överenskommelsen gäller tills vidare")
+        text = ("Överenskommelsen får ett slutdatum." if not isinstance(c.old_value, dt.date)
+                else "Överenskommelsen gäller till ett nytt datum.")
+        return _row(4, "Giltighet", text, c.old, c.new, f"att överenskommelsen gäller till och med {c.new}")
     return _row(4, "Giltighet", "Giltighetstiden har ändrats.", c.old, c.new)
 
 
