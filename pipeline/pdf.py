@@ -203,16 +203,18 @@ def _watch(process: subprocess.Popen, remaining, out: Path, stall: float) -> tup
         time.sleep(0.05)
 
 
-def convert_run(documents: list[Path], packages: list[tuple[str, list[tuple[str, bytes]], Path]] = ()
-                ) -> tuple[list[Path], list[Problem]]:
+def convert_run(documents: list[Path], packages: list[tuple] = ()) -> tuple[list[Path], list[Problem]]:
     """Convert .docx files to PDFs beside them, and compose and convert each beslutspaket
-    (title, parts of (label, .docx bytes), target PDF), all in one LibreOffice run."""
+    (title, parts, target PDF[, cover]), all in one LibreOffice run. A part is a
+    :class:`package.Part` or a (label, .docx bytes) pair; without a cover, the
+    composer makes one from the first part (see :func:`package.compose`)."""
     from .package import Part, compose
 
     jobs = [Job(Path(p), Path(p).with_suffix(".pdf")) for p in documents]
     with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-paket-") as folder:
-        for index, (title, parts, target) in enumerate(packages):
+        for index, (title, parts, target, *cover) in enumerate(packages):
             source = Path(folder) / f"{index}-{Path(target).stem}.docx"
-            source.write_bytes(compose([Part(label, data) for label, data in parts], title))
+            parts = [part if isinstance(part, Part) else Part(*part) for part in parts]
+            source.write_bytes(compose(parts, title, *cover))
             jobs.append(Job(source, Path(target)))
         return convert(jobs)
