@@ -282,6 +282,7 @@ def run_task(task: KommunTask) -> list[JobResult]:
                 result.facts = {"underlag": version.name}
                 if version.data.get("status") == "utkast":
                     comparison = compare_versions(None, version, rendered.get(job.version) or render_version(version))
+                    result.facts["paket"] = comparison.package_plan()
                     result.files, result.removed = _write(job.out, comparison.documents(), task.out)
             else:
                 previous = valid(job.previous)
@@ -292,7 +293,7 @@ def run_task(task: KommunTask) -> list[JobResult]:
                     new_documents = rendered.get(job.version) or render_version(version)
                     comparison = compare_versions(previous, version, new_documents,
                                                   old_documents=rendered.get(job.previous))
-                    result.facts = {"jämförelse": [previous.name, version.name]}
+                    result.facts = {"jämförelse": [previous.name, version.name], "paket": comparison.package_plan()}
                     result.files, result.removed = _write(job.out, comparison.documents(), task.out)
         except PipelineError as exc:
             result.problems = exc.problems
@@ -571,24 +572,17 @@ def _awaiting_decision(manifest: Manifest, counties: set[str]) -> dict[str, list
         version = facts["jämförelse"][1] if "jämförelse" in facts else facts["underlag"]
         version_key = f"{county}/{rest.rsplit('/', 1)[0]}/{version}"
         version_facts = manifest.entries[version_key].facts if version_key in manifest.entries else None
-        if version_facts and version_facts.get("status") == "utkast" and entry.files:
+        if version_facts and version_facts.get("status") == "utkast" and entry.files and "paket" in facts:
             found[key] = [key, version_key]
     return found
 
 
 def _package(manifest: Manifest, members: list[str], target: Path):
-    """Return (title, parts, target) for pdf.convert_run: the memo, the redlines, then the new
-    version's agreement and plans, each labelled with its document title."""
-    from .ooxml import document_title
+    """Return (title, parts, target, cover) for pdf.convert_run, as the comparison planned it: the
+    memo and redlines from its folder, the proposal from the version's folder."""
+    from .compare import package_from_plan
 
-    def in_order(files):  # the memo, then the agreement, then bilagor in number order
-        names = [n for n in files if n.endswith(".docx")]
-        return sorted(names, key=lambda n: (not n.endswith("tjansteskrivelse.docx"),
-                                            "samverkansoverenskommelse" not in n, n))
-
-    comparison, version = (manifest.entries[m].files for m in members)
-    parts = []
-    for number, name in enumerate(in_order(comparison) + in_order(version), start=1):
-        data = (manifest.folder / name).read_bytes()
-        parts.append((f"Del {number} – {document_title(data) or Path(name).stem}", data))
-    return (f"Beslutspaket: {parts[0][0].split(': ', 1)[-1]}", parts, target)
+    comparison, version = (manifest.entries[m] for m in members)
+    folders = {"underlag": target.parent, "version": manifest.folder / members[1]}
+    plan = comparison.facts["paket"]
+    return package_from_plan(plan, lambda where, name: (folders[where] / name).read_bytes(), target)

@@ -8,6 +8,7 @@ folder) are the old side; otherwise the old version is rendered now.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -57,22 +58,53 @@ class Comparison:
     memo: RenderedDocument
     new_documents: list[RenderedDocument] = field(default_factory=list, repr=False)
 
-    def package_parts(self) -> list[tuple[str, bytes]]:
-        """Return the beslutspaket's parts in order: memo, redlines, the new agreement and plans."""
-        parts = [(self.memo.title, self.memo.data)]
-        parts += [(f"{STATUS_LABELS[item.status]}: {item.title}", item.data) for item in self.redlines]
-        parts += [(d.title, d.data) for d in self.new_documents]
-        return [(f"Del {number} – {label}", data) for number, (label, data) in enumerate(parts, start=1)]
+    def package_plan(self) -> dict:
+        """Return the beslutspaket as data (JSON-friendly, so batch can keep it in its manifest):
+        its title, its cover, and its parts in order – each a label, where its document is
+        ("underlag": beside the memo, "version": among the new version's documents), the
+        document's file name and its status."""
+        parts = [(self.memo.title, "underlag", self.memo.name, None)]
+        for item in self.redlines:
+            title = f"{item.title} i version {self.old.name}" if item.status == "utgår" else item.title
+            parts.append((f"{STATUS_LABELS[item.status]}: {title}", "underlag", item.name, item.status))
+        parts += [(f"Förslag: {d.title}", "version", d.name, None) for d in self.new_documents]
+        data = self.new.data
+        meeting = (data.get("sammanträde") or {}).get("datum") or (data.get("beslut") or {}).get("datum")
+        return {
+            "titel": f"Beslutspaket: {memo_module.case_title(self.new)}",
+            "delar": [[f"Del {n} – {label}", where, name, status]
+                      for n, (label, where, name, status) in enumerate(parts, start=1)],
+            "försättsblad": {"kommun": data["parter"]["kommun"]["namn"], "ärende": memo_module.case_title(self.new),
+                             "diarienummer": data["diarienummer"], "organ": memo_module.organ_of(self.new),
+                             "sammanträde": meeting.isoformat() if meeting else None,
+                             "datum": data["datum"].isoformat(), "exempel": data.get("exempel")},
+        }
 
-    def package(self, folder: Path) -> tuple[str, list[tuple[str, bytes]], Path]:
-        """Return the beslutspaket to make in ``folder``: its title, parts and target file."""
-        return f"Beslutspaket: {memo_module.case_title(self.new)}", self.package_parts(), folder / PACKAGE_FILE
+    def package(self, folder: Path) -> tuple:
+        """Return the beslutspaket to make in ``folder`` for :func:`pdf.convert_run`."""
+        documents = {("underlag", self.memo.name): self.memo.data}
+        documents.update({("underlag", r.name): r.data for r in self.redlines})
+        documents.update({("version", d.name): d.data for d in self.new_documents})
+        return package_from_plan(self.package_plan(), lambda where, name: documents[(where, name)],
+                                 folder / PACKAGE_FILE)
 
     def documents(self) -> dict[str, bytes]:
         """Return every output file, memo first."""
         files = {self.memo.name: self.memo.data}
         files.update({r.name: r.data for r in self.redlines})
         return files
+
+
+def package_from_plan(plan: dict, read, target: Path) -> tuple:
+    """Return (title, parts, target, cover) for :func:`pdf.convert_run` from a package plan, with
+    ``read(where, name)`` giving each document's bytes."""
+    from .package import Cover, Part
+
+    cover = dict(plan["försättsblad"])
+    cover["datum"] = dt.date.fromisoformat(cover["datum"])
+    cover["sammanträde"] = dt.date.fromisoformat(cover["sammanträde"]) if cover["sammanträde"] else None
+    parts = [Part(label, read(where, name), status) for label, where, name, status in plan["delar"]]
+    return plan["titel"], parts, target, Cover(**cover)
 
 
 def default_output(old: Version | None, new: Version) -> Path:

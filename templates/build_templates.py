@@ -81,6 +81,7 @@ def _set_styles(document) -> None:
         style.font.color.rgb = RGBColor(0x1F, 0x1F, 0x1F)
         style.font.italic = False
         _ascii_font(style, FONT)
+        _no_hyphenation(style)  # a title or heading reads as a whole ("lokalpolisområ-de" does not)
         if name.startswith("Heading"):
             style.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
             style.paragraph_format.space_after = Pt(4)
@@ -95,6 +96,20 @@ def _set_styles(document) -> None:
         for stop in list(tabs):
             tabs._pPr.tabs.remove(stop._tab)
         tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _no_hyphenation(style) -> None:
+    """Keep the style's paragraphs from being hyphenated automatically."""
+    ppr = style.element.get_or_add_pPr()
+    ppr.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS_HYPHENS)
+
+
+# Children of w:pPr that come after w:suppressAutoHyphens (ECMA-376 CT_PPrBase order).
+_AFTER_SUPPRESS_HYPHENS = ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+                           "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                           "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                           "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+                           "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _ascii_font(style, font: str) -> None:

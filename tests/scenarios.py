@@ -46,17 +46,83 @@ def orsa_2027(county: Path, today: dt.date = dt.date(2026, 10, 1)) -> Path:
     plans = folder / "planer"
     for plan in plans.glob("*.yaml"):
         plan.write_text(_later(plan.read_text(encoding="utf-8"), 4), encoding="utf-8")
-    _edit(plans / "02-ungdomar-skolor.yaml", "titel: ", "titel: ")  # kept; its activities change below
     text = (plans / "02-ungdomar-skolor.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(aktiviteter:\n  - aktivitet: )([^\n]+)", r"\1Föräldravandringar varje fredag under skolterminen.",
                   text, count=1)
     (plans / "02-ungdomar-skolor.yaml").write_text(text, encoding="utf-8")
-    removed = plans / "04-alkohol-sommarsasong.yaml"
-    added = _later(removed.read_text(encoding="utf-8"), 0)
-    removed.unlink()
-    added = added.replace("titel: Alkohol och langning under sommarsäsongen",
-                          "titel: Rekrytering av unga till kriminella nätverk")
-    added = added.replace("fokusområde: Alkohol, narkotika, dopning och tobak",
-                          "fokusområde: Extremism och kriminella nätverk")
-    (plans / "04-rekrytering-unga.yaml").write_text(added, encoding="utf-8")
+    (plans / "04-alkohol-sommarsasong.yaml").unlink()
+    (plans / "04-rekrytering-unga.yaml").write_text(NEW_PLAN, encoding="utf-8")
+    _edit(agreement, UPPSÄGNING_2023, UPPSÄGNING_2027)
     return folder
+
+
+UPPSÄGNING_2023 = """uppsägning: >-
+  Överenskommelsen gäller från den 1 mars 2023 och tills vidare, eller tills dess att någon
+  av parterna säger upp den. Uppsägningen ska vara skriftlig och gäller sex månader efter
+  att den har tagits emot av den andra parten."""
+UPPSÄGNING_2027 = """uppsägning: >-
+  Var och en av parterna kan säga upp överenskommelsen. Uppsägningen ska vara skriftlig och
+  gäller sex månader efter att den har tagits emot av den andra parten."""
+
+NEW_PLAN = """exempel: >-
+  Exempeldata. Verkligt: fokusområdet (lokalpolisområde Mora, morakommun.se) och att varje
+  problembild dokumenteras med kartläggning, orsaksanalys, mål, aktiviteter och uppföljning.
+  Problembilden, siffrorna, datumen och all övrig text är påhittade.
+
+titel: Rekrytering av unga till kriminella nätverk
+fokusområde: Extremism och kriminella nätverk
+
+period:
+  från: 2027-03-01
+  till: 2028-02-29
+
+kartläggning:
+  beskrivning: >-
+    Polisen och socialtjänsten har sett att unga i Orsa kontaktas via sociala medier av
+    personer med koppling till kriminella nätverk i större städer, med erbjudanden om snabba
+    pengar för att förvara eller transportera narkotika.
+  var: Sociala medier och platser där unga samlas, särskilt vid resecentrum.
+  när: Kvällar och helger, oftast under skolloven.
+  vilka: Pojkar och unga män i åldern 13–18 år.
+  källor:
+    - Polisens underrättelser om rekryteringsförsök under 2026
+    - Socialtjänstens orosanmälningar
+    - Skolornas elevhälsa
+
+orsaksanalys:
+  beskrivning: Analysen är gjord i samverkansgruppen tillsammans med socialtjänsten.
+  offer: Unga som saknar sammanhang i skola och fritid och som lätt kan lockas av pengar.
+  gärningsperson: Äldre personer i kriminella nätverk som använder unga för att inte själva synas.
+  plats: Sociala medier, där vuxna sällan ser vad som händer.
+  orsaker:
+    - Unga nås lätt i sociala medier utan att vuxna ser det
+    - Skolk och avbrutna studier ger tid och behov av pengar
+    - Föräldrar känner inte igen tecknen på rekrytering
+
+mål:
+  effektmål:
+    - Inga unga i Orsa ska rekryteras till kriminella nätverk under 2027.
+  operativa_mål:
+    - Alla högstadieskolor har en rutin för att larma vid tecken på rekrytering före den 1 juni 2027.
+    - Minst två föräldraträffar om tecken på rekrytering genomförs under 2027.
+
+aktiviteter:
+  - aktivitet: Gemensam rutin för skola, socialtjänst och polis när en ung visar tecken på rekrytering.
+    ansvarig: [Orsa kommun, Lokalpolisområde Mora]
+    när: 2027-06-01
+    resurser: Elevhälsan, socialtjänsten och kommunpolisen.
+  - aktivitet: Föräldraträffar om tecken på rekrytering och var man får hjälp.
+    ansvarig: Orsa kommun
+    när: Våren och hösten 2027
+    resurser: Fältsekreterare och kommunpolis.
+
+uppföljning:
+  - indikator: Antal unga som uppmärksammats genom rutinen och fått stöd.
+    när: 2027-12-15
+    ansvarig: Orsa kommun
+    status: ej bedömd
+  - indikator: Antal genomförda föräldraträffar och antal deltagare.
+    när: 2028-02-15
+    ansvarig: Lokalpolisområde Mora
+    status: ej bedömd
+"""

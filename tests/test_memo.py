@@ -62,13 +62,14 @@ def test_the_decision_is_numbered_points_in_proper_swedish(orsa):
 
 def test_the_change_table_is_for_people(orsa):
     rows = change_rows(orsa.changes)
-    assert [r["område"] for r in rows] == ["Bilagor", "Bilagor", "Mål", "Giltighet", "Bilaga 2", "Datum"]
+    assert [r["område"] for r in rows] == ["Bilagor", "Bilagor", "Mål", "Giltighet", "Text", "Bilaga 2", "Datum"]
+    assert rows[4]["ändring"].startswith("Texten i avsnittet Giltighetstid och uppsägning har ändrats")
     dates = [c for c in orsa.changes if c.old_value and hasattr(c.old_value, "isoformat")
              and c.plan is not None and c.kind == "ändrad"]
     assert rows[-1]["ändring"] == f"{len(dates)} datum i bilaga 1–3 flyttade fyra år framåt."
     assert rows[0]["ändring"] == "Ny bilaga 4: Rekrytering av unga till kriminella nätverk."
     assert rows[1]["ändring"] == "Bilaga 4 utgår: Alkohol och langning under sommarsäsongen."
-    assert "Föräldravandringar varje fredag under skolterminen." in rows[4]["nytt"]
+    assert "Föräldravandringar varje fredag under skolterminen." in rows[5]["nytt"]
     assert len(orsa.changes) > 3 * len(rows)  # the full detail stays in `diff --format json`
 
 

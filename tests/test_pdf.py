@@ -104,7 +104,7 @@ def test_package_has_every_part_in_order_with_bookmarks(made):
     parts = [t for t in titles if t.startswith("Del ")]
     assert parts[0].startswith("Del 1 – Tjänsteskrivelse")
     assert parts[1].startswith("Del 2 – Ändringar: Samverkansöverenskommelse")
-    assert any(t.startswith("Del 7 – Samverkansöverenskommelse mellan Orsa kommun") for t in parts)
+    assert any(t.startswith("Del 7 – Förslag: Samverkansöverenskommelse mellan Orsa kommun") for t in parts)
     assert len(parts) == 1 + 5 + 5 and "Förslag till beslut" in titles
     assert re.search(r"Title:\s+Beslutspaket: ", info(package))
     assert (made / "batch" / "dalarna" / "exempelby001" / "andringar-2023-2027" / "beslutspaket.pdf").is_file()
