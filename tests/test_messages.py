@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import load
+from pipeline import load, schema
 from pipeline.cli import main
 from pipeline.errors import DataError
 from pipeline.load import load_text, load_yaml
 from pipeline.validate import validate_paths
 
-from conftest import FIXTURES, ORSA_2023, line_of
+from conftest import FIXTURES, ORSA_2023, edit, line_of
 
 BAD = FIXTURES / "bad"
-MISLEADING = ("kolon på fel ställe", "citattecken")
+MISLEADING = ("kolon på fel ställe", "citattecken", "Tillåtna fält här: exempel, version")
 
 
 def only_problem(path):
@@ -37,6 +37,12 @@ def problem_of_text(text):
         load_text(Path("x.yaml"), text)
     assert len(caught.value.problems) == 1, caught.value
     return caught.value.problems[0]
+
+
+def only_validation_problem(folder):
+    report = validate_paths([folder])
+    assert len(report.problems) == 1, "\n".join(p.format() for p in report.problems)
+    return report.problems[0]
 
 
 def assert_not_misleading(problem):
@@ -76,10 +82,37 @@ def test_no_space_after_colon_is_reported_on_its_own_line():
     assert_not_misleading(problem)
 
 
+def test_unindented_field_says_where_it_belongs_once(orsa):
+    shutil.copy(BAD / "unindented-field.yaml", orsa / "overenskommelse.yaml")
+    problem = only_validation_problem(orsa)  # no separate "obligatoriskt fält saknas"
+    assert problem.line == line_of(orsa / "overenskommelse.yaml", "mötesfrekvens: En gång") == 99
+    assert problem.column == 1
+    assert problem.field == "organisation.samverkansgrupp.mötesfrekvens"
+    assert problem.message == ("står på fel nivå (fel indrag): 'mötesfrekvens' hör hemma under "
+                               "organisation.samverkansgrupp, inte på översta nivån")
+    assert "dra in den 4 mellanslag, som 'beskrivning' på rad 81" in problem.hint
+    assert "saknas" not in problem.format() and "okänt fält" not in problem.format()
+    assert_not_misleading(problem)
+
+
+def test_unindented_field_in_a_plan_says_where_it_belongs_once(orsa):
+    path = orsa / "planer" / "02-ungdomar-skolor.yaml"
+    shutil.copy(BAD / "unindented-field-plan.yaml", path)
+    problem = only_validation_problem(orsa)
+    assert (problem.file, problem.line) == (path, line_of(path, "operativa_mål:")) == (path, 50)
+    assert problem.field == "mål.operativa_mål"
+    assert "fel indrag" in problem.message and "hör hemma under mål, inte på översta nivån" in problem.message
+    assert "dra in den 2 mellanslag, som 'effektmål' på rad 45" in problem.hint
+    assert "Tillåtna fält här" not in problem.format()
+
+
 @pytest.mark.parametrize("name, target, words", [
     ("three-space-indent.yaml", "overenskommelse.yaml", ":87:4: fel indrag: raden är indragen 3 mellanslag"),
     ("missing-dash.yaml", "overenskommelse.yaml", ":55:3: raden saknar '- '"),
     ("no-space-after-colon.yaml", "overenskommelse.yaml", ":29:7: efter kolon ska det stå ett mellanslag"),
+    ("unindented-field.yaml", "overenskommelse.yaml", ":99:1: fältet 'organisation.samverkansgrupp."
+                                                      "mötesfrekvens': står på fel nivå (fel indrag)"),
+    ("unindented-field-plan.yaml", "planer/02-ungdomar-skolor.yaml", ":50:1: fältet 'mål.operativa_mål'"),
 ])
 def test_validate_command_shows_one_located_message(orsa, capsys, name, target, words):
     shutil.copy(BAD / name, orsa / target)
@@ -157,6 +190,13 @@ def test_no_space_after_colon_at_the_top_level_is_reported_where_it_is():
 def test_no_space_before_a_text_block_is_reported_where_it_is():
     problem = problem_of_text("titel: a\nbeskrivning:>-\n  Text som: har ett kolon.\nsyfte: b\n")
     assert problem.line == 2 and "efter kolon ska det stå ett mellanslag: 'beskrivning: >-'" in problem.message
+
+
+def test_no_space_where_fields_belong_gives_a_hint_after_parsing(orsa):
+    edit(orsa / "overenskommelse.yaml", "    namn: Orsa kommun\n", "    namn:Orsa kommun\n")
+    problem = only_validation_problem(orsa)
+    assert problem.field == "parter.kommun"
+    assert problem.hint == "Efter kolon ska det stå ett mellanslag: 'namn: Orsa kommun'."
 
 
 def test_missing_dash_in_the_middle_of_a_list():
@@ -237,6 +277,71 @@ def test_every_missing_dash_in_a_list_of_texts_is_found_on_its_line(path):
     assert checked >= 1
 
 
+# --- a field at the wrong level, at any depth -------------------------------------
+
+def test_field_indented_into_the_block_above_belongs_at_the_top_level(orsa):
+    path = orsa / "overenskommelse.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nuppsägning:")
+    end = text.index("\n\n", start + 1)
+    block = "\n".join("  " + line for line in text[start + 1:end].split("\n"))
+    path.write_text(text[:start - 1] + "\n" + block + text[end:], encoding="utf-8")  # no blank line
+    problem = only_validation_problem(orsa)
+    assert problem.line == line_of(path, "  uppsägning: >-") and problem.field == "uppsägning"
+    assert problem.message.endswith("'uppsägning' hör hemma på översta nivån, inte under giltighetstid")
+
+
+def test_field_indented_into_a_sibling_belongs_to_the_parent(orsa):
+    path = orsa / "overenskommelse.yaml"
+    edit(path, "  kontaktfunktioner:", "    kontaktfunktioner:")
+    problem = only_validation_problem(orsa)
+    assert problem.field == "organisation.kontaktfunktioner"
+    assert "hör hemma under organisation, inte under organisation.brå" in problem.message
+    assert "rader som hör till fältet flyttas lika mycket" in problem.hint
+
+
+def test_field_belonging_in_a_list_item_names_the_item(orsa):
+    path = orsa / "planer" / "02-ungdomar-skolor.yaml"
+    edit(path, "    resurser: Ingripandepersonal, fritidsledare och socialtjänstens fältarbete.\n",
+         "resurser: Ingripandepersonal.\n")
+    problem = only_validation_problem(orsa)
+    assert problem.field == "aktiviteter[4].resurser" and problem.line == line_of(path, "resurser: Ingrip")
+    assert "hör hemma under aktiviteter[4]" in problem.message
+
+
+def test_misspelt_field_keeps_its_suggestion_and_its_missing_field(orsa):
+    edit(orsa / "overenskommelse.yaml", "bakgrund:", "bakgrun:")
+    problems = validate_paths([orsa]).problems
+    assert [p.hint for p in problems if "okänt fält 'bakgrun'" in p.message] == ["Menade du 'bakgrund'?"]
+    assert any("obligatoriskt fält 'bakgrund' saknas" in p.message for p in problems)
+    assert not any("fel nivå" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("added", ["xyzzy: 1\n", "namn: Orsa\n"])  # 'namn' exists deeper, but is not missing
+def test_unknown_top_level_field_names_the_schema_instead_of_23_fields(orsa, added):
+    edit(orsa / "overenskommelse.yaml", "bakgrund:", added + "bakgrund:")
+    problem = only_validation_problem(orsa)
+    assert problem.message.startswith("okänt fält")
+    assert problem.hint.startswith("Fälten som är tillåtna på översta nivån står i ")
+    assert problem.hint.endswith("schemas/overenskommelse.yaml.")
+    assert "exempel, version" not in problem.hint
+
+
+def test_unknown_field_among_few_lists_them(orsa):
+    edit(orsa / "overenskommelse.yaml", "  samverkansgrupp:\n", "  qqq: 1\n  samverkansgrupp:\n")
+    problem = only_validation_problem(orsa)
+    assert problem.hint == "Tillåtna fält här: samverkansgrupp, brå, kontaktfunktioner"
+
+
+def test_field_of_another_section_at_the_same_depth_is_unknown_not_misplaced(orsa):
+    # 'kommentar' belongs in uppföljning's items; an activity with one was not mis-indented.
+    path = orsa / "planer" / "02-ungdomar-skolor.yaml"
+    edit(path, "    resurser: Kommunpolis, två timmar per klass.\n",
+         "    resurser: Kommunpolis, två timmar per klass.\n    kommentar: x\n")
+    problem = only_validation_problem(orsa)
+    assert problem.message == "okänt fält 'kommentar'" and problem.field == "aktiviteter[1].kommentar"
+
+
 # --- the happy path does none of this ----------------------------------------------
 
 def test_valid_data_never_runs_the_explanations(monkeypatch):
@@ -244,4 +349,5 @@ def test_valid_data_never_runs_the_explanations(monkeypatch):
         raise AssertionError("explanations ran on valid data")
 
     monkeypatch.setattr(load, "_layout_problem", fail)
+    monkeypatch.setattr(schema, "_mappings", fail)
     assert validate_paths([ORSA_2023.parent.parent]).ok
