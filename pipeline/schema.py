@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from functools import lru_cache
+import re
+from functools import cached_property, lru_cache
+from pathlib import Path
 
 import yaml
 
 from . import resources
 from .errors import Problem
 from .load import Loaded, closest, format_path
+
+MAX_LISTED_FIELDS = 8  # more allowed fields than this are not listed: the hint names the schema file
 
 _TYPE_NAMES = {
     "string": "en text",
@@ -44,10 +48,42 @@ def _validator(name: str):
     return cerberus.Validator(load_schema(name), allow_unknown=True)
 
 
+@dataclasses.dataclass
+class _Checked:
+    """What the search for unknown keys needs: the data, its schema, and where moved keys belong."""
+
+    loaded: Loaded
+    name: str
+    schema: dict
+    moved: set = dataclasses.field(default_factory=set)  # where misplaced keys belong
+
+    @cached_property
+    def homes(self) -> dict[str, list[tuple[tuple, bool]]]:
+        """Return for each key the (path, required) of every mapping whose schema has the key
+        but whose data lacks it (built once, so many unknown keys stay linear)."""
+        found: dict[str, list] = {}
+        for path, fields, mapping in _mappings(self.schema, self.loaded.data, ()):
+            for key, rule in fields.items():
+                if isinstance(rule, dict) and key not in mapping:
+                    found.setdefault(key, []).append((path, bool(rule.get("required"))))
+        return found
+
+    @cached_property
+    def children(self) -> dict[tuple, tuple]:
+        """Return for each (file, path) the first key written under it there: (line, name, column)."""
+        first: dict[tuple, tuple] = {}
+        for path, src in self.loaded.keys.items():
+            where, entry = (src.file, path[:-1]), (src.line, path[-1], src.column)
+            if where not in first or entry < first[where]:
+                first[where] = entry
+        return first
+
+
 def check(loaded: Loaded, schema_name: str) -> list[Problem]:
     """Return the problems of ``loaded.data`` against the named schema (empty when valid)."""
     schema = load_schema(schema_name)
-    problems = list(_unknown_fields(loaded, schema, loaded.data, ()))
+    checked = _Checked(loaded, schema_name, schema, set())
+    problems = list(_unknown_fields(checked, schema, loaded.data, ()))
     if any(p.message.startswith("ska vara") for p in problems):
         return problems  # a list where a mapping belongs (or the reverse) can crash cerberus
     validator = _validator(schema_name)
@@ -57,25 +93,109 @@ def check(loaded: Loaded, schema_name: str) -> list[Problem]:
         return problems + [Problem(loaded.file, f"filens struktur kunde inte kontrolleras ({exc})",
                                    hint="Jämför filen med exemplen under agreements/.")]
     if not valid:
-        problems += [_explain(loaded, schema, error) for error in _leaves(validator._errors)]
+        problems += [_explain(loaded, schema, error) for error in _leaves(validator._errors)
+                     if not (error.code == 0x02 and tuple(error.document_path) in checked.moved)]
     return problems
 
 
-def _unknown_fields(loaded: Loaded, fields: dict, value, path: tuple):
-    """Yield a problem for every key the schema does not know, with the likeliest intended key."""
+def _unknown_fields(checked: _Checked, fields: dict, value, path: tuple):
+    """Yield a problem for every key the schema does not know, saying where it belongs or what
+    was likely meant."""
     if not isinstance(value, dict):
         return
     for key, child in value.items():
         rule = fields.get(key)
         if not isinstance(rule, dict):
-            suggestion = closest(str(key), fields)
-            hint = f"Menade du '{suggestion}'?" if suggestion else "Tillåtna fält här: " + ", ".join(fields)
-            yield loaded.problem(path + (key,), f"okänt fält '{key}'", hint=hint, key=True)
+            yield _unknown_field(checked, fields, path + (key,))
             continue
-        yield from _unknown_in_rule(loaded, rule, child, path + (key,))
+        yield from _unknown_in_rule(checked, rule, child, path + (key,))
 
 
-def _unknown_in_rule(loaded: Loaded, rule: dict, value, path: tuple):
+def _unknown_field(checked: _Checked, fields: dict, path: tuple) -> Problem:
+    """Return the problem of a key unknown at ``path``: written at the wrong level, misspelt, or unknown."""
+    loaded, key, parent = checked.loaded, str(path[-1]), path[:-1]
+    # Only a change of indentation: out to an enclosing level, or in under the lines above.
+    homes = [(home, needed) for home, needed in checked.homes.get(key, [])
+             if home == parent[:len(home)] or parent == home[:len(parent)]]
+    homes = [home for home, needed in homes if needed] or [home for home, _ in homes]
+    if len(homes) == 1:
+        checked.moved.add(homes[0] + (key,))
+        return _misplaced(checked, path, homes[0])
+    if homes:
+        places = " eller ".join(_place(home) for home in homes[:3]) + (" …" if len(homes) > 3 else "")
+        return loaded.problem(path, f"står på fel nivå (fel indrag): '{key}' hör hemma {places}",
+                              hint="Flytta raden dit och dra in den lika mycket som fälten där.", key=True)
+    suggestion = closest(key, fields)
+    if suggestion:
+        hint = f"Menade du '{suggestion}'?"
+    elif len(fields) <= MAX_LISTED_FIELDS:
+        hint = "Tillåtna fält här: " + ", ".join(fields)
+    else:
+        level = tuple(part for part in path[:-1] if not isinstance(part, int))
+        hint = f"Fälten som är tillåtna {_place(level)} står i {_schema_file(checked.name)}."
+    return loaded.problem(path, f"okänt fält '{key}'", hint=hint, key=True)
+
+
+def _mappings(fields: dict, data, path: tuple):
+    """Yield (path, fields, mapping) for every mapping in ``data`` that has its own fields in the schema."""
+    if not isinstance(data, dict):
+        return
+    yield path, fields, data
+    for name, rule in fields.items():
+        if name in data and isinstance(rule, dict):
+            yield from _mappings_in_rule(rule, data[name], path + (name,))
+
+
+def _mappings_in_rule(rule: dict, value, path: tuple):
+    """Yield the mappings inside a value that follows ``rule`` (see :func:`_mappings`)."""
+    inner = rule.get("schema")
+    if not isinstance(inner, dict):
+        return
+    if isinstance(value, dict) and "type" not in inner:
+        yield from _mappings(inner, value, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _mappings_in_rule(inner, item, path + (index,))
+
+
+def _misplaced(checked: _Checked, path: tuple, home: tuple) -> Problem:
+    """Return one problem for a key written at ``path`` that belongs in ``home``, named by where it
+    belongs, so that the 'required' error there is not needed."""
+    loaded, key = checked.loaded, path[-1]
+    problem = loaded.problem(path, f"står på fel nivå (fel indrag): '{key}' hör hemma "
+                             f"{_place(home)}, inte {_place(path[:-1])}", key=True)
+    field = loaded.prefixes.get(problem.file, "") + format_path(home + (key,))
+    return dataclasses.replace(problem, field=field, hint=_move_hint(checked, home, problem.file))
+
+
+def _move_hint(checked: _Checked, home: tuple, file) -> str:
+    """Return how to move a key in ``file`` into the mapping at ``home``, indented as the keys there."""
+    where = f"in under {format_path(home)}" if home else "ut till översta nivån"
+    rest = "; rader som hör till fältet flyttas lika mycket."
+    if (file, home) not in checked.children:
+        return f"Flytta raden {where} och dra in den som fälten där{rest}"
+    line, name, column = checked.children[(file, home)]
+    indent = f"dra in den {column - 1} mellanslag" if column > 1 else "ta bort indraget"
+    return f"Flytta raden {where} och {indent}, som '{name}' på rad {line}{rest}"
+
+
+def _place(path: tuple) -> str:
+    """Return where a field path is, as a user reads it: 'under organisation.brå' or 'på översta nivån'."""
+    return f"under {format_path(path)}" if path else "på översta nivån"
+
+
+def _schema_file(name: str) -> str:
+    """Return the schema file ``name`` as a user can open it: relative to the working folder if inside it."""
+    path = resources.schemas_dir() / f"{name}.yaml"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _unknown_in_rule(checked: _Checked, rule: dict, value, path: tuple):
+    """Yield the problems of unknown keys (and of a list written as a mapping) inside ``value``."""
+    loaded = checked.loaded
     wanted = rule.get("type")
     kinds = wanted if isinstance(wanted, list) else [wanted]
     for kind, other in (("list", dict), ("dict", list)):
@@ -88,10 +208,10 @@ def _unknown_in_rule(loaded: Loaded, rule: dict, value, path: tuple):
     if not isinstance(inner, dict):
         return
     if isinstance(value, dict) and "type" not in inner:  # a mapping with its own fields
-        yield from _unknown_fields(loaded, inner, value, path)
+        yield from _unknown_fields(checked, inner, value, path)
     elif isinstance(value, list):  # a list whose items follow ``inner``
         for index, item in enumerate(value):
-            yield from _unknown_in_rule(loaded, inner, item, path + (index,))
+            yield from _unknown_in_rule(checked, inner, item, path + (index,))
 
 
 def _leaves(errors):
@@ -126,6 +246,9 @@ def _type_hint(expected: list[str], value) -> str | None:
         return "Sätt värdet inom citattecken, t.ex. \"10:00\" eller \"ja\", så läses det som text."
     if "date" in expected and isinstance(value, str):
         return "Skriv datumet utan citattecken som ÅÅÅÅ-MM-DD, t.ex. 2023-02-13."
+    if "dict" in expected and isinstance(value, str) and re.fullmatch(r"[^\s:]+:\S.*", value):
+        key, rest = value.split(":", 1)  # 'namn:Orsa' is one text to YAML, not a field
+        return f"Efter kolon ska det stå ett mellanslag: '{key}: {rest}'."
     if "list" in expected and not isinstance(value, list):
         return "Skriv varje punkt på en egen rad som börjar med '- '."
     return None
