@@ -96,18 +96,19 @@ def _version_inputs(folder: Path, hashes: FileHashes) -> list[str]:
             f"={hashes(p)}" for p in files]
 
 
-def _previous_name(folder: Path, own_print: str, known: Entry | None) -> str | None:
-    """Return the version's föregående_version (None if unreadable or unset).
+def _links(folder: Path, own_print: str, known: Entry | None) -> tuple[str | None, str | None]:
+    """Return the version's föregående_version and status (None where unreadable or unset).
 
     When the version's files are unchanged since the last run, the answer is in the manifest.
     """
     if known is not None and known.facts and known.facts.get("indata") == own_print:
-        return known.facts.get("föregående_version")
+        return known.facts.get("föregående_version"), known.facts.get("status")
     try:
-        value = load_yaml(folder / AGREEMENT_FILE, root=VersionRef.of(folder).root).data.get("föregående_version")
+        data = load_yaml(folder / AGREEMENT_FILE, root=VersionRef.of(folder).root).data
     except PipelineError:
-        return None
-    return value if isinstance(value, str) else None
+        return None, None
+    previous, status = data.get("föregående_version"), data.get("status")
+    return (previous if isinstance(previous, str) else None), (status if isinstance(status, str) else None)
 
 
 def check_root(root: Path) -> None:
@@ -208,7 +209,7 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
             prints = {v.name: fingerprint(run_inputs, _version_inputs(v, hashes)) for v in versions}
             for version in versions:
                 key = "/".join((county.name, kommun.name, version.name))
-                previous_name = _previous_name(version, prints[version.name], manifest.entries.get(key))
+                previous_name, status = _links(version, prints[version.name], manifest.entries.get(key))
                 if previous_name is not None and rules.name_problem(previous_name):
                     previous_name = None  # reported by validation; never a path out of the kommun
                 previous = kommun / previous_name if previous_name else None
@@ -223,7 +224,7 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
                     jobs.append(Job("/".join((county.name, kommun.name, name)), "diff", version, previous,
                                     fingerprint(wanted, prints[previous.name], "diff"),
                                     ref.comparison_dir(VersionRef.of(previous), out)))
-                elif previous is None:  # a first agreement: its memo, when it awaits decision
+                elif previous is None and status == "utkast":  # a first agreement awaiting decision
                     folder = ref.first_dir(out)
                     jobs.append(Job("/".join((county.name, kommun.name, folder.name)), "first", version, None,
                                     fingerprint(wanted, "first"), folder))
@@ -279,11 +280,9 @@ def run_task(task: KommunTask) -> list[JobResult]:
                 result.facts = version_facts(version) | {"indata": job.own_print}
                 result.files, result.removed = _write(job.out, {d.name: d.data for d in documents}, task.out)
             elif job.kind == "first":
-                result.facts = {"underlag": version.name}
-                if version.data.get("status") == "utkast":
-                    comparison = compare_versions(None, version, rendered.get(job.version) or render_version(version))
-                    result.facts["paket"] = comparison.package_plan()
-                    result.files, result.removed = _write(job.out, comparison.documents(), task.out)
+                comparison = compare_versions(None, version, rendered.get(job.version) or render_version(version))
+                result.facts = {"underlag": version.name, "paket": comparison.package_plan()}
+                result.files, result.removed = _write(job.out, comparison.documents(), task.out)
             else:
                 previous = valid(job.previous)
                 if previous is None:
