@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import cli_sv
+from pipeline import cli_sv
 
 cli_sv.install()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -48,7 +48,7 @@ DATE = IsoDate()
 
 def _echo_path(prefix: str, path) -> None:
     """Print a line naming a file, with control characters in its name made visible."""
-    from .errors import visible
+    from pipeline.errors import visible
 
     click.echo(visible(f"{prefix}{path}"))
 
@@ -72,8 +72,8 @@ def validate(paths):
     PATHS kan vara en versionsmapp, en kommun, ett län, hela agreements/
     (standard) eller en enskild fil. Avslutas med 0 om allt är giltigt, annars 1.
     """
-    from .errors import SchemaError
-    from .validate import validate_paths
+    from pipeline.errors import SchemaError
+    from pipeline.data.validate import validate_paths
 
     report = validate_paths(list(paths) or [Path("agreements")])
     if not report.ok:
@@ -94,7 +94,7 @@ def render(version_dir, out_dir, pdf):
     plan (bilaga-N-<namn>.docx). Befintliga filer ersätts i ett svep; vid fel
     skrivs ingenting.
     """
-    from .render import render as render_documents
+    from pipeline.documents.render import render as render_documents
 
     written = render_documents(version_dir, out_dir)
     for path in written:
@@ -123,7 +123,7 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
     gällande överenskommelse", och visar sammanfattningen av ändringarna.
     GAMMAL_VERSION och NY_VERSION är två versionsmappar för samma kommun.
     """
-    from .compare import diff as compare_versions
+    from pipeline.compare.versions import diff as compare_versions
 
     comparison, written = compare_versions(old_dir, new_dir, out_dir, reversed_ok=reversed_ok)
     _show_comparison(comparison, written, fmt, pdf, paket)
@@ -145,7 +145,7 @@ def underlag(version_dir, out_dir, fmt, pdf, paket):
     är den kommunens första överenskommelse: tjänsteskrivelsen föreslår den
     utan jämförelse, och beslutspaketet innehåller förslaget och bilagorna.
     """
-    from .compare import propose, write
+    from pipeline.compare.versions import propose, write
 
     comparison, written = write(propose(version_dir), out_dir)
     _show_comparison(comparison, written, fmt, pdf, paket)
@@ -153,7 +153,7 @@ def underlag(version_dir, out_dir, fmt, pdf, paket):
 
 def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> None:
     """Print a comparison, the files written, and make the PDFs and package asked for."""
-    from .report import changes_json, changes_text
+    from pipeline.report import changes_json, changes_text
 
     if fmt == "json":
         click.echo(changes_json(comparison, written))
@@ -178,8 +178,8 @@ def ny(kommun_dir, name, new_start):
     pekar på den föregående versionen och tar bort dess beslut, så att bara det
     som ändras behöver redigeras. En befintlig version skrivs aldrig över.
     """
-    from .lifecycle import start_version
-    from .report import new_version_text
+    from pipeline.data.lifecycle import start_version
+    from pipeline.report import new_version_text
 
     created = start_version(kommun_dir, name, new_start=new_start)
     click.echo(new_version_text(created))
@@ -202,7 +202,7 @@ def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number):
     sigill (kontrollsummor) bredvid data. Därefter vägrar validate och render
     en beslutad version vars filer har ändrats; rättelser görs i en ny version.
     """
-    from .lifecycle import Decision, record_decision
+    from pipeline.data.lifecycle import Decision, record_decision
 
     result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer,
                                                    new_case_number))
@@ -225,7 +225,7 @@ def forsegla(version_dir):
     Gör samma sak som beslut utom att skriva beslutet: sparar dokumenten i
     beslutat/, fryser länets gemensamma text och skriver sigillet.
     """
-    from .lifecycle import seal_decided
+    from pipeline.data.lifecycle import seal_decided
 
     result = seal_decided(version_dir)
     for path in result.written:
@@ -250,8 +250,8 @@ def kontrollera(version_dir, expected):
     självt med kontrollsumman i kommunens diarium. Avslutas med 0 bara när allt
     stämmer, annars 1.
     """
-    from .errors import SchemaError
-    from .seal import verify
+    from pipeline.errors import SchemaError
+    from pipeline.data.seal import verify
 
     digest, problems = verify(version_dir, expected)
     if problems:
@@ -289,8 +289,8 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf):
     inte om. Avbryts körningen blir inga halvskrivna filer kvar, och nästa
     körning gör klart det som återstår.
     """
-    from .batch import run_batch
-    from .report import batch_json, batch_text, progress_printer
+    from pipeline.county.batch import run_batch
+    from pipeline.report import batch_json, batch_text, progress_printer
 
     with progress_printer(enabled=fmt == "text") as progress:
         report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf)
@@ -318,7 +318,7 @@ def jamfor(old, new, out, forfattare, datum, pdf):
     redan har spårade ändringar jämförs som den ser ut med dem godkända. Även
     `samverkan jämför`.
     """
-    from .jamfor import jamfor as compare_files
+    from pipeline.compare.jamfor import jamfor as compare_files
 
     written = compare_files(old, new, out, forfattare, datum)
     for notice in written.comparison.notices:
@@ -343,8 +343,8 @@ _alias(jamfor, "jämför")
 
 def _pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
     """Convert documents (and beslutspaket) to PDF in one LibreOffice run; raise if any failed."""
-    from .errors import PipelineError
-    from .pdf import convert_run
+    from pipeline.errors import PipelineError
+    from pipeline.publish.pdf import convert_run
 
     written, problems = convert_run(documents, packages)
     if not quiet:
@@ -361,7 +361,7 @@ def _plural(n: int, one: str, many: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code: 0 ok, 1 bad data or files, 2 wrong usage,
     128 + the signal when stopped (130 for Ctrl-C), 141 when the reader of the output has gone."""
-    from .errors import Interrupted, PipelineError
+    from pipeline.errors import Interrupted, PipelineError
 
     restore = _stop_on_signals()
     try:
@@ -403,8 +403,8 @@ def _stop_on_signals():
     import signal
     import threading
 
-    from . import platform
-    from .errors import Interrupted
+    from pipeline import platform
+    from pipeline.errors import Interrupted
 
     if threading.current_thread() is not threading.main_thread():
         return lambda: None

@@ -6,7 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from .changes import as_dicts
+from pipeline.compare.changes import as_dicts
 
 _WIDTH = 100
 
@@ -159,8 +159,8 @@ class progress_printer:
 
 def new_version_text(created, shown: int = 8) -> str:
     """Return what ``ny`` did: the new version, and the dates moved or left to update."""
-    from .errors import visible
-    from .svdate import distance
+    from pipeline.errors import visible
+    from pipeline.documents.svdate import distance
 
     lines = [visible(f"Skapade {created.folder} från {created.source} (status: utkast).")]
     if created.moved:

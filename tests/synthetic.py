@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from pipeline import yamledit
+from pipeline.data import yamledit
 
 ROOT = Path(__file__).resolve().parent.parent
 ORSA = ROOT / "agreements" / "dalarna" / "orsa" / "2023"

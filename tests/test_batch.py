@@ -14,12 +14,12 @@ import zipfile
 
 import pytest
 
-from pipeline import batch as batch_module
-from pipeline.batch import BATCH_LOCK_FILE, run_batch
-from pipeline.lock import Lock
+from pipeline.county import batch as batch_module
+from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
+from pipeline.files.lock import Lock
 from pipeline.cli import main
 from pipeline.errors import OutputError
-from pipeline.manifest import MANIFEST_FILE
+from pipeline.county.manifest import MANIFEST_FILE
 
 from conftest import edit
 from synthetic import make_country
@@ -213,7 +213,7 @@ def test_killed_process_leaves_no_half_written_file(tmp_path):
 
 def test_overview_flags(county, tmp_path):
     """Orsa's agreement runs tills vidare; a kommun with only a draft is flagged."""
-    from pipeline.overview import kommun_row
+    from pipeline.documents.overview import kommun_row
 
     facts = [{"kommun": "Exempelby kommun", "lokalpolisområde": "Mora", "version": "2023", "status": "beslutad",
               "datum": "2023-01-01", "från": "2023-03-01", "till": "2027-03-31", "beslut": "KS"}]
@@ -242,7 +242,7 @@ def test_overview_document(country, tmp_path):
 
 
 def test_overview_names_each_police_area_once_and_flags_a_coming_version():
-    from pipeline.overview import kommun_row, overview_context
+    from pipeline.documents.overview import kommun_row, overview_context
 
     county = {"län": "Dalarnas län", "polisorganisation": {"lokalpolisområden": [
         {"namn": "Mora", "kommuner": ["Mora", "Orsa"], "källa": "morakommun.se", "säkerhet": "källa"},

@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline import redline
+from pipeline.ooxml import redline
 from pipeline.cli import main
-from pipeline.compare import compare, diff
+from pipeline.compare.versions import compare, diff
 from pipeline.errors import SchemaError
-from pipeline.lifecycle import start_version
-from pipeline.redline import W
-from pipeline.render import render_version
-from pipeline.validate import validate_version
+from pipeline.data.lifecycle import start_version
+from pipeline.ooxml.redline import W
+from pipeline.documents.render import render_version
+from pipeline.data.validate import validate_version
 
 from conftest import AGREEMENTS, ROOT, edit
 
@@ -70,7 +70,7 @@ def test_orsa_outputs(orsa_comparison):
 
 
 def test_orsa_accept_gives_2023_and_reject_gives_2019_as_decided(orsa_comparison):
-    from pipeline.compare import archived_documents
+    from pipeline.compare.versions import archived_documents
     old_documents = archived_documents(validate_version(ORSA / "2019"))
     assert old_documents, "2019 is sealed with its documents as decided"
     assert_accept_and_reject(orsa_comparison, old_documents, render_version(validate_version(ORSA / "2023")))

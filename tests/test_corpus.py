@@ -24,7 +24,7 @@ import zipfile
 
 import pytest
 
-from pipeline.jamfor import compare_files
+from pipeline.compare.jamfor import compare_files
 
 from conftest import ROOT
 from test_redline_oracle import content, integrity

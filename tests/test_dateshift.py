@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.dateshift import add_months, shift_text, shifter
+from pipeline.data.dateshift import add_months, shift_text, shifter
 
 
 def test_whole_months_and_month_ends():

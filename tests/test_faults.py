@@ -20,9 +20,9 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.lifecycle import Decision, record_decision, seal_decided, start_version
-from pipeline.lock import LOCK_FILE, holder_of
-from pipeline.render import render
+from pipeline.data.lifecycle import Decision, record_decision, seal_decided, start_version
+from pipeline.files.lock import LOCK_FILE, holder_of
+from pipeline.documents.render import render
 
 from conftest import edit, new_draft
 from faults import ALL_CHANGES, Faults, disk_full, install
@@ -98,7 +98,7 @@ def settle_and_snapshot(name: str, county: Path) -> dict:
     folder = COMMANDS[name][0](county)
     main(["validate", str(county / "orsa")])
     if name == "render":  # an output folder is settled by the next write into it
-        from pipeline import transaction
+        from pipeline.files import transaction
 
         transaction.settle(folder)
     return snapshot(folder)

@@ -16,9 +16,9 @@ import zipfile
 import pytest
 from lxml import etree
 
-from pipeline import compare
+from pipeline.compare import versions as compare
 from pipeline.cli import main
-from pipeline.render import render
+from pipeline.documents.render import render
 
 from scenarios import orsa_2027
 from test_libreoffice import SOFFICE, convert  # noqa: F401  (skips without LibreOffice, as there)

@@ -12,8 +12,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.jamfor import CompareError, compare_files, default_output, jamfor, read_word
-from pipeline.redline import W
+from pipeline.compare.jamfor import CompareError, compare_files, default_output, jamfor, read_word
+from pipeline.ooxml.redline import W
 
 from test_redline_oracle import Doc, content, integrity
 

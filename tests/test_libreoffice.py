@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.redline import W_NS
-from pipeline.render import render
+from pipeline.ooxml.redline import W_NS
+from pipeline.documents.render import render
 
 from conftest import ORSA_2023, ROOT
 
@@ -103,7 +103,7 @@ TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 @pytest.fixture(scope="module")
 def redlines(tmp_path_factory):
-    from pipeline.compare import diff
+    from pipeline.compare.versions import diff
 
     out = tmp_path_factory.mktemp("redline")
     orsa = ROOT / "agreements" / "dalarna" / "orsa"
@@ -145,7 +145,7 @@ def accepted_text(content):
 
 
 def test_libreoffice_sees_the_tracked_changes(redlines):
-    from pipeline.redline import W
+    from pipeline.ooxml.redline import W
 
     import io, zipfile
     from lxml import etree

@@ -7,13 +7,13 @@ import hashlib
 
 import pytest
 
-from pipeline import output
+from pipeline.files import output
 from pipeline.cli import main
 from pipeline.errors import DataError, OutputError, SchemaError
-from pipeline.lifecycle import Decision, record_decision, start_version
-from pipeline.load import load_yaml
-from pipeline.render import render_version
-from pipeline.validate import validate_paths, validate_version
+from pipeline.data.lifecycle import Decision, record_decision, start_version
+from pipeline.data.load import load_yaml
+from pipeline.documents.render import render_version
+from pipeline.data.validate import validate_paths, validate_version
 
 from conftest import edit, new_draft
 

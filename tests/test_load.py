@@ -9,8 +9,8 @@ import time
 import pytest
 
 from pipeline.errors import DataError
-from pipeline.load import load_yaml, merge
-from pipeline.version import load_version, shared_part
+from pipeline.data.load import load_yaml, merge
+from pipeline.data.version import load_version, shared_part
 
 from conftest import FIXTURES, line_of
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import load, schema
+from pipeline.data import load
+from pipeline.data import schema
 from pipeline.cli import main
 from pipeline.errors import DataError
-from pipeline.load import load_text, load_yaml
-from pipeline.validate import validate_paths
+from pipeline.data.load import load_text, load_yaml
+from pipeline.data.validate import validate_paths
 
 from conftest import FIXTURES, ORSA_2023, edit, line_of
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline import compare, pdf
-from pipeline.lifecycle import start_version
-from pipeline.package import REMOVED_BANNER, Cover, Part, compose, heading_text
-from pipeline.redline import W
+from pipeline.compare import versions as compare
+from pipeline.publish import pdf
+from pipeline.data.lifecycle import start_version
+from pipeline.publish.package import REMOVED_BANNER, Cover, Part, compose, heading_text
+from pipeline.ooxml.redline import W
 
 from conftest import AGREEMENTS
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import pdf
+from pipeline.publish import pdf
 from pipeline.cli import main
-from pipeline.pdf import ConversionError, Job, convert
+from pipeline.publish.pdf import ConversionError, Job, convert
 
 from conftest import AGREEMENTS, visible
 from synthetic import make_country

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline import redline
-from pipeline.redline import W, W_NS
-from pipeline.render import render_version
-from pipeline.validate import validate_version
+from pipeline.ooxml import redline
+from pipeline.ooxml.redline import W, W_NS
+from pipeline.documents.render import render_version
+from pipeline.data.validate import validate_version
 
 from conftest import AGREEMENTS
 
@@ -236,7 +236,7 @@ def test_short_words_between_changes_do_not_stay_as_islands():
 @given(st.lists(st.sampled_from(WORDS + [" ", ".", ","]), max_size=30),
        st.lists(st.sampled_from(WORDS + [" ", ".", ","]), max_size=30), st.booleans())
 def test_readable_opcodes_cover_both_sides_in_order(old_words, new_words, heading):
-    from pipeline import redline_words
+    from pipeline.ooxml.redline import words as redline_words
 
     old_keys, new_keys = [("t", w) for w in old_words], [("t", w) for w in new_words]
     flags = ([w.strip(" .,") != "" for w in old_words], [w.strip(" .,") != "" for w in new_words])

@@ -19,7 +19,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.mark.libreoffice
 def test_libreoffice_sees_formatting_changes(tmp_path):
-    from pipeline.jamfor import compare_files
+    from pipeline.compare.jamfor import compare_files
 
     if not SOFFICE:
         if os.environ.get("CI") == "true":

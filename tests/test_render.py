@@ -12,8 +12,8 @@ import pytest
 from lxml import etree
 
 from pipeline.errors import OutputError, SchemaError, TemplateError
-from pipeline.render import render, render_version
-from pipeline.validate import validate_version
+from pipeline.documents.render import render, render_version
+from pipeline.data.validate import validate_version
 
 from conftest import ORSA_2023, ROOT, edit, visible
 

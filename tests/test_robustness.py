@@ -12,11 +12,12 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline import output, yamledit
+from pipeline.files import output
+from pipeline.data import yamledit
 from pipeline.cli import main
 from pipeline.errors import OutputError, TemplateError
-from pipeline.render import render, render_version
-from pipeline.validate import validate_paths, validate_version
+from pipeline.documents.render import render, render_version
+from pipeline.data.validate import validate_paths, validate_version
 
 from conftest import ROOT, edit, visible
 
@@ -213,8 +214,8 @@ def test_batch_needs_the_data_folder_or_a_county(orsa, county, tmp_path, capsys)
 
 
 def test_reordered_goals_are_a_reordering(county):
-    from pipeline.changes import summarize
-    from pipeline.lifecycle import start_version
+    from pipeline.compare.changes import summarize
+    from pipeline.data.lifecycle import start_version
 
     new, _ = start_version(county / "orsa", "2027")
     text = (new / F).read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.cli import main
-from pipeline.validate import validate_paths
+from pipeline.data.validate import validate_paths
 
 from conftest import edit, new_draft
 

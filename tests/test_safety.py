@@ -22,15 +22,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import lock, output, seal
-from pipeline.batch import BATCH_LOCK_FILE, run_batch
+from pipeline.files import lock
+from pipeline.files import output
+from pipeline.data import seal
+from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
 from pipeline.cli import main
 from pipeline.errors import DataError, OutputError, PipelineError, SchemaError, TemplateError
-from pipeline.lifecycle import Decision, record_decision, start_version
-from pipeline.lock import Lock
-from pipeline.manifest import MANIFEST_FILE
-from pipeline.render import render
-from pipeline.validate import validate_paths
+from pipeline.data.lifecycle import Decision, record_decision, start_version
+from pipeline.files.lock import Lock
+from pipeline.county.manifest import MANIFEST_FILE
+from pipeline.documents.render import render
+from pipeline.data.validate import validate_paths
 
 from conftest import ROOT, edit, visible, new_draft
 
@@ -292,7 +294,7 @@ def test_a_zip_bomb_template_is_refused_before_it_is_unpacked(orsa, tmp_path, mo
     home = template_with(tmp_path, "{{ kommun }}")
     with zipfile.ZipFile(home / "templates" / "overenskommelse.docx", "a", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/media/noll.bin", b"\0" * (3 * 1024 * 1024))  # compresses to a few kB
-    monkeypatch.setattr(ooxml, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(ooxml.package, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
     monkeypatch.setenv("SAMVERKAN_HOME", str(home))
     with pytest.raises(TemplateError) as caught:
         render(orsa, tmp_path / "ut")
@@ -321,7 +323,7 @@ def draft(county):
 
 def hold_lock(folder: Path, purpose: str) -> subprocess.Popen:
     """Start a process that holds ``folder``'s lock until it is killed; return once it does."""
-    code = ("import sys, time\nfrom pipeline.lock import Lock\n"
+    code = ("import sys, time\nfrom pipeline.files.lock import Lock\n"
             f"with Lock({str(folder)!r}, {purpose!r}):\n    print('held', flush=True)\n    time.sleep(120)\n")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == "held"
@@ -436,7 +438,7 @@ def test_a_file_name_that_is_not_utf8_is_an_error(orsa, capsys):
 # --- 7. tracebacks, hangs and messages -------------------------------------------------------------
 
 def test_ny_in_a_folder_it_cannot_write_is_an_error(county, monkeypatch, capsys):
-    from pipeline import lifecycle
+    from pipeline.data import lifecycle
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -448,7 +450,7 @@ def test_ny_in_a_folder_it_cannot_write_is_an_error(county, monkeypatch, capsys)
 
 
 def test_an_unreadable_kommun_folder_is_an_error(county, monkeypatch, tmp_path):
-    from pipeline import batch
+    from pipeline.county import batch
 
     real = os.scandir
 
@@ -532,7 +534,7 @@ def test_os_errors_are_in_swedish(tmp_path):
 
 
 def test_ctrl_c_exits_130_in_every_command(draft, monkeypatch, capsys):
-    from pipeline import lifecycle
+    from pipeline.data import lifecycle
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.validate import validate_paths, validate_version
+from pipeline.data.validate import validate_paths, validate_version
 from pipeline.errors import SchemaError
 
 from conftest import AGREEMENTS, edit, line_of

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline import pdf  # noqa: E402
-from pipeline.batch import run_batch  # noqa: E402
+from pipeline.county.batch import run_batch  # noqa: E402
 
 
 def main() -> int:

@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
-from pipeline import ooxml, redline  # noqa: E402
-from pipeline.compare import redline_docx  # noqa: E402
+from pipeline import ooxml
+from pipeline import redline  # noqa: E402
+from pipeline.compare.versions import redline_docx  # noqa: E402
 
 WORDS = ("kommun polis trygghet samverkan lägesbild brottsförebyggande åtgärd uppföljning centrum skola "
          "fritidsgård ungdomar föräldrar vandring belysning skadegörelse anmälan statistik möte rådet "
@@ -135,8 +136,8 @@ def generated_pair(seed: int = 2023) -> tuple[bytes, bytes]:
 
 
 def orsa_pair() -> tuple[bytes, bytes]:
-    from pipeline.render import render_version
-    from pipeline.validate import validate_version
+    from pipeline.documents.render import render_version
+    from pipeline.data.validate import validate_version
 
     orsa = ROOT / "agreements" / "dalarna" / "orsa"
     old = (orsa / "2019" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes()
@@ -155,7 +156,7 @@ def orsa_documents() -> list[bytes]:
     import shutil
     import tempfile
 
-    from pipeline.compare import compare
+    from pipeline.compare.versions import compare
 
     with tempfile.TemporaryDirectory() as folder:
         shutil.copytree(ROOT / "agreements", Path(folder) / "agreements")

@@ -28,17 +28,17 @@ sys.path.insert(0, str(ROOT))
 
 
 def pipeline_once(out: Path) -> None:
-    from pipeline.render import render
+    from pipeline.documents.render import render
 
     render(ORSA_2023, out)
 
 
 def docxtpl_jobs():
     """Return (template path, context, file name) for every document, built by the pipeline."""
-    from pipeline import context
-    from pipeline.render import AGREEMENT_FILE_NAME, plan_file_name
+    from pipeline.documents import context
+    from pipeline.documents.render import AGREEMENT_FILE_NAME, plan_file_name
     from pipeline.resources import templates_dir
-    from pipeline.validate import validate_version
+    from pipeline.data.validate import validate_version
 
     version = validate_version(ORSA_2023)
     agreement = context.agreement_context(version)
@@ -78,7 +78,7 @@ def warm_render(rounds: int, scratch: Path) -> tuple[float, float]:
 
 COLD_PIPELINE = f"""
 import sys; sys.path.insert(0, {str(ROOT)!r})
-from pipeline.render import render
+from pipeline.documents.render import render
 render({str(ORSA_2023)!r}, sys.argv[1])
 """
 
@@ -126,7 +126,7 @@ MEMORY = f"""
 import re, sys; sys.path.insert(0, {str(ROOT)!r})
 import docx, docxtpl, cerberus, yaml, click, lxml.etree
 if sys.argv[1] == 'render':
-    from pipeline.render import render
+    from pipeline.documents.render import render
     render({str(ORSA_2023)!r}, sys.argv[2])
 print(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
 """

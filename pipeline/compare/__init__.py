@@ -1,0 +1,1 @@
+"""Comparing versions (change summary, redlines, memo) and any two Word files."""

@@ -1,0 +1,182 @@
+"""The use case *jämför*: any two Word files in, the new one with tracked changes against the old out.
+
+Inputs are checked before anything is compared: a missing file, a file that is
+not a zip, not a Word document, password protected (an OLE compound file),
+saved as Strict Open XML, or a zip bomb is an error naming the file. Inputs that
+already carry tracked changes are compared on their accepted text, and the
+result says so. The output is written beside the new file as
+``<NY>-andringar.docx`` unless another name is given, atomically, and never over
+a file that samverkan did not write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.files import output
+from pipeline.ooxml import redline
+from pipeline.errors import PipelineError, Problem, os_reason
+from pipeline.ooxml.parts import Package, write_zip
+from pipeline.ooxml.redline.docx import Job, accept_tracked_changes
+
+SUFFIX = "-andringar.docx"
+DEFAULT_AUTHOR = "samverkan"
+APPLICATION = "samverkan jämför"  # written into the output's app.xml: how we know a file is ours
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+_MAX_TOTAL = 1 << 30  # bytes unpacked: far above any real document, far below what hurts
+_MAX_RATIO = 200  # unpacked/packed for one large entry; text compresses about 10:1
+_MAX_ENTRIES = 20000
+_APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+_APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_READ = re.compile(r"^(\[Content_Types\]\.xml|(word/)?_rels/.*|word/(document|header\d*|footer\d*|footnotes|"
+                   r"endnotes|comments|styles|numbering|fontTable)\.xml)$")
+_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
+
+
+class CompareError(PipelineError):
+    """Raised when a file to compare cannot be read as a Word document, or the result not written."""
+
+
+@dataclass
+class Comparison:
+    """The redline of two Word files: its bytes, how many revision marks, and notices for the user."""
+
+    data: bytes = field(repr=False)
+    revisions: int
+    notices: list[str]
+
+
+@dataclass
+class Written:
+    """What ``jamfor`` wrote: the redline, and the comparison it holds."""
+
+    path: Path
+    comparison: Comparison
+
+
+def parse_date(text: str | None) -> dt.date:
+    """Return the date ÅÅÅÅ-MM-DD in ``text`` (today when None); raise CompareError otherwise."""
+    if text is None:
+        return dt.date.today()
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CompareError(Problem(None, f"'{text}' är inget giltigt datum", field="--datum",
+                                   hint="Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2024-03-01.")) from exc
+
+
+def read_word(path: Path) -> Package:
+    """Return the Word package at ``path``; raise CompareError naming the file if it cannot be one."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CompareError(Problem(path, f"filen kan inte läsas ({os_reason(exc)})")) from exc
+    if data.startswith(_OLE_MAGIC):
+        raise CompareError(Problem(path, "filen är lösenordsskyddad (krypterad) eller i det gamla .doc-formatet",
+                                   hint="Ta bort lösenordet eller spara som Word-dokument (.docx) och försök igen."))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_sizes(path, archive.infolist())
+        package = Package.from_bytes(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise CompareError(Problem(path, "filen är inget Word-dokument (.docx)",
+                                   hint="Spara filen som Word-dokument (.docx) och försök igen.")) from exc
+    return _checked(path, package)
+
+
+def _check_sizes(path: Path, entries: list) -> None:
+    """Raise CompareError when the zip would unpack to an absurd size (a zip bomb)."""
+    total = sum(e.file_size for e in entries)
+    bomb = len(entries) > _MAX_ENTRIES or total > _MAX_TOTAL or any(
+        e.file_size > (1 << 24) and e.file_size > _MAX_RATIO * max(e.compress_size, 1) for e in entries)
+    if bomb:
+        raise CompareError(Problem(path, "filen packas upp till orimligt mycket data (en zip-bomb?) och öppnas inte"))
+
+
+def _checked(path: Path, package: Package) -> Package:
+    """Return ``package`` if it is a readable transitional Word document."""
+    try:
+        main = package.main_part()
+    except (KeyError, etree.XMLSyntaxError):
+        main = None
+    if main is None or main not in package.parts or "[Content_Types].xml" not in package.parts:
+        raise CompareError(Problem(path, "filen är inget Word-dokument (.docx): huvuddokumentet saknas"))
+    if _STRICT_NS in package.parts[main][:4096]:
+        raise CompareError(Problem(path, "filen är sparad som Strict Open XML, som inte kan jämföras",
+                                   hint="Öppna den i Word och spara som vanligt Word-dokument (.docx)."))
+    for name, data in package.parts.items():
+        if name.endswith((".xml", ".rels")) and (name.startswith(("word/", "_rels/")) or name == "[Content_Types].xml"):
+            try:  # parts the comparison reads are kept parsed; others are only checked
+                package.xml(name) if _READ.match(name) else etree.fromstring(data, _PARSER)
+            except etree.XMLSyntaxError as exc:
+                raise CompareError(Problem(path, f"filen är skadad: {name} är ingen giltig XML ({exc.msg})")) from exc
+    if package.xml(main).find(f"{redline.W}body") is None:
+        raise CompareError(Problem(path, "filen är inget Word-dokument (.docx): dokumentet saknar brödtext"))
+    return package
+
+
+def compare_files(old_path: Path, new_path: Path, author: str = DEFAULT_AUTHOR,
+                  date: dt.date | None = None) -> Comparison:
+    """Return the new file with tracked changes against the old (nothing is written)."""
+    old, new = read_word(old_path), read_word(new_path)
+    notices = []
+    for path, package in ((old_path, old), (new_path, new)):
+        if accept_tracked_changes(package):
+            notices.append(f"{path} innehöll spårade ändringar; de godkändes före jämförelsen, så den "
+                           f"jämförs som den ser ut med alla ändringar godkända.")
+    revisions = redline.Revisions(author or DEFAULT_AUTHOR, f"{(date or dt.date.today()).isoformat()}T00:00:00Z")
+    result = Job(old, new).run(revisions)
+    _mark_as_ours(result)
+    return Comparison(write_zip(result.to_bytes()), revisions.next_id - 1, notices)
+
+
+def _mark_as_ours(package: Package) -> None:
+    """Name this program as the output's application, so a later run knows it may replace the file."""
+    part = "docProps/app.xml"
+    if part not in package.parts:
+        package.parts[part] = b""
+        package.roots[part] = etree.Element(_APP + "Properties", nsmap={None: _APP[1:-1]})
+        package.set_content_type(part, "application/vnd.openxmlformats-officedocument.extended-properties+xml")
+        package.relate("", _APP_REL, part)
+    root = package.xml(part)
+    application = root.find(_APP + "Application")
+    if application is None:
+        application = etree.SubElement(root, _APP + "Application")
+    application.text = APPLICATION
+
+
+def default_output(new_path: Path) -> Path:
+    """Return where the redline goes by default: beside the new file, "<name>-andringar.docx"."""
+    new_path = Path(new_path)
+    return new_path.with_name(new_path.stem + SUFFIX)
+
+
+def jamfor(old_path: Path, new_path: Path, out: Path | None = None, author: str | None = None,
+           date: str | None = None) -> Written:
+    """Compare two Word files and write the redline; return where it went and what it holds."""
+    day = parse_date(date)
+    target = Path(out) if out else default_output(new_path)
+    _check_target(target, old_path, new_path)
+    comparison = compare_files(old_path, new_path, author or DEFAULT_AUTHOR, day)
+    (written,) = output.write_all(target.parent, {target.name: comparison.data})
+    return Written(written, comparison)
+
+
+def _check_target(target: Path, old_path: Path, new_path: Path) -> None:
+    """Raise CompareError when writing ``target`` would destroy one of the files compared. (A file
+    there that samverkan did not write is refused by :func:`output.write_all`.)"""
+    for source in (old_path, new_path):
+        if target.exists() and Path(source).exists() and target.resolve() == Path(source).resolve():
+            raise CompareError(Problem(target, "utfilen är en av filerna som jämförs",
+                                       hint="Ange ett annat namn med --out."))

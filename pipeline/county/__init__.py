@@ -1,0 +1,1 @@
+"""Batch over every kommun of a county: planning, workers, manifest."""

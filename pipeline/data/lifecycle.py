@@ -1,0 +1,346 @@
+"""A version's life: start a new draft from the latest version, record and seal the decision.
+
+``ny`` creates the new version in a hidden folder and renames it into place in
+one step. ``beslut`` and ``forsegla`` prepare everything in memory and then write
+the decision, the frozen county text, the documents as decided and the seal in
+one :mod:`transaction`: after a kill at any point the version is either as
+before or decided, and the next command that touches it completes an
+interrupted decision. A lock on the version (on the kommun for ``ny``) makes a
+second, concurrent run stop with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from pipeline.data import dateshift
+from pipeline.data import load
+from pipeline.data import rules
+from pipeline.data import seal
+from pipeline.files import transaction
+from pipeline.data import yamledit
+from pipeline.errors import DataError, OutputError, Problem, SchemaError, os_reason
+from pipeline.layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, PLANS_FOLDER,
+                     SEAL_FILE, VERSION_NAME, VersionRef, nfc)
+from pipeline.data.load import load_text, load_yaml, merge
+from pipeline.files.lock import Lock
+from pipeline.documents.render import render_version
+from pipeline.data.validate import Validator, validate_version
+from pipeline.data.version import COUNTY_SHARED_KEY, Version, load_county, plan_files, scan, shared_part
+
+STAGING_PREFIX = transaction.TEMP_PREFIX + "ny-"
+
+
+# --- ny ----------------------------------------------------------------------------------------
+
+def check_version_name(name: str, where: Path) -> None:
+    """Raise SchemaError unless ``name`` can be a version's (and so a folder's and file's) name."""
+    if not VERSION_NAME.fullmatch(name):
+        raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version",
+                                  hint="Använd högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck "
+                                       "och understreck, t.ex. 2027."))
+    wrong = rules.name_problem(name)
+    if wrong:
+        raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version: det {wrong}",
+                                  hint="Välj ett annat namn, t.ex. årtalet."))
+
+
+def latest_version(kommun_dir: Path) -> Path:
+    """Return the kommun's latest version folder: the one with the latest date (then name)."""
+    kommun_dir = Path(kommun_dir)
+    if not kommun_dir.is_dir():
+        raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
+    found, problems = scan(kommun_dir)
+    folders = [f for f in found if f.parent == kommun_dir]
+    if problems:
+        raise DataError(problems)
+    if not folders:
+        raise DataError(Problem(kommun_dir, "kommunen har ingen version att utgå från"))
+    dated = []
+    for folder in folders:
+        data = load_yaml(folder / AGREEMENT_FILE, root=VersionRef.of(folder).root).data
+        when = data.get("datum") if isinstance(data.get("datum"), dt.date) else dt.date.min
+        dated.append((when, nfc(folder.name), folder))
+    return max(dated)[2]
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What ``ny`` made: the new folder, its source, and the dates moved (or left to update)."""
+
+    folder: Path
+    source: Path
+    moved: list = field(default_factory=list)  # dateshift.Moved, with --flytta-datum
+    to_update: list = field(default_factory=list)  # dateshift.Moved with old == new: dates to check
+
+    def __iter__(self):  # (folder, source) = start_version(...)
+        return iter((self.folder, self.source))
+
+
+def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
+                  new_start: dt.date | None = None) -> NewVersion:
+    """Create draft ``name`` from the kommun's latest version. With ``new_start`` every date of
+    the content moves by the distance from the old giltighetstid's start to it."""
+    kommun_dir = Path(kommun_dir)
+    check_version_name(name, kommun_dir / name)
+    if not kommun_dir.is_dir():
+        raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
+    target = kommun_dir / name
+    with Lock(kommun_dir, "ny version"):
+        _recover(kommun_dir)  # what an interrupted `ny` left
+        if os.path.lexists(target) or any(nfc(n).lower() == name.lower() for n in os.listdir(kommun_dir)):
+            raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
+                                      hint="Välj ett annat namn på den nya versionen."))
+        source = latest_version(kommun_dir)
+        old = validate_version(source)
+        files = {AGREEMENT_FILE: _draft_text(source, name, today or dt.date.today())}
+        files.update({f"{PLANS_FOLDER}/{p.name}": p.read_text(encoding="utf-8-sig") for p in plan_files(source)})
+        files, moved = _move_dates(files, old, new_start)
+        _create_folder(kommun_dir, target, files)
+    return NewVersion(target, source, moved, [] if new_start else _dates(files))
+
+
+def _move_dates(files: dict[str, str], old: Version, new_start: dt.date | None) -> tuple[dict[str, str], list]:
+    """Return the files with every content date moved as the start moves to ``new_start``."""
+    if new_start is None:
+        return files, []
+    move = dateshift.shifter(old.data["giltighetstid"]["från"], new_start)
+    moved, result = [], {}
+    for name, text in files.items():
+        result[name], found = dateshift.shift_text(Path(name), text, move)
+        moved += found
+    return result, moved
+
+
+def _dates(files: dict[str, str]) -> list:
+    """Return every content date of the new version: what the secretary must look over."""
+    return [dateshift.Moved(Path(name).name, load.format_path(fpath), day, day)
+            for name, text in files.items() for fpath, day, _, _ in dateshift.dates_in(Path(name), text)]
+
+
+def _draft_text(source: Path, name: str, today: dt.date) -> str:
+    """Return the new draft's agreement file: the source's, with version, status and links updated."""
+    text = (source / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
+    text = yamledit.set_field(text, "version", name)
+    text = yamledit.set_field(text, "status", "utkast")
+    text = yamledit.set_field(text, "datum", today)
+    text = yamledit.set_field(text, "föregående_version", nfc(source.name), after="diarienummer")
+    for case_field in ("beslut", "beredning", "sammanträde", "ärende", "bedömning"):
+        text = yamledit.remove_field(text, case_field)  # the old case's, not the new one's
+    return text
+
+
+def _create_folder(kommun_dir: Path, target: Path, files: dict[str, str]) -> None:
+    """Write the new version in a hidden folder, then rename it into place in one step."""
+    staging = kommun_dir / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+    try:
+        os.mkdir(staging)
+        if any("/" in name for name in files):
+            os.mkdir(staging / PLANS_FOLDER)
+        for name, text in files.items():
+            transaction.write_new(staging / name, text.encode("utf-8"))
+        os.rename(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(Problem(target, f"den nya versionen kunde inte skapas ({os_reason(exc)})",
+                                  hint="Ingenting ändrades.")) from exc
+
+
+# --- beslut --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision as the secretary types it after the meeting."""
+
+    organ: str
+    datum: str
+    paragraf: str
+    diarienummer: str
+    new_case_number: bool = False  # the decision's dnr replaces the version's (--nytt-diarienummer)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What ``beslut`` or ``forsegla`` did: the files written and the seal's digest."""
+
+    written: list[Path]
+    digest: str
+    already: bool = False  # the same decision was already recorded (e.g. by an interrupted run)
+    notices: tuple[str, ...] = ()
+
+
+def _decision_data(decision: Decision, folder: Path) -> dict:
+    text = decision.datum.strip()
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
+        when = dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise SchemaError(Problem(folder, f"'{decision.datum}' är inget giltigt datum", field="--datum",
+                                  hint="Skriv beslutsdatumet som ÅÅÅÅ-MM-DD, t.ex. 2023-02-13.")) from exc
+    if when > dt.date.today():
+        raise SchemaError(Problem(folder, f"beslutsdatumet {when.isoformat()} ligger i framtiden", field="--datum",
+                                  hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
+    for option in ("organ", "paragraf", "diarienummer"):
+        value = getattr(decision, option)
+        found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value) or re.search(r"[\x00-\x1f]", value)
+        if found:
+            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(found.group()):04X}",
+                                      field=f"--{option}", hint="Skriv värdet utan styrtecken."))
+    values = {"organ": " ".join(decision.organ.split()), "datum": when,
+              "paragraf": paragraph(decision.paragraf, folder),
+              "diarienummer": " ".join(decision.diarienummer.split())}
+    empty = [k for k, v in values.items() if v == ""]
+    if empty:
+        raise SchemaError([Problem(folder, "får inte vara tomt", field=f"--{k}") for k in empty])
+    return values
+
+
+def paragraph(text: str, folder: Path) -> str:
+    """Return a protocol paragraph written "§ 7"; "7" and "§7" are read as that, anything else is
+    an error."""
+    match = re.fullmatch(r"\s*(§)?\s*([0-9]{1,4}[a-z]?)\s*", text)
+    if not match:
+        raise SchemaError(Problem(folder, f"'{text}' är ingen paragraf i ett protokoll", field="--paragraf",
+                                  hint="Skriv paragrafen som \"§ 7\"."))
+    return f"§ {match.group(2)}"
+
+
+def _case_number(version: Version, values: dict, decision: Decision) -> None:
+    """Raise SchemaError when the decision's dnr is not the version's, unless it is a new one."""
+    own = " ".join(str(version.data.get("diarienummer", "")).split())
+    if values["diarienummer"] == own or decision.new_case_number:
+        return
+    raise SchemaError(Problem(version.folder, f"beslutets diarienummer {values['diarienummer']} är inte "
+                                              f"versionens ({own})", field="--diarienummer",
+                              hint="Kontrollera numret. Har ärendet fått ett nytt diarienummer, lägg till "
+                                   "--nytt-diarienummer så skrivs det in i versionen också."))
+
+
+def record_decision(version_dir: Path, decision: Decision) -> Sealed:
+    """Record the decision in a draft, freeze and seal it, all or nothing."""
+    folder = Path(version_dir)
+    _check_folder(folder)
+    with Lock(folder, "beslut"):
+        _recover(folder)
+        version = validate_version(folder)
+        values = _decision_data(decision, folder)
+        if version.data.get("status") == "beslutad":
+            return _already_decided(version, values)
+        _case_number(version, values, decision)
+        text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
+        text = yamledit.set_field(text, "status", "beslutad")
+        text = yamledit.set_field(text, "beslut", values)
+        if decision.new_case_number:
+            text = yamledit.set_field(text, "diarienummer", values["diarienummer"])
+        decided = _decided_version(version, text)
+        documents = {d.name: d.data for d in render_version(decided)}
+        sealed = _write_decision(folder, text, _frozen_county_text(folder), documents, values)
+        typed = decision.paragraf.strip()
+        if typed != values["paragraf"]:
+            sealed = replace(sealed, notices=(f"Paragrafen '{typed}' skrevs som '{values['paragraf']}'.",))
+        return sealed
+
+
+def seal_decided(version_dir: Path) -> Sealed:
+    """Freeze and seal a version whose data already records its decision (e.g. an imported one)."""
+    folder = Path(version_dir)
+    _check_folder(folder)
+    with Lock(folder, "forsegla"):
+        _recover(folder)
+        if seal.is_sealed(folder):
+            validate_version(folder)  # a tampered seal is reported as such
+            raise SchemaError(Problem(folder / SEAL_FILE, "versionen är redan förseglad",
+                                      hint="Kontrollera den med samverkan kontrollera "
+                                           f"{folder}."))
+        version = validate_version(folder)
+        if version.data.get("status") != "beslutad":
+            raise SchemaError(version.agreement.problem(
+                ("status",), "bara en beslutad version kan förseglas",
+                hint="Registrera beslutet med samverkan beslut, som också förseglar versionen."))
+        text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
+        documents = {d.name: d.data for d in render_version(version)}
+        return _write_decision(folder, text, _frozen_county_text(folder), documents, version.data["beslut"],
+                               data_changed=False)
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise DataError(Problem(folder, "versionsmappen finns inte"))
+
+
+def _recover(folder: Path) -> None:
+    """Complete what an interrupted earlier run left in ``folder`` (the lock is held)."""
+    try:
+        transaction.recover(folder)
+    except OSError as exc:
+        raise OutputError(Problem(folder, f"en avbruten körning kan inte slutföras ({os_reason(exc)})")) from exc
+
+
+def _already_decided(version: Version, values: dict) -> Sealed:
+    """Return the recorded decision when it is the one given; raise otherwise."""
+    decided = version.data.get("beslut") or {}
+    same = all(decided.get(k) == v for k, v in values.items()) and seal.is_sealed(version.folder)
+    if same:
+        return Sealed([], seal.digest(version.folder / SEAL_FILE), already=True)
+    raise SchemaError(version.agreement.problem(
+        ("status",), f"versionen är redan beslutad ({decided.get('organ')} {decided.get('datum')}, "
+                     f"{decided.get('paragraf')})",
+        hint=f"Ändringar görs i en ny version: samverkan ny {version.ref.kommun_dir} <ny version>."))
+
+
+def _decided_version(version: Version, text: str) -> Version:
+    """Return the version as it will be once the decision is written, checked like any version."""
+    own = load_text(version.folder / AGREEMENT_FILE, text)
+    merged = merge(shared_part(version.county), own) if version.county is not None else own
+    decided = Version(folder=version.folder, agreement=merged, plans=version.plans, county=version.county)
+    problems = Validator().check(decided)
+    if problems:
+        raise SchemaError(problems)
+    return decided
+
+
+def _frozen_county_text(folder: Path) -> str | None:
+    county = load_county(folder)
+    if county is None:
+        return None
+    header = (f"# Länets gemensamma text ({county.file.name}) som den var när versionen beslutades.\n"
+              "# Den beslutade versionen följer inte senare ändringar i länsfilen. Ändra inte filen.\n")
+    body = yaml.safe_dump({COUNTY_SHARED_KEY: county.data.get(COUNTY_SHARED_KEY) or {}},
+                          allow_unicode=True, sort_keys=False, width=100)
+    return header + body
+
+
+def _write_decision(folder: Path, text: str, frozen: str | None, documents: dict[str, bytes],
+                    values: dict, data_changed: bool = True) -> Sealed:
+    """Write archive, frozen county text, seal and data in one transaction (the lock is held)."""
+    pending = {f"{ARCHIVE_FOLDER}/{name}": data for name, data in documents.items()}
+    if data_changed:
+        pending[AGREEMENT_FILE] = text.encode("utf-8")
+    if frozen is not None:
+        pending[FROZEN_COUNTY_FILE] = frozen.encode("utf-8")
+    _refuse_foreign(folder, [n for n in pending if n != AGREEMENT_FILE] + [SEAL_FILE])
+    seal_json = seal.seal_text(folder, values, pending).encode("utf-8")
+    pending[SEAL_FILE] = seal_json
+    written = transaction.apply(folder, pending, locked=True)
+    return Sealed(written, seal.seal_digest(seal_json))
+
+
+def _refuse_foreign(folder: Path, names: list[str]) -> None:
+    """Raise OutputError for files the decision would create that already exist (not ours)."""
+    taken = [folder / n for n in names if os.path.lexists(folder / n)]
+    archive = folder / ARCHIVE_FOLDER
+    if os.path.lexists(archive) and (os.path.islink(archive) or not archive.is_dir()):
+        taken.append(archive)
+    if taken:
+        raise OutputError([Problem(path, "finns redan; beslutet skriver inte över den",
+                                   hint="Flytta filen, som inte är skriven av samverkan, och försök igen.")
+                           for path in taken])

@@ -1,0 +1,1 @@
+"""Making the Word documents: what templates see, compiled templates, rendering, memo, overview."""

@@ -1,0 +1,150 @@
+"""Build what the Word templates see: the validated data, made ready to print.
+
+Every field the schema knows is present (optional ones as ``None``), so a
+template may test ``{% if organisation.brå %}`` while a misspelt variable is
+still an error. Dates print in Swedish ("13 februari 2023") and have ``.iso``
+for headers; a blank line in a text starts a new paragraph in Word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pipeline.data import schema as schemas
+from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
+from pipeline.documents.svdate import long_date
+from pipeline.data.version import Plan, Version
+
+
+# Names a template may use besides the schema's fields; checked when a template loads.
+AGREEMENT_NAMES = {"titel", "titel_gemener", "kommun", "polisen", "statusrad", "giltighet",
+                   "beslutstext", "planer", "dnr"}
+PLAN_NAMES = {"bilaga", "överenskommelse", "kommun", "diarienummer", "datum", "dnr"}
+
+
+class SvDate(dt.date):
+    """A date that prints the Swedish way ("13 februari 2023"); ``.iso`` gives "2023-02-13"."""
+
+    def __str__(self) -> str:
+        return long_date(self)
+
+    @property
+    def iso(self) -> str:
+        return self.isoformat()
+
+
+def agreement_names() -> set[str]:
+    """Return every top-level name the agreement template may use."""
+    return set(schemas.load_schema("overenskommelse")) | AGREEMENT_NAMES
+
+
+def plan_names() -> set[str]:
+    """Return every top-level name a plan template may use."""
+    return set(schemas.load_schema("plan")) | PLAN_NAMES
+
+
+def agreement_context(version: Version) -> dict[str, Any]:
+    """Return the context of the agreement template for ``version``."""
+    data = _printable(_with_all_fields(version.data, schemas.load_schema("overenskommelse")))
+    kommun = data["parter"]["kommun"]["namn"]
+    police = police_party_name(data["parter"]["polisen"]["lokalpolisområde"])
+    title_tail = f"mellan {kommun} och {police[0].lower()}{police[1:]}"
+    data.update(
+        titel=f"Samverkansöverenskommelse {title_tail}",
+        titel_gemener=f"samverkansöverenskommelse {title_tail}",
+        kommun=kommun,
+        polisen={"namn": police[0].lower() + police[1:]},
+        statusrad=_status_line(data),
+        giltighet=_validity(data["giltighetstid"]),
+        beslutstext=_decision_text(data),
+        dnr=dnr_label(data["diarienummer"]),
+        planer=[{"nummer": p.number, "titel": _printable(p.data["titel"]),
+                 "fokusområde": _printable(p.data["fokusområde"]), "slug": p.slug} for p in version.plans],
+    )
+    for signature in data["underskrifter"]:
+        signature["part_visning"] = _party_shown(signature["part"], data["parter"]["polisen"]["lokalpolisområde"])
+    return data
+
+
+def dnr_label(number: str) -> str:
+    """Return a diarienummer as a header shows it: "Dnr KS 2023/0042" (once, also when the kommun
+    writes "Dnr" in the number itself)."""
+    return number if number.lower().startswith("dnr") else f"Dnr {number}"
+
+
+def _party_shown(name: str, lpo: str) -> str:
+    """Return a party as a signature names it: the police party is Polismyndigheten."""
+    if name == police_party_name(lpo):
+        return f"Polismyndigheten, lokalpolisområde {lpo}"
+    return name
+
+
+def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
+    """Return the context of the plan template for ``plan`` of an agreement's context."""
+    data = _printable(_with_all_fields(plan.data, schemas.load_schema("plan")))
+    for row in data["aktiviteter"] + data["uppföljning"]:
+        if isinstance(row["ansvarig"], list):
+            row["ansvarig"] = ", ".join(row["ansvarig"])
+    data.update(
+        bilaga=plan.number,
+        överenskommelse={k: agreement[k] for k in ("titel", "titel_gemener", "version", "status")},
+        kommun=agreement["kommun"],
+        diarienummer=agreement["diarienummer"],
+        dnr=agreement["dnr"],
+        datum=agreement["datum"],
+    )
+    if data["exempel"] is None:
+        data["exempel"] = agreement["exempel"]
+    return data
+
+
+def _status_line(data: dict) -> str:
+    if data["status"] == "beslutad" and data["beslut"]:
+        decision = data["beslut"]
+        return (f"Version {data['version']} · Beslutad av {decision['organ'].lower()} "
+                f"den {decision['datum']}, {decision['paragraf']}")
+    return f"Version {data['version']} · Utkast, inte beslutat"
+
+
+def _validity(validity: dict) -> str:
+    start, end = validity["från"], validity["till"]
+    if end == UNTIL_FURTHER_NOTICE:
+        return f"från och med {start} och tills vidare"
+    return f"från och med {start} till och med {end}"
+
+
+def _decision_text(data: dict) -> str | None:
+    decision = data["beslut"]
+    if not decision:
+        return None
+    steps = [f"{s['organ'].lower()} den {s['datum']}" for s in data["beredning"] or []]
+    prepared = f"Ärendet har beretts av {' och '.join(steps)}. " if steps else ""
+    return (f"{prepared}{decision['organ']} beslutade den {decision['datum']}, {decision['paragraf']}, att "
+            f"godkänna överenskommelsen (dnr {decision['diarienummer']}).")
+
+
+def _with_all_fields(value: Any, rules: dict | None) -> Any:
+    """Return ``value`` with every field of its schema present (``None`` when not written)."""
+    if isinstance(value, dict) and rules:
+        result = {key: _with_all_fields(value.get(key), rule.get("schema") if isinstance(rule, dict) else None)
+                  for key, rule in rules.items()}
+        return result
+    if isinstance(value, list) and rules and "type" in rules:  # a list's item schema
+        return [_with_all_fields(item, rules.get("schema")) for item in value]
+    return value
+
+
+def _printable(value: Any) -> Any:
+    """Return ``value`` with Swedish dates and Word paragraph breaks ("\\a") in texts."""
+    if isinstance(value, dict):
+        return {key: _printable(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_printable(child) for child in value]
+    if isinstance(value, dt.date):
+        return SvDate(value.year, value.month, value.day)
+    if isinstance(value, str):
+        # docxtpl turns "\a" into a new paragraph and "\n" into a line break.
+        return re.sub(r"\n[ \t]*\n\s*", "\a", value.strip())
+    return value

@@ -1,0 +1,98 @@
+"""Render a validated version to Word documents: the agreement and one bilaga per plan."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.documents import context
+from pipeline import ooxml
+from pipeline.files import output
+from pipeline import resources
+from pipeline.documents import template
+from pipeline.layout import DEFAULT_OUTPUT
+from pipeline.data.validate import validate_version
+from pipeline.data.version import Version
+
+AGREEMENT_TEMPLATE = "overenskommelse.docx"
+PLAN_TEMPLATE = "plan.docx"
+AGREEMENT_FILE_NAME = "samverkansoverenskommelse.docx"
+STALE_OUTPUTS = ("bilaga-*.docx", "bilaga-*.pdf", "samverkansoverenskommelse.pdf")
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A finished .docx in memory, with the name it is saved under."""
+
+    name: str
+    title: str
+    data: bytes
+
+
+def default_output(version: Version) -> Path:
+    """Return where a version's documents go by default: ut/<län>/<kommun>/<version>."""
+    return version.ref.output_dir()
+
+
+def plan_file_name(number: int, slug: str) -> str:
+    """Return a bilaga's file name: "bilaga-1-ungdomar-skolor.docx"."""
+    return f"bilaga-{number}-{slug}.docx"
+
+
+def render_version(version: Version, templates_dir: Path | None = None) -> list[RenderedDocument]:
+    """Return the documents of a valid version, agreement first, rendered in memory."""
+    folder = Path(templates_dir or resources.templates_dir())
+    agreement_template = template.load(folder / AGREEMENT_TEMPLATE, context.agreement_names())
+    agreement = context.agreement_context(version)
+    documents = [_document(agreement_template, agreement, AGREEMENT_FILE_NAME,
+                           document_properties(agreement, agreement["titel"]))]
+    if version.plans:
+        plan_template = template.load(folder / PLAN_TEMPLATE, context.plan_names())
+        for plan in version.plans:
+            plan_context = context.plan_context(plan, agreement)
+            title = f"Bilaga {plan.number} – {plan.data['titel']}"
+            documents.append(_document(plan_template, plan_context,
+                                       plan_file_name(plan.number, plan.slug),
+                                       document_properties(agreement, title)))
+    return documents
+
+
+def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """Validate the version in ``version_dir``, write its documents and return their paths."""
+    version = validate_version(version_dir)
+    documents = render_version(version)
+    target = Path(out_dir) if out_dir else default_output(version)
+    output.check_output_place(version.data_root, target)
+    # Our bilagor of plans that are gone, and PDFs older than the documents now, go in the same step.
+    return output.write_all(target, {d.name: d.data for d in documents}, stale=STALE_OUTPUTS,
+                            within=None if out_dir else DEFAULT_OUTPUT)
+
+
+def document_properties(agreement: dict, title: str) -> ooxml.Properties:
+    """Return the document properties of a document about ``agreement`` (an agreement context)."""
+    parties = f"{agreement['kommun']} och {agreement['polisen']['namn']}"
+    return ooxml.Properties(
+        title=title,
+        subject=f"Samverkan mellan {parties} om brottsförebyggande och trygghetsskapande arbete, "
+                f"version {agreement['version']}",
+        organisation=agreement["kommun"],
+        date=agreement["datum"],
+        keywords="samverkansöverenskommelse, brottsförebyggande, trygghet",
+        description=f"Dnr {agreement['diarienummer']}",
+    )
+
+
+def write_document(package: ooxml.Package, parts: dict[str, bytes], props: ooxml.Properties) -> bytes:
+    """Return the .docx bytes of ``package`` with ``parts`` replaced and properties from ``props``."""
+    parts = dict(parts)
+    parts[ooxml.CORE_PART] = ooxml.core_xml(props)
+    parts[ooxml.APP_PART] = ooxml.app_xml(props)
+    buffer = io.BytesIO()
+    ooxml.write_docx(buffer, package, parts)
+    return buffer.getvalue()
+
+
+def _document(compiled: template.CompiledTemplate, ctx: dict, name: str,
+              props: ooxml.Properties) -> RenderedDocument:
+    return RenderedDocument(name, props.title, write_document(compiled.package, compiled.render(ctx), props))

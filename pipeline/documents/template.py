@@ -1,0 +1,181 @@
+"""Compile docxtpl templates once per process and render them safely.
+
+docxtpl's ``DocxTemplate.render`` re-reads the .docx, re-patches and
+re-compiles the Jinja source, and re-parses the result with ``recover=True``
+(which silently drops text) on every call. Here each template is read, patched
+by docxtpl's own ``patch_xml`` and compiled once; a render only runs the compiled
+Jinja code, applies docxtpl's ``resolve_listing`` (line and paragraph breaks) and
+parses the result strictly. The Jinja environment escapes every value (data is
+never template code) and refuses undefined variables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from pipeline import ooxml
+from pipeline.ooxml import text
+from pipeline.errors import Problem, TemplateError
+
+@dataclass
+class CompiledPart:
+    """One XML part of a template with Jinja tags, compiled and ready to render."""
+
+    name: str
+    template: jinja2.Template
+
+
+@dataclass
+class CompiledTemplate:
+    """A .docx template: its untouched parts as bytes and its templated parts compiled."""
+
+    path: Path
+    package: ooxml.Package
+    parts: list[CompiledPart]
+    names: set[str]  # top-level variables the template uses
+
+    def render(self, context: dict) -> dict[str, bytes]:
+        """Return the rendered XML parts (name → bytes) for ``context``."""
+        rendered = {}
+        for part in self.parts:
+            try:
+                xml = part.template.render(context)
+            except SecurityError as exc:
+                raise TemplateError(Problem(self.path, f"mallen försöker nå något utanför data ({part.name}): {exc}",
+                                            hint="Mallar får bara använda fälten i data, inte Pythons inre "
+                                                 "attribut; ta bort uttrycket ur mallen.")) from exc
+            except jinja2.UndefinedError as exc:
+                raise TemplateError(_undefined_problem(self.path, part.name, exc)) from exc
+            except jinja2.TemplateError as exc:
+                raise TemplateError(Problem(self.path, f"mallen kunde inte fyllas i ({part.name}): {exc}")) from exc
+            except Exception as exc:  # e.g. {{ 1/0 }} in a template: still the template's fault
+                raise TemplateError(Problem(self.path, f"ett uttryck i mallen gick inte att beräkna "
+                                                       f"({part.name}): {type(exc).__name__}: {exc}",
+                                            hint="Kontrollera uttrycken inom {{ }} och {% %} i mallen.")) from exc
+            rendered[part.name] = ooxml.finish_part(self.path, part.name, _resolve_listing(xml))
+        return rendered
+
+
+def _environment() -> jinja2.Environment:
+    """Return the Jinja environment of every template: sandboxed (a template cannot reach Python's
+    internals or change data), escaping every value, refusing undefined names."""
+    return ImmutableSandboxedEnvironment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+
+
+_ENV = _environment()
+_CACHE: dict[tuple, CompiledTemplate] = {}
+_DOCXTPL = None
+
+
+def _docxtpl():
+    """Return a DocxTemplate used only for its XML patching (imported lazily: it is heavy)."""
+    global _DOCXTPL
+    if _DOCXTPL is None:
+        from docxtpl import DocxTemplate
+
+        _DOCXTPL = DocxTemplate(None)
+    return _DOCXTPL
+
+
+def load(path: Path, allowed_names: set[str]) -> CompiledTemplate:
+    """Return the compiled template at ``path``, compiling it only once per process.
+
+    Raises TemplateError when the template is unreadable, has a Jinja syntax
+    error, or uses a top-level variable that is not in ``allowed_names``.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError(Problem(path, "mallen finns inte eller kan inte läsas")) from exc
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    compiled = _CACHE.get(key)
+    if compiled is None:
+        compiled = _compile(path)
+        _CACHE[key] = compiled
+    unknown = sorted(compiled.names - allowed_names)
+    if unknown:
+        raise TemplateError([Problem(path, f"mallen använder variabeln '{name}' som inte finns i data",
+                                     hint="Kontrollera stavningen; tillgängliga namn: "
+                                          + ", ".join(sorted(allowed_names)))
+                             for name in unknown])
+    return compiled
+
+
+def _compile(path: Path) -> CompiledTemplate:
+    package = ooxml.read_package(path, root=path.parent)
+    parts, names = [], set()
+    for name in package.templated_parts():
+        original = package.xml_text(name)
+        _check_delimiters(path, name, original)
+        source = _docxtpl().patch_xml(original)
+        # docxtpl puts each paragraph on its own line so {%p %} tags can strip them.
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        try:
+            parsed = _ENV.parse(source)
+            template = _ENV.from_string(parsed)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(_syntax_problem(path, source, exc)) from exc
+        names |= meta.find_undeclared_variables(parsed)
+        parts.append(CompiledPart(name, template))
+    return CompiledTemplate(path, package, parts, names)
+
+
+_DELIMITER = re.compile(r"{{|}}|{%|%}|{#|#}")
+_CLOSING = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _check_delimiters(path: Path, part: str, xml: str) -> None:
+    """Raise TemplateError for a paragraph whose tags do not open and close in pairs.
+
+    docxtpl's patching joins text from "{{" to the next "}}", so one missing brace
+    would silently swallow the paragraphs up to the next tag.
+    """
+    for paragraph in text.paragraph_texts(xml):
+        expected = None
+        for token in _DELIMITER.findall(paragraph):
+            if expected is None and token in _CLOSING:
+                expected = _CLOSING[token]
+            elif token == expected:
+                expected = None
+            else:
+                expected = "error"
+                break
+        if expected is not None:
+            raise TemplateError(Problem(
+                path, f"syntaxfel i mallens Jinja-taggar ({part}): en tagg öppnas eller stängs inte",
+                hint=f"Stycket: \"{paragraph[:120]}\" – varje {{{{ behöver }}}}, varje {{% behöver %}}."))
+
+
+def _resolve_listing(xml: str) -> str:
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    if any(c in xml for c in "\a\t\n\f"):
+        xml = _docxtpl().resolve_listing(xml)
+    return xml
+
+
+def _syntax_problem(path: Path, source: str, exc: jinja2.TemplateSyntaxError) -> Problem:
+    lines = source.splitlines()
+    near = ""
+    if exc.lineno and 0 < exc.lineno <= len(lines):
+        near = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]).strip()[:120]
+    return Problem(path, f"syntaxfel i mallens Jinja-taggar: {exc.message}",
+                   hint=f"Nära texten: \"{near}\"" if near else None)
+
+
+def _undefined_problem(path: Path, part: str, exc: jinja2.UndefinedError) -> Problem:
+    match = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(exc))
+    name = next((g for g in match.groups() if g), None) if match else None
+    subject = f"variabeln '{name}'" if name else "en variabel"
+    return Problem(path, f"mallen använder {subject} som inte finns i data ({part})",
+                   hint="Kontrollera stavningen i mallen, eller lägg till fältet i data.")

@@ -1,0 +1,1 @@
+"""Writing files safely: ownership lists, all-or-nothing changes, locks."""

@@ -1,0 +1,13 @@
+"""The XML namespaces of Word files, in one table."""
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{%s}" % W_NS
+M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+M = "{%s}" % M_NS
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+R = "{%s}" % R_NS
+PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+DC = "{http://purl.org/dc/elements/1.1/}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

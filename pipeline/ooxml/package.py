@@ -1,0 +1,184 @@
+"""The one place that handles .docx packages as zip files and XML parts.
+
+Reads a template's parts, checks rendered XML strictly, writes core and app
+properties from the data, and writes the package deterministically (sorted
+entries, fixed timestamps) so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from pipeline.ooxml.names import W
+from pipeline.ooxml.text import document_title  # noqa: F401  (part of this module's interface)
+
+from pipeline.data import inputs
+from pipeline.errors import DataError, Problem, TemplateError
+
+_TAG = re.compile(r"{[{%#]")
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_STRICT = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
+_W = W
+CORE_PART = "docProps/core.xml"
+APP_PART = "docProps/app.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+# A .docx beyond these is a zip bomb or not a document: a template with a logo has a few dozen
+# parts and a few MB unpacked.
+MAX_PARTS = 2000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class Package:
+    """The parts of a .docx file, in their original order, as bytes."""
+
+    path: Path
+    parts: dict[str, bytes]
+
+    def templated_parts(self) -> list[str]:
+        """Return the names of the Word XML parts that contain Jinja tags."""
+        return [name for name, data in self.parts.items()
+                if name.startswith("word/") and name.endswith(".xml")
+                and _TAG.search(data.decode("utf-8", "replace"))]
+
+    def xml_text(self, name: str) -> str:
+        """Return a part as XML text without declaration, as docxtpl expects it."""
+        try:
+            root = etree.fromstring(self.parts[name], _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(Problem(self.path, f"mallen innehåller ogiltig XML i {name}: {exc.msg}")) from exc
+        return etree.tostring(root, encoding="unicode")
+
+
+def read_package(path: Path, root: Path | None = None) -> Package:
+    """Return the template package at ``path`` (a regular file inside ``root``); raise
+    TemplateError if it is not a readable .docx or exceeds the size limits."""
+    try:
+        raw = inputs.read_bytes(path, root, inputs.MAX_TEMPLATE_BYTES, what="mallen")
+        parts = unpack(raw, path)
+    except DataError as exc:
+        raise TemplateError(exc.problems) from exc
+    if "word/document.xml" not in parts:
+        raise TemplateError(Problem(path, "mallen saknar word/document.xml och är ingen Word-fil"))
+    return Package(Path(path), parts)
+
+
+def unpack(data: bytes, path: Path) -> dict[str, bytes]:
+    """Return the parts of a .docx (name → bytes); raise DataError for a damaged file, an
+    encrypted one, or one beyond the part and size limits (a zip bomb)."""
+    import io
+
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: an encrypted or pre-2007 Word file
+        raise DataError(Problem(path, "filen är lösenordsskyddad eller i det gamla .doc-formatet",
+                                hint="Spara den som en vanlig .docx utan lösenord och försök igen."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar eller "
+                                              f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB – över storleksgränsen "
+                                              "för ett Word-dokument",
+                                        hint="Kontrollera att det är rätt fil."))
+            parts = {}
+            for info in infos:
+                parts[info.filename] = _read_limited(archive, info)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        raise DataError(Problem(path, f"filen är ingen läsbar .docx-fil ({exc})")) from exc
+    return parts
+
+
+def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Return a zip member's bytes, refusing one that unpacks to more than it claims."""
+    with archive.open(info) as stream:
+        data = stream.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise ValueError(f"{info.filename} är större än zip-filen anger")
+    return data
+
+
+def finish_part(template: Path, name: str, xml: str) -> bytes:
+    """Return rendered XML as bytes after a strict parse; raise TemplateError if it is broken.
+
+    docxtpl itself parses with ``recover=True``, which silently drops whatever
+    does not parse; a strict parse makes such a template fail loudly instead.
+    """
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), _STRICT)
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(Problem(
+            template, f"mallen gav ogiltig XML i {name}: {exc.msg}",
+            hint="Kontrollera att {%p %}- och {%tr %}-taggar står ensamma i sitt stycke "
+                 "eller sin tabellrad.")) from exc
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties written into docProps/, all taken from the data."""
+
+    title: str
+    subject: str
+    organisation: str
+    date: dt.date
+    keywords: str = ""
+    description: str = ""
+    language: str = "sv-SE"
+
+
+def _one_line(text: str) -> str:
+    """Return ``text`` on one line: metadata has no paragraphs ("\a" marks one in our texts)."""
+    return " ".join(text.replace("\a", " ").split())
+
+
+def core_xml(props: Properties) -> bytes:
+    """Return docProps/core.xml for ``props`` (no user name, no clock time)."""
+    stamp = f"{props.date.isoformat()}T00:00:00Z"
+    fields = [
+        ("dc:title", props.title), ("dc:subject", props.subject),
+        ("dc:creator", props.organisation), ("cp:keywords", props.keywords),
+        ("dc:description", props.description), ("cp:lastModifiedBy", props.organisation),
+        ("cp:revision", "1"), ("dc:language", props.language),
+    ]
+    body = "".join(f"<{tag}>{escape(_one_line(value))}</{tag}>" for tag, value in fields)
+    body += (f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>')
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"{body}</cp:coreProperties>").encode("utf-8")
+
+
+def app_xml(props: Properties) -> bytes:
+    """Return docProps/app.xml naming the organisation and this program."""
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>samverkan</Application><Company>{escape(_one_line(props.organisation))}</Company>"
+            "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+            "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+            "</Properties>").encode("utf-8")
+
+
+def write_docx(target, package: Package, replaced: dict[str, bytes]) -> None:
+    """Write ``package`` with ``replaced`` parts to the open binary file ``target``.
+
+    Entries keep the template's order with [Content_Types].xml first, and get a
+    fixed timestamp, so equal input gives byte-identical files.
+    """
+    names = list(package.parts)
+    names.sort(key=lambda n: n != CONTENT_TYPES)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, replaced.get(name, package.parts[name]))

@@ -1,0 +1,379 @@
+"""Parts of a .docx package: relationships, content types, and copying parts between packages.
+
+A redline is the new package with old content brought back as deletions; that old
+content may point at pictures, diagrams, styles, numbering and notes that only the
+old package has. This module reads packages and copies what such content needs,
+with its own relationships and content types, into the output package.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+
+from lxml import etree
+
+from pipeline.ooxml.names import CONTENT_TYPES_NS as CT_NS
+from pipeline.ooxml.names import PACKAGE_RELS_NS as REL_NS
+from pipeline.ooxml.names import R_NS as DOC_REL
+from pipeline.ooxml.names import W
+CONTENT_TYPES = "[Content_Types].xml"
+_DIAGRAM = "{http://schemas.microsoft.com/office/drawing/2008/diagram}"
+_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
+
+
+def rels_name(part: str) -> str:
+    """Return the name of a part's relationships part ("word/_rels/document.xml.rels")."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+class Package:
+    """The parts of a .docx (name → bytes), with parsed XML and relationships on demand."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self.parts = parts
+        self.roots: dict[str, etree._Element] = {}  # parsed (and possibly changed) XML parts
+        self._digests: dict[str, str] = {}
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Package":
+        """Return the package in ``data`` (a zip file)."""
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return cls({i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()})
+
+    def xml(self, name: str) -> etree._Element:
+        """Return the parsed XML part ``name`` (kept, so changes to it are written back)."""
+        if name not in self.roots:
+            self.roots[name] = etree.fromstring(self.parts[name], _PARSER)
+        return self.roots[name]
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str, bool]]:
+        """Return {id: (type, target part or URL, external)} of ``part``."""
+        name = rels_name(part)
+        if name not in self.parts and name not in self.roots:
+            return {}
+        folder = posixpath.dirname(part)
+        found = {}
+        for rel in self.xml(name).iter(f"{{{REL_NS}}}Relationship"):
+            external = rel.get("TargetMode") == "External"
+            target = rel.get("Target", "")
+            if not external:
+                target = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath(posixpath.join(folder, target))
+            found[rel.get("Id")] = (rel.get("Type", ""), target, external)
+        return found
+
+    def related(self, part: str, kind: str) -> str | None:
+        """Return the part that ``part`` relates to with a type ending in "/kind", if any."""
+        for rel_type, target, external in self.relationships(part).values():
+            if rel_type.endswith("/" + kind) and not external:
+                return target
+        return None
+
+    def main_part(self) -> str | None:
+        """Return the name of the main document part."""
+        for rel_type, target, external in self.relationships("").values():
+            if rel_type.endswith("/officeDocument") and not external:
+                return target
+        return None
+
+    def digest(self, part: str) -> str:
+        """Return a short digest of a part's bytes."""
+        if part not in self._digests:
+            # Python's own hash: stable within the process, and hashlib costs start-up time.
+            self._digests[part] = format(hash(self.parts.get(part, b"")) & 0xFFFFFFFFFFFFFFFF, "016x")
+        return self._digests[part]
+
+    def target_key(self, part: str, rid: str) -> str:
+        """Return what a relationship points at, comparable across packages (bytes, or a URL)."""
+        rel_type, target, external = self.relationships(part).get(rid, ("", rid, True))
+        if external or target not in self.parts:
+            return f"{rel_type.rsplit('/', 1)[-1]}:{target}"
+        return f"{rel_type.rsplit('/', 1)[-1]}:{self.digest(target)}"
+
+    def content_type(self, part: str) -> str | None:
+        """Return the content type of ``part``."""
+        types = self.xml(CONTENT_TYPES)
+        for override in types.iter(f"{{{CT_NS}}}Override"):
+            if override.get("PartName", "").lstrip("/") == part:
+                return override.get("ContentType")
+        extension = posixpath.splitext(part)[1].lstrip(".").lower()
+        for default in types.iter(f"{{{CT_NS}}}Default"):
+            if default.get("Extension", "").lower() == extension:
+                return default.get("ContentType")
+        return None
+
+    def set_content_type(self, part: str, content_type: str) -> None:
+        """Make ``part`` have ``content_type`` (an Override unless the extension's default says so)."""
+        if self.content_type(part) == content_type:
+            return
+        override = etree.SubElement(self.xml(CONTENT_TYPES), f"{{{CT_NS}}}Override")
+        override.set("PartName", "/" + part)
+        override.set("ContentType", content_type)
+
+    def relate(self, part: str, rel_type: str, target: str, external: bool = False) -> str:
+        """Return the id of a relationship from ``part`` to ``target``, adding it if needed."""
+        for rid, (kind, existing, is_external) in self.relationships(part).items():
+            if kind == rel_type and existing == target and is_external == external:
+                return rid
+        name = rels_name(part)
+        if name not in self.parts and name not in self.roots:
+            self.roots[name] = etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+            self.parts[name] = b""
+            self.set_content_type(name, "application/vnd.openxmlformats-package.relationships+xml")
+        root = self.xml(name)
+        taken = {r.get("Id") for r in root}
+        number = len(taken) + 1
+        while f"rIdS{number}" in taken:
+            number += 1
+        rel = etree.SubElement(root, f"{{{REL_NS}}}Relationship")
+        rel.set("Id", f"rIdS{number}")
+        rel.set("Type", rel_type)
+        rel.set("Target", target if external else _relative(posixpath.dirname(part), target))
+        if external:
+            rel.set("TargetMode", "External")
+        return f"rIdS{number}"
+
+    def to_bytes(self) -> dict[str, bytes]:
+        """Return every part as bytes, changed XML parts serialised."""
+        result = dict(self.parts)
+        for name, root in self.roots.items():
+            result[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return result
+
+
+def write_zip(parts: dict[str, bytes]) -> bytes:
+    """Return ``parts`` as .docx bytes: [Content_Types].xml first, fixed timestamps (same input, same bytes).
+
+    The same rules as :func:`pipeline.ooxml.write_docx`, here so that ``samverkan jamfor``
+    does not import that module's dependencies.
+    """
+    names = sorted(parts, key=lambda n: n != CONTENT_TYPES)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, parts[name])
+    return buffer.getvalue()
+
+
+def _relative(folder: str, target: str) -> str:
+    """Return ``target`` relative to ``folder``, as relationships write it."""
+    return posixpath.relpath(target, folder or ".")
+
+
+class PartCopier:
+    """Copies parts (and what they relate to) from a source package into a target package."""
+
+    def __init__(self, source: Package, target: Package):
+        self.source, self.target = source, target
+        self._copied: dict[str, str] = {}
+        self._fresh: set[str] = set()  # parts copied now, not found already in the target
+
+    def relationship(self, source_part: str, rid: str, target_part: str) -> str | None:
+        """Return the id, from ``target_part``, of a relationship like ``source_part``'s ``rid``."""
+        rel = self.source.relationships(source_part).get(rid)
+        if rel is None:
+            return None
+        rel_type, target, external = rel
+        if external:
+            return self.target.relate(target_part, rel_type, target, external=True)
+        if target not in self.source.parts:
+            return None
+        fresh = target not in self._copied
+        copied = self.copy(target)
+        if fresh and rel_type.endswith("/diagramData") and copied in self._fresh:
+            self._diagram_drawing(source_part, copied, target_part)
+        return self.target.relate(target_part, rel_type, copied)
+
+    def _diagram_drawing(self, source_part: str, data_part: str, target_part: str) -> None:
+        """Bring along a SmartArt's drawing, which its data names by an id of the *referring* part."""
+        for extension in self.target.xml(data_part).iter(_DIAGRAM + "dataModelExt"):
+            rid = extension.get("relId")
+            new_rid = self.relationship(source_part, rid, target_part) if rid else None
+            if new_rid:
+                extension.set("relId", new_rid)
+
+    def copy(self, part: str) -> str:
+        """Return the name in the target of a copy of the source's ``part`` (reusing an equal one)."""
+        if part in self._copied:
+            return self._copied[part]
+        content_type = self.source.content_type(part) or "application/octet-stream"
+        name = self._free_name(part)
+        self._copied[part] = name
+        if name in self.target.parts:
+            return name  # the same bytes are already there
+        self.target.parts[name] = self.source.parts[part]
+        self._fresh.add(name)
+        self.target.set_content_type(name, content_type)
+        for rid, (rel_type, target, external) in self.source.relationships(part).items():
+            if external:
+                self.target.relate(name, rel_type, target, external=True)
+            elif target in self.source.parts:
+                self._relate_as(name, rid, rel_type, self.copy(target))
+        return name
+
+    def _relate_as(self, part: str, rid: str, rel_type: str, target: str) -> None:
+        """Add a relationship with a given id (a copied XML part refers to its ids as they were)."""
+        name = rels_name(part)
+        if name not in self.target.roots:
+            self.target.roots[name] = etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+            self.target.parts[name] = b""
+        rel = etree.SubElement(self.target.xml(name), f"{{{REL_NS}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", rel_type)
+        rel.set("Target", _relative(posixpath.dirname(part), target))
+
+    def _free_name(self, part: str) -> str:
+        """Return ``part``'s name if the target has it free or with the same bytes, else a new one."""
+        data = self.source.parts[part]
+        stem, extension = posixpath.splitext(part)
+        candidate, number = part, 1
+        while candidate in self.target.parts and self.target.parts[candidate] != data:
+            candidate = f"{stem}_old{number}{extension}"
+            number += 1
+        return candidate
+
+
+# --- styles, numbering and fonts that old content needs ---------------------------------
+
+NUMBERING_REL = DOC_REL + "/numbering"
+NUMBERING_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+
+
+class Definitions:
+    """Styles, numbering and fonts of old content, merged into the output when it needs them."""
+
+    def __init__(self, old: Package, out: Package, old_main: str, out_main: str):
+        self.old, self.out, self.out_main = old, out, out_main
+        self._old_styles = _root_of(old, old.related(old_main, "styles"))
+        self._out_styles = _root_of(out, out.related(out_main, "styles"))
+        self._old_numbering = _root_of(old, old.related(old_main, "numbering"))
+        self._out_numbering = _root_of(out, out.related(out_main, "numbering"))
+        self._old_fonts = _root_of(old, old.related(old_main, "fontTable"))
+        self._out_fonts = _root_of(out, out.related(out_main, "fontTable"))
+        self._numbers: dict[str, str] = {"0": "0"}
+
+    def style(self, style_id: str) -> None:
+        """Make sure the output defines ``style_id``, copying it (and its bases) from the old."""
+        if self._out_styles is None or self._old_styles is None or style_id is None:
+            return
+        if _find(self._out_styles, "style", "styleId", style_id) is not None:
+            return
+        source = _find(self._old_styles, "style", "styleId", style_id)
+        if source is None:
+            return
+        copied = _deepcopy(source)
+        self._out_styles.append(copied)
+        for link in copied.iter(W + "basedOn", W + "next", W + "link"):
+            self.style(link.get(W + "val"))
+        for number in copied.iter(W + "numId"):
+            number.set(W + "val", self.numbering(number.get(W + "val")))
+
+    def numbering(self, num_id: str) -> str:
+        """Return the output's id for the old numbering ``num_id`` (copied when the output's differs)."""
+        if num_id in self._numbers:
+            return self._numbers[num_id]
+        self._numbers[num_id] = num_id
+        old_num = _find(self._old_numbering, "num", "numId", num_id) if self._old_numbering is not None else None
+        if old_num is None:
+            return num_id
+        old_abstract = self._abstract(self._old_numbering, old_num)
+        if self._out_numbering is None:
+            self._out_numbering = self._create_numbering()
+        out_num = _find(self._out_numbering, "num", "numId", num_id)
+        if out_num is not None and _same_list(self._abstract(self._out_numbering, out_num), old_abstract):
+            return num_id
+        self._numbers[num_id] = new_id = self._copy_list(old_num, old_abstract)
+        return new_id
+
+    def _abstract(self, numbering, num):
+        """Return the abstract list definition a w:num points to."""
+        ref = num.find(W + "abstractNumId")
+        return _find(numbering, "abstractNum", "abstractNumId", ref.get(W + "val")) if ref is not None else None
+
+    def _copy_list(self, old_num, old_abstract) -> str:
+        """Copy a list definition into the output under fresh ids; return its numId."""
+        root = self._out_numbering
+        abstract_id = str(1 + max([int(a.get(W + "abstractNumId", 0)) for a in root.findall(W + "abstractNum")]
+                                  + [0]))
+        num_id = str(1 + max([int(n.get(W + "numId", 0)) for n in root.findall(W + "num")] + [0]))
+        if old_abstract is not None:
+            abstract = _deepcopy(old_abstract)
+            abstract.set(W + "abstractNumId", abstract_id)
+            for nsid in abstract.findall(W + "nsid"):
+                abstract.remove(nsid)  # a copy must not claim to be the same list
+            first_num = root.find(W + "num")
+            (first_num.addprevious(abstract) if first_num is not None else root.append(abstract))
+            for link in abstract.iter(W + "styleLink", W + "numStyleLink", W + "pStyle"):
+                self.style(link.get(W + "val"))
+        num = _deepcopy(old_num)
+        num.set(W + "numId", num_id)
+        ref = num.find(W + "abstractNumId")
+        if ref is not None:
+            ref.set(W + "val", abstract_id)
+        root.append(num)
+        return num_id
+
+    def _create_numbering(self):
+        """Create an empty numbering part in the output and return its root."""
+        name = "word/numbering.xml"
+        while name in self.out.parts:
+            name = name.replace(".xml", "1.xml")
+        self.out.parts[name] = b""
+        self.out.roots[name] = etree.Element(W + "numbering", nsmap={"w": W[1:-1]})
+        self.out.set_content_type(name, NUMBERING_TYPE)
+        self.out.relate(self.out_main, NUMBERING_REL, name)
+        return self.out.roots[name]
+
+    def font(self, name: str) -> None:
+        """Make sure the output's font table lists ``name`` when the old one did."""
+        if self._out_fonts is None or self._old_fonts is None or not name:
+            return
+        if _find(self._out_fonts, "font", "name", name) is not None:
+            return
+        source = _find(self._old_fonts, "font", "name", name)
+        if source is not None:
+            copied = _deepcopy(source)
+            for embedded in [c for c in copied if c.tag.startswith(W + "embed")]:
+                copied.remove(embedded)  # embedded font files are not copied
+            self._out_fonts.append(copied)
+
+
+def _root_of(package: Package, part: str | None):
+    """Return a part's parsed XML, or None when there is no such part."""
+    return package.xml(part) if part and part in package.parts else None
+
+
+def _find(root, tag: str, attribute: str, value: str):
+    """Return the first ``tag`` element whose ``attribute`` is ``value``."""
+    for element in root.iter(W + tag):
+        if element.get(W + attribute) == value:
+            return element
+    return None
+
+
+def _deepcopy(element):
+    """Return a deep copy of an element."""
+    import copy
+
+    return copy.deepcopy(element)
+
+
+def _same_list(a, b) -> bool:
+    """True when two abstract list definitions are the same apart from their ids."""
+    if a is None or b is None:
+        return a is b
+
+    def key(element):
+        clone = _deepcopy(element)
+        clone.attrib.pop(W + "abstractNumId", None)
+        for volatile in clone.findall(W + "nsid") + clone.findall(W + "tmpl"):
+            clone.remove(volatile)
+        return etree.tostring(clone)
+
+    return key(a) == key(b)

@@ -1,0 +1,440 @@
+"""Compare two WordprocessingML documents and write the differences as tracked changes.
+
+The result is the new document with revision marks that Word's and LibreOffice's
+review tools understand: ``w:ins``/``w:del`` runs at word level inside changed
+paragraphs, whole paragraphs inserted or deleted with their paragraph marks,
+table rows inserted or deleted with row marks, changed cells at word level, and
+formatting changes as ``w:rPrChange``/``w:pPrChange``. :func:`resolve` accepts
+or rejects every change, so tests can prove that accepting gives the new text
+and rejecting gives the old.
+
+This module works on block containers (body, cells, headers, footers, notes,
+text boxes, content controls); paragraphs are compared in
+:mod:`pipeline.redline_paragraphs`, words in :mod:`pipeline.redline_words`,
+blocks aligned in :mod:`pipeline.redline_align`. Package-level work (pictures,
+styles, numbering, notes) is behind :class:`Sides`, which
+:mod:`pipeline.ooxml_parts` implements for whole .docx files.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from pipeline.ooxml.redline import align as redline_align
+from pipeline.ooxml.redline.paragraphs import (diff_paragraph, mark_kind, pair_references, set_mark, strip_markers,
+                                 unmark, whole_paragraph)
+from pipeline.ooxml.redline.resolve import resolve  # noqa: F401  (part of this module's interface)
+from pipeline.ooxml.redline.tokens import M, MARKERS, W, W_NS, mark_inside  # noqa: F401
+
+_BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
+_CONTAINER_PROPS = (W + "tcPr", W + "sectPr", W + "sdtPr", W + "sdtEndPr", W + "customXmlPr")
+
+
+class Sides:
+    """What the engine asks of the packages being compared; this default has no package.
+
+    ``relkey_old``/``relkey_new`` turn a relationship id into a key that is equal when the
+    targets are (a picture's bytes); ``adopt`` makes old content valid in the new
+    package and returns it; ``paired`` is told which note references belong together.
+    """
+
+    def relkey_old(self, rid: str) -> str:
+        """Return a comparable key for a relationship id of the old part."""
+        return rid
+
+    def relkey_new(self, rid: str) -> str:
+        """Return a comparable key for a relationship id of the new part."""
+        return rid
+
+    def adopt(self, element):
+        """Return old content made fit for the new document (here: markers removed)."""
+        strip_markers(element)
+        return element
+
+    def paired(self, old_reference, new_reference) -> None:
+        """Note that an old and a new note reference are the same note."""
+
+
+@dataclass
+class Revisions:
+    """Author, date and the running id of the revision marks in one document."""
+
+    author: str
+    date: str  # W3CDTF, e.g. "2023-01-31T00:00:00Z"
+    next_id: int = 1
+    counts: dict = field(default_factory=lambda: {"ins": 0, "del": 0, "format": 0, "rows": 0})
+    sides: Sides = field(default_factory=Sides)
+    stats: Counter = field(default_factory=Counter)  # work done, e.g. similarity computations
+
+    def mark(self, tag: str) -> etree._Element:
+        """Return a new revision element (w:ins, w:del, w:rPrChange …) with id, author and date."""
+        element = etree.Element(W + tag)
+        element.set(W + "id", str(self.next_id))
+        element.set(W + "author", self.author)
+        element.set(W + "date", self.date)
+        self.next_id += 1
+        return element
+
+
+# --- whole blocks -------------------------------------------------------------------------------
+
+def mark_block(block, revisions: Revisions, kind: str, paragraph_marks: bool = True) -> etree._Element:
+    """Return a copy of a block (paragraph, table, content control) all inserted or deleted."""
+    if block.tag == W + "p":
+        return whole_paragraph(block, revisions, kind, mark=paragraph_marks)
+    result = copy.deepcopy(block)
+    if kind == "del":
+        result = revisions.sides.adopt(result)
+    if block.tag == W + "tbl":
+        for row in _rows(result):
+            result.replace(row, _mark_row(row, revisions, kind))
+        return result
+    content = result.find(W + "sdtContent") if block.tag == W + "sdt" else result
+    if content is not None:
+        for child in _blocks(content):
+            content.replace(child, _mark_adopted(child, revisions, kind, paragraph_marks))
+    return result
+
+
+def _mark_adopted(block, revisions: Revisions, kind: str, paragraph_marks: bool) -> etree._Element:
+    """Return ``block`` (already adopted) marked as inserted or deleted."""
+    plain = Sides()
+    sides, revisions.sides = revisions.sides, plain
+    try:
+        return mark_block(block, revisions, kind, paragraph_marks)
+    finally:
+        revisions.sides = sides
+
+
+def whole_table(table, revisions: Revisions, kind: str) -> etree._Element:
+    """Return a table whose rows and content are all inserted or deleted."""
+    return mark_block(table, revisions, kind)
+
+
+def whole_row(row, revisions: Revisions, kind: str) -> etree._Element:
+    """Return a table row marked as inserted or deleted, its content marked the same way."""
+    result = copy.deepcopy(row)
+    if kind == "del":
+        result = revisions.sides.adopt(result)
+    return _mark_row(result, revisions, kind)
+
+
+def _mark_row(row, revisions: Revisions, kind: str) -> etree._Element:
+    """Return ``row`` (already adopted) with a row mark and every cell's content marked."""
+    for cell in _cells(row):
+        for child in _blocks(cell):
+            cell.replace(child, _mark_adopted(child, revisions, kind, paragraph_marks=False))
+    trpr = row.find(W + "trPr")
+    if trpr is None:
+        trpr = etree.Element(W + "trPr")
+        tblpr_ex = row.find(W + "tblPrEx")
+        row.insert(1 if tblpr_ex is not None else 0, trpr)
+    for old in trpr.findall(W + "ins") + trpr.findall(W + "del"):
+        trpr.remove(old)
+    trpr.append(revisions.mark(kind))
+    revisions.counts["rows"] += 1
+    return row
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def _rows(table) -> list:
+    """Return a table's rows."""
+    return table.findall(W + "tr")
+
+
+def _cells(row) -> list:
+    """Return a row's cells."""
+    return row.findall(W + "tc")
+
+
+def _grid(table) -> int:
+    """Return the number of columns in a table's grid."""
+    grid = table.find(W + "tblGrid")
+    return len(grid.findall(W + "gridCol")) if grid is not None else 0
+
+
+def _caption(table) -> str:
+    """Return a table's caption (its description for screen readers)."""
+    caption = table.find(f"{W}tblPr/{W}tblCaption")
+    return caption.get(W + "val") if caption is not None else ""
+
+
+def diff_table(old, new, revisions: Revisions) -> etree._Element:
+    """Return ``new`` with row and cell revisions against ``old``."""
+    result = copy.deepcopy(new)
+    for row in _rows(result):
+        result.remove(row)
+    old_rows, new_rows = _rows(old), _rows(new)
+    keys_old = [tuple(_text(c) for c in _cells(r)) for r in old_rows]
+    keys_new = [tuple(_text(c) for c in _cells(r)) for r in new_rows]
+
+    def score(i, j):
+        if len(_cells(old_rows[i])) != len(_cells(new_rows[j])):
+            return 0.0
+        return redline_align.similarity(" ".join(keys_old[i]), " ".join(keys_new[j]))
+
+    def words(side, index):
+        return " ".join(keys_old[index] if side == "old" else keys_new[index])
+
+    for i, j in redline_align.align(keys_old, keys_new, score, revisions.stats, words):
+        if i is None:
+            result.append(whole_row(new_rows[j], revisions, "ins"))
+        elif j is None:
+            result.append(whole_row(old_rows[i], revisions, "del"))
+        else:
+            result.append(diff_row(old_rows[i], new_rows[j], revisions))
+    return result
+
+
+def diff_row(old, new, revisions: Revisions) -> etree._Element:
+    """Return ``new`` row with its cells compared to ``old``'s cell by cell."""
+    if len(_cells(old)) != len(_cells(new)):
+        return _replaced_row(old, new, revisions)
+    if _same(old, new, revisions):
+        pair_references(old, new, revisions.sides)
+        return copy.deepcopy(new)
+    result = copy.deepcopy(new)
+    for old_cell, cell in zip(_cells(old), _cells(result)):
+        diff_container(old_cell, cell, revisions)
+    return result
+
+
+def _replaced_row(old, new, revisions: Revisions):
+    """Return a deleted old row and an inserted new row, as a fragment of two rows."""
+    holder = etree.Element(W + "tbl")
+    holder.append(whole_row(old, revisions, "del"))
+    holder.append(whole_row(new, revisions, "ins"))
+    return holder
+
+
+# --- block containers: body, cells, headers, footers, notes, text boxes -------------------------
+
+def _blocks(container) -> list:
+    """Return the paragraphs, tables and block-level controls of a container."""
+    return [child for child in container if child.tag in _BLOCKS]
+
+
+_OBJECT = "\ufffc"  # stands for a picture, equation or object in a block's text
+_TEXT_TAGS = (W + "t", M + "t", W + "drawing", W + "pict", W + "object")
+
+
+def _text(element) -> str:
+    """Return the visible text of a block (deleted text excluded), pictures and equations as \ufffc."""
+    return "".join(t.text or "" if t.tag in (W + "t", M + "t") else _OBJECT for t in element.iter(*_TEXT_TAGS))
+
+
+def _block_key(block) -> tuple:
+    """Return what must be equal for two blocks to be matched as unchanged anchors."""
+    if block.tag == W + "tbl":
+        return ("tbl", _caption(block), str(_grid(block)))
+    if block.tag != W + "p":
+        return (etree.QName(block).localname, _text(block))
+    ppr = block.find(W + "pPr")
+    style = ppr.find(W + "pStyle") if ppr is not None else None
+    return ("p", style.get(W + "val") if style is not None else "", _text(block))
+
+
+def _same(old, new, revisions: Revisions) -> bool:
+    """True when two blocks are identical, pictures and links included."""
+    old_xml, new_xml = etree.tostring(old), etree.tostring(new)
+    if old_xml != new_xml:
+        return False
+    if b" r:" not in new_xml and b"Reference" not in new_xml:
+        return True
+    from pipeline.ooxml.redline.tokens import normal
+
+    return normal([old], revisions.sides.relkey_old) == normal([new], revisions.sides.relkey_new)
+
+
+def diff_blocks(old_blocks: list, new_blocks: list, revisions: Revisions) -> list:
+    """Return the blocks of a container (body, cell, header) with revisions against the old."""
+    return [block for _, blocks in _aligned_output(old_blocks, new_blocks, revisions) for block in blocks]
+
+
+def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) -> list[tuple]:
+    """Return (new index or None, output blocks) for each aligned pair, in order."""
+    keys_old = [_block_key(b) for b in old_blocks]
+    keys_new = [_block_key(b) for b in new_blocks]
+    texts = {"old": [_text(b) for b in old_blocks], "new": [_text(b) for b in new_blocks]}
+
+    def score(i, j):
+        if old_blocks[i].tag != new_blocks[j].tag:
+            return 0.0
+        similarity = redline_align.similarity(texts["old"][i], texts["new"][j])
+        if old_blocks[i].tag == W + "tbl":
+            return 1.0 if keys_old[i] == keys_new[j] else similarity * 0.99
+        return similarity
+
+    def words(side, index):
+        return texts[side][index]
+
+    pairs = redline_align.align(keys_old, keys_new, score, revisions.stats, words)
+    pairs = _pair_last_paragraphs(pairs, old_blocks, new_blocks)
+    output = [(j, _diff_pair(old_blocks[i] if i is not None else None,
+                             new_blocks[j] if j is not None else None, revisions)) for i, j in pairs]
+    _keep_last_mark([block for _, blocks in output for block in blocks])
+    return output
+
+
+def _diff_pair(old, new, revisions: Revisions) -> list:
+    """Return the output blocks for one aligned pair (either side may be None)."""
+    if old is None:
+        return [mark_block(new, revisions, "ins")]
+    if new is None:
+        return [mark_block(old, revisions, "del")]
+    if _same(old, new, revisions):
+        pair_references(old, new, revisions.sides)
+        return [copy.deepcopy(new)]
+    if old.tag == W + "tbl":
+        table = diff_table(old, new, revisions)
+        for holder in [r for r in table if r.tag == W + "tbl"]:  # rows replaced whole
+            index = table.index(holder)
+            table.remove(holder)
+            for offset, row in enumerate(list(holder)):
+                table.insert(index + offset, row)
+        return [table]
+    if old.tag == W + "p":
+        return [diff_paragraph(old, new, revisions)]
+    if old.tag == W + "sdt" and old.find(W + "sdtContent") is not None \
+            and new.find(W + "sdtContent") is not None:
+        result = copy.deepcopy(new)
+        diff_container(old.find(W + "sdtContent"), result.find(W + "sdtContent"), revisions)
+        return [result]
+    return [mark_block(old, revisions, "del"), mark_block(new, revisions, "ins")]
+
+
+def _pair_last_paragraphs(pairs: list, old_blocks: list, new_blocks: list) -> list:
+    """Pair a container's last old and new paragraphs when both would stand alone at the end.
+
+    A container must end with a paragraph whose mark is not a revision (see
+    :func:`_keep_last_mark`); a replaced last paragraph is therefore shown as one
+    paragraph with its words deleted and inserted.
+    """
+    if not old_blocks or not new_blocks:
+        return pairs
+    last_old, last_new = (len(old_blocks) - 1, None), (None, len(new_blocks) - 1)
+    if (last_old not in pairs or last_new not in pairs or old_blocks[-1].tag != W + "p"
+            or new_blocks[-1].tag != W + "p"):
+        return pairs
+    first = min(pairs.index(last_old), pairs.index(last_new))
+    if any(i is not None and j is not None for i, j in pairs[first:]):
+        return pairs
+    return [p for p in pairs if p not in (last_old, last_new)] + [(len(old_blocks) - 1, len(new_blocks) - 1)]
+
+
+def _keep_last_mark(blocks: list) -> None:
+    """Move paragraph-mark revisions off the container's last paragraph.
+
+    Word cannot insert or delete the last paragraph mark of a body or cell. When
+    trailing paragraphs are inserted or deleted, each mark's revision moves to the
+    paragraph before it – across tables inserted or deleted with the same kind as
+    the moving mark, which vanish together with it; the text after accepting or
+    rejecting stays the same.
+    """
+    if not blocks or blocks[-1].tag != W + "p" or mark_kind(blocks[-1]) is None:
+        return
+    chain, index = [blocks[-1]], len(blocks) - 1
+    while index > 0:
+        before = blocks[index - 1]
+        if before.tag == W + "p" and mark_kind(before) is not None:
+            chain.insert(0, before)
+        elif not (before.tag == W + "tbl" and _table_kind(before) == mark_kind(chain[0])):
+            break
+        index -= 1
+    if index == 0 or blocks[index - 1].tag != W + "p":
+        return  # nothing to shift onto (e.g. a wholly inserted document)
+    chain.insert(0, blocks[index - 1])
+    marks = [p.find(f"{W}pPr/{W}rPr/{W}{mark_kind(p)}") if mark_kind(p) else None for p in chain]
+    for paragraph in chain:
+        unmark(paragraph)
+    for paragraph, mark in zip(chain[:-1], marks[1:]):
+        set_mark(paragraph, mark)
+
+
+def _table_kind(table) -> str | None:
+    """Return "ins"/"del" when every row of a table is inserted (or deleted), else None."""
+    kinds = set()
+    for row in _rows(table):
+        trpr = row.find(W + "trPr")
+        kinds.add(next((k for k in ("ins", "del") if trpr is not None and trpr.find(W + k) is not None), None))
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def diff_container(old_container, new_container, revisions: Revisions) -> None:
+    """Replace the blocks of ``new_container`` (a copy) by its blocks compared with the old's.
+
+    Markers between blocks (bookmarks, comment ranges) stay before the block they
+    preceded; the container's own properties (tcPr, sectPr …) stay where they are.
+    """
+    old_blocks = _blocks(old_container) if old_container is not None else []
+    new_blocks = _blocks(new_container)
+    before, pending = {}, []
+    for child in list(new_container):
+        if child.tag in _BLOCKS:
+            before[len(before)] = pending
+            pending = []
+        elif child.tag not in _CONTAINER_PROPS:
+            pending.append(child)
+    output = _aligned_output(old_blocks, new_blocks, revisions)
+    for child in list(new_container):
+        if child.tag not in _CONTAINER_PROPS:
+            new_container.remove(child)
+    items = []
+    for j, blocks in output:
+        items += before.get(j, []) if j is not None else []
+        items += blocks
+    tail = new_container.find(W + "sectPr")
+    for item in items + pending:
+        if tail is not None:
+            tail.addprevious(item)
+        else:
+            new_container.append(item)
+
+
+# --- text, for tests and summaries --------------------------------------------------------------
+
+def count_revisions(root) -> int:
+    """Return the number of revision marks in ``root``."""
+    tags = ("ins", "del", "rPrChange", "pPrChange", "moveFrom", "moveTo")
+    return sum(1 for _ in root.iter(*(W + t for t in tags)))
+
+
+def body(document_root) -> etree._Element:
+    """Return the w:body of a w:document root."""
+    return document_root.find(W + "body")
+
+
+def diff_body(old_root, new_root, revisions: Revisions) -> etree._Element:
+    """Return a copy of the new w:document whose body carries revisions against the old."""
+    result = copy.deepcopy(new_root)
+    diff_container(body(old_root) if old_root is not None else None, body(result), revisions)
+    return result
+
+
+def diff_part(old_root, new_root, revisions: Revisions) -> etree._Element:
+    """Return a copy of a header, footer or note root with revisions against the old one."""
+    result = copy.deepcopy(new_root)
+    diff_container(old_root, result, revisions)
+    return result
+
+
+def deleted_document(old_root, revisions: Revisions) -> etree._Element:
+    """Return a copy of ``old_root`` with every block deleted (a plan that was removed)."""
+    result = copy.deepcopy(old_root)
+    empty = etree.Element(W + "body")
+    diff_container(body(old_root), empty, revisions)
+    container = body(result)
+    for child in _blocks(container):
+        container.remove(child)
+    tail = container.find(W + "sectPr")
+    for block in _blocks(empty):
+        if tail is not None:
+            tail.addprevious(block)
+        else:
+            container.append(block)
+    return result

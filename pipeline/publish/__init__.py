@@ -1,0 +1,1 @@
+"""PDF/A through LibreOffice, and the beslutspaket."""
