@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + (exc.signum if isinstance(exc, Interrupted) else 2)
     except BrokenPipeError:
         return _output_closed()
-    except SystemExit as exc:  # click ends with exit(1) itself when stdout is closed (EPIPE)
+    except SystemExit:  # click ends with exit(1) itself when stdout is closed (EPIPE)
         if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
             return _output_closed()
         raise

@@ -7,7 +7,6 @@ end is compared with the words of the source document.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pipeline.cli import main
 from pipeline.documents.render import render
 
 from scenarios import orsa_2027
-from test_libreoffice import SOFFICE, convert  # noqa: F401  (skips without LibreOffice, as there)
+from test_libreoffice import convert  # skips without LibreOffice, as the tests there do
 
 pytestmark = pytest.mark.libreoffice
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -200,7 +200,7 @@ def test_a_footer_page_field_in_a_content_control_survives_reject(tmp_path):
               '</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t xml:space="preserve">{text} </w:t></w:r>'
               '<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p></w:sdtContent></w:sdt>'
               "</w:ftr>")
-    section = f'<w:footerReference w:type="default" r:id="rIdfooter1"/>'
+    section = '<w:footerReference w:type="default" r:id="rIdfooter1"/>'
     old = docx(p("Text"), {"footer1": footer.replace("{text}", "Sida")}, section=section)
     new = docx(p("Text"), {"footer1": footer.replace("{text}", "Blad")}, section=section)
     result = compared(tmp_path, old, new)

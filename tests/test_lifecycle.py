@@ -7,9 +7,8 @@ import hashlib
 
 import pytest
 
-from pipeline.files import output
 from pipeline.cli import main
-from pipeline.errors import DataError, OutputError, SchemaError
+from pipeline.errors import DataError, SchemaError
 from pipeline.data.lifecycle import Decision, record_decision, start_version
 from pipeline.data.load import load_yaml
 from pipeline.documents.render import render_version

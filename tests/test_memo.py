@@ -14,7 +14,7 @@ from pipeline.compare import versions as compare
 from pipeline.cli import main
 from pipeline.documents.memo import change_rows
 
-from conftest import ROOT, edit
+from conftest import ROOT
 from scenarios import orsa_2027
 
 SECTIONS = ["Förslag till beslut", "Sammanfattning", "Ärendet", "Bedömning", "Ekonomiska konsekvenser",

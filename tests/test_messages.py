@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.data import load
-from pipeline.data import schema
 from pipeline.cli import main
+from pipeline.data import schema, yamlerrors
 from pipeline.errors import DataError
 from pipeline.data.load import load_text, load_yaml
 from pipeline.data.validate import validate_paths
@@ -349,6 +348,7 @@ def test_valid_data_never_runs_the_explanations(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("explanations ran on valid data")
 
-    monkeypatch.setattr(load, "_layout_problem", fail)
+    monkeypatch.setattr(yamlerrors, "layout_problem", fail)
+    monkeypatch.setattr(yamlerrors, "syntax_problems", fail)
     monkeypatch.setattr(schema, "_mappings", fail)
     assert validate_paths([ORSA_2023.parent.parent]).ok

@@ -17,7 +17,7 @@ import pytest
 from pipeline.compare import versions as compare
 from pipeline.publish import pdf
 from pipeline.data.lifecycle import start_version
-from pipeline.publish.package import REMOVED_BANNER, Cover, Part, compose, heading_text
+from pipeline.publish.package import REMOVED_BANNER, Part, compose, heading_text
 from pipeline.ooxml.redline import W
 
 from conftest import AGREEMENTS

@@ -22,19 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.files import lock
-from pipeline.files import output
-from pipeline.data import seal
-from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
 from pipeline.cli import main
-from pipeline.errors import DataError, OutputError, PipelineError, SchemaError, TemplateError
-from pipeline.data.lifecycle import Decision, record_decision, start_version
-from pipeline.files.lock import Lock
+from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
 from pipeline.county.manifest import MANIFEST_FILE
-from pipeline.documents.render import render
+from pipeline.data.lifecycle import Decision, record_decision, start_version
 from pipeline.data.validate import validate_paths
+from pipeline.documents.render import render
+from pipeline.errors import DataError, OutputError, PipelineError, SchemaError, TemplateError
+from pipeline.files import lock
 
-from conftest import ROOT, edit, visible, new_draft
+from conftest import edit, new_draft, visible
 
 TODAY = dt.date(2026, 11, 27)
 F = "overenskommelse.yaml"

@@ -16,7 +16,8 @@ from typing import Any
 
 from pipeline.compare.changes import ADDED, CHANGED, REMOVED, Change
 from pipeline.documents.context import agreement_context, long_date
-from pipeline.documents.svdate import distance, number
+from pipeline.documents.svdate import distance
+from pipeline.documents.svdate import number as in_words
 from pipeline.data.version import Version
 
 MEMO_NAMES = {"kommun", "enhet", "diarienummer", "dnr", "datum", "handläggare", "mottagare", "ärende", "exempel",
@@ -402,7 +403,7 @@ def _count(n: int, one: str, many: str) -> str:
     """Return "1 bilaga" / "4 bilagor" (words for small numbers: "en bilaga", "fyra bilagor")."""
     if n == 1:
         return ("ett " if one.split()[0] in ("datum",) else "en ") + one
-    return f"{number(n) if n <= 12 else n} {many}"
+    return f"{in_words(n) if n <= 12 else n} {many}"
 
 
 def _joined(parts: list[str]) -> str:

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from pipeline.ooxml.names import W
-from pipeline.ooxml.text import document_title  # noqa: F401  (part of this module's interface)
+from pipeline.ooxml.text import document_title  # noqa: F401  (kept where callers look for it)
 
 from pipeline.data import inputs
 from pipeline.errors import DataError, Problem, TemplateError

@@ -12,3 +12,6 @@ from pipeline.ooxml.redline.engine import (Revisions, Sides, body, count_revisio
                                            diff_body, diff_container, diff_part, mark_block)
 from pipeline.ooxml.redline.resolve import resolve  # noqa: F401
 from pipeline.ooxml.text import paragraph_texts  # noqa: F401
+
+__all__ = ["W", "W_NS", "Revisions", "Sides", "body", "count_revisions", "deleted_document", "diff_body",
+           "diff_container", "diff_part", "mark_block", "resolve", "paragraph_texts"]

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipeline.ooxml.redline import align as redline_align
-from pipeline.ooxml.redline.paragraphs import (diff_paragraph, mark_kind, pair_references, set_mark, strip_markers,
-                                 unmark, whole_paragraph)
-from pipeline.ooxml.redline.resolve import resolve  # noqa: F401  (part of this module's interface)
-from pipeline.ooxml.redline.tokens import M, MARKERS, W, W_NS, mark_inside  # noqa: F401
+from pipeline.ooxml.redline.paragraphs import (diff_paragraph, mark_kind, pair_references, set_mark,
+                                               strip_markers, unmark, whole_paragraph)
+from pipeline.ooxml.redline.tokens import M, W
 
 _BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
 _CONTAINER_PROPS = (W + "tcPr", W + "sectPr", W + "sdtPr", W + "sdtEndPr", W + "customXmlPr")

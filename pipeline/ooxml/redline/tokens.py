@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pipeline.ooxml.names import MC, XML_SPACE, M, R, W, W_NS  # noqa: F401  (also this module's interface)
+from pipeline.ooxml.names import XML_SPACE, M, R, W
 
 # Words, spaces and punctuation; a date or number such as 2023-01-31 or 7,5 stays one token.
 WORD = re.compile(r"\d+(?:[-/.:,]\d+)*|\w+|\s+|[^\w\s]", re.UNICODE)
