@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from pipeline.county import batch as batch_module
+from pipeline.county import work
 from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
 from pipeline.files.lock import Lock
 from pipeline.cli import main
@@ -161,7 +161,7 @@ def test_removed_version_takes_its_outputs_along(country, tmp_path):
 
 def test_interrupted_run_records_only_finished_work(country, tmp_path, monkeypatch):
     out = tmp_path / "ut"
-    real = batch_module.run_task
+    real = work.run_task
     calls = []
 
     def interrupted(task):
@@ -170,14 +170,14 @@ def test_interrupted_run_records_only_finished_work(country, tmp_path, monkeypat
             raise KeyboardInterrupt
         return real(task)
 
-    monkeypatch.setattr(batch_module, "run_task", interrupted)
+    monkeypatch.setattr(work, "run_task", interrupted)
     report = run_batch(country.parent, out, jobs=1, today=TODAY)
     assert report.interrupted
     manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
     for entry in manifest["jobb"].values():
         for name in entry["filer"]:
             assert (out / name).is_file()
-    monkeypatch.setattr(batch_module, "run_task", real)
+    monkeypatch.setattr(work, "run_task", real)
     (out / "dalarna" / ".samverkan-tmp-abc-n0").write_bytes(b"PK")  # what a killed write leaves
     (out / "dalarna" / ".halv.docx.abc.tmp").write_bytes(b"PK")  # a user's own file: not ours
     report = run_batch(country.parent, out, jobs=1, today=TODAY)

@@ -141,6 +141,19 @@ class Manifest:
         self.entries[key] = Entry(wanted, records, facts)
         self._dirty = True
 
+    def drop(self, key: str) -> list[Path]:
+        """Delete a job's files (only those samverkan wrote and nobody changed), forget the job,
+        and return the files removed."""
+        by_folder: dict[Path, list[str]] = {}
+        for name in self.entries[key].files:
+            path = self.folder / name
+            by_folder.setdefault(path.parent, []).append(path.name)
+        removed = []
+        for folder, names in by_folder.items():
+            removed += output.remove_owned(folder, names, within=self.folder)
+        self.forget(key)
+        return removed
+
     def forget(self, key: str) -> None:
         if self.entries.pop(key, None) is not None:
             self._dirty = True

@@ -1,0 +1,223 @@
+"""Planning a batch: which kommuner and versions there are, and which jobs need running.
+
+A job is a version's documents, the comparison with its predecessor, or a first
+agreement's memo. Its fingerprint covers everything it is made from (data,
+county text, templates, schemas, the program's version); a job whose fingerprint
+and outputs are unchanged since the last run is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import resources
+from pipeline.county.manifest import Entry, FileHashes, Manifest, fingerprint
+from pipeline.data import rules
+from pipeline.data.load import load_yaml
+from pipeline.data.version import folder_problem, is_version_folder, plan_files, slugify
+from pipeline.errors import PipelineError, Problem, os_reason
+from pipeline.layout import AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, VersionRef
+
+
+@dataclass
+class Job:
+    """One unit of output: a version's documents, or the comparison with its predecessor."""
+
+    key: str  # its output folder relative to the output root: "dalarna/orsa/andringar-2019-2023"
+    kind: str  # "render", "diff" or "first"
+    version: Path
+    previous: Path | None
+    fingerprint: str
+    out: Path
+    own_print: str = ""  # the fingerprint of the version's own files
+
+
+@dataclass
+class KommunTask:
+    """The jobs of one kommun that need running."""
+
+    kommun: Path
+    jobs: list[Job]
+    out: Path
+
+
+@dataclass
+class Plan:
+    """Everything the batch found under ROOT: tasks to run and problems found before running."""
+
+    counties: dict[Path, list[Path]]  # county folder → its kommun folders
+    tasks: list[KommunTask]
+    skipped: list[Job]
+    problems: list[Problem]
+    known: set[str]  # every job key that still exists
+
+
+def inputs_of_run() -> list[str]:
+    """Return what every job depends on besides its data: templates and schemas."""
+    hashes = FileHashes()
+    files = sorted(resources.templates_dir().glob("*.docx")) + sorted(resources.schemas_dir().glob("*.yaml"))
+    return [f"{p.name}={hashes(p)}" for p in files]
+
+
+def _version_inputs(folder: Path, hashes: FileHashes) -> list[str]:
+    files = [folder / AGREEMENT_FILE, folder / "sigill.json", folder / FROZEN_COUNTY_FILE] + plan_files(folder)
+    archive = folder / ARCHIVE_FOLDER
+    if archive.is_dir():
+        files += sorted(archive.glob("*.docx"))
+    if not (folder / FROZEN_COUNTY_FILE).is_file():
+        files.append(folder.parent.parent / COUNTY_FILE)
+    return [f"{p.relative_to(folder.parent.parent) if p.is_relative_to(folder.parent.parent) else p}"
+            f"={hashes(p)}" for p in files]
+
+
+def _links(folder: Path, own_print: str, known: Entry | None) -> tuple[str | None, str | None]:
+    """Return the version's föregående_version and status (None where unreadable or unset).
+
+    When the version's files are unchanged since the last run, the answer is in the manifest.
+    """
+    if known is not None and known.facts and known.facts.get("indata") == own_print:
+        return known.facts.get("föregående_version"), known.facts.get("status")
+    try:
+        data = load_yaml(folder / AGREEMENT_FILE, root=VersionRef.of(folder).root).data
+    except PipelineError:
+        return None, None
+    previous, status = data.get("föregående_version"), data.get("status")
+    return (previous if isinstance(previous, str) else None), (status if isinstance(status, str) else None)
+
+
+def check_root(root: Path) -> None:
+    """Raise PipelineError unless ``root`` is the data folder or one county's folder."""
+    root = Path(root)
+    hint = "Ange hela datamappen (agreements/) eller ett län (t.ex. agreements/dalarna)."
+    if not root.is_dir():
+        raise PipelineError(Problem(root, "datamappen finns inte", hint=hint))
+    children = [c for c in root.iterdir() if c.is_dir()]
+    if (root / AGREEMENT_FILE).is_file() or any((c / AGREEMENT_FILE).is_file() for c in children):
+        raise PipelineError(Problem(root, "är en version eller en kommun, inte ett län eller hela data",
+                                    hint=hint + " En enskild version skapas med samverkan render."))
+    if not (root / COUNTY_FILE).is_file() and not any(next(c.rglob(AGREEMENT_FILE), None) for c in children):
+        raise PipelineError(Problem(root, "inga versioner hittades", hint=hint))
+
+
+def find_counties(root: Path) -> tuple[dict[Path, list[Path]], list[Problem]]:
+    """Return each county folder under ``root`` with its kommun folders, and structural problems."""
+    root = Path(root)
+    if not root.is_dir():
+        raise PipelineError(Problem(root, "datamappen finns inte"))
+    problems: list[Problem] = []
+    county_dirs = [root] if (root / COUNTY_FILE).is_file() else _subfolders(root, problems)
+    counties = {}
+    for county in county_dirs:
+        seen: dict[str, Path] = {}
+        usable = []
+        for kommun in _subfolders(county, problems):
+            slug = slugify(kommun.name)
+            if slug in seen:
+                problems.append(Problem(kommun, f"två kommunmappar har samma namn: {seen[slug].name} och "
+                                                f"{kommun.name}",
+                                        hint="Varje kommun ska ha en enda mapp; slå ihop versionerna."))
+                continue
+            seen[slug] = kommun
+            versions, found = kommun_versions(kommun)
+            problems += found
+            if not versions and not found:
+                problems.append(Problem(kommun, "kommunmappen saknar versioner",
+                                        hint="En version är en mapp med overenskommelse.yaml, t.ex. "
+                                             f"{kommun / '2023' / AGREEMENT_FILE}."))
+            if versions:
+                usable.append(kommun)
+        counties[county] = usable
+    return counties, problems
+
+
+def _subfolders(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Return the visible sub-folders of ``folder`` (links not followed); report an unreadable one."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(folder, f"mappen kan inte läsas ({os_reason(exc)})"))
+        return []
+    result = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(Problem(Path(entry.path), "mappen är en länk; samverkan följer inte länkade mappar "
+                                                      "i data"))
+        elif entry.is_dir():
+            result.append(Path(entry.path))
+    return result
+
+
+def kommun_versions(kommun: Path) -> tuple[list[Path], list[Problem]]:
+    """Return a kommun's version folders, and problems with folders that should be versions
+    (a misnamed agreement file, a name that collides with output names, an unreadable folder)."""
+    problems: list[Problem] = []
+    versions = []
+    for folder in _subfolders(kommun, problems):
+        if not is_version_folder(folder):
+            problem = folder_problem(folder)
+            if problem is not None:
+                problems.append(problem)
+            continue
+        wrong = rules.name_problem(folder.name)
+        if wrong:
+            problems.append(Problem(folder / AGREEMENT_FILE, f"versionens namn '{folder.name}' {wrong}",
+                                    field="version", hint="Byt namn på mappen och fältet version."))
+            continue
+        versions.append(folder)
+    return versions, problems
+
+
+def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
+    """Return the jobs to run: every version and comparison whose inputs or outputs changed."""
+    counties, problems = find_counties(root)
+    run_inputs, hashes = inputs_of_run(), FileHashes()
+    tasks, skipped, known = [], [], set()
+    for county, kommuner in counties.items():
+        for kommun in kommuner:
+            jobs = _kommun_jobs(kommun, out, manifest, run_inputs, hashes)
+            known.update(j.key for j in jobs)
+            stale = [j for j in jobs if force or not manifest.up_to_date(j.key, j.fingerprint)]
+            skipped += [j for j in jobs if j not in stale]
+            if stale:
+                tasks.append(KommunTask(kommun, stale, out))
+    tasks.sort(key=lambda t: -len(t.jobs))  # the biggest first, for an even load
+    known.update(f"{county.name}/lansoversikt" for county in counties)
+    return Plan(counties, tasks, skipped, problems, known)
+
+
+def _kommun_jobs(kommun: Path, out: Path, manifest: Manifest, run_inputs: list[str],
+                 hashes: FileHashes) -> list[Job]:
+    """Return a kommun's jobs: each version's documents, and its comparison with its predecessor
+    or, for a first agreement awaiting decision, its memo. A job's key is its output folder
+    relative to ``out``."""
+    versions = kommun_versions(kommun)[0]
+    prints = {v.name: fingerprint(run_inputs, _version_inputs(v, hashes)) for v in versions}
+    jobs = []
+    for version in versions:
+        ref = VersionRef.of(version)
+        key = _key(ref.output_dir(out), out)
+        previous_name, status = _links(version, prints[version.name], manifest.entries.get(key))
+        if previous_name is not None and rules.name_problem(previous_name):
+            previous_name = None  # reported by validation; never a path out of the kommun
+        previous = kommun / previous_name if previous_name else None
+        # The predecessor's presence is part of the version's validity.
+        wanted = fingerprint(prints[version.name], previous_name or "-", prints.get(previous_name or "", "saknas"))
+        jobs.append(Job(key, "render", version, previous, wanted, ref.output_dir(out), prints[version.name]))
+        if previous is not None and previous.name in prints:
+            folder = ref.comparison_dir(VersionRef.of(previous), out)
+            jobs.append(Job(_key(folder, out), "diff", version, previous,
+                            fingerprint(wanted, prints[previous.name], "diff"), folder))
+        elif previous is None and status == "utkast":  # a first agreement awaiting decision
+            folder = ref.first_dir(out)
+            jobs.append(Job(_key(folder, out), "first", version, None, fingerprint(wanted, "first"), folder))
+    return jobs
+
+
+def _key(folder: Path, out: Path) -> str:
+    """Return a job's key: its output folder relative to the output root ("dalarna/orsa/2023")."""
+    return folder.relative_to(out).as_posix()
