@@ -160,7 +160,7 @@ class progress_printer:
 def new_version_text(created, shown: int = 8) -> str:
     """Return what ``ny`` did: the new version, and the dates moved or left to update."""
     from pipeline.errors import visible
-    from pipeline.documents.svdate import distance
+    from pipeline.swedish import distance
 
     lines = [visible(f"Skapade {created.folder} från {created.source} (status: utkast).")]
     if created.moved:

@@ -12,7 +12,7 @@ import yaml
 
 from pipeline.compare import versions as compare
 from pipeline.cli import main
-from pipeline.documents.memo import change_rows
+from pipeline.documents.changetable import change_rows
 
 from conftest import ROOT
 from scenarios import orsa_2027

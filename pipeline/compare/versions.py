@@ -26,6 +26,7 @@ from pipeline import resources
 from pipeline.data import seal
 from pipeline.documents import template
 from pipeline.documents import memo as memo_module
+from pipeline.swedish import bilagor_span
 from pipeline.errors import Problem, SchemaError
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
 from pipeline.documents.render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
@@ -300,7 +301,7 @@ def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> 
     """Return the Beslutsunderlag: every document KS gets, dated."""
     day = context.long_date(new.data["datum"])
     plans = [p.number for p in new.plans]
-    with_plans = f" med {memo_module._bilagor_span(plans)}" if plans else ""
+    with_plans = f" med {bilagor_span(plans)}" if plans else ""
     items = [f"Tjänsteskrivelse, {day}",
              f"Förslag till samverkansöverenskommelse, version {new.name}{with_plans}, {day}"]
     marked = [r for r in redlines if r.status == "ändrad" and r.revisions]

@@ -14,7 +14,7 @@ import re
 from pipeline.errors import Problem
 from pipeline.layout import AGREEMENT_FILE, COMPARISON_PREFIX, FIRST_PREFIX, VERSION_NAME
 from pipeline.data.load import Loaded, closest
-from pipeline.documents.svdate import long_date
+from pipeline.swedish import long_date
 from pipeline.data.version import Version, slugify
 
 UNTIL_FURTHER_NOTICE = "tills vidare"

@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.data import schema as schemas
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
-from pipeline.documents.svdate import long_date
+from pipeline.swedish import long_date
 from pipeline.data.version import Plan, Version
 
 

@@ -1,4 +1,5 @@
-"""Dates written the Swedish way: "13 februari 2023" in running text (Webbriktlinje 66)."""
+"""Swedish in running text: dates ("13 februari 2023", Webbriktlinje 66), numbers in words,
+counts with their nouns ("fyra bilagor"), lists ("a, b och c") and bilaga spans ("bilaga 1–3")."""
 
 from __future__ import annotations
 
@@ -38,3 +39,28 @@ def distance(old: dt.date, new: dt.date) -> str:
 
 def _last_day(day: dt.date) -> bool:
     return (day + dt.timedelta(days=1)).month != day.month
+
+
+def count(n: int, one: str, many: str) -> str:
+    """Return "1 bilaga" / "4 bilagor" (words for small numbers: "en bilaga", "fyra bilagor")."""
+    if n == 1:
+        return ("ett " if one.split()[0] in ("datum",) else "en ") + one
+    return f"{number(n) if n <= 12 else n} {many}"
+
+
+def joined(parts: list[str]) -> str:
+    """Return "a, b och c"."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def bilagor_span(numbers: list[int]) -> str:
+    """Return "bilaga 2", "bilaga 1–3" or "bilaga 1, 3 och 4"."""
+    numbers = sorted(numbers)
+    if len(numbers) == 1:
+        return f"bilaga {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"bilaga {numbers[0]}–{numbers[-1]}"
+    return "bilaga " + joined([str(n) for n in numbers])
