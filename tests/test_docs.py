@@ -20,8 +20,12 @@ def test_readme_has_two_setup_commands_and_ci_runs_the_test_command():
 
 def test_every_module_in_the_readme_exists():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for module in re.findall(r"`(pipeline/[a-z_]+\.py)`", readme):
+    named = set(re.findall(r"`(pipeline/[a-z_/]+\.py)`", readme))
+    for module in named:
         assert (ROOT / module).is_file(), module
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "pipeline").rglob("*.py")
+               if p.name not in ("__init__.py", "__main__.py")}
+    assert modules <= named, f"modules the README's table does not name: {sorted(modules - named)}"
 
 
 def test_every_test_named_in_the_readme_exists():
