@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 WINDOWS = sys.platform == "win32"
@@ -57,49 +58,103 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
-def popen_tree(command: list[str], **kwargs) -> subprocess.Popen:
-    """Start ``command`` so that it and every process it starts can be ended together."""
-    if _posix_process_control():
-        return subprocess.Popen(command, start_new_session=True, **kwargs)
-    flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    return subprocess.Popen(command, creationflags=flags, **kwargs)
+class ProcessTree:
+    """A started program and every process it starts, to be ended together.
 
+    On POSIX the program leads a process group of its own, and the group is killed.
+    Elsewhere (Windows) there are no process groups: the tree's members are noted while
+    the program runs (:meth:`note`), so that helpers it left behind when it exited are
+    still found and ended.
+    """
 
-def kill_tree(process: subprocess.Popen) -> None:
-    """End ``process`` and every process it started, then reap it."""
-    if _posix_process_control():
+    def __init__(self, command: list[str], marker: str | None = None, **kwargs):
+        self.groups = _posix_process_control()
+        self.marker = marker  # text in every member's command line (soffice.bin repeats its arguments)
+        if self.groups:
+            self.process = subprocess.Popen(command, start_new_session=True, **kwargs)
+        else:
+            flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+            self.process = subprocess.Popen(command, creationflags=flags, **kwargs)
+        self.members: dict[int, object] = {}
+        self._noted = 0.0
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def returncode(self):
+        return self.process.returncode
+
+    def poll(self):
+        return self.process.poll()
+
+    def wait(self, timeout=None):
+        return self.process.wait(timeout=timeout)
+
+    def note(self) -> None:
+        """Remember the program's descendants (a few times a second at most; POSIX: nothing)."""
+        if self.groups or time.monotonic() - self._noted < 0.2:
+            return
+        self._noted = time.monotonic()
+        import psutil
+
         try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    else:
-        _kill_with_children(process.pid)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def _kill_with_children(pid: int) -> None:
-    """End a process and its descendants without process groups (Windows, or no POSIX calls)."""
-    import psutil
-
-    try:
-        parent = psutil.Process(pid)
-        family = parent.children(recursive=True) + [parent]
-    except psutil.Error:
-        return
-    for member in family:
-        try:
-            member.kill()
+            for child in psutil.Process(self.process.pid).children(recursive=True):
+                self.members.setdefault(child.pid, child)
         except psutil.Error:
             pass
-    psutil.wait_procs(family, timeout=10)
+
+    def kill(self) -> None:
+        """End the program and every process it started, then reap it."""
+        if self.groups:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        else:
+            self.note()
+            _kill_with_children(self.process.pid, list(self.members.values()))
+            if self.marker:
+                kill_processes_using(self.marker)  # members that outlived the program
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
 
 
-def kill_processes_using(folder: Path) -> int:
-    """End processes of this user whose command line names ``folder`` (left by a killed run);
-    return how many."""
+def _kill_with_children(pid: int, noted: list = ()) -> None:
+    """End a process, its descendants, and ``noted`` processes (psutil.Process objects, which
+    know their start time, so a reused process id is never killed)."""
+    import psutil
+
+    family = list(noted)
+    try:
+        parent = psutil.Process(pid)
+        family += parent.children(recursive=True) + [parent]
+    except psutil.Error:
+        pass
+    alive = [member for member in family if _running(member)]
+    for member in alive:
+        try:
+            if WINDOWS:
+                member.kill()  # TerminateProcess
+            else:  # a POSIX system run without its POSIX-only names (the tests' shim)
+                member.send_signal(getattr(signal, "SIGKILL", 9))
+        except psutil.Error:
+            pass
+    psutil.wait_procs(alive, timeout=10)
+
+
+def _running(member) -> bool:
+    try:
+        return member.is_running()
+    except Exception:  # psutil.Error, or a process object of another kind
+        return False
+
+
+def kill_processes_using(folder) -> int:
+    """End processes whose command line names ``folder`` (left by a killed run); return how many."""
     import psutil
 
     marker = str(folder)

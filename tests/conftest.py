@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+if os.environ.get("SAMVERKAN_TEST_NO_POSIX") == "1":
+    import noposix  # noqa: F401  (before the package is imported anywhere)
+
+import signal  # noqa: E402
+
+# Tests that send POSIX signals themselves (kill -9 a run, SIGTERM) cannot run without them.
+posix_signals = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "killpg"),
+                                   reason="needs POSIX signals (SIGKILL, process groups)")
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
@@ -73,3 +83,37 @@ def new_draft(county: Path, kommun: str = "orsa", name: str = "2027", today=None
     path.write_text(re.sub(r"(?m)^diarienummer: .*$", f"diarienummer: {diarienummer}", text, count=1),
                     encoding="utf-8")
     return folder
+
+
+FAKE_SOFFICE_SCRIPT = Path(__file__).resolve().parent / "fake_soffice.py"
+
+
+def fake_soffice(folder: Path) -> Path:
+    """Return a program that runs the stand-in for LibreOffice with this Python, on any platform
+    (a .cmd file on Windows, a shell script elsewhere), for SAMVERKAN_SOFFICE."""
+    import os
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if sys.platform == "win32":
+        launcher = folder / "soffice.cmd"
+        launcher.write_text(f'@"{sys.executable}" "{FAKE_SOFFICE_SCRIPT}" %*\r\n', encoding="utf-8")
+    else:
+        launcher = folder / "soffice"
+        launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_SOFFICE_SCRIPT}" "$@"\n', encoding="utf-8")
+        os.chmod(launcher, 0o755)
+    return launcher
+
+
+def stray_fake_children() -> list:
+    """Return the helper processes of the stand-in for LibreOffice that still run."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            if any("fake-soffice-child" in part for part in process.info["cmdline"] or []):
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found

@@ -31,8 +31,10 @@ from test_redline_oracle import content, integrity
 
 CORPUS = ROOT.parent / "shared" / "redline-corpus"
 if not (CORPUS / "pairs.tsv").is_file():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"CI=true men korpusen saknas: {CORPUS}")
+    # .ci/run requires it (the corpus lies beside the project there); elsewhere, e.g. on GitHub, it
+    # may be missing.
+    if os.environ.get("SAMVERKAN_REQUIRE_CORPUS") == "1":
+        raise RuntimeError(f"korpusen saknas: {CORPUS}")
     pytest.skip(f"korpusen finns inte: {CORPUS}", allow_module_level=True)
 
 with open(CORPUS / "pairs.tsv", encoding="utf-8", newline="") as stream:
@@ -100,7 +102,7 @@ def test_libreoffice_opens_a_sample(tmp_path):
         path.write_bytes(redline(pairs[name]))
         files.append(path)
     for kind in ("pdf", "odt"):
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+        subprocess.run([SOFFICE, "-env:UserInstallation=" + (tmp_path / "profile").as_uri(), "--headless",
                         "--norestore", "--convert-to", kind, "--outdir", str(tmp_path / kind), *map(str, files)],
                        check=True, capture_output=True, timeout=600)
     for path in files:

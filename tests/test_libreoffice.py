@@ -33,7 +33,7 @@ if not (SOFFICE and PDFTOTEXT):
 
 def convert(files, out, profile, kind="pdf"):
     """Convert all files with one LibreOffice process; return the converted files."""
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+    subprocess.run([SOFFICE, "-env:UserInstallation=" + Path(profile).as_uri(), "--headless", "--norestore",
                     "--convert-to", kind, "--outdir", str(out), *map(str, files)],
                    check=True, capture_output=True, timeout=600)
     return [out / f"{f.stem}.{kind}" for f in files]

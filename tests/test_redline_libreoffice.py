@@ -31,7 +31,7 @@ def test_libreoffice_sees_formatting_changes(tmp_path):
     (tmp_path / "old.docx").write_bytes(docx(p("Mötesfrekvens:", " fyra gånger per år.") + p("Centrerad")))
     result = compare_files(tmp_path / "old.docx", tmp_path / "new.docx", "Test")
     (tmp_path / "ut.docx").write_bytes(result.data)
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--norestore",
+    subprocess.run([SOFFICE, "-env:UserInstallation=" + (tmp_path / "profile").as_uri(), "--headless", "--norestore",
                     "--convert-to", "odt", "--outdir", str(tmp_path), str(tmp_path / "ut.docx")],
                    check=True, capture_output=True, timeout=300)
     with zipfile.ZipFile(tmp_path / "ut.odt") as archive:

@@ -31,7 +31,7 @@ from pipeline.documents.render import render
 from pipeline.errors import DataError, OutputError, PipelineError, SchemaError, TemplateError
 from pipeline.files import lock
 
-from conftest import edit, new_draft, visible
+from conftest import edit, fake_soffice, new_draft, stray_fake_children, visible
 
 TODAY = dt.date(2026, 11, 27)
 F = "overenskommelse.yaml"
@@ -554,36 +554,20 @@ def test_a_closed_stdout_ends_quietly(county):
 
 # --- PDF work stopped by a signal -----------------------------------------------------------------
 
-FAKE = Path(__file__).resolve().parent / "fake_soffice.py"
-
-
-def fake_children() -> list:
-    import psutil
-
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        try:
-            if any("fake-soffice-child" in part for part in process.info["cmdline"] or []):
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM and SIGKILL are POSIX signals")
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_path, how):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), "SAMVERKAN_SOFFICE": str(FAKE), "FAKE_SOFFICE_HANG": "samverkan",
+    env = {**os.environ, "TMPDIR": str(temp), "SAMVERKAN_SOFFICE": str(fake_soffice(tmp_path / "bin")), "FAKE_SOFFICE_HANG": "samverkan",
            "SAMVERKAN_PDF_STALL": "600"}
     command = [sys.executable, "-m", "pipeline", "render", str(county / "orsa" / "2023"), "--out",
                str(tmp_path / "ut"), "--pdf"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not fake_children():
+    while time.monotonic() < deadline and not stray_fake_children():
         time.sleep(0.05)
-    assert fake_children(), "the stand-in for LibreOffice never started"
+    assert stray_fake_children(), "the stand-in for LibreOffice never started"
     process.send_signal(getattr(signal, how))
     code = process.wait()
     if how == "SIGTERM":
@@ -592,9 +576,9 @@ def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_pa
         subprocess.run(command, env={**env, "FAKE_SOFFICE_HANG": ""}, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and fake_children():
+    while time.monotonic() < deadline and stray_fake_children():
         time.sleep(0.05)
-    assert fake_children() == []
+    assert stray_fake_children() == []
     assert not list(temp.glob("samverkan-pdf-*"))
 
 

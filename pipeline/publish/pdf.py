@@ -151,20 +151,20 @@ def _run(command: str, staged: list[tuple[Job, Path]], work: Path,
     remaining = list(staged)
     failed_at_once = 0
     while remaining:
-        try:
-            process = platform.popen_tree(
-                [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER, "--outdir", str(out),
-                 *[str(link) for _, link in remaining]],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                env={**os.environ, "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)})
-        except OSError as exc:  # LibreOffice's own temporary files go into the work folder too
+        arguments = [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+                     "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER, "--outdir", str(out),
+                     *[str(link) for _, link in remaining]]
+        try:  # LibreOffice's own temporary files go into the work folder too
+            process = platform.ProcessTree(arguments, marker=str(work), stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL,
+                                           env={**os.environ, "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)})
+        except OSError as exc:
             raise ConversionError(Problem(Path(command), f"LibreOffice kan inte startas ({exc.strerror or exc})",
                                           hint=platform.soffice_install_hint())) from exc
         try:
             finished, reason = _watch(process, remaining, out, stall)
         finally:
-            platform.kill_tree(process)
+            process.kill()
         done += [(job, out / f"{link.stem}.pdf") for job, link in remaining[:finished]]
         failed_at_once = failed_at_once + 1 if finished == 0 and process.returncode not in (None, 0) else 0
         if failed_at_once == 2 and not done:  # it fails before converting anything: it does not start
@@ -181,10 +181,11 @@ def _run(command: str, staged: list[tuple[Job, Path]], work: Path,
     return done, problems
 
 
-def _watch(process: subprocess.Popen, remaining, out: Path, stall: float) -> tuple[int, str]:
+def _watch(process: platform.ProcessTree, remaining, out: Path, stall: float) -> tuple[int, str]:
     """Return how many of ``remaining`` were converted before the process ended or stalled."""
     finished, last_progress = 0, time.monotonic()
     while True:
+        process.note()
         while finished < len(remaining) and _complete(out / f"{remaining[finished][1].stem}.pdf"):
             finished += 1
             last_progress = time.monotonic()
