@@ -17,7 +17,7 @@ from pipeline.publish import pdf
 from pipeline.cli import main
 from pipeline.publish.pdf import ConversionError, Job, convert
 
-from conftest import AGREEMENTS, visible, fake_soffice, stray_fake_children
+from conftest import AGREEMENTS, edit, fake_soffice, stray_fake_children, visible
 from synthetic import make_country
 
 HERE = Path(__file__).resolve().parent
@@ -221,3 +221,17 @@ def test_bad_stall_setting_and_a_libreoffice_that_does_not_start(monkeypatch, tm
         convert(documents(tmp_path, ["a", "b", "c"]))
     (problem,) = caught.value.problems
     assert "startar inte" in problem.message
+
+
+@needs_libreoffice
+def test_a_draft_whose_predecessor_has_a_hyphen_in_its_name_gets_its_package(tmp_path):
+    country = make_country(tmp_path / "data" / "agreements", 1, plans=1)
+    kommun = country / "exempelby001"
+    (kommun / "2023").rename(kommun / "2023-a")
+    edit(kommun / "2023-a" / "overenskommelse.yaml", 'version: "2023"', 'version: "2023-a"')
+    edit(kommun / "2027" / "overenskommelse.yaml", 'föregående_version: "2023"', 'föregående_version: "2023-a"')
+    out = tmp_path / "ut"
+    assert main(["batch", str(country.parent), "--out", str(out), "--jobs", "1", "--datum", "2026-11-27",
+                 "--pdf"]) == 0
+    package = out / "dalarna" / "exempelby001" / "andringar-2023-a-2027" / "beslutspaket.pdf"
+    assert package.is_file() and "Del 1 – Tjänsteskrivelse" in " ".join(outline_titles(package))
