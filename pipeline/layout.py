@@ -20,6 +20,8 @@ SEAL_FILE = "sigill.json"
 # Written when a version is decided: the county's shared text as it was, and the documents as decided.
 FROZEN_COUNTY_FILE = "lan-gemensamt.yaml"
 ARCHIVE_FOLDER = "beslutat"
+# Follow-up records beside a version, outside what its seal covers: uppfoljning/ÅÅÅÅ-MM-DD.yaml.
+FOLLOWUP_FOLDER = "uppfoljning"
 COMPARISON_PREFIX = "andringar-"
 FIRST_PREFIX = "underlag-"  # the decision documents of a first agreement (no predecessor)
 DEFAULT_OUTPUT = Path("ut")
@@ -95,6 +97,14 @@ class VersionRef:
         """Return where the comparison from ``old`` goes: ``out/<län>/<kommun>/andringar-<old>-<new>``."""
         return Path(out) / self.county / self.kommun / comparison_name(old.name, self.name)
 
+    @property
+    def followup_dir(self) -> Path:
+        """Return the folder of the version's follow-up records (not covered by its seal)."""
+        return self.folder / FOLLOWUP_FOLDER
+
+    def followup_output_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's follow-up reports go: ``out/<län>/<kommun>/<version>/uppfoljning``."""
+        return self.output_dir(out) / FOLLOWUP_FOLDER
 
     def first_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
         """Return where a first agreement's decision documents go: ``out/<län>/<kommun>/underlag-<version>``."""

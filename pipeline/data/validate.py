@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.data import rules
 from pipeline.data import schema
 from pipeline.data import seal
+from pipeline.data import tracing
 from pipeline.errors import DataError, Problem, SchemaError
 from pipeline.layout import AGREEMENT_FILE
 from pipeline.data.version import (COUNTY_SHARED_KEY, Version, find_versions, folder_problem, is_version_folder, read_version,
@@ -20,10 +21,12 @@ from pipeline.data.version import (COUNTY_SHARED_KEY, Version, find_versions, fo
 
 @dataclass
 class Report:
-    """The outcome of validating some paths: how many versions were checked, every problem found."""
+    """The outcome of validating some paths: how many versions were checked, every problem found,
+    and the warnings (what a decided version lacks under rules newer than its decision)."""
 
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -36,6 +39,7 @@ class Validator:
     def __init__(self):
         self._counties: dict[Path, object] = {}
         self._county_checked: set[Path] = set()
+        self.warnings: dict[Path, list[Problem]] = {}  # per version folder, from its last check
 
     def version(self, folder: Path) -> tuple[Version | None, list[Problem]]:
         """Return the loaded version (None if a file is unreadable) and its problems."""
@@ -69,11 +73,16 @@ class Validator:
         broken = {p.field.split(".")[0].split("[")[0] if p.field else "" for p in agreement_problems}
         if "" not in broken:  # a problem without a field (e.g. not a mapping) breaks everything
             problems += rules.check_version(version, valid_plans, broken, county_valid)
-        return problems
+        errors, warnings = tracing.check(version, valid_plans) if "status" not in broken else ([], [])
+        self.warnings[version.folder] = warnings
+        return problems + errors
 
 
-def validate_paths(paths: list[Path]) -> Report:
-    """Return a report on every version at or under ``paths``."""
+def validate_paths(paths: list[Path], strict: bool = False) -> Report:
+    """Return a report on every version at or under ``paths`` and its follow-up records; with
+    ``strict``, warnings count as problems."""
+    from pipeline.followup import records
+
     report = Report()
     validator = Validator()
     folders: list[Path] = []
@@ -87,10 +96,16 @@ def validate_paths(paths: list[Path]) -> Report:
         report.problems += problems
         folders += [f for f in found if f not in folders]
     for folder in folders:
-        _, problems = validator.version(folder)
+        version, problems = validator.version(folder)
         report.checked += 1
         report.problems += problems
+        report.warnings += validator.warnings.pop(folder, []) if version is not None else []
+        if version is not None and not problems:
+            report.problems += records.check_version(version)
+    if strict:
+        report.problems, report.warnings = report.problems + report.warnings, []
     report.problems = _unique(report.problems)
+    report.warnings = _unique(report.warnings)
     return report
 
 

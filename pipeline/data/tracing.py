@@ -1,0 +1,250 @@
+"""Traceability in a plan: from cause to activity to goal to indicator (Brå's "missing link").
+
+Each cause (orsak), goal (effektmål, operativt mål), activity and indicator has a
+short id. An activity names the causes it addresses and the goals it serves; an
+indicator names the goals it measures. An item written as plain text, as plans were
+before the rule, gets the id of its place: O1 is the first cause, E1 the first
+effektmål, M1 the first operativt mål, A1 the first activity, I1 the first indicator.
+
+A draft must hold every link (errors); a decided version was decided before the rule,
+so what it lacks is a warning (``validate --strikt`` makes warnings errors). Ids of
+the wrong form and values that are not numbers are errors either way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.data.load import Loaded, closest
+from pipeline.errors import Problem
+
+ID = re.compile(r"[0-9A-Za-zÅÄÖåäö][0-9A-Za-zÅÄÖåäö._-]{0,19}")
+NUMBER_FIELDS = ("utgångsvärde", "målvärde")
+DECIDED_HINT = "Versionen är beslutad (före regeln om spårbarhet); rätta det i nästa version."
+
+
+@dataclass(frozen=True)
+class Item:
+    """One cause, goal, activity or indicator of a plan, with its id and where it is written."""
+
+    id: str
+    text: str
+    kind: str  # "orsak", "effektmål", "operativt mål", "aktivitet", "indikator"
+    path: tuple  # field path in the plan: ("aktiviteter", 2)
+    data: dict = field(default_factory=dict, compare=False, hash=False)  # the item as written (a mapping)
+
+
+@dataclass
+class Trace:
+    """A plan's items and the links between them, by id."""
+
+    causes: list[Item]
+    goals: list[Item]
+    activities: list[Item]
+    indicators: list[Item]
+
+    def by_id(self) -> dict[str, Item]:
+        """Return every item by its id (the first, when an id is used twice)."""
+        found: dict[str, Item] = {}
+        for item in self.causes + self.goals + self.activities + self.indicators:
+            found.setdefault(item.id, item)
+        return found
+
+    def causes_of(self, activity: Item) -> list[str]:
+        return links(activity.data.get("orsaker"))
+
+    def goals_of(self, item: Item) -> list[str]:
+        return links(item.data.get("mål"))
+
+    def indicators_of(self, goal_id: str) -> list[Item]:
+        """Return the indicators that measure goal ``goal_id``."""
+        return [i for i in self.indicators if goal_id in links(i.data.get("mål"))]
+
+
+def links(value) -> list[str]:
+    """Return the ids a link field names: one id or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _items(values, prefix: str, kind: str, path: tuple, text_key: str) -> list[Item]:
+    items = []
+    for index, value in enumerate(values if isinstance(values, list) else []):
+        data = value if isinstance(value, dict) else {}
+        text = value if isinstance(value, str) else data.get(text_key)
+        written = data.get("id")
+        item_id = written if isinstance(written, str) and written else f"{prefix}{index + 1}"
+        items.append(Item(item_id, str(text or ""), kind, path + (index,), data))
+    return items
+
+
+def trace(plan: dict) -> Trace:
+    """Return the items of a plan's data (already checked against its schema) and their links."""
+    analysis, goals = plan.get("orsaksanalys") or {}, plan.get("mål") or {}
+    return Trace(
+        causes=_items(analysis.get("orsaker"), "O", "orsak", ("orsaksanalys", "orsaker"), "orsak"),
+        goals=(_items(goals.get("effektmål"), "E", "effektmål", ("mål", "effektmål"), "mål")
+               + _items(goals.get("operativa_mål"), "M", "operativt mål", ("mål", "operativa_mål"), "mål")),
+        activities=_items(plan.get("aktiviteter"), "A", "aktivitet", ("aktiviteter",), "aktivitet"),
+        indicators=_items(plan.get("uppföljning"), "I", "indikator", ("uppföljning",), "indikator"),
+    )
+
+
+def check(version, plans: list) -> tuple[list[Problem], list[Problem]]:
+    """Return the errors and the warnings of the plans' traceability: for a decided version,
+    missing and broken links are warnings; for a draft, errors."""
+    decided = version.data.get("status") == "beslutad"
+    errors, soft = [], []
+    for plan in plans:
+        hard, links_found = plan_problems(plan.loaded)
+        errors += hard
+        if decided and links_found and not has_links(trace(plan.data)):
+            links_found = [plan.loaded.problem(("aktiviteter",), f"bilaga {plan.number} har ingen spårbarhet: "
+                                               "inga länkar mellan orsaker, aktiviteter, mål och indikatorer",
+                                               hint="Ange för varje aktivitet 'orsaker' och 'mål', och för varje "
+                                                    "indikator 'mål' (se README, Spårbarhet).")]
+        soft += links_found
+    if not decided:
+        return errors + soft, []
+    return errors, [_decided(p) for p in soft]
+
+
+def has_links(found: Trace) -> bool:
+    """``True`` when any activity or indicator of a plan names a cause or goal."""
+    return any(found.causes_of(a) or found.goals_of(a) for a in found.activities) or any(
+        found.goals_of(i) for i in found.indicators)
+
+
+def _decided(problem: Problem) -> Problem:
+    from dataclasses import replace
+
+    return replace(problem, hint=f"{problem.hint} {DECIDED_HINT}" if problem.hint else DECIDED_HINT)
+
+
+def plan_problems(loaded: Loaded) -> tuple[list[Problem], list[Problem]]:
+    """Return a plan's problems of form (ids, numbers: always errors) and of links."""
+    found = trace(loaded.data)
+    hard = _id_forms(loaded, found) + _numbers(loaded)
+    soft = (_duplicates(loaded, found) + _references(loaded, found) + _unaddressed(loaded, found)
+            + _unmeasured(loaded, found))
+    return hard, soft
+
+
+def _id_forms(loaded: Loaded, found: Trace) -> list[Problem]:
+    problems = []
+    for item in found.causes + found.goals + found.activities + found.indicators:
+        if "id" in item.data and isinstance(item.data["id"], str) and not ID.fullmatch(item.data["id"]):
+            problems.append(loaded.problem(item.path + ("id",), f"id:t '{item.data['id']}' har fel form",
+                                           hint="Ett id är kort, högst 20 tecken: bokstäver och siffror, "
+                                                "t.ex. O1, M2 eller A3."))
+    return problems
+
+
+def _numbers(loaded: Loaded) -> list[Problem]:
+    problems = []
+    for index, row in enumerate(loaded.data.get("uppföljning") or []):
+        for name in NUMBER_FIELDS:
+            value = row.get(name) if isinstance(row, dict) else None
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                problems.append(loaded.problem(("uppföljning", index, name), f"ska vara ett tal, men är '{value}'",
+                                               hint="Skriv bara talet, t.ex. 62 eller 12.5 (punkt som "
+                                                    "decimaltecken); enheten står i fältet enhet."))
+    return problems
+
+
+def _duplicates(loaded: Loaded, found: Trace) -> list[Problem]:
+    seen: dict[str, Item] = {}
+    problems = []
+    for item in found.causes + found.goals + found.activities + found.indicators:
+        if item.id in seen:
+            first = seen[item.id]
+            problems.append(loaded.problem(item.path + ("id",), f"id:t '{item.id}' används redan för "
+                                           f"{first.kind}en {_where(loaded, first)}",
+                                           hint="Varje orsak, mål, aktivitet och indikator i planen har ett "
+                                                "eget id."))
+        else:
+            seen[item.id] = item
+    return problems
+
+
+def _where(loaded: Loaded, item: Item) -> str:
+    source = loaded.source(item.path)
+    return f"på rad {source.line}" if source else "ovan"
+
+
+def _references(loaded: Loaded, found: Trace) -> list[Problem]:
+    """Return a problem for every link to an id that is not a cause (or goal) of the plan."""
+    causes = {c.id: c for c in found.causes}
+    goals = {g.id: g for g in found.goals}
+    every = found.by_id()
+    problems = []
+    for item in found.activities + found.indicators:
+        wanted = [("mål", goals, "mål")] if item.kind == "indikator" else [("orsaker", causes, "orsak"),
+                                                                            ("mål", goals, "mål")]
+        for name, known, what in wanted:
+            value = item.data.get(name)
+            for offset, ref in enumerate(links(value)):
+                if ref in known:
+                    continue
+                where = item.path + (name, offset) if isinstance(value, list) else item.path + (name,)
+                other = every.get(ref)
+                message = (f"'{ref}' är {_article(other.kind)} {other.kind}, inte {_article(what)} {what}"
+                           if other else f"'{ref}' är inget {what} i planen" if what == "mål"
+                           else f"'{ref}' är ingen {what} i planen")
+                suggestion = closest(ref, known)
+                listing = ", ".join(f"{k} ({_short(v.text)})" for k, v in known.items())
+                problems.append(loaded.problem(where, message, hint=(f"Menade du '{suggestion}'? " if suggestion
+                                                                    else "") + f"Planens {_plural(what)}: {listing}."))
+    return problems
+
+
+def _article(kind: str) -> str:
+    return "en" if kind in ("orsak", "aktivitet", "indikator") else "ett"
+
+
+def _plural(kind: str) -> str:
+    return {"orsak": "orsaker", "mål": "mål"}[kind]
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _unaddressed(loaded: Loaded, found: Trace) -> list[Problem]:
+    """Return problems for activities without a cause or goal, and causes no activity addresses."""
+    problems = []
+    causes = ", ".join(c.id for c in found.causes)
+    goals = ", ".join(g.id for g in found.goals)
+    for activity in found.activities:
+        label = f"aktiviteten {activity.id}"
+        if not found.causes_of(activity):
+            problems.append(loaded.problem(activity.path, f"{label} anger inte vilken orsak den angriper",
+                                           hint=f"Lägg till 'orsaker: [O1]' med id:n ur orsaksanalysen "
+                                                f"({causes})."))
+        if not found.goals_of(activity):
+            problems.append(loaded.problem(activity.path, f"{label} anger inte vilket mål den ska uppnå",
+                                           hint=f"Lägg till 'mål: [M1]' med id:n för målen ({goals})."))
+    addressed = {ref for a in found.activities for ref in found.causes_of(a)}
+    for cause in found.causes:
+        if cause.id not in addressed:
+            problems.append(loaded.problem(cause.path, f"ingen aktivitet angriper orsaken {cause.id} "
+                                           f"({_short(cause.text)})",
+                                           hint=f"Ange {cause.id} under 'orsaker' i den aktivitet som angriper "
+                                                "orsaken, eller lägg till en aktivitet."))
+    return problems
+
+
+def _unmeasured(loaded: Loaded, found: Trace) -> list[Problem]:
+    """Return a problem for every goal that no indicator measures."""
+    problems = []
+    for goal in found.goals:
+        if not found.indicators_of(goal.id):
+            problems.append(loaded.problem(goal.path, f"målet {goal.id} ({_short(goal.text)}) har ingen indikator",
+                                           hint=f"Ange {goal.id} under 'mål' i den indikator under uppföljning "
+                                                "som mäter målet, eller lägg till en indikator."))
+    return problems
