@@ -22,6 +22,15 @@ def number(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
+def amount(value: float) -> str:
+    """Return a measured value the Swedish way: "12,5", "1 200" (no trailing ",0")."""
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", "\u00a0")
+
+
 def distance(old: dt.date, new: dt.date) -> str:
     """Return how far ``new`` is from ``old`` in words: "fyra år framåt", "sex månader bakåt",
     "10 dagar framåt" (whole years or months when the day of the month is kept)."""

@@ -536,6 +536,81 @@ def overview_template() -> docx.Document:
     return d
 
 
+def landscape(document) -> None:
+    """Turn the document's page to A4 landscape with 2 cm margins (wide tables)."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    for name in ("Header", "Footer"):
+        tabs = document.styles[name].paragraph_format.tab_stops
+        for stop in list(tabs):
+            tabs._pPr.tabs.remove(stop._tab)
+        tabs.add_tab_stop(Cm(25.7), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def action_plan_template() -> docx.Document:
+    """Return the template of the åtgärdsplan: Brå's columns, one table per problembild."""
+    d = new_document("Mall: åtgärdsplan")
+    landscape(d)
+    header_and_footer(d, "Åtgärdsplan")
+    d.add_heading("{{ titel }}", level=0)
+    para(d, "{{ statusrad }}", style="Subtitle")
+    example_banner(d)
+    para(d, "{{ inledning }}")
+    optional(d, "beslutstext", lambda: para(d, "{{ beslutstext }}"))
+    tag(d, "{%p for p in planer %}")
+    d.add_heading("{{ p.rubrik }}", level=1)
+    para(d, "{{ p.fokusområde }}{% if p.period %}. Period: {{ p.period }}{% endif %}.", bold_label="Fokusområde: ")
+    lead_in(d, "Effektmål:")
+    bullets(d, "e in p.effektmål", "{{ e }}")
+    data_table(d, "Åtgärdsplan: orsak, åtgärd, operativa mål, när, vem och uppföljning",
+               ["Orsak", "Åtgärd", "Operativa mål", "När", "Vem", "Uppföljning"], "r in p.rader",
+               ["{{ r.orsak }}", "{{ r.åtgärd }}", "{{ r.mål }}", "{{ r.när }}", "{{ r.vem }}", "{{ r.uppföljning }}"],
+               [4.4, 5.0, 4.6, 2.9, 3.2, 5.6])
+    optional(d, "p.utan_åtgärd", lambda: para(d, "{{ p.utan_åtgärd }}", bold_label="Orsaker utan åtgärd: "))
+    tag(d, "{%p endfor %}")
+    return d
+
+
+def followup_template() -> docx.Document:
+    """Return the template of the follow-up report (uppföljning) for the samverkansgrupp or BRÅ."""
+    d = new_document("Mall: uppföljning")
+    header_and_footer(d, "Uppföljning")
+    d.add_heading("{{ titel }}", level=0)
+    para(d, "{{ undertitel }}", style="Subtitle")
+    example_banner(d)
+    d.add_heading("Sammanfattning", level=1)
+    bullets(d, "s in sammanfattning", "{{ s }}")
+    d.add_heading("Status per plan", level=1)
+    para(d, "{{ översikt.bild }}")
+    data_table(d, "{{ översikt.rubrik }}", ["Plan", "Klar", "Grön", "Gul", "Röd", "Ej påbörjad", "Ej uppföljd"],
+               "r in översikt.rader", ["{{ r.plan }}", "{{ r.klar }}", "{{ r.grön }}", "{{ r.gul }}", "{{ r.röd }}",
+                                        "{{ r.ej_påbörjad }}", "{{ r.ej_uppföljd }}"],
+               [5.2, 1.6, 1.6, 1.6, 1.6, 2.2, 2.2])
+    tag(d, "{%p for p in planer %}")
+    d.add_heading("{{ p.rubrik }}", level=1)
+    para(d, "{{ p.sammanfattning }}")
+    d.add_heading("Aktiviteter", level=2)
+    data_table(d, "Aktiviteter: status och förändring sedan föregående uppföljning",
+               ["Id", "Aktivitet", "Ansvarig", "Status", "Förändring", "Kommentar"], "a in p.aktiviteter",
+               ["{{ a.id }}", "{{ a.aktivitet }}", "{{ a.ansvarig }}", "{{ a.status }}", "{{ a.förändring }}",
+                "{{ a.kommentar }}"], [1.0, 4.6, 2.8, 1.9, 2.2, 3.5])
+    d.add_heading("Indikatorer", level=2)
+    data_table(d, "Indikatorer: utgångsvärde, mål och uppmätta värden",
+               ["Id", "Indikator", "Utgångsvärde", "Mål", "Senaste värde", "Förändring"], "i in p.indikatorer",
+               ["{{ i.id }}", "{{ i.indikator }}", "{{ i.utgångsvärde }}", "{{ i.målvärde }}", "{{ i.senaste }}",
+                "{{ i.förändring }}"], [1.0, 5.6, 2.3, 2.0, 2.6, 2.5])
+    tag(d, "{%p for c in p.diagram %}")
+    d.add_heading("{{ c.rubrik }}", level=3)
+    para(d, "{{ c.bild }}")
+    data_table(d, "{{ c.tabelltext }}", ["Datum", "Värde", "Kommentar"], "v in c.värden",
+               ["{{ v.datum }}", "{{ v.värde }}", "{{ v.kommentar }}"], [3.0, 4.5, 8.5])
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p endfor %}")
+    return d
+
+
 # --- saving ----------------------------------------------------------------------
 
 def save(document, path: Path) -> None:
@@ -558,7 +633,10 @@ def main() -> int:
     save(plan_template(), HERE / "plan.docx")
     save(memo_template(), HERE / "tjansteskrivelse.docx")
     save(overview_template(), HERE / "lansoversikt.docx")
-    print("skrev overenskommelse.docx, plan.docx, tjansteskrivelse.docx och lansoversikt.docx i", HERE)
+    save(action_plan_template(), HERE / "atgardsplan.docx")
+    save(followup_template(), HERE / "uppfoljning.docx")
+    print("skrev overenskommelse.docx, plan.docx, tjansteskrivelse.docx, lansoversikt.docx, atgardsplan.docx och "
+          "uppfoljning.docx i", HERE)
     return 0
 
 

@@ -136,6 +136,11 @@ def _with_all_fields(value: Any, rules: dict | None) -> Any:
     return value
 
 
+def printable(value: Any) -> Any:
+    """Return ``value`` ready for a template: Swedish dates, Word paragraph breaks in texts."""
+    return _printable(value)
+
+
 def _printable(value: Any) -> Any:
     """Return ``value`` with Swedish dates and Word paragraph breaks ("\\a") in texts."""
     if isinstance(value, dict):

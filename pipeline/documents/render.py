@@ -1,4 +1,4 @@
-"""Render a validated version to Word documents: the agreement and one bilaga per plan."""
+"""Render a validated version to Word documents: the agreement, one bilaga per plan and the åtgärdsplan."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from pipeline.data.version import Version
 AGREEMENT_TEMPLATE = "overenskommelse.docx"
 PLAN_TEMPLATE = "plan.docx"
 AGREEMENT_FILE_NAME = "samverkansoverenskommelse.docx"
-STALE_OUTPUTS = ("bilaga-*.docx", "bilaga-*.pdf", "samverkansoverenskommelse.pdf")
+STALE_OUTPUTS = ("bilaga-*.docx", "bilaga-*.pdf", "samverkansoverenskommelse.pdf", "atgardsplan.docx",
+                 "atgardsplan.pdf")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def plan_file_name(number: int, slug: str) -> str:
 
 
 def render_version(version: Version, templates_dir: Path | None = None) -> list[RenderedDocument]:
-    """Return the documents of a valid version, agreement first, rendered in memory."""
+    """Return the documents of a valid version, rendered in memory: the agreement, its bilagor and,
+    when it has plans, the åtgärdsplan."""
     folder = Path(templates_dir or resources.templates_dir())
     agreement_template = template.load(folder / AGREEMENT_TEMPLATE, context.agreement_names())
     agreement = context.agreement_context(version)
@@ -55,6 +57,9 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
             documents.append(_document(plan_template, plan_context,
                                        plan_file_name(plan.number, plan.slug),
                                        document_properties(agreement, title)))
+        from pipeline.documents.atgardsplan import render_action_plan
+
+        documents.append(render_action_plan(version, agreement, folder))
     return documents
 
 

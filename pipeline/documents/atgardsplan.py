@@ -1,0 +1,106 @@
+"""The åtgärdsplan: Brå's columns Orsak | Åtgärd | Operativa mål | När | Vem | Uppföljning, one row per
+activity, grouped by problembild, with the period and the decision.
+
+Since 1 July 2023 (lag 2023:196) every kommun decides an åtgärdsplan. It is made from the same
+plans as the bilagor, through the links between causes, activities, goals and indicators
+(:mod:`pipeline.data.tracing`), so what a cell says is what the plan links.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import ooxml, resources
+from pipeline.data.tracing import Item, Trace, trace
+from pipeline.data.version import Version
+from pipeline.documents import context, template
+from pipeline.swedish import amount
+from pipeline.documents.render import RenderedDocument, document_properties, write_document
+
+ACTION_PLAN_TEMPLATE = "atgardsplan.docx"
+ACTION_PLAN_FILE_NAME = "atgardsplan.docx"
+ACTION_PLAN_NAMES = {"kommun", "dnr", "datum", "titel", "statusrad", "exempel", "inledning", "beslutstext", "planer"}
+NEW_PARAGRAPH = "\a"  # a new paragraph in a table cell (see context._printable)
+
+
+def action_plan_context(version: Version, agreement: dict | None = None) -> dict:
+    """Return what the åtgärdsplan template shows for ``version`` (``agreement``: its agreement context)."""
+    agreement = agreement or context.agreement_context(version)
+    return {
+        "kommun": agreement["kommun"],
+        "dnr": agreement["dnr"],
+        "datum": agreement["datum"],
+        "titel": f"Åtgärdsplan för {agreement['kommun']} och {agreement['polisen']['namn']}",
+        "statusrad": agreement["statusrad"],
+        "exempel": agreement["exempel"],
+        "inledning": (f"Åtgärdsplanen hör till {agreement['titel_gemener']}, version {agreement['version']}, som "
+                      f"gäller {agreement['giltighet']}. Den visar för varje problembild vilka orsaker som "
+                      "angrips, med vilka åtgärder, vilka operativa mål de ska nå, när, vem som ansvarar och "
+                      "hur det följs upp (lag 2023:196 om kommuners ansvar för brottsförebyggande arbete)."),
+        "beslutstext": agreement["beslutstext"],
+        "planer": [_plan(plan) for plan in version.plans],
+    }
+
+
+def _plan(plan) -> dict:
+    data = plan.data
+    found = trace(data)
+    period = data.get("period") or {}
+    addressed = {ref for a in found.activities for ref in found.causes_of(a)}
+    missing = [c for c in found.causes if c.id not in addressed]
+    return {
+        "rubrik": context.printable(f"Bilaga {plan.number} – {data['titel']}"),
+        "fokusområde": context.printable(data["fokusområde"]),
+        "period": (f"{context.long_date(period['från'])} – {context.long_date(period['till'])}"
+                   if period.get("från") and period.get("till") else None),
+        "effektmål": [_labelled(g) for g in found.goals if g.kind == "effektmål"],
+        "rader": [_row(found, activity) for activity in found.activities],
+        "utan_åtgärd": "; ".join(_labelled(c) for c in missing) or None,
+    }
+
+
+def _labelled(item: Item) -> str:
+    return context.printable(f"{item.id} {item.text}")
+
+
+def _row(found: Trace, activity: Item) -> dict:
+    by_id = found.by_id()
+    causes = [by_id[ref] for ref in found.causes_of(activity) if ref in by_id]
+    goals = [by_id[ref] for ref in found.goals_of(activity) if ref in by_id]
+    indicators = []
+    for goal in goals:
+        indicators += [i for i in found.indicators_of(goal.id) if i not in indicators]
+    data = activity.data
+    responsible = data.get("ansvarig")
+    return {
+        "orsak": NEW_PARAGRAPH.join(_labelled(c) for c in causes) or "–",
+        "åtgärd": _labelled(activity),
+        "mål": NEW_PARAGRAPH.join(_labelled(g) for g in goals) or "–",
+        "när": str(context.printable(data.get("när"))),
+        "vem": ", ".join(responsible) if isinstance(responsible, list) else str(responsible),
+        "uppföljning": NEW_PARAGRAPH.join(_indicator(i) for i in indicators) or "–",
+    }
+
+
+def _indicator(item: Item) -> str:
+    data = item.data
+    text = _labelled(item)
+    target = data.get("målvärde")
+    if target is not None:
+        unit = f" {data['enhet']}" if data.get("enhet") else ""
+        text += f" Mål: {amount(target)}{unit}."
+    if data.get("när"):
+        text += f" Följs upp {context.long_date(data['när'])}."
+    return text
+
+
+def render_action_plan(version: Version, agreement: dict | None = None,
+                       templates_dir: Path | None = None) -> RenderedDocument:
+    """Return the åtgärdsplan of ``version`` as a document."""
+    folder = Path(templates_dir or resources.templates_dir())
+    compiled = template.load(folder / ACTION_PLAN_TEMPLATE, ACTION_PLAN_NAMES)
+    agreement = agreement or context.agreement_context(version)
+    ctx = action_plan_context(version, agreement)
+    props = document_properties(agreement, ctx["titel"])
+    props = ooxml.Properties(**{**props.__dict__, "keywords": "åtgärdsplan, brottsförebyggande, lag 2023:196"})
+    return RenderedDocument(ACTION_PLAN_FILE_NAME, props.title, write_document(compiled.package, compiled.render(ctx), props))
