@@ -66,20 +66,36 @@ def cli():
 
 @cli.command(options_metavar="[FLAGGOR]")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths):
+@click.option("--strikt", "strict", is_flag=True,
+              help="Räkna varningar som fel (t.ex. saknade länkar mellan orsak, aktivitet och mål i en beslutad "
+                   "version).")
+def validate(paths, strict):
     """Kontrollera data mot scheman och regler; visa alla fel på en gång.
 
     PATHS kan vara en versionsmapp, en kommun, ett län, hela agreements/
-    (standard) eller en enskild fil. Avslutas med 0 om allt är giltigt, annars 1.
+    (standard) eller en enskild fil. Uppföljningarna bredvid versionerna
+    kontrolleras också. Varningar (det en beslutad version saknar enligt regler
+    som är nyare än beslutet) visas efter felen. Avslutas med 0 om inget fel
+    finns, annars 1.
     """
     from pipeline.errors import SchemaError
     from pipeline.data.validate import validate_paths
 
-    report = validate_paths(list(paths) or [Path("agreements")])
+    report = validate_paths(list(paths) or [Path("agreements")], strict=strict)
     if not report.ok:
-        raise SchemaError(report.problems)
+        error = SchemaError(report.problems)
+        error.warnings = report.warnings
+        raise error
     click.echo(f"Giltigt: {report.checked} {_plural(report.checked, 'version', 'versioner')} "
                f"{_plural(report.checked, 'kontrollerad', 'kontrollerade')}.")
+    if report.warnings:
+        click.echo(_warnings_text(report.warnings))
+
+
+def _warnings_text(warnings) -> str:
+    """Return the warnings of a validation, after its errors: they stop nothing unless --strikt."""
+    return (f"Varningar: {len(warnings)} (stoppar inget; --strikt gör dem till fel):\n"
+            + "\n".join(w.format() for w in warnings))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -341,6 +357,17 @@ def _alias(command: click.Command, name: str) -> None:
 _alias(jamfor, "jämför")
 
 
+def _add_followup_commands() -> None:
+    """Register uppfoljning, export and import (in pipeline/cli_followup.py, which imports only click)."""
+    from pipeline.cli_followup import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_followup_commands()
+
+
 def _pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
     """Convert documents (and beslutspaket) to PDF in one LibreOffice run; raise if any failed."""
     from pipeline.errors import PipelineError
@@ -444,8 +471,11 @@ def _output_closed() -> int:
 
 def _error_text(exc) -> str:
     if len(exc.problems) == 1:
-        return "Fel: " + exc.problems[0].format()
-    return f"Fel: {len(exc.problems)} problem hittades:\n" + "\n".join(p.format() for p in exc.problems)
+        text = "Fel: " + exc.problems[0].format()
+    else:
+        text = f"Fel: {len(exc.problems)} problem hittades:\n" + "\n".join(p.format() for p in exc.problems)
+    warnings = getattr(exc, "warnings", None)
+    return text + "\n" + _warnings_text(warnings) if warnings else text
 
 
 if __name__ == "__main__":

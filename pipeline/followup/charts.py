@@ -1,0 +1,136 @@
+"""Charts for the follow-up report, drawn with matplotlib (Agg) as PNG with the same bytes for the
+same data: each indicator's values over time against its goal, and the activities' status per plan.
+
+Every chart comes with alt text that says what it shows in words and numbers; the report puts
+a table of the same data beside it (DOS-lagen, WCAG 1.1.1). matplotlib is imported only here
+and only when a chart is drawn, so commands without charts start as fast as before.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pipeline.ooxml.images import Picture
+from pipeline.swedish import amount, long_date
+
+DPI = 110
+WIDTH_CM = 15.5
+COLOURS = {"klar": "#1b7837", "grön": "#7fbf7b", "gul": "#f1c232", "röd": "#d6604d", "ej påbörjad": "#9e9e9e",
+           "ej uppföljd": "#e8e8e8"}
+_FIGURE = None  # (Figure class, canvas class), imported once per process
+
+
+def _matplotlib():
+    """Return matplotlib's Figure and Agg canvas, with settings that make bytes repeatable."""
+    global _FIGURE
+    if _FIGURE is None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        matplotlib.rcParams.update({
+            "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+            "svg.hashsalt": "samverkan", "path.simplify": True, "figure.dpi": DPI, "savefig.dpi": DPI,
+            "axes.formatter.use_locale": False,
+        })
+        _FIGURE = (Figure, FigureCanvasAgg)
+    return _FIGURE
+
+
+def _png(figure) -> bytes:
+    """Return the figure as PNG without a creation time or program name, so bytes repeat."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _figure(height_cm: float):
+    figure_class, canvas_class = _matplotlib()
+    figure = figure_class(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI, layout="constrained")
+    canvas_class(figure)
+    return figure
+
+
+def _number(value: float, unit: str | None) -> str:
+    return f"{amount(value)} {unit}" if unit else amount(value)
+
+
+def indicator_chart(indicator, number: int) -> Picture:
+    """Return a line chart of an indicator's values over time, with its baseline and target."""
+    height = 6.0
+    figure = _figure(height)
+    axes = figure.add_subplot()
+    dates = [day for day, _ in indicator.points]
+    values = [value for _, value in indicator.points]
+    positions = list(range(len(dates)))
+    axes.plot(positions, values, marker="o", color="#1f4e79", linewidth=2, label="Uppmätt")
+    for x, value in zip(positions, values):
+        axes.annotate(amount(value), (x, value), textcoords="offset points", xytext=(0, 7), ha="center")
+    if indicator.target is not None:
+        axes.axhline(indicator.target, color="#1b7837", linestyle="--", linewidth=1.5,
+                     label=f"Mål: {_number(indicator.target, indicator.unit)}")
+    if indicator.baseline is not None:
+        axes.axhline(indicator.baseline, color="#7f7f7f", linestyle=":", linewidth=1.5,
+                     label=f"Utgångsvärde: {_number(indicator.baseline, indicator.unit)}")
+    axes.set_xticks(positions, [day.isoformat() for day in dates])
+    axes.set_xlim(-0.5, max(len(dates) - 0.5, 0.5))
+    levels = values + [v for v in (indicator.target, indicator.baseline) if v is not None]
+    low, high = min(levels), max(levels)
+    margin = (high - low) * 0.2 or abs(high) * 0.2 or 1
+    axes.set_ylim(min(0, low - margin) if low >= 0 else low - margin, high + margin)
+    axes.yaxis.set_major_formatter(lambda value, _pos: amount(round(value, 2)))
+    axes.set_ylabel(indicator.unit or "värde")
+    axes.legend(loc="best", frameon=False, fontsize=8)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    return Picture(number, _png(figure), WIDTH_CM, height, indicator_alt(indicator))
+
+
+def indicator_alt(indicator) -> str:
+    """Return the alt text of an indicator's chart: what it measures, its goal and every value."""
+    unit = indicator.unit
+    parts = [f"Linjediagram för indikator {indicator.item.id}: {' '.join(indicator.item.text.split())}"]
+    if indicator.baseline is not None:
+        parts.append(f"Utgångsvärde {_number(indicator.baseline, unit)}")
+    if indicator.target is not None:
+        parts.append(f"mål {_number(indicator.target, unit)}")
+    measured = ", ".join(f"{long_date(day)}: {_number(value, unit)}" for day, value in indicator.points)
+    parts.append(f"uppmätt {measured}" if measured else "inga värden uppmätta")
+    return ". ".join(parts[:1]) + ". " + ", ".join(parts[1:]) + "."
+
+
+def status_chart(rows: list[tuple[str, dict[str, int]]], number: int) -> Picture:
+    """Return a stacked bar chart of the activities' status, one bar per plan (label, counts)."""
+    height = 1.6 + 0.9 * len(rows)
+    figure = _figure(height)
+    axes = figure.add_subplot()
+    labels = [label for label, _ in rows]
+    positions = list(range(len(rows)))[::-1]
+    left = [0] * len(rows)
+    for status, colour in COLOURS.items():
+        widths = [counts.get(status, 0) for _, counts in rows]
+        if not any(widths):
+            continue
+        bars = axes.barh(positions, widths, left=left, color=colour, edgecolor="#555555", linewidth=0.5,
+                         label=status, height=0.6)
+        for bar, width in zip(bars, widths):
+            if width:
+                axes.text(bar.get_x() + width / 2, bar.get_y() + bar.get_height() / 2, str(width), ha="center",
+                          va="center", color="white" if status in ("klar", "röd") else "black")
+        left = [a + b for a, b in zip(left, widths)]
+    axes.set_yticks(positions, labels)
+    axes.set_xlabel("antal aktiviteter")
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.2), ncols=6,
+                frameon=False, fontsize=8)
+    return Picture(number, _png(figure), WIDTH_CM, height, status_alt(rows))
+
+
+def status_alt(rows: list[tuple[str, dict[str, int]]]) -> str:
+    """Return the alt text of the status chart: the counts per plan in words."""
+    parts = []
+    for label, counts in rows:
+        listed = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        parts.append(f"{label}: {listed or 'inga aktiviteter'}")
+    return "Stapeldiagram över aktiviteternas status per plan. " + ". ".join(parts) + "."
