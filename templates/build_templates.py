@@ -527,9 +527,9 @@ def overview_template() -> docx.Document:
     d.add_heading("Kommunerna", level=1)
     data_table(d, "Samverkansöverenskommelser per kommun",
                ["Kommun", "Lokalpolis\u00adområde", "Gällande version", "Giltighetstid", "Senaste version",
-                "Observera"], "k in kommuner",
+                "Senaste uppföljning", "Observera"], "k in kommuner",
                ["{{ k.kommun }}", "{{ k.lokalpolisområde }}", "{{ k.gällande }}", "{{ k.giltighet }}",
-                "{{ k.senaste }}", "{{ k.flagga }}"], [2.4, 2.5, 2.3, 3.3, 2.4, 3.1])
+                "{{ k.senaste }}", "{{ k.uppföljning }}", "{{ k.flagga }}"], [2.1, 2.1, 1.7, 2.6, 2.0, 3.0, 2.5])
     d.add_heading("Indelning i lokalpolisområden", level=1)
     para(d, "{{ polisorganisation }}")
     bullets(d, "o in lokalpolisområden", "{{ o }}")

@@ -24,8 +24,10 @@ def make_overviews(plan: Plan, manifest: Manifest, report: BatchReport, today: d
             prefix = f"{county.name}/{kommun.name}/"
             facts = [e.facts for k, e in sorted(manifest.entries.items())
                      if k.startswith(prefix) and e.facts is not None and "status" in e.facts]  # versions
+            followups = [e.facts for k, e in sorted(manifest.entries.items())
+                         if k.startswith(prefix) and e.facts is not None and "uppföljning" in e.facts]
             broken = any(k.startswith(prefix) for k in broken_keys)
-            rows.append(kommun_row(kommun.name, facts, broken, today))
+            rows.append(kommun_row(kommun.name, facts, broken, today, followups))
         county_data = _county_data(county)
         key = f"{county.name}/lansoversikt"
         wanted = fingerprint(inputs_of_run(), today.isoformat(), repr(rows), repr(county_data))

@@ -1,7 +1,7 @@
 """Planning a batch: which kommuner and versions there are, and which jobs need running.
 
-A job is a version's documents, the comparison with its predecessor, or a first
-agreement's memo. Its fingerprint covers everything it is made from (data,
+A job is a version's documents, the comparison with its predecessor, a first
+agreement's memo, or a version's follow-up reports (one per follow-up record). Its fingerprint covers everything it is made from (data,
 county text, templates, schemas, the program's version); a job whose fingerprint
 and outputs are unchanged since the last run is skipped.
 """
@@ -26,7 +26,7 @@ class Job:
     """One unit of output: a version's documents, or the comparison with its predecessor."""
 
     key: str  # its output folder relative to the output root: "dalarna/orsa/andringar-2019-2023"
-    kind: str  # "render", "diff" or "first"
+    kind: str  # "render", "diff", "first" or "uppfoljning"
     version: Path
     previous: Path | None
     fingerprint: str
@@ -215,7 +215,20 @@ def _kommun_jobs(kommun: Path, out: Path, manifest: Manifest, run_inputs: list[s
         elif previous is None and status == "utkast":  # a first agreement awaiting decision
             folder = ref.first_dir(out)
             jobs.append(Job(_key(folder, out), "first", version, None, fingerprint(wanted, "first"), folder))
+        followups = _followup_inputs(version, hashes)
+        if followups:  # the follow-up reports, one per record, in <version>/uppfoljning/
+            folder = ref.followup_output_dir(out)
+            jobs.append(Job(_key(folder, out), "uppfoljning", version, None,
+                            fingerprint(wanted, followups, "uppfoljning"), folder))
     return jobs
+
+
+def _followup_inputs(version: Path, hashes: FileHashes) -> list[str]:
+    """Return the version's follow-up records with their checksums (none: no follow-up job)."""
+    from pipeline.followup.records import record_files
+
+    files, problems = record_files(version)
+    return [f"{p.name}={hashes(p)}" for _, p in files] + [f"fel:{p.file}" for p in problems]
 
 
 def _key(folder: Path, out: Path) -> str:

@@ -50,7 +50,8 @@ def run_task(task: KommunTask) -> list[JobResult]:
             if version is None:
                 result.problems = kommun.problems[job.version]
             else:
-                {"render": kommun.render, "first": kommun.first, "diff": kommun.diff}[job.kind](job, version, result)
+                {"render": kommun.render, "first": kommun.first, "diff": kommun.diff,
+                 "uppfoljning": kommun.followup}[job.kind](job, version, result)
         except PipelineError as exc:
             result.problems = exc.problems
         except Exception as exc:  # a bug must not stop the other kommuner; it is still reported
@@ -115,6 +116,18 @@ class _Kommun:
         result.files, result.removed = write_job(job.out, comparison.documents(), self.task.out)
 
 
+    def followup(self, job, version, result: JobResult) -> None:
+        """The version's follow-up reports, one per record, and the facts the overview needs."""
+        from pipeline.followup.report import followup_facts, render_all
+
+        documents, facts, problems = render_all(version)
+        if problems:
+            result.problems = problems
+            return
+        result.facts = facts
+        result.files, result.removed = write_job(job.out, documents, self.task.out)
+
+
 def _version_key(job, task: KommunTask) -> str:
     """Return the key of the job that renders ``job``'s version (its output folder)."""
     return VersionRef.of(job.version).output_dir(task.out).relative_to(task.out).as_posix()
@@ -144,11 +157,12 @@ def warm_up() -> None:
     from pipeline.documents import memo
     from pipeline.documents import template
     from pipeline.compare.versions import MEMO_TEMPLATE
+    from pipeline.documents.atgardsplan import ACTION_PLAN_NAMES, ACTION_PLAN_TEMPLATE
     from pipeline.documents.render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE
 
     folder = resources.templates_dir()
     for name, names in ((AGREEMENT_TEMPLATE, context.agreement_names()), (PLAN_TEMPLATE, context.plan_names()),
-                        (MEMO_TEMPLATE, memo.MEMO_NAMES)):
+                        (MEMO_TEMPLATE, memo.MEMO_NAMES), (ACTION_PLAN_TEMPLATE, ACTION_PLAN_NAMES)):
         try:
             template.load(folder / name, names)
         except PipelineError:

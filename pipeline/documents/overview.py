@@ -58,8 +58,21 @@ def _months_later(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date) -> dict:
-    """Return one table row: the version in force, the latest version and a flag."""
+def followup_text(followups: list[dict], version: str | None) -> str:
+    """Return the latest follow-up of the version in force (else of any version) with its status
+    counts: "17 september 2026 (version 2023): 8 klar, 6 grön, 1 röd"."""
+    dated = sorted((f for f in followups if f.get("uppföljning")), key=lambda f: (f["version"] == version,
+                                                                                    f["uppföljning"]))
+    if not dated:
+        return "–"
+    latest = dated[-1]
+    counts = ", ".join(f"{n} {status}" for status, n in latest["statusar"].items() if n)
+    day = context.long_date(dt.date.fromisoformat(latest["uppföljning"]))
+    return f"{day} (version {latest['version']}): {counts}"
+
+
+def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date, followups: list[dict] = ()) -> dict:
+    """Return one table row: the version in force, the latest version, the latest follow-up and a flag."""
     name = facts[0]["kommun"] if facts else slug
     latest = max(facts, key=lambda f: (f["datum"], f["version"]), default=None)
     decided = [f for f in facts if f["status"] == "beslutad"]
@@ -91,6 +104,7 @@ def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date) -> di
         "giltighet": _validity(current) if current else "–",
         "senaste": f"{latest['version']} ({latest['status']})" if latest else "–",
         "flagga": "; ".join(flags) if flags else "–",
+        "uppföljning": followup_text(list(followups), current["version"] if current else None),
         "attention": bool(flags),
         "expires": any(f.startswith("Löper ut") for f in flags),
         "undecided": not decided,

@@ -61,6 +61,26 @@ def write_report(version_dir: Path, day: dt.date | None = None, out_dir: Path | 
     return output.write_all(target, {document.name: document.data}, within=None if out_dir else DEFAULT_OUTPUT)
 
 
+def render_all(version) -> tuple[dict[str, bytes], dict | None, list[Problem]]:
+    """Return a valid version's follow-up reports (one per record, name → bytes), the facts the county
+    overview shows, and the problems of its records (then nothing else)."""
+    found, problems = records.load_records(version)
+    if problems:
+        return {}, None, problems
+    documents = {}
+    for record in found:
+        document = render_report(follow_up(version, found, record.date))
+        documents[document.name] = document.data
+    return documents, followup_facts(version, found), []
+
+
+def followup_facts(version, found: list) -> dict:
+    """Return what the county overview says of a version's follow-up: its latest date and status counts."""
+    state = follow_up(version, found)
+    return {"uppföljning": state.date.isoformat() if state.date else None, "version": version.name,
+            "statusar": state.counts()}
+
+
 def render_report(state: FollowUp, templates_dir: Path | None = None) -> RenderedDocument:
     """Return the report of a follow-up as a document, charts included."""
     folder = Path(templates_dir or resources.templates_dir())
