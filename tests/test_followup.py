@@ -1,0 +1,252 @@
+"""Follow-up: traceability, records beside a sealed version, reports with charts, workbooks, county export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import edit
+from pipeline.cli import main
+from pipeline.data.seal import check as seal_check
+from pipeline.data.validate import validate_paths, validate_version
+from pipeline.errors import PipelineError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- traceability ---------------------------------------------------------------------------
+
+def test_broken_links_in_a_draft_are_located_errors(county):
+    draft = county / "falun" / "2027" / "planer" / "01-trygghet-centrum.yaml"
+    text = draft.read_text(encoding="utf-8")
+    edit(draft, "    orsaker: [", "    orsaker: [O9, ", 1)
+    report = validate_paths([county / "falun" / "2027"])
+    messages = [p.format() for p in report.problems]
+    assert any("'O9' är ingen orsak i planen" in m and "aktiviteter[1].orsaker[1]" in m for m in messages), messages
+    draft.write_text(text.replace("    mål: [M1]\n", "", 1), encoding="utf-8")
+    messages = [p.message for p in validate_paths([county / "falun" / "2027"]).problems]
+    assert any("anger inte vilket mål" in m for m in messages), messages
+
+
+def test_a_goal_without_indicator_and_an_unaddressed_cause_are_errors_in_a_draft(county):
+    plan = county / "sater" / "2026" / "planer" / "01-bedragerier-aldre.yaml"
+    edit(plan, "    orsaker: [O1, O2, O3]", "    orsaker: [O1, O2]")
+    problems = validate_paths([plan.parent.parent]).problems
+    messages = [p.message for p in problems]
+    assert any(m.startswith("ingen aktivitet angriper orsaken O3") for m in messages), messages
+    assert all(p.file == plan and p.line for p in problems)
+
+
+def test_missing_links_in_a_decided_version_are_warnings_and_strikt_makes_them_errors(sealed_county, capsys):
+    old = sealed_county / "orsa" / "2019"
+    mora = sealed_county / "mora" / "2019"
+    report = validate_paths([mora])
+    assert report.ok and report.warnings
+    assert "ingen spårbarhet" in report.warnings[0].message
+    assert main(["validate", str(mora)]) == 0
+    out = capsys.readouterr().out
+    assert "Varningar:" in out and "--strikt" in out
+    assert main(["validate", "--strikt", str(mora)]) == 1
+    assert "ingen spårbarhet" in capsys.readouterr().err
+    assert validate_paths([old]).ok
+
+
+# --- records beside a sealed version -----------------------------------------------------------
+
+def test_a_follow_up_record_never_breaks_a_sealed_versions_check(sealed_county):
+    orsa = sealed_county / "orsa" / "2023"
+    assert (orsa / "sigill.json").exists() and list((orsa / "uppfoljning").glob("*.yaml"))
+    assert seal_check(orsa) == []
+    (orsa / "uppfoljning" / "2026-10-01.yaml").write_text(
+        "planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n      - id: A1\n        status: klar\n",
+        encoding="utf-8")
+    assert seal_check(orsa) == []
+    assert validate_paths([orsa]).ok
+    assert main(["kontrollera", str(orsa)]) == 0
+
+
+def test_a_record_naming_an_unknown_activity_or_status_is_a_located_error(sealed_county):
+    orsa = sealed_county / "orsa" / "2023"
+    record = orsa / "uppfoljning" / "2026-10-01.yaml"
+    record.write_text("planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n"
+                      "      - id: A9\n        status: grönt\n", encoding="utf-8")
+    problems = validate_paths([orsa]).problems
+    assert any(p.line == 5 and "grönt" in p.message for p in problems), [p.format() for p in problems]
+    record.write_text("planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n"
+                      "      - id: A9\n        status: grön\n", encoding="utf-8")
+    problems = validate_paths([orsa]).problems
+    assert any(p.line == 4 and "'A9' är ingen aktivitet i bilaga 1" in p.message for p in problems)
+
+
+# --- the report and its charts -------------------------------------------------------------------
+
+def test_report_has_charts_with_alt_text_and_tables(sealed_county, tmp_path):
+    from pipeline.followup.report import write_report
+
+    written = write_report(sealed_county / "orsa" / "2023", out_dir=tmp_path / "ut")
+    assert [p.name for p in written] == ["uppfoljning-2026-09-17.docx"]
+    with zipfile.ZipFile(written[0]) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
+        types = archive.read("[Content_Types].xml").decode("utf-8")
+    assert len(media) >= 2 and all(n.endswith(".png") for n in media)
+    assert document.count("<wp:docPr") == len(media)
+    assert 'descr="Stapeldiagram över aktiviteternas status per plan.' in document
+    assert 'descr="Linjediagram för indikator I1' in document
+    assert "rIdSamverkanBild1" in rels and 'Extension="png"' in types
+    assert "Värden för indikator I1" in document  # the data table beside the chart
+
+
+def test_identical_data_gives_identical_chart_and_report_bytes(sealed_county, tmp_path):
+    from pipeline.followup.report import write_report
+
+    first = write_report(sealed_county / "orsa" / "2023", out_dir=tmp_path / "a")[0].read_bytes()
+    second = write_report(sealed_county / "orsa" / "2023", out_dir=tmp_path / "b")[0].read_bytes()
+    assert first == second
+
+
+def test_uppfoljning_command_and_a_missing_date(sealed_county, tmp_path, capsys):
+    orsa = sealed_county / "orsa" / "2023"
+    assert main(["uppfoljning", str(orsa), "--datum", "2026-05-14", "--out", str(tmp_path / "ut")]) == 0
+    assert (tmp_path / "ut" / "uppfoljning-2026-05-14.docx").is_file()
+    assert main(["uppfoljning", str(orsa), "--datum", "2026-05-15", "--out", str(tmp_path / "ut")]) == 1
+    err = capsys.readouterr().err
+    assert "ingen uppföljning den 2026-05-15" in err and "Traceback" not in err
+
+
+# --- workbooks ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def workbook(sealed_county, tmp_path):
+    from pipeline.followup.workbook import export_workbook
+
+    return export_workbook(sealed_county / "orsa" / "2023", tmp_path / "arbete" / "orsa.xlsx")
+
+
+def test_a_round_trip_without_edits_writes_nothing(sealed_county, workbook):
+    from pipeline.followup.importer import import_workbook
+
+    record = sealed_county / "orsa" / "2023" / "uppfoljning" / "2026-09-17.yaml"
+    before = record.read_bytes()
+    result = import_workbook(workbook, sealed_county / "orsa" / "2023")
+    assert result.outcome == "oförändrad" and record.read_bytes() == before
+
+
+def test_an_edited_workbook_becomes_the_expected_record(sealed_county, workbook):
+    import openpyxl
+    import yaml
+
+    from pipeline.followup.importer import import_workbook
+
+    book = openpyxl.load_workbook(workbook)
+    book["Uppföljning"]["B5"] = dt.date(2026, 11, 20)
+    sheet = book["Bilaga 1"]
+    sheet["G6"] = "gul"
+    sheet["H6"] = "Ny belysning beställd."
+    row = next(r for r in range(1, 40) if sheet.cell(r, 1).value == "I1")
+    sheet.cell(row, 8).value = 29
+    book.save(workbook)
+    orsa = sealed_county / "orsa" / "2023"
+    result = import_workbook(workbook, orsa, today=dt.date(2026, 11, 27))
+    assert result.outcome == "ny" and result.path.name == "2026-11-20.yaml"
+    data = yaml.safe_load(result.path.read_text(encoding="utf-8"))
+    plan = data["planer"][0]
+    assert plan["plan"] == "01-ordningsstorningar-centrum"
+    assert plan["aktiviteter"][0] == {"id": "A1", "status": "gul", "kommentar": "Ny belysning beställd.",
+                                      "rapporterad_av": "Orsa kommun"}
+    assert {"id": "I1", "värde": 29} in plan["indikatorer"]
+    assert seal_check(orsa) == [] and validate_paths([orsa]).ok
+
+
+@pytest.mark.parametrize("change, where, words", [
+    (lambda b: b["Bilaga 1"].__setitem__("G6", "grönt"), "'Bilaga 1'!G6", "'grönt' är ingen status"),
+    (lambda b: b["Bilaga 1"].__setitem__("A7", "A9"), "'Bilaga 1'!A7", "'A9' är ingen aktivitet"),
+    (lambda b: b["Bilaga 2"].delete_cols(7), "'Bilaga 2'!G5", "kolumnen 'Status' saknas"),
+    (lambda b: b["Bilaga 1"].__setitem__("H6", "=1+1"), "'Bilaga 1'!H6", "formel"),
+])
+def test_a_wrong_workbook_gives_located_errors_and_writes_nothing(sealed_county, workbook, change, where, words,
+                                                                  capsys):
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    for sheet in book.worksheets:
+        sheet.protection.sheet = False
+    change(book)
+    book.save(workbook)
+    folder = sealed_county / "orsa" / "2023" / "uppfoljning"
+    before = sorted(folder.iterdir())
+    assert main(["import", str(workbook), str(folder.parent), "--datum", "2026-11-20"]) == 1
+    err = capsys.readouterr().err
+    assert where in err and words in err and "Traceback" not in err, err
+    assert sorted(folder.iterdir()) == before
+
+
+def test_a_record_written_by_hand_is_not_replaced_without_ersatt(sealed_county, workbook, capsys):
+    orsa = sealed_county / "orsa" / "2023"
+    record = orsa / "uppfoljning" / "2026-11-20.yaml"
+    record.write_text("planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n"
+                      "      - id: A1\n        status: röd\n", encoding="utf-8")
+    assert main(["import", str(workbook), str(orsa), "--datum", "2026-11-20"]) == 1
+    assert "för hand" in capsys.readouterr().err
+    assert main(["import", str(workbook), str(orsa), "--datum", "2026-11-20", "--ersätt"]) == 0
+    assert "ersatts" in capsys.readouterr().out
+    assert record.read_text(encoding="utf-8").startswith("# Skriven av samverkan (import från orsa.xlsx)")
+
+
+# --- the county --------------------------------------------------------------------------------------
+
+def test_county_export_json_follows_its_schema_and_csv_opens_in_excel(sealed_county):
+    import jsonschema
+
+    from pipeline.followup.county import export_county
+
+    text = export_county(sealed_county, "json", dt.date(2026, 11, 27))
+    data = json.loads(text)
+    jsonschema.validate(data, json.loads((ROOT / "schemas" / "export.schema.json").read_text(encoding="utf-8")))
+    kommuner = {row["kommun"] for row in data["rader"]}
+    assert len(kommuner) == 15
+    orsa = [r for r in data["rader"] if r["kommun"] == "Orsa kommun"]
+    assert orsa[0]["version"] == "2023" and orsa[0]["uppföljningsdatum"] == "2026-09-17"
+    csv_text = export_county(sealed_county, "csv", dt.date(2026, 11, 27))
+    assert csv_text.startswith("\ufefflän;kommun;") and "\r\n" in csv_text
+
+
+def test_batch_makes_follow_up_reports_and_the_overview_shows_them(sealed_county, tmp_path):
+    import docx
+
+    from pipeline.county.batch import run_batch
+
+    report = run_batch(sealed_county, tmp_path / "ut", jobs=1, today=dt.date(2026, 11, 27))
+    assert report.ok, [p.format() for p in report.problems]
+    made = sorted((tmp_path / "ut" / "dalarna" / "orsa" / "2023" / "uppfoljning").glob("*.docx"))
+    assert [p.name for p in made] == ["uppfoljning-2026-02-12.docx", "uppfoljning-2026-05-14.docx",
+                                      "uppfoljning-2026-09-17.docx"]
+    overview = docx.Document(tmp_path / "ut" / "dalarna" / "lansoversikt.docx")
+    cells = [c.text for t in overview.tables for row in t.rows for c in row.cells]
+    assert any(c.startswith("17 september 2026 (version 2023)") for c in cells)
+    shutil.copy(made[0], tmp_path / "kopia.docx")
+    again = run_batch(sealed_county, tmp_path / "ut", jobs=1, today=dt.date(2026, 11, 27))
+    assert not again.written
+
+
+def test_render_writes_the_atgardsplan_with_bras_columns(sealed_county, tmp_path):
+    import docx
+
+    from pipeline.documents.render import render
+
+    written = render(sealed_county / "orsa" / "2023", tmp_path / "ut")
+    assert written[-1].name == "atgardsplan.docx"
+    document = docx.Document(written[-1])
+    header = [c.text for c in document.tables[0].rows[0].cells]
+    assert header == ["Orsak", "Åtgärd", "Operativa mål", "När", "Vem", "Uppföljning"]
+    first = [c.text for c in document.tables[0].rows[1].cells]
+    assert first[0].startswith("O2 ") and first[1].startswith("A1 ") and first[2].startswith("M1 ")
+    assert validate_version(sealed_county / "orsa" / "2023") is not None
+    with pytest.raises(PipelineError):
+        render(sealed_county / "orsa" / "1999", tmp_path / "ut")
