@@ -10,7 +10,7 @@ cache folder (``platformdirs``: e.g. ``~/.cache/samverkan`` on Linux,
 - Jinja's own bytecode cache for the compiled code, one file per part.
 
 The key is a SHA-256 over the template's parts, the code that prepares them (this
-package's template module), and the versions of docxtpl, Jinja and Python, so a changed
+package's template module) and docxtpl's source, and the versions of Jinja and Python, so a changed
 template or a changed program never meets an old entry. Files are written beside their
 name and renamed into place (safe when processes run at once); an entry that cannot be
 read is ignored and made again.
@@ -57,15 +57,23 @@ def folder() -> Path | None:
 @lru_cache(maxsize=None)
 def _stamp() -> str:
     """Return what, besides the template, decides how it is prepared and compiled."""
-    from importlib import metadata
-
     preparer = Path(__file__).with_name("template.py").read_bytes()
-    try:
-        docxtpl = metadata.version("docxtpl")
-    except metadata.PackageNotFoundError:
-        docxtpl = "?"
-    return "|".join([str(FORMAT), hashlib.sha256(preparer).hexdigest(), docxtpl, jinja2.__version__,
+    return "|".join([str(FORMAT), hashlib.sha256(preparer).hexdigest(), _docxtpl_code(), jinja2.__version__,
                      sys.version])
+
+
+def _docxtpl_code() -> str:
+    """Return a digest of docxtpl's source, which prepares the templates: any other version or
+    a patched copy gives another digest (found without importing docxtpl, which is slow)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("docxtpl")
+    if spec is None or not spec.origin:
+        return "?"
+    digest = hashlib.sha256()
+    for source in sorted(Path(spec.origin).parent.glob("*.py")):
+        digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes())
+    return digest.hexdigest()
 
 
 def key(parts: dict[str, bytes]) -> str:
