@@ -85,24 +85,6 @@ def docxtpl_jobs(scratch: Path) -> Path:
     return path
 
 
-def plans_county(scratch: Path, count: int) -> Path:
-    """Return a copy of Orsa whose 2023 version (and a 2027 draft of it) has ``count`` plans."""
-    from synthetic import make_country
-
-    county = make_country(scratch / f"plans{count}" / "agreements", 1, plans=4)
-    kommun = county / "exempelby001"
-    for version in ("2023", "2027"):
-        folder = kommun / version / "planer"
-        sources = sorted(folder.glob("*.yaml"))
-        for index in range(len(sources) + 1, count + 1):
-            source = sources[(index - 1) % len(sources)].read_text(encoding="utf-8")
-            (folder / f"{index:02d}-plan.yaml").write_text(source.replace("titel: ", f"titel: {index} ", 1),
-                                                          encoding="utf-8")
-        for extra in sorted(folder.glob("*.yaml"))[count:]:
-            extra.unlink()
-    return kommun
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
@@ -140,7 +122,9 @@ def report(rounds: int, scratch: Path, env: dict) -> None:
         ours, base = side_by_side(diff, [sys.executable, "-c", DOCXODUS, str(old), str(new)], rounds, env)
         print(f"(c) diff Orsa 2019→2023:  {ours * 1000:6.0f} ms   Docxodus, one agreement {base * 1000:6.0f} ms"
               f"   ratio {ours / base:.2f}  (target ≤ 0.2)")
-    small, large = plans_county(scratch, 5), plans_county(scratch, 50)
+    from synthetic import plans_kommun
+
+    small, large = plans_kommun(scratch / "plans5", 5), plans_kommun(scratch / "plans50", 50)
     for command, label in (("diff", "diff"), ("validate", "validate")):
         def run(kommun, name):
             extra = ["--out", str(scratch / f"o-{name}")] if command == "diff" else []
