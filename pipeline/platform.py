@@ -245,6 +245,8 @@ def termination_signals() -> list[int]:
 
 def hostname() -> str:
     """Return this computer's name."""
+    if hasattr(os, "uname"):  # POSIX: the same name, without importing socket
+        return os.uname().nodename
     import socket
 
     return socket.gethostname()
