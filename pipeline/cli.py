@@ -385,11 +385,23 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+def _fewer_collections() -> None:
+    """Let Python's cycle collector run a tenth as often: a command allocates many objects
+    that live until it ends (parsed documents, compiled templates), and collecting them
+    over and over costs 4 % of a diff. Memory that is garbage is still freed at once by
+    reference counting."""
+    import gc
+
+    first, second, third = gc.get_threshold()
+    gc.set_threshold(max(first, 7000), second, third)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code: 0 ok, 1 bad data or files, 2 wrong usage,
     128 + the signal when stopped (130 for Ctrl-C), 141 when the reader of the output has gone."""
     from pipeline.errors import Interrupted, PipelineError
 
+    _fewer_collections()
     restore = _stop_on_signals()
     try:
         code = cli.main(args=argv, prog_name="samverkan", standalone_mode=False)

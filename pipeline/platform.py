@@ -10,9 +10,7 @@ No other module imports ``fcntl`` or ``msvcrt``, or calls ``os.killpg``,
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -68,6 +66,8 @@ class ProcessTree:
     """
 
     def __init__(self, command: list[str], marker: str | None = None, **kwargs):
+        import subprocess  # here, not at the top: most commands start no program
+
         self.groups = _posix_process_control()
         self.marker = marker  # text in every member's command line (soffice.bin repeats its arguments)
         if self.groups:
@@ -117,6 +117,8 @@ class ProcessTree:
             _kill_with_children(self.process.pid, list(self.members.values()))
             if self.marker:
                 kill_processes_using(self.marker)  # members that outlived the program
+        import subprocess
+
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -171,6 +173,8 @@ def kill_processes_using(folder) -> int:
 
 def find_soffice(configured: str | None) -> str | None:
     """Return the soffice program: ``configured``, else on PATH, else where installers put it."""
+    import shutil
+
     if configured:
         return configured
     found = shutil.which("soffice") or shutil.which("libreoffice")
@@ -241,6 +245,8 @@ def termination_signals() -> list[int]:
 
 def hostname() -> str:
     """Return this computer's name."""
+    if hasattr(os, "uname"):  # POSIX: the same name, without importing socket
+        return os.uname().nodename
     import socket
 
     return socket.gethostname()

@@ -23,6 +23,17 @@ ORSA_2023 = AGREEMENTS / "dalarna" / "orsa" / "2023"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory):
+    """Keep the prepared templates of the test run in a folder of its own, not the user's cache."""
+    from pipeline.documents import templatecache
+
+    folder = tmp_path_factory.mktemp("mallcache")
+    os.environ[templatecache.CACHE_VARIABLE] = str(folder)
+    templatecache.clear_process_state()
+    return folder
+
+
 @pytest.fixture
 def sealed_county(tmp_path) -> Path:
     """Return a copy of agreements/dalarna as it is: Orsa's decided versions sealed."""

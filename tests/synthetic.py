@@ -53,3 +53,20 @@ def make_country(root: Path, count: int, plans: int = 3) -> Path:
                     plan = plan.replace("trygghetsvandring", "trygghetsvandring med föreningar", 1)
                 (folder / f"{index:02d}-plan.yaml").write_text(plan, encoding="utf-8")
     return county
+
+
+def plans_kommun(root: Path, count: int) -> Path:
+    """Return a kommun under ``root`` whose version 2023 and its draft 2027 have ``count`` plans each
+    (copies of the four example plans, titles numbered)."""
+    county = make_country(Path(root) / "agreements", 1, plans=4)
+    kommun = county / "exempelby001"
+    for version in ("2023", "2027"):
+        folder = kommun / version / "planer"
+        sources = sorted(folder.glob("*.yaml"))
+        for index in range(len(sources) + 1, count + 1):
+            source = sources[(index - 1) % len(sources)].read_text(encoding="utf-8")
+            (folder / f"{index:02d}-plan.yaml").write_text(source.replace("titel: ", f"titel: {index} ", 1),
+                                                          encoding="utf-8")
+        for extra in sorted(folder.glob("*.yaml"))[count:]:
+            extra.unlink()
+    return kommun

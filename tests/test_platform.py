@@ -74,7 +74,7 @@ def test_the_start_method_can_be_forced(monkeypatch):
     ("darwin", "/Applications/LibreOffice.app/Contents/MacOS/soffice")])
 def test_soffice_is_found_where_installers_put_it(monkeypatch, system, place):
     monkeypatch.setattr(platform.sys, "platform", system)
-    monkeypatch.setattr(platform.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     monkeypatch.setattr(platform.Path, "is_file", lambda self: str(self) == place)
     assert platform.find_soffice(None) == place
     assert platform.find_soffice("/egen/soffice") == "/egen/soffice"

@@ -87,3 +87,76 @@ def test_paragraph_and_line_breaks_become_word_paragraphs_and_breaks(tmp_path):
     path = make_template(tmp_path, "{{ text }}")
     text = rendered(path, {"text"}, {"text": "Första\aAndra"})
     assert "Första" in text and "Andra" in text
+
+
+# --- the prepared templates on disk ---------------------------------------------------------------
+
+def test_resolve_listing_is_docxtpl_s():
+    from docxtpl import DocxTemplate
+
+    xml = ('<w:document><w:body><w:p><w:pPr><w:pStyle w:val="X"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+           '<w:t xml:space="preserve">a\tb\nc\ad\fe</w:t></w:r><w:r><w:t>plain</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>f\ag</w:t></w:r></w:p></w:body></w:document>')
+    assert template._resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
+
+
+def test_a_new_process_uses_the_prepared_template_without_docxtpl(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ORSA_2023
+
+    code = ("import sys\nfrom pipeline.documents.render import render\n"
+            f"render({str(ORSA_2023)!r}, sys.argv[1])\n"
+            "print('docxtpl' in sys.modules)\n")
+    env = {**__import__("os").environ, "SAMVERKAN_CACHE": str(tmp_path / "cache")}
+    first = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a")], capture_output=True, text=True,
+                           env=env, check=True)
+    second = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")], capture_output=True, text=True,
+                            env=env, check=True)
+    assert (first.stdout.strip(), second.stdout.strip()) == ("True", "False")
+    assert list((tmp_path / "cache" / "mallar").glob("*.json")) and list((tmp_path / "cache" / "mallar").glob("*.jinja"))
+    for name in ("samverkansoverenskommelse.docx", "bilaga-1-ordningsstorningar-centrum.docx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_damaged_cache_is_ignored_and_made_again(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ORSA_2023
+
+    code = f"import sys\nfrom pipeline.documents.render import render\nrender({str(ORSA_2023)!r}, sys.argv[1])\n"
+    env = {**os.environ, "SAMVERKAN_CACHE": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "a")], env=env, check=True)
+    entries = list((tmp_path / "cache" / "mallar").iterdir())
+    for number, entry in enumerate(entries):
+        entry.write_bytes(b"\x00broken" if number % 2 else entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")], env=env, check=True)
+    for name in os.listdir(tmp_path / "a"):
+        if not name.startswith("."):
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_changed_template_never_meets_an_old_entry(tmp_path):
+    path = make_template(tmp_path / "m", "Kommun: {{ kommun }}")
+    assert "Kommun: Orsa" in rendered(path, {"kommun"}, {"kommun": "Orsa"})
+    path = make_template(tmp_path / "m", "Län: {{ kommun }}")
+    template._CACHE.clear()
+    assert "Län: Orsa" in rendered(path, {"kommun"}, {"kommun": "Orsa"})
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    from pipeline.documents import templatecache
+
+    monkeypatch.setenv("SAMVERKAN_CACHE", "av")
+    templatecache.clear_process_state()
+    try:
+        assert templatecache.folder() is None and templatecache.read("x") is None
+        path = make_template(tmp_path / "m", "{{ kommun }}")
+        template._CACHE.clear()
+        assert "Orsa" in rendered(path, {"kommun"}, {"kommun": "Orsa"})
+    finally:
+        monkeypatch.undo()
+        templatecache.clear_process_state()

@@ -9,8 +9,6 @@ folder) are the old side; otherwise the old version is rendered now.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,8 +222,8 @@ def archived_documents(version: Version) -> list[RenderedDocument]:
     documents = []
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx"):
         data = inputs.read_bytes(path, version.data_root, inputs.MAX_TEMPLATE_BYTES, what="det arkiverade dokumentet")
-        ooxml.unpack(data, path)  # a damaged archive copy is reported here, not deep in the redline
-        documents.append(RenderedDocument(path.name, ooxml.document_title(data) or path.stem, data))
+        parts = ooxml.unpack(data, path)  # a damaged archive copy is reported here, not deep in the redline
+        documents.append(RenderedDocument(path.name, ooxml.document_title(data) or path.stem, data, changed=parts))
     return documents
 
 
@@ -254,11 +252,6 @@ def _redlines(old: Version, new: Version, old_documents: list[RenderedDocument],
     return results
 
 
-def _parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
-
-
 def _root(parts: dict[str, bytes] | None, name: str):
     if parts is None or name not in parts:
         return None
@@ -270,18 +263,16 @@ def _redline_document(name: str, title: str, status: str, before: RenderedDocume
                       revisions: redline.Revisions) -> Redline:
     """Return a redline of one document; ``before`` or ``after`` is None for a wholly new or removed one."""
     props = document_properties(agreement, f"{STATUS_LABELS[status]}: {title}")
-    data, count = redline_docx(before.data if before else None, after.data if after else None,
+    data, count = redline_docx(before.parts if before else None, after.parts if after else None,
                                revisions, props)
     return Redline(name, title, status, count, data)
 
 
-def redline_docx(before: bytes | None, after: bytes | None, revisions: redline.Revisions,
-                 props: ooxml.Properties) -> tuple[bytes, int]:
-    """Return a .docx whose body, headers and footers carry ``after``'s changes against ``before``
-    as tracked changes, and the number of revision marks it holds."""
+def redline_docx(old_parts: dict[str, bytes] | None, new_parts: dict[str, bytes] | None,
+                 revisions: redline.Revisions, props: ooxml.Properties) -> tuple[bytes, int]:
+    """Return a .docx whose body, headers and footers carry the changes from the parts of one
+    document to those of another as tracked changes, and the number of revision marks it holds."""
     start = revisions.next_id
-    old_parts = _parts(before) if before else None
-    new_parts = _parts(after) if after else None
     base = new_parts if new_parts is not None else old_parts
     replaced = {}
     if new_parts is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from pipeline import resources
+from pipeline.data import fastschema as fast
 from pipeline.errors import Problem
 from pipeline.data.load import Loaded, closest, format_path
 
@@ -36,7 +37,7 @@ def load_schema(name: str) -> dict:
     """Return the cerberus schema ``schemas/<name>.yaml`` as a dict (read once per process)."""
     path = resources.schemas_dir() / f"{name}.yaml"
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @lru_cache(maxsize=None)
@@ -86,6 +87,8 @@ def check(loaded: Loaded, schema_name: str) -> list[Problem]:
     problems = list(_unknown_fields(checked, schema, loaded.data, ()))
     if any(p.message.startswith("ska vara") for p in problems):
         return problems  # a list where a mapping belongs (or the reverse) can crash cerberus
+    if not problems and fast.valid(schema, loaded.data):
+        return problems  # cerberus is asked only where something is wrong, for its exact errors
     validator = _validator(schema_name)
     try:
         valid = validator.validate(loaded.data)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.documents import context
@@ -24,11 +26,44 @@ STALE_OUTPUTS = ("bilaga-*.docx", "bilaga-*.pdf", "samverkansoverenskommelse.pdf
 
 @dataclass(frozen=True)
 class RenderedDocument:
-    """A finished .docx in memory, with the name it is saved under."""
+    """A finished .docx in memory, with the name it is saved under.
+
+    Made from its .docx bytes (``source``), or from a template's package and the parts that
+    rendering ``changed``: then the bytes are zipped only when first asked for, which a
+    comparison – reading the parts – never does. A document read from a file can bring the
+    parts already unpacked as ``changed`` with no package.
+    """
 
     name: str
     title: str
-    data: bytes
+    source: bytes | None = None
+    package: ooxml.Package | None = field(default=None, repr=False)
+    changed: dict[str, bytes] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of_parts(cls, name: str, title: str, package: ooxml.Package, parts: dict[str, bytes],
+                 props: ooxml.Properties) -> RenderedDocument:
+        """Return the document of ``package`` with ``parts`` replaced and properties from ``props``."""
+        return cls(name, title, None, package, _with_properties(parts, props))
+
+    @cached_property
+    def data(self) -> bytes:
+        """The .docx file's bytes."""
+        if self.source is not None:
+            return self.source
+        buffer = io.BytesIO()
+        ooxml.write_docx(buffer, self.package, self.changed)
+        return buffer.getvalue()
+
+    @cached_property
+    def parts(self) -> dict[str, bytes]:
+        """Every part of the package by name."""
+        if self.package is not None:
+            return {**self.package.parts, **self.changed}
+        if self.changed is not None:
+            return self.changed
+        with zipfile.ZipFile(io.BytesIO(self.source)) as archive:
+            return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
 
 
 def default_output(version: Version) -> Path:
@@ -90,14 +125,18 @@ def document_properties(agreement: dict, title: str) -> ooxml.Properties:
 
 def write_document(package: ooxml.Package, parts: dict[str, bytes], props: ooxml.Properties) -> bytes:
     """Return the .docx bytes of ``package`` with ``parts`` replaced and properties from ``props``."""
+    buffer = io.BytesIO()
+    ooxml.write_docx(buffer, package, _with_properties(parts, props))
+    return buffer.getvalue()
+
+
+def _with_properties(parts: dict[str, bytes], props: ooxml.Properties) -> dict[str, bytes]:
     parts = dict(parts)
     parts[ooxml.CORE_PART] = ooxml.core_xml(props)
     parts[ooxml.APP_PART] = ooxml.app_xml(props)
-    buffer = io.BytesIO()
-    ooxml.write_docx(buffer, package, parts)
-    return buffer.getvalue()
+    return parts
 
 
 def _document(compiled: template.CompiledTemplate, ctx: dict, name: str,
               props: ooxml.Properties) -> RenderedDocument:
-    return RenderedDocument(name, props.title, write_document(compiled.package, compiled.render(ctx), props))
+    return RenderedDocument.of_parts(name, props.title, compiled.package, compiled.render(ctx), props)

@@ -20,6 +20,7 @@ from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pipeline import ooxml
+from pipeline.documents import templatecache
 from pipeline.ooxml import text
 from pipeline.errors import Problem, TemplateError
 
@@ -62,6 +63,18 @@ class CompiledTemplate:
         return rendered
 
 
+class _Sources(jinja2.BaseLoader):
+    """The prepared XML of every template part this process uses, by name ("<key>/<part>")."""
+
+    def __init__(self):
+        self.sources: dict[str, str] = {}
+
+    def get_source(self, environment, template):
+        if template not in self.sources:
+            raise jinja2.TemplateNotFound(template)
+        return self.sources[template], None, lambda: True
+
+
 def _environment() -> jinja2.Environment:
     """Return the Jinja environment of every template: sandboxed (a template cannot reach Python's
     internals or change data), escaping every value, refusing undefined names."""
@@ -69,26 +82,25 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
+        loader=_SOURCES,
     )
 
 
+_SOURCES = _Sources()
 _ENV = _environment()
 _CACHE: dict[tuple, CompiledTemplate] = {}
-_DOCXTPL = None
 
 
-def _docxtpl():
-    """Return a DocxTemplate used only for its XML patching (imported lazily: it is heavy)."""
-    global _DOCXTPL
-    if _DOCXTPL is None:
-        from docxtpl import DocxTemplate
+def _patch_xml(xml: str) -> str:
+    """Return docxtpl's patching of a part's XML (imported only when a template is prepared)."""
+    from docxtpl import DocxTemplate
 
-        _DOCXTPL = DocxTemplate(None)
-    return _DOCXTPL
+    return DocxTemplate(None).patch_xml(xml)
 
 
 def load(path: Path, allowed_names: set[str]) -> CompiledTemplate:
-    """Return the compiled template at ``path``, compiling it only once per process.
+    """Return the compiled template at ``path``, compiling it only once per process (and, through
+    :mod:`templatecache`, once per template file).
 
     Raises TemplateError when the template is unreadable, has a Jinja syntax
     error, or uses a top-level variable that is not in ``allowed_names``.
@@ -113,22 +125,42 @@ def load(path: Path, allowed_names: set[str]) -> CompiledTemplate:
 
 
 def _compile(path: Path) -> CompiledTemplate:
+    """Return the template at ``path`` compiled, from the cache on disk when it is there."""
     package = ooxml.read_package(path, root=path.parent)
-    parts, names = [], set()
+    entry = templatecache.key(package.parts)
+    prepared = templatecache.read(entry)
+    if prepared is None:
+        sources, names = _prepare(path, package)
+        templatecache.write(entry, sources, names)
+    else:
+        sources, names = prepared["parts"], set(prepared["names"])
+    if _ENV.bytecode_cache is None:
+        _ENV.bytecode_cache = templatecache.bytecode_cache()
+    parts = []
+    for name, source in sources.items():
+        _SOURCES.sources[f"{entry}/{name}"] = source
+        try:
+            parts.append(CompiledPart(name, _ENV.get_template(f"{entry}/{name}")))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(_syntax_problem(path, source, exc)) from exc
+    return CompiledTemplate(path, package, parts, names)
+
+
+def _prepare(path: Path, package: ooxml.Package) -> tuple[dict[str, str], set[str]]:
+    """Return each templated part's Jinja source (docxtpl's patching) and the names it uses;
+    raise TemplateError for tags that do not pair or do not parse."""
+    sources, names = {}, set()
     for name in package.templated_parts():
         original = package.xml_text(name)
         _check_delimiters(path, name, original)
-        source = _docxtpl().patch_xml(original)
         # docxtpl puts each paragraph on its own line so {%p %} tags can strip them.
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _patch_xml(original))
         try:
-            parsed = _ENV.parse(source)
-            template = _ENV.from_string(parsed)
+            names |= meta.find_undeclared_variables(_ENV.parse(source))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(_syntax_problem(path, source, exc)) from exc
-        names |= meta.find_undeclared_variables(parsed)
-        parts.append(CompiledPart(name, template))
-    return CompiledTemplate(path, package, parts, names)
+        sources[name] = source
+    return sources, names
 
 
 _DELIMITER = re.compile(r"{{|}}|{%|%}|{#|#}")
@@ -158,10 +190,41 @@ def _check_delimiters(path: Path, part: str, xml: str) -> None:
 
 
 def _resolve_listing(xml: str) -> str:
+    """Return rendered XML with the breaks the context writes as characters made into Word's:
+    "\\a" a new paragraph, "\\n" a line break, "\\t" a tab, "\\f" a page break – the
+    paragraph's and the run's properties carried over (docxtpl's ``resolve_listing``)."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    if any(c in xml for c in "\a\t\n\f"):
-        xml = _docxtpl().resolve_listing(xml)
-    return xml
+    if not any(c in xml for c in "\a\t\n\f"):
+        return xml
+    return _PARAGRAPH.sub(_resolve_paragraph, xml)
+
+
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.DOTALL)
+_PPR = re.compile(r"<w:pPr>.*?</w:pPr>")
+_RPR = re.compile(r"<w:rPr>.*?</w:rPr>")
+
+
+def _resolve_paragraph(match) -> str:
+    found = _PPR.search(match.group(0))
+    ppr = found.group(0) if found else ""
+    return _RUN.sub(lambda run: _resolve_run(ppr, run), match.group(0))
+
+
+def _resolve_run(ppr: str, match) -> str:
+    found = _RPR.search(match.group(0))
+    rpr = found.group(0) if found else ""
+    return _TEXT.sub(lambda text: _resolve_text(ppr, rpr, text.group(0)), match.group(0))
+
+
+def _resolve_text(ppr: str, rpr: str, xml: str) -> str:
+    text = '<w:t xml:space="preserve">'
+    xml = xml.replace("\t", f"</w:t></w:r><w:r>{rpr}<w:tab/></w:r><w:r>{rpr}{text}")
+    xml = xml.replace("\a", f"</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}{text}")
+    xml = xml.replace("\n", f"</w:t><w:br/>{text}")
+    return xml.replace("\f", f'</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+                              f"<w:p>{ppr}<w:r>{rpr}{text}")
 
 
 def _syntax_problem(path: Path, source: str, exc: jinja2.TemplateSyntaxError) -> Problem:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -93,7 +92,7 @@ class Lock:
         file system has no hard links, the lock is created empty and then written.
         """
         record = json.dumps(self.record(), ensure_ascii=False).encode("utf-8")
-        draft = self.path.with_name(f"{_DRAFT_PREFIX}{secrets.token_hex(6)}")
+        draft = self.path.with_name(f"{_DRAFT_PREFIX}{os.urandom(6).hex()}")
         try:
             self._write_exclusive(draft, record)
         except OSError as exc:
@@ -179,7 +178,7 @@ class Lock:
 
     def _take_over(self, holder: dict) -> bool:
         """Move the stale lock aside (only one process can) and remove it; ``True`` if we did."""
-        aside = self.path.with_name(f"{_DRAFT_PREFIX}{secrets.token_hex(6)}-stale")
+        aside = self.path.with_name(f"{_DRAFT_PREFIX}{os.urandom(6).hex()}-stale")
         try:
             os.rename(self.path, aside)
         except FileNotFoundError:

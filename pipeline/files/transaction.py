@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import stat
 from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
@@ -170,7 +169,7 @@ def sha256(data: bytes) -> str:
 
 def _stage(root: Path, writes: dict[str, bytes], removes) -> dict:
     """Write every new file and every backup beside the folder, then the journal; return it."""
-    token = secrets.token_hex(6)
+    token = os.urandom(6).hex()
     made: list[str] = []
 
     def temporary(kind: str, index: int) -> str:
@@ -254,7 +253,7 @@ def _roll_back(root: Path, journal: dict) -> None:
     """Put every file back as it was before the change, then delete backups and journal."""
     if not journal.get("ångra"):
         journal = dict(journal, ångra=True)
-        _write_journal(root, journal, f"{TEMP_PREFIX}{secrets.token_hex(6)}-j1")
+        _write_journal(root, journal, f"{TEMP_PREFIX}{os.urandom(6).hex()}-j1")
     for entry in journal["skriv"]:
         target, temporary = root / entry["mål"], root / entry["tmp"]
         if _exists(temporary):

@@ -12,7 +12,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -133,6 +132,12 @@ class Properties:
     language: str = "sv-SE"
 
 
+def _escape(text: str) -> str:
+    """Return ``text`` with XML's three special characters of element content escaped
+    (xml.sax.saxutils would import urllib and http for this)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _one_line(text: str) -> str:
     """Return ``text`` on one line: metadata has no paragraphs ("\a" marks one in our texts)."""
     return " ".join(text.replace("\a", " ").split())
@@ -147,7 +152,7 @@ def core_xml(props: Properties) -> bytes:
         ("dc:description", props.description), ("cp:lastModifiedBy", props.organisation),
         ("cp:revision", "1"), ("dc:language", props.language),
     ]
-    body = "".join(f"<{tag}>{escape(_one_line(value))}</{tag}>" for tag, value in fields)
+    body = "".join(f"<{tag}>{_escape(_one_line(value))}</{tag}>" for tag, value in fields)
     body += (f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
              f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>')
     return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -162,7 +167,7 @@ def app_xml(props: Properties) -> bytes:
     return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            f"<Application>samverkan</Application><Company>{escape(_one_line(props.organisation))}</Company>"
+            f"<Application>samverkan</Application><Company>{_escape(_one_line(props.organisation))}</Company>"
             "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
             "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
             "</Properties>").encode("utf-8")

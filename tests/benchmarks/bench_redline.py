@@ -31,6 +31,7 @@ from lxml import etree  # noqa: E402
 from pipeline import ooxml
 from pipeline import redline  # noqa: E402
 from pipeline.compare.versions import redline_docx  # noqa: E402
+from pipeline.documents.render import RenderedDocument  # noqa: E402
 
 WORDS = ("kommun polis trygghet samverkan lägesbild brottsförebyggande åtgärd uppföljning centrum skola "
          "fritidsgård ungdomar föräldrar vandring belysning skadegörelse anmälan statistik möte rådet "
@@ -148,7 +149,8 @@ def orsa_pair() -> tuple[bytes, bytes]:
 def ours(old: bytes, new: bytes) -> bytes:
     revisions = redline.Revisions("Orsa kommun", "2023-01-31T00:00:00Z")
     props = ooxml.Properties("Ändringar", "Jämförelse", "Orsa kommun", __import__("datetime").date(2023, 1, 31))
-    return redline_docx(old, new, revisions, props)[0]
+    return redline_docx(RenderedDocument("a", "a", old).parts, RenderedDocument("b", "b", new).parts,
+                        revisions, props)[0]
 
 
 def orsa_documents() -> list[bytes]:

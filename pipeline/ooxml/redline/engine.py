@@ -227,15 +227,17 @@ def _text(element) -> str:
     return "".join(t.text or "" if t.tag in (W + "t", M + "t") else _OBJECT for t in element.iter(*_TEXT_TAGS))
 
 
-def _block_key(block) -> tuple:
-    """Return what must be equal for two blocks to be matched as unchanged anchors."""
+def _block_key(block, text: str | None = None) -> tuple:
+    """Return what must be equal for two blocks to be matched as unchanged anchors (``text``:
+    the block's text when it is already known)."""
     if block.tag == W + "tbl":
         return ("tbl", _caption(block), str(_grid(block)))
+    text = _text(block) if text is None else text
     if block.tag != W + "p":
-        return (etree.QName(block).localname, _text(block))
+        return (etree.QName(block).localname, text)
     ppr = block.find(W + "pPr")
     style = ppr.find(W + "pStyle") if ppr is not None else None
-    return ("p", style.get(W + "val") if style is not None else "", _text(block))
+    return ("p", style.get(W + "val") if style is not None else "", text)
 
 
 def _same(old, new, revisions: Revisions) -> bool:
@@ -257,9 +259,9 @@ def diff_blocks(old_blocks: list, new_blocks: list, revisions: Revisions) -> lis
 
 def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) -> list[tuple]:
     """Return (new index or None, output blocks) for each aligned pair, in order."""
-    keys_old = [_block_key(b) for b in old_blocks]
-    keys_new = [_block_key(b) for b in new_blocks]
     texts = {"old": [_text(b) for b in old_blocks], "new": [_text(b) for b in new_blocks]}
+    keys_old = [_block_key(b, t) for b, t in zip(old_blocks, texts["old"])]
+    keys_new = [_block_key(b, t) for b, t in zip(new_blocks, texts["new"])]
 
     def score(i, j):
         if old_blocks[i].tag != new_blocks[j].tag:

@@ -1,0 +1,159 @@
+"""A command pays for what it needs and no more (issue 15).
+
+Times are measured side by side in tests/benchmarks/bench_latency.py, never here. These
+tests check the causes instead: which libraries a command imports, that nothing is
+validated twice, that the template cache is safe when processes race, and that the work
+(counted in Python function calls, which do not depend on the machine) grows linearly
+with the number of plans.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from conftest import ORSA_2023, ROOT
+
+ORSA_2019 = ORSA_2023.parent / "2019"
+HEAVY = ("docx", "docxtpl", "cerberus", "jinja2", "lxml", "PIL", "psutil", "subprocess", "urllib.request",
+         "email", "http")
+
+
+def imported_by(args: list[str], tmp_path) -> set[str]:
+    """Return the top modules a `samverkan` command imports in a fresh process (it must succeed)."""
+    code = ("import sys\nfrom pipeline.cli import main\ncode = main(sys.argv[1:])\n"
+            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env={**os.environ}, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = set(done.stderr.split())
+    return {name for name in HEAVY if name in modules}
+
+
+def test_help_imports_only_click(tmp_path):
+    assert imported_by(["--help"], tmp_path) == set()
+
+
+def test_validate_imports_no_template_word_or_xml_library(tmp_path):
+    # cerberus is asked only when something is wrong (it writes the messages).
+    assert imported_by(["validate", str(ORSA_2023)], tmp_path) == set()
+
+
+def test_validate_asks_cerberus_when_something_is_wrong(tmp_path, orsa):
+    text = (orsa / "overenskommelse.yaml").read_text(encoding="utf-8")
+    (orsa / "overenskommelse.yaml").write_text(text.replace("version: ", "versionen: ", 1), encoding="utf-8")
+    code = "import sys\nfrom pipeline.cli import main\nmain(sys.argv[1:])\nprint('cerberus' in sys.modules)\n"
+    done = subprocess.run([sys.executable, "-c", code, "validate", str(orsa)], capture_output=True, text=True)
+    assert done.stdout.strip() == "True" and "versionen" in done.stderr
+
+
+def test_render_with_a_warm_cache_needs_neither_docxtpl_nor_python_docx(tmp_path):
+    imported_by(["render", str(ORSA_2023), "--out", str(tmp_path / "first")], tmp_path)  # fills the cache
+    assert imported_by(["render", str(ORSA_2023), "--out", str(tmp_path / "a")], tmp_path) == {"jinja2", "lxml"}
+
+
+def test_diff_needs_neither_docxtpl_python_docx_nor_cerberus(tmp_path):
+    imported_by(["diff", str(ORSA_2019), str(ORSA_2023), "--out", str(tmp_path / "first")], tmp_path)
+    used = imported_by(["diff", str(ORSA_2019), str(ORSA_2023), "--out", str(tmp_path / "d")], tmp_path)
+    assert used == {"jinja2", "lxml"}
+
+
+def test_diff_validates_each_version_once_and_renders_the_new_one_once(monkeypatch, tmp_path):
+    from pipeline import ooxml
+    from pipeline.compare import versions
+    from pipeline.data import validate
+
+    calls = Counter()
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    counting(validate.Validator, "version")
+    counting(versions, "render_version")
+    counting(ooxml, "write_docx")
+    comparison, written = versions.diff(ORSA_2019, ORSA_2023, tmp_path / "d")
+    assert calls["version"] == 2
+    assert calls["render_version"] == 1  # the old side is the decided documents
+    # Zipped: the memo and the redlines, which are written; not the rendered new documents,
+    # whose parts the redlines read.
+    assert calls["write_docx"] == len(written) == 1 + len(comparison.redlines)
+
+
+def test_rendering_a_document_zips_it_once_when_it_is_written(tmp_path):
+    from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
+
+    document = render_version(validate_version(ORSA_2023))[0]
+    assert document.source is None and document.parts["word/document.xml"]
+    assert document.data is document.data and document.data[:2] == b"PK"
+
+
+def test_processes_racing_on_an_empty_cache_all_render_the_same(tmp_path):
+    code = f"import sys\nfrom pipeline.documents.render import render\nrender({str(ORSA_2023)!r}, sys.argv[1])\n"
+    env = {**os.environ, "SAMVERKAN_CACHE": str(tmp_path / "cache")}
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / f"out{n}")], env=env,
+                             stderr=subprocess.PIPE) for n in range(4)]
+    for run in runs:
+        _, errors = run.communicate(timeout=300)
+        assert run.returncode == 0, errors
+    names = sorted(p.name for p in (tmp_path / "out0").glob("*.docx"))
+    for n in range(1, 4):
+        for name in names:
+            assert (tmp_path / f"out{n}" / name).read_bytes() == (tmp_path / "out0" / name).read_bytes()
+    assert not [p for p in (tmp_path / "cache").rglob("*.tmp")]  # no half-written entries left
+
+
+# --- growth: the work of a command, counted in function calls ----------------------------------------
+
+def function_calls(action) -> int:
+    """Return how many Python functions ``action`` calls (a measure of work that is the same on
+    every machine and every run)."""
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        action()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.fixture(scope="module")
+def plan_kommuner(tmp_path_factory):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synthetic import plans_kommun
+
+    root = tmp_path_factory.mktemp("plans")
+    return {count: plans_kommun(root / str(count), count) for count in (5, 50)}
+
+
+@pytest.mark.parametrize("command", ["validate", "diff"])
+def test_work_grows_linearly_with_the_plans(command, plan_kommuner, tmp_path):
+    from pipeline.compare import versions
+    from pipeline.data.validate import validate_version
+
+    def run(kommun):
+        if command == "validate":
+            return lambda: validate_version(kommun / "2027")
+        return lambda: versions.compare(kommun / "2023", kommun / "2027")
+
+    run(plan_kommuner[5])()  # warm: templates compiled, schemas read
+    small, large = function_calls(run(plan_kommuner[5])), function_calls(run(plan_kommuner[50]))
+    # Ten times the plans may cost at most ten times the work (the fixed part makes it less).
+    assert large <= 10 * small, (small, large)
+    assert large > 3 * small  # the count does see the plans (else this test would prove nothing)
