@@ -87,14 +87,20 @@ def validate(paths):
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Mapp för dokumenten (standard: ut/<län>/<kommun>/<version>).")
 @click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
-def render(version_dir, out_dir, pdf):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
+                   "med sin roll (standardmapp: …/offentlig).")
+def render(version_dir, out_dir, pdf, public):
     """Validera en version och skriv dess Word-dokument.
 
     Skriver överenskommelsen (samverkansoverenskommelse.docx) och en bilaga per
     plan (bilaga-N-<namn>.docx). Befintliga filer ersätts i ett svep; vid fel
     skrivs ingenting.
     """
-    from pipeline.documents.render import render as render_documents
+    if public:
+        from pipeline.publish.public import render_public as render_documents
+    else:
+        from pipeline.documents.render import render as render_documents
 
     written = render_documents(version_dir, out_dir)
     for path in written:
@@ -115,7 +121,10 @@ def render(version_dir, out_dir, pdf):
               help="Skriv också beslutspaket.pdf: tjänsteskrivelsen, ändringarna och förslaget i en fil.")
 @click.option("--bakvänd", "--bakvand", "reversed_ok", is_flag=True,
               help="Jämför även om NY_VERSION är äldre än GAMMAL_VERSION.")
-def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
+                   "med sin roll (standardmapp: …/offentlig).")
+def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok, public):
     """Jämför två versioner inför beslut i kommunstyrelsen.
 
     Skriver överenskommelsen och varje plan med ändringarna markerade (spårade
@@ -123,7 +132,10 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
     gällande överenskommelse", och visar sammanfattningen av ändringarna.
     GAMMAL_VERSION och NY_VERSION är två versionsmappar för samma kommun.
     """
-    from pipeline.compare.versions import diff as compare_versions
+    if public:
+        from pipeline.publish.public import diff_public as compare_versions
+    else:
+        from pipeline.compare.versions import diff as compare_versions
 
     comparison, written = compare_versions(old_dir, new_dir, out_dir, reversed_ok=reversed_ok)
     _show_comparison(comparison, written, fmt, pdf, paket)
@@ -138,16 +150,24 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
               help="Sammanfattningen som läsbar text eller som JSON.")
 @click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
 @click.option("--paket", is_flag=True, help="Skriv också beslutspaket.pdf med allt kommunstyrelsen ska ha.")
-def underlag(version_dir, out_dir, fmt, pdf, paket):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
+                   "med sin roll (standardmapp: …/offentlig).")
+def underlag(version_dir, out_dir, fmt, pdf, paket, public):
     """Skriv beslutsunderlaget för en version: tjänsteskrivelsen och ändringsdokumenten.
 
     Har versionen en föregående version jämförs den med den (som diff). Annars
     är den kommunens första överenskommelse: tjänsteskrivelsen föreslår den
     utan jämförelse, och beslutspaketet innehåller förslaget och bilagorna.
     """
-    from pipeline.compare.versions import propose, write
+    if public:
+        from pipeline.publish.public import propose_public
 
-    comparison, written = write(propose(version_dir), out_dir)
+        comparison, written = propose_public(version_dir, out_dir)
+    else:
+        from pipeline.compare.versions import propose, write
+
+        comparison, written = write(propose(version_dir), out_dir)
     _show_comparison(comparison, written, fmt, pdf, paket)
 
 
