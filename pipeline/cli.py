@@ -187,6 +187,24 @@ def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> N
 
 
 @cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för webbsidorna (standard: ut/<län>/<kommun>/<version>/webb).")
+def publicera(version_dir, out_dir):
+    """Gör en webbpublicering av en beslutad versions offentliga version.
+
+    Skriver webbsidor (översikt, överenskommelsen, en sida per bilaga,
+    medborgarlöftena och beslutet), en stilmall och dokumenten som PDF/A, allt i
+    en mapp som kan läggas ut som den är. Sekretessmarkerade uppgifter är
+    borttagna och markerade personer står med sin roll. Kräver LibreOffice.
+    """
+    from pipeline.publish.web import publish_version
+
+    for path in publish_version(version_dir, out_dir):
+        _echo_path("Skrev ", path)
+
+
+@cli.command(options_metavar="[FLAGGOR]")
 @click.argument("kommun_dir", metavar="KOMMUNMAPP", type=click.Path(path_type=Path))
 @click.argument("name", metavar="VERSION")
 @click.option("--flytta-datum", "new_start", type=DATE, metavar="ÅÅÅÅ-MM-DD",
