@@ -205,6 +205,25 @@ def publicera(version_dir, out_dir):
 
 
 @cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för arkivpaketet (standard: ut/<län>/<kommun>/<version>/arkiv).")
+def arkiv(version_dir, out_dir):
+    """Gör ett arkivpaket (E-ARK SIP 2.1, FGS Paketstruktur 2.0) av en beslutad, förseglad version.
+
+    Paketet innehåller dokumenten som de beslutades som PDF/A, data, dokumenten
+    som Word-filer och sigillet, med kontrollsummor (PREMIS) och uppgifter om
+    kommun, ärende, diarienummer, organ, datum och paragraf. Det skrivs som en
+    mapp och som en zip-fil. En version som inte är förseglad, eller vars filer
+    har ändrats sedan beslutet, vägras. Kräver LibreOffice.
+    """
+    from pipeline.publish.archive import archive_version
+
+    for path in archive_version(version_dir, out_dir):
+        _echo_path("Skrev ", path)
+
+
+@cli.command(options_metavar="[FLAGGOR]")
 @click.argument("kommun_dir", metavar="KOMMUNMAPP", type=click.Path(path_type=Path))
 @click.argument("name", metavar="VERSION")
 @click.option("--flytta-datum", "new_start", type=DATE, metavar="ÅÅÅÅ-MM-DD",
