@@ -336,7 +336,13 @@ def kontrollera(version_dir, expected):
 @click.option("--pdf", is_flag=True,
               help="Skriv också PDF/A-2 av varje dokument och ett beslutspaket för varje version som väntar "
                    "på beslut; kräver LibreOffice.")
-def batch(root, out_dir, jobs, force, fmt, today, pdf):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv också den offentliga versionen av varje versions dokument och varje jämförelse "
+                   "(i mappen offentlig/ bredvid dokumenten).")
+@click.option("--arkiv", "archive", is_flag=True,
+              help="Skriv också ett arkivpaket (E-ARK SIP) för varje beslutad, förseglad version som saknar ett; "
+                   "kräver LibreOffice.")
+def batch(root, out_dir, jobs, force, fmt, today, pdf, public, archive):
     """Gör om allt för länets kommuner: dokument, ändringar, tjänsteskrivelser och länsöversikt.
 
     DATAMAPP (standard agreements/) kan vara hela data eller ett län. Allt
@@ -350,7 +356,8 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf):
     from pipeline.report import batch_json, batch_text, progress_printer
 
     with progress_printer(enabled=fmt == "text") as progress:
-        report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf)
+        report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf,
+                           public=public, archive=archive)
     click.echo(batch_json(report) if fmt == "json" else batch_text(report))
     if report.interrupted:
         raise click.exceptions.Exit(128 + report.interrupted)
