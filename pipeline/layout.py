@@ -23,6 +23,9 @@ ARCHIVE_FOLDER = "beslutat"
 COMPARISON_PREFIX = "andringar-"
 FIRST_PREFIX = "underlag-"  # the decision documents of a first agreement (no predecessor)
 DEFAULT_OUTPUT = Path("ut")
+PUBLIC_FOLDER = "offentlig"  # the public version of a folder's documents, inside it
+WEB_FOLDER = "webb"  # the web publication of a version, beside its documents
+ARCHIVE_PACKAGE_FOLDER = "arkiv"  # the E-ARK package of a decided version, beside its documents
 
 # A version's name: what folders, file names and job keys can all hold on every platform.
 VERSION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
@@ -95,6 +98,17 @@ class VersionRef:
         """Return where the comparison from ``old`` goes: ``out/<län>/<kommun>/andringar-<old>-<new>``."""
         return Path(out) / self.county / self.kommun / comparison_name(old.name, self.name)
 
+    def public_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's public documents go: ``out/<län>/<kommun>/<version>/offentlig``."""
+        return self.output_dir(out) / PUBLIC_FOLDER
+
+    def web_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's web publication goes: ``out/<län>/<kommun>/<version>/webb``."""
+        return self.output_dir(out) / WEB_FOLDER
+
+    def archive_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's archive package goes: ``out/<län>/<kommun>/<version>/arkiv``."""
+        return self.output_dir(out) / ARCHIVE_PACKAGE_FOLDER
 
     def first_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
         """Return where a first agreement's decision documents go: ``out/<län>/<kommun>/underlag-<version>``."""
