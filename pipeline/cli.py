@@ -103,14 +103,20 @@ def _warnings_text(warnings) -> str:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Mapp för dokumenten (standard: ut/<län>/<kommun>/<version>).")
 @click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
-def render(version_dir, out_dir, pdf):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
+                   "med sin roll (standardmapp: …/offentlig).")
+def render(version_dir, out_dir, pdf, public):
     """Validera en version och skriv dess Word-dokument.
 
     Skriver överenskommelsen (samverkansoverenskommelse.docx) och en bilaga per
     plan (bilaga-N-<namn>.docx). Befintliga filer ersätts i ett svep; vid fel
     skrivs ingenting.
     """
-    from pipeline.documents.render import render as render_documents
+    if public:
+        from pipeline.publish.public import render_public as render_documents
+    else:
+        from pipeline.documents.render import render as render_documents
 
     written = render_documents(version_dir, out_dir)
     for path in written:
@@ -131,7 +137,10 @@ def render(version_dir, out_dir, pdf):
               help="Skriv också beslutspaket.pdf: tjänsteskrivelsen, ändringarna och förslaget i en fil.")
 @click.option("--bakvänd", "--bakvand", "reversed_ok", is_flag=True,
               help="Jämför även om NY_VERSION är äldre än GAMMAL_VERSION.")
-def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
+                   "med sin roll (standardmapp: …/offentlig).")
+def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok, public):
     """Jämför två versioner inför beslut i kommunstyrelsen.
 
     Skriver överenskommelsen och varje plan med ändringarna markerade (spårade
@@ -139,7 +148,10 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
     gällande överenskommelse", och visar sammanfattningen av ändringarna.
     GAMMAL_VERSION och NY_VERSION är två versionsmappar för samma kommun.
     """
-    from pipeline.compare.versions import diff as compare_versions
+    if public:
+        from pipeline.publish.public import diff_public as compare_versions
+    else:
+        from pipeline.compare.versions import diff as compare_versions
 
     comparison, written = compare_versions(old_dir, new_dir, out_dir, reversed_ok=reversed_ok)
     _show_comparison(comparison, written, fmt, pdf, paket)
@@ -154,16 +166,24 @@ def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok):
               help="Sammanfattningen som läsbar text eller som JSON.")
 @click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")
 @click.option("--paket", is_flag=True, help="Skriv också beslutspaket.pdf med allt kommunstyrelsen ska ha.")
-def underlag(version_dir, out_dir, fmt, pdf, paket):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
+                   "med sin roll (standardmapp: …/offentlig).")
+def underlag(version_dir, out_dir, fmt, pdf, paket, public):
     """Skriv beslutsunderlaget för en version: tjänsteskrivelsen och ändringsdokumenten.
 
     Har versionen en föregående version jämförs den med den (som diff). Annars
     är den kommunens första överenskommelse: tjänsteskrivelsen föreslår den
     utan jämförelse, och beslutspaketet innehåller förslaget och bilagorna.
     """
-    from pipeline.compare.versions import propose, write
+    if public:
+        from pipeline.publish.public import propose_public
 
-    comparison, written = write(propose(version_dir), out_dir)
+        comparison, written = propose_public(version_dir, out_dir)
+    else:
+        from pipeline.compare.versions import propose, write
+
+        comparison, written = write(propose(version_dir), out_dir)
     _show_comparison(comparison, written, fmt, pdf, paket)
 
 
@@ -180,6 +200,43 @@ def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> N
     if pdf or paket:
         package = comparison.package(written[0].parent)
         _pdfs(written if pdf else [], [package] if paket else [], quiet=fmt == "json")
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för webbsidorna (standard: ut/<län>/<kommun>/<version>/webb).")
+def publicera(version_dir, out_dir):
+    """Gör en webbpublicering av en beslutad versions offentliga version.
+
+    Skriver webbsidor (översikt, överenskommelsen, en sida per bilaga,
+    medborgarlöftena och beslutet), en stilmall och dokumenten som PDF/A, allt i
+    en mapp som kan läggas ut som den är. Sekretessmarkerade uppgifter är
+    borttagna och markerade personer står med sin roll. Kräver LibreOffice.
+    """
+    from pipeline.publish.web import publish_version
+
+    for path in publish_version(version_dir, out_dir):
+        _echo_path("Skrev ", path)
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Mapp för arkivpaketet (standard: ut/<län>/<kommun>/<version>/arkiv).")
+def arkiv(version_dir, out_dir):
+    """Gör ett arkivpaket (E-ARK SIP 2.1, FGS Paketstruktur 2.0) av en beslutad, förseglad version.
+
+    Paketet innehåller dokumenten som de beslutades som PDF/A, data, dokumenten
+    som Word-filer och sigillet, med kontrollsummor (PREMIS) och uppgifter om
+    kommun, ärende, diarienummer, organ, datum och paragraf. Det skrivs som en
+    mapp och som en zip-fil. En version som inte är förseglad, eller vars filer
+    har ändrats sedan beslutet, vägras. Kräver LibreOffice.
+    """
+    from pipeline.publish.archive import archive_version
+
+    for path in archive_version(version_dir, out_dir):
+        _echo_path("Skrev ", path)
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -295,7 +352,13 @@ def kontrollera(version_dir, expected):
 @click.option("--pdf", is_flag=True,
               help="Skriv också PDF/A-2 av varje dokument och ett beslutspaket för varje version som väntar "
                    "på beslut; kräver LibreOffice.")
-def batch(root, out_dir, jobs, force, fmt, today, pdf):
+@click.option("--offentlig", "public", is_flag=True,
+              help="Skriv också den offentliga versionen av varje versions dokument och varje jämförelse "
+                   "(i mappen offentlig/ bredvid dokumenten).")
+@click.option("--arkiv", "archive", is_flag=True,
+              help="Skriv också ett arkivpaket (E-ARK SIP) för varje beslutad, förseglad version som saknar ett; "
+                   "kräver LibreOffice.")
+def batch(root, out_dir, jobs, force, fmt, today, pdf, public, archive):
     """Gör om allt för länets kommuner: dokument, ändringar, tjänsteskrivelser och länsöversikt.
 
     DATAMAPP (standard agreements/) kan vara hela data eller ett län. Allt
@@ -309,7 +372,8 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf):
     from pipeline.report import batch_json, batch_text, progress_printer
 
     with progress_printer(enabled=fmt == "text") as progress:
-        report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf)
+        report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf,
+                           public=public, archive=archive)
     click.echo(batch_json(report) if fmt == "json" else batch_text(report))
     if report.interrupted:
         raise click.exceptions.Exit(128 + report.interrupted)

@@ -25,6 +25,9 @@ FOLLOWUP_FOLDER = "uppfoljning"
 COMPARISON_PREFIX = "andringar-"
 FIRST_PREFIX = "underlag-"  # the decision documents of a first agreement (no predecessor)
 DEFAULT_OUTPUT = Path("ut")
+PUBLIC_FOLDER = "offentlig"  # the public version of a folder's documents, inside it
+WEB_FOLDER = "webb"  # the web publication of a version, beside its documents
+ARCHIVE_PACKAGE_FOLDER = "arkiv"  # the E-ARK package of a decided version, beside its documents
 
 # A version's name: what folders, file names and job keys can all hold on every platform.
 VERSION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
@@ -105,6 +108,18 @@ class VersionRef:
     def followup_output_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
         """Return where the version's follow-up reports go: ``out/<län>/<kommun>/<version>/uppfoljning``."""
         return self.output_dir(out) / FOLLOWUP_FOLDER
+
+    def public_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's public documents go: ``out/<län>/<kommun>/<version>/offentlig``."""
+        return self.output_dir(out) / PUBLIC_FOLDER
+
+    def web_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's web publication goes: ``out/<län>/<kommun>/<version>/webb``."""
+        return self.output_dir(out) / WEB_FOLDER
+
+    def archive_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
+        """Return where the version's archive package goes: ``out/<län>/<kommun>/<version>/arkiv``."""
+        return self.output_dir(out) / ARCHIVE_PACKAGE_FOLDER
 
     def first_dir(self, out: Path = DEFAULT_OUTPUT) -> Path:
         """Return where a first agreement's decision documents go: ``out/<län>/<kommun>/underlag-<version>``."""

@@ -70,3 +70,20 @@ def plans_kommun(root: Path, count: int) -> Path:
         for extra in sorted(folder.glob("*.yaml"))[count:]:
             extra.unlink()
     return kommun
+
+
+def rows_kommun(root: Path, rows: int) -> Path:
+    """Return a kommun under ``root`` whose one plan has ``rows`` more activities in version 2023
+    and in its draft 2027 (every seventh reworded in 2027)."""
+    kommun = plans_kommun(root, 1)
+    for version in ("2023", "2027"):
+        plan = next((kommun / version / "planer").glob("*.yaml"))
+        text = plan.read_text(encoding="utf-8")
+        responsible = re.search(r"^    ansvarig: (.*)$", text, re.MULTILINE).group(1)
+        extra = "".join(
+            f"  - aktivitet: Åtgärd nummer {n} för tryggheten i centrum"
+            f"{', med fler vuxna i rörelse' if version == '2027' and n % 7 == 0 else ''}.\n"
+            f"    ansvarig: {responsible}\n    när: Löpande\n    resurser: Personal ur ordinarie budget.\n"
+            for n in range(rows))
+        plan.write_text(text.replace("aktiviteter:\n", "aktiviteter:\n" + extra, 1), encoding="utf-8")
+    return kommun

@@ -157,3 +157,31 @@ def test_work_grows_linearly_with_the_plans(command, plan_kommuner, tmp_path):
     # Ten times the plans may cost at most ten times the work (the fixed part makes it less).
     assert large <= 10 * small, (small, large)
     assert large > 3 * small  # the count does see the plans (else this test would prove nothing)
+
+
+@pytest.fixture(scope="module")
+def row_kommuner(tmp_path_factory):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synthetic import rows_kommun
+
+    root = tmp_path_factory.mktemp("rows")
+    return {count: rows_kommun(root / str(count), count) for count in (20, 200)}
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "diff"])
+def test_work_grows_linearly_with_the_rows_of_a_plan(command, row_kommuner):
+    from pipeline.compare import versions
+    from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
+
+    def run(kommun):
+        if command == "validate":
+            return lambda: validate_version(kommun / "2027")
+        if command == "render":
+            return lambda: render_version(validate_version(kommun / "2027"))
+        return lambda: versions.compare(kommun / "2023", kommun / "2027")
+
+    run(row_kommuner[20])()
+    small, large = function_calls(run(row_kommuner[20])), function_calls(run(row_kommuner[200]))
+    assert large <= 10 * small, (small, large)
+    assert large > 2 * small, (small, large)

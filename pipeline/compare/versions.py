@@ -123,13 +123,19 @@ def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None, rev
     """Validate both versions and return their comparison; raise SchemaError if they do not belong
     together, or if the new one is older than the old (unless ``reversed_ok``)."""
     old, new = validate_version(old_dir), validate_version(new_dir)
+    check_pair(old, new, reversed_ok)
+    return compare_versions(old, new, render_version(new, templates_dir), templates_dir)
+
+
+def check_pair(old: Version, new: Version, reversed_ok: bool = False) -> None:
+    """Raise SchemaError unless two versions belong to one kommun and come in order (unless
+    ``reversed_ok``)."""
     if old.ref.kommun_dir != new.ref.kommun_dir:
         raise SchemaError(Problem(new.folder, f"versionerna hör till olika kommuner ({old.folder.parent} "
                                               f"och {new.folder.parent})",
                                   hint="Jämför två versioner av samma kommuns överenskommelse."))
     if not reversed_ok:
         check_order(old, new)
-    return compare_versions(old, new, render_version(new, templates_dir), templates_dir)
 
 
 def propose(version_dir: Path, templates_dir: Path | None = None) -> Comparison:
@@ -177,10 +183,11 @@ def _builds_on(later: Version, earlier: Version, limit: int = 50) -> bool:
 
 def compare_versions(old: Version, new: Version, new_documents: list[RenderedDocument],
                      templates_dir: Path | None = None,
-                     old_documents: list[RenderedDocument] | None = None) -> Comparison:
+                     old_documents: list[RenderedDocument] | None = None, decided=None) -> Comparison:
     """Return the comparison of two valid versions, given the new version's rendered documents.
 
-    The old side is the old version's documents as decided when it has them,
+    The old side is the old version's documents as decided when it has them (read by
+    ``decided``, default :func:`archived_documents`; the public version masks them),
     else ``old_documents`` (already rendered), else it is rendered now.
     """
     if old is None:
@@ -189,7 +196,7 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     if old.ref == new.ref:
         old_documents = new_documents  # a version against itself: nothing has changed
     else:
-        old_documents = archived_documents(old) or old_documents or render_version(old, templates_dir)
+        old_documents = (decided or archived_documents)(old) or old_documents or render_version(old, templates_dir)
     summary = change_summary.summarize(old, new)
     revisions = redline.Revisions(author=new.data["parter"]["kommun"]["namn"],
                                   date=f"{new.data['datum'].isoformat()}T00:00:00Z")

@@ -19,6 +19,7 @@ from pipeline.county import pool
 from pipeline.county.manifest import Manifest
 from pipeline.county.overviews import make_overviews
 from pipeline.county.pdfs import make_pdfs
+from pipeline.county.published import make_archives, make_public
 from pipeline.county.plan import Plan, check_root, plan_batch
 from pipeline.county.results import BatchReport
 from pipeline.county.work import JobResult
@@ -32,12 +33,15 @@ _SAVE_EVERY = 2.0  # seconds between manifest saves while jobs finish
 
 
 def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = False,
-              today: dt.date | None = None, progress=None, pdf: bool = False) -> BatchReport:
+              today: dt.date | None = None, progress=None, pdf: bool = False, public: bool = False,
+              archive: bool = False) -> BatchReport:
     """Regenerate everything under ``root`` into ``out``; return what was done.
 
     ``progress(done, total, results)`` is called after each kommun. With ``pdf``,
     every document also gets a PDF/A, and every version awaiting decision a
-    beslutspaket, all converted by one LibreOffice run.
+    beslutspaket, all converted by one LibreOffice run. With ``public``, every version and
+    comparison also gets its public documents; with ``archive``, every decided version an
+    archive package.
     """
     root, out = Path(root), Path(out)
     check_root(root)
@@ -63,8 +67,13 @@ def run_batch(root: Path, out: Path, jobs: int | None = None, force: bool = Fals
         if not report.interrupted:
             make_overviews(plan, manifest, report, today or dt.date.today(), force)
             manifest.save()
+            make_public(plan, manifest, report, force, make=public)
+            manifest.save()
             make_pdfs(plan, manifest, report, force, make=pdf)
             manifest.save()
+            if archive:
+                make_archives(plan, manifest, report, force)
+                manifest.save()
     return report
 
 

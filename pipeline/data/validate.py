@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.data import rules
+from pipeline.data import marks, rules
 from pipeline.data import schema
 from pipeline.data import seal
 from pipeline.data import tracing
@@ -63,11 +63,11 @@ class Validator:
                 self._county_checked.add(version.county.file)
                 problems += county_problems
         agreement_problems = schema.check(version.agreement, "overenskommelse")
-        problems += agreement_problems + rules.forbidden_characters(version.agreement)
+        problems += agreement_problems + rules.forbidden_characters(version.agreement) + marks.problems(version.agreement)
         valid_plans = []
         for plan in version.plans:
             plan_problems = schema.check(plan.loaded, "plan")
-            problems += plan_problems + rules.forbidden_characters(plan.loaded)
+            problems += plan_problems + rules.forbidden_characters(plan.loaded) + marks.problems(plan.loaded)
             if not plan_problems:
                 valid_plans.append(plan)
         broken = {p.field.split(".")[0].split("[")[0] if p.field else "" for p in agreement_problems}

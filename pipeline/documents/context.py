@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from pipeline.data import schema as schemas
+from pipeline.data import marks, schema as schemas
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.swedish import long_date
 from pipeline.data.version import Plan, Version
@@ -142,7 +142,7 @@ def printable(value: Any) -> Any:
 
 
 def _printable(value: Any) -> Any:
-    """Return ``value`` with Swedish dates and Word paragraph breaks ("\\a") in texts."""
+    """Return ``value`` with Swedish dates, Word paragraph breaks ("\\a") and no sekretess tags in texts."""
     if isinstance(value, dict):
         return {key: _printable(child) for key, child in value.items()}
     if isinstance(value, list):
@@ -150,6 +150,7 @@ def _printable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return SvDate(value.year, value.month, value.day)
     if isinstance(value, str):
+        value = marks.strip(value)  # internal documents show a marked passage without its tags
         # docxtpl turns "\a" into a new paragraph and "\n" into a line break.
         return re.sub(r"\n[ \t]*\n\s*", "\a", value.strip())
     return value
