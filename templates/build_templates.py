@@ -589,6 +589,7 @@ def action_plan_template() -> docx.Document:
                ["{{ r.orsak }}", "{{ r.åtgärd }}", "{{ r.mål }}", "{{ r.när }}", "{{ r.vem }}", "{{ r.uppföljning }}"],
                [4.4, 5.0, 4.6, 2.9, 3.2, 5.6])
     optional(d, "p.utan_åtgärd", lambda: para(d, "{{ p.utan_åtgärd }}", bold_label="Orsaker utan åtgärd: "))
+    optional(d, "p.utan_länkar", lambda: para(d, "{{ p.utan_länkar }}", bold_label="Utan länkar: "))
     tag(d, "{%p endfor %}")
     return d
 

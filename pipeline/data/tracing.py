@@ -6,9 +6,15 @@ indicator names the goals it measures. An item written as plain text, as plans w
 before the rule, gets the id of its place: O1 is the first cause, E1 the first
 effektmål, M1 the first operativt mål, A1 the first activity, I1 the first indicator.
 
-A draft must hold every link (errors); a decided version was decided before the rule,
-so what it lacks is a warning (``validate --strikt`` makes warnings errors). Ids of
-the wrong form and values that are not numbers are errors either way.
+In a draft, an activity without a cause or a goal, a goal without an indicator, a link
+to an id that is not there and an id used twice are errors. Warnings, which
+``validate --strikt`` makes errors, are for what a real plan may lack: a cause that no
+activity addresses (it may lie outside what the parties can act on now; the
+åtgärdsplan lists it under the table), and a plan written as before the rule, without
+any id or link – as ``ny`` carries it over from a version decided before the rule –
+which gets one warning, not one error per item. A decided version is never changed, so nothing is said
+about its links: a warning there would be noise each time the county is validated.
+Ids of the wrong form and values that are not numbers are errors in every version.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from dataclasses import dataclass, field
 
 from pipeline.data.load import Loaded, closest
 from pipeline.errors import Problem
+from pipeline.layout import SEAL_FILE
 
 ID = re.compile(r"[0-9A-Za-zÅÄÖåäö][0-9A-Za-zÅÄÖåäö._-]{0,19}")
 NUMBER_FIELDS = ("utgångsvärde", "målvärde")
-DECIDED_HINT = "Versionen är beslutad (före regeln om spårbarhet); rätta det i nästa version."
 
 
 @dataclass(frozen=True)
@@ -95,43 +101,45 @@ def trace(plan: dict) -> Trace:
 
 
 def check(version, plans: list) -> tuple[list[Problem], list[Problem]]:
-    """Return the errors and the warnings of the plans' traceability: for a decided version,
-    missing and broken links are warnings; for a draft, errors."""
-    decided = version.data.get("status") == "beslutad"
-    errors, soft = [], []
+    """Return the errors and the warnings of the plans' traceability. A decided version gets
+    only the errors of form: its links were decided as they are and can never change."""
+    decided = version.data.get("status") == "beslutad" or (version.folder / SEAL_FILE).exists()
+    errors, warnings = [], []
     for plan in plans:
-        hard, links_found = plan_problems(plan.loaded)
+        hard, links_errors, links_warnings = plan_problems(plan.loaded)
         errors += hard
-        if decided and links_found and not has_links(trace(plan.data)):
-            links_found = [plan.loaded.problem(("aktiviteter",), f"bilaga {plan.number} har ingen spårbarhet: "
-                                               "inga länkar mellan orsaker, aktiviteter, mål och indikatorer",
-                                               hint="Ange för varje aktivitet 'orsaker' och 'mål', och för varje "
-                                                    "indikator 'mål' (se README, Spårbarhet).")]
-        soft += links_found
-    if not decided:
-        return errors + soft, []
-    return errors, [_decided(p) for p in soft]
+        if decided:
+            continue
+        if not uses_links(plan.data):
+            warnings.append(plan.loaded.problem(
+                ("aktiviteter",), f"bilaga {plan.number} har ingen spårbarhet: inga id:n eller länkar mellan "
+                                  "orsaker, aktiviteter, mål och indikatorer",
+                hint="Ange för varje aktivitet 'orsaker' och 'mål', och för varje indikator 'mål' (se README, "
+                     "Spårbarhet)."))
+            continue
+        errors += links_errors
+        warnings += links_warnings
+    return errors, warnings
 
 
-def has_links(found: Trace) -> bool:
-    """``True`` when any activity or indicator of a plan names a cause or goal."""
-    return any(found.causes_of(a) or found.goals_of(a) for a in found.activities) or any(
-        found.goals_of(i) for i in found.indicators)
+def uses_links(plan: dict) -> bool:
+    """``True`` when a plan's data is written with the rule: some item has an id or some activity
+    or indicator names a cause or goal."""
+    found = trace(plan)
+    return any("id" in item.data for item in found.causes + found.goals + found.activities + found.indicators) \
+        or any(found.causes_of(a) or found.goals_of(a) for a in found.activities) \
+        or any(found.goals_of(i) for i in found.indicators)
 
 
-def _decided(problem: Problem) -> Problem:
-    from dataclasses import replace
 
-    return replace(problem, hint=f"{problem.hint} {DECIDED_HINT}" if problem.hint else DECIDED_HINT)
-
-
-def plan_problems(loaded: Loaded) -> tuple[list[Problem], list[Problem]]:
-    """Return a plan's problems of form (ids, numbers: always errors) and of links."""
+def plan_problems(loaded: Loaded) -> tuple[list[Problem], list[Problem], list[Problem]]:
+    """Return a plan's problems of form (ids, numbers), of its links, and what may be missing
+    (causes no activity addresses)."""
     found = trace(loaded.data)
-    hard = _id_forms(loaded, found) + _numbers(loaded)
-    soft = (_duplicates(loaded, found) + _references(loaded, found) + _unaddressed(loaded, found)
-            + _unmeasured(loaded, found))
-    return hard, soft
+    form = _id_forms(loaded, found) + _numbers(loaded)
+    links_found = (_duplicates(loaded, found) + _references(loaded, found) + _unlinked(loaded, found)
+                   + _unmeasured(loaded, found))
+    return form, links_found, _unaddressed(loaded, found)
 
 
 def _id_forms(loaded: Loaded, found: Trace) -> list[Problem]:
@@ -215,8 +223,8 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _unaddressed(loaded: Loaded, found: Trace) -> list[Problem]:
-    """Return problems for activities without a cause or goal, and causes no activity addresses."""
+def _unlinked(loaded: Loaded, found: Trace) -> list[Problem]:
+    """Return a problem for every activity that names no cause or no goal."""
     problems = []
     causes = ", ".join(c.id for c in found.causes)
     goals = ", ".join(g.id for g in found.goals)
@@ -229,14 +237,17 @@ def _unaddressed(loaded: Loaded, found: Trace) -> list[Problem]:
         if not found.goals_of(activity):
             problems.append(loaded.problem(activity.path, f"{label} anger inte vilket mål den ska uppnå",
                                            hint=f"Lägg till 'mål: [M1]' med id:n för målen ({goals})."))
-    addressed = {ref for a in found.activities for ref in found.causes_of(a)}
-    for cause in found.causes:
-        if cause.id not in addressed:
-            problems.append(loaded.problem(cause.path, f"ingen aktivitet angriper orsaken {cause.id} "
-                                           f"({_short(cause.text)})",
-                                           hint=f"Ange {cause.id} under 'orsaker' i den aktivitet som angriper "
-                                                "orsaken, eller lägg till en aktivitet."))
     return problems
+
+
+def _unaddressed(loaded: Loaded, found: Trace) -> list[Problem]:
+    """Return a problem for every cause that no activity addresses."""
+    addressed = {ref for a in found.activities for ref in found.causes_of(a)}
+    return [loaded.problem(cause.path, f"ingen aktivitet angriper orsaken {cause.id} ({_short(cause.text)})",
+                           hint=f"Ange {cause.id} under 'orsaker' i den aktivitet som angriper orsaken, eller "
+                                "lägg till en aktivitet. Ligger orsaken utanför det parterna kan påverka nu "
+                                "kan den stå kvar; åtgärdsplanen visar den under tabellen.")
+            for cause in found.causes if cause.id not in addressed]
 
 
 def _unmeasured(loaded: Loaded, found: Trace) -> list[Problem]:

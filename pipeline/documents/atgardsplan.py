@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import ooxml, resources
-from pipeline.data.tracing import Item, Trace, trace
+from pipeline.data.tracing import Item, Trace, trace, uses_links
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.swedish import amount
@@ -47,7 +47,8 @@ def _plan(plan) -> dict:
     found = trace(data)
     period = data.get("period") or {}
     addressed = {ref for a in found.activities for ref in found.causes_of(a)}
-    missing = [c for c in found.causes if c.id not in addressed]
+    linked = uses_links(data)
+    missing = [c for c in found.causes if c.id not in addressed] if linked else []
     return {
         "rubrik": context.printable(f"Bilaga {plan.number} – {data['titel']}"),
         "fokusområde": context.printable(data["fokusområde"]),
@@ -56,7 +57,21 @@ def _plan(plan) -> dict:
         "effektmål": [_labelled(g) for g in found.goals if g.kind == "effektmål"],
         "rader": [_row(found, activity) for activity in found.activities],
         "utan_åtgärd": "; ".join(_labelled(c) for c in missing) or None,
+        "utan_länkar": None if linked else _unlinked(plan.number, found),
     }
+
+
+def _unlinked(number: int, found: Trace) -> str:
+    """Return what the åtgärdsplan says of a plan written before the rule of traceability: that it
+    links nothing, and its causes, operational goals and indicators, so none is left out or tied to
+    an action the plan does not tie it to."""
+    goals = [g for g in found.goals if g.kind == "operativt mål"]
+    parts = [f"Bilaga {number} anger inte vilka orsaker en åtgärd angriper, vilka mål den ska nå eller hur "
+             "den följs upp (planen är skriven före regeln om spårbarhet)."]
+    for label, items in (("Orsaker", found.causes), ("Operativa mål", goals), ("Indikatorer", found.indicators)):
+        if items:
+            parts.append(f"{label}: " + "; ".join(_labelled(i).rstrip(".") for i in items) + ".")
+    return " ".join(parts)
 
 
 def _labelled(item: Item) -> str:

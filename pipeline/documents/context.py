@@ -84,6 +84,7 @@ def _party_shown(name: str, lpo: str) -> str:
 def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
     """Return the context of the plan template for ``plan`` of an agreement's context."""
     data = _printable(_with_all_fields(plan.data, schemas.load_schema("plan")))
+    _label_items(data)
     for row in data["aktiviteter"] + data["uppföljning"]:
         if isinstance(row["ansvarig"], list):
             row["ansvarig"] = ", ".join(row["ansvarig"])
@@ -98,6 +99,19 @@ def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
     if data["exempel"] is None:
         data["exempel"] = agreement["exempel"]
     return data
+
+
+def _label_items(data: dict) -> None:
+    """Write each cause and goal of a plan's context as one text: as it is when the plan wrote it as a
+    text (before the rule of traceability), else with its id in front ("O1 Låg kunskap om …")."""
+    from pipeline.data.tracing import trace
+
+    found = trace(data)
+    for items, values in ((found.causes, data["orsaksanalys"]["orsaker"]),
+                          (found.goals[:len(data["mål"]["effektmål"])], data["mål"]["effektmål"]),
+                          (found.goals[len(data["mål"]["effektmål"]):], data["mål"]["operativa_mål"])):
+        values[:] = [f"{item.id} {item.text}" if isinstance(value, dict) else value
+                     for item, value in zip(items, values)]
 
 
 def _status_line(data: dict) -> str:
