@@ -20,7 +20,7 @@ from conftest import ORSA_2023, ROOT
 
 ORSA_2019 = ORSA_2023.parent / "2019"
 HEAVY = ("docx", "docxtpl", "cerberus", "jinja2", "lxml", "PIL", "psutil", "subprocess", "urllib.request",
-         "email", "http")
+         "email", "http", "matplotlib", "openpyxl")
 
 
 def imported_by(args: list[str], tmp_path) -> set[str]:
@@ -49,6 +49,16 @@ def test_validate_asks_cerberus_when_something_is_wrong(tmp_path, orsa):
     code = "import sys\nfrom pipeline.cli import main\nmain(sys.argv[1:])\nprint('cerberus' in sys.modules)\n"
     done = subprocess.run([sys.executable, "-c", code, "validate", str(orsa)], capture_output=True, text=True)
     assert done.stdout.strip() == "True" and "versionen" in done.stderr
+
+
+def test_only_the_commands_that_draw_charts_import_matplotlib(tmp_path):
+    # The follow-up report draws charts; the county export and the workbook do not, and validating
+    # a version with follow-up records reads YAML only (test_validate_imports_no_… above).
+    assert "matplotlib" in imported_by(["uppfoljning", str(ORSA_2023), "--out", str(tmp_path / "u")], tmp_path)
+    assert "matplotlib" not in imported_by(["export", str(ORSA_2023), "--xlsx", str(tmp_path / "b.xlsx")], tmp_path)
+    county = imported_by(["export", str(ROOT / "agreements"), "--format", "json", "--ut", str(tmp_path / "l.json")],
+                         tmp_path)
+    assert not county & {"matplotlib", "openpyxl", "docx", "docxtpl"}
 
 
 def test_render_with_a_warm_cache_needs_neither_docxtpl_nor_python_docx(tmp_path):

@@ -8,14 +8,15 @@ plans as the bilagor, through the links between causes, activities, goals and in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from pipeline import ooxml, resources
+from pipeline import resources
 from pipeline.data.tracing import Item, Trace, trace, uses_links
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.swedish import amount
-from pipeline.documents.render import RenderedDocument, document_properties, write_document
+from pipeline.documents.render import RenderedDocument, document_properties
 
 ACTION_PLAN_TEMPLATE = "atgardsplan.docx"
 ACTION_PLAN_FILE_NAME = "atgardsplan.docx"
@@ -117,5 +118,5 @@ def render_action_plan(version: Version, agreement: dict | None = None,
     agreement = agreement or context.agreement_context(version)
     ctx = action_plan_context(version, agreement)
     props = document_properties(agreement, ctx["titel"])
-    props = ooxml.Properties(**{**props.__dict__, "keywords": "åtgärdsplan, brottsförebyggande, lag 2023:196"})
-    return RenderedDocument(ACTION_PLAN_FILE_NAME, props.title, write_document(compiled.package, compiled.render(ctx), props))
+    props = replace(props, keywords="åtgärdsplan, brottsförebyggande, lag 2023:196")
+    return RenderedDocument.of_parts(ACTION_PLAN_FILE_NAME, props.title, compiled.package, compiled.render(ctx), props)
