@@ -11,3 +11,8 @@ CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types
 DC = "{http://purl.org/dc/elements/1.1/}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+# Deflate level of the Word files this program writes. Level 1 packs a document in half the
+# time of level 6 (Python's default) and makes it about a sixth larger (20 kB instead of 17 kB
+# for the Orsa agreement's redline); a person waits for the one, nobody notices the other.
+ZIP_LEVEL = 1

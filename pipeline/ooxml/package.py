@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.ooxml.names import W
+from pipeline.ooxml.names import W, ZIP_LEVEL
 from pipeline.ooxml.text import document_title  # noqa: F401  (kept where callers look for it)
 
 from pipeline.data import inputs
@@ -181,7 +181,7 @@ def write_docx(target, package: Package, replaced: dict[str, bytes]) -> None:
     """
     names = list(package.parts)
     names.sort(key=lambda n: n != CONTENT_TYPES)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -17,7 +17,7 @@ from lxml import etree
 from pipeline.ooxml.names import CONTENT_TYPES_NS as CT_NS
 from pipeline.ooxml.names import PACKAGE_RELS_NS as REL_NS
 from pipeline.ooxml.names import R_NS as DOC_REL
-from pipeline.ooxml.names import W
+from pipeline.ooxml.names import W, ZIP_LEVEL
 CONTENT_TYPES = "[Content_Types].xml"
 _DIAGRAM = "{http://schemas.microsoft.com/office/drawing/2008/diagram}"
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
@@ -152,7 +152,7 @@ def write_zip(parts: dict[str, bytes]) -> bytes:
     """
     names = sorted(parts, key=lambda n: n != CONTENT_TYPES)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED

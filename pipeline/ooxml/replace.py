@@ -15,7 +15,7 @@ import zipfile
 
 from lxml import etree
 
-from pipeline.ooxml.names import W, XML_SPACE
+from pipeline.ooxml.names import W, XML_SPACE, ZIP_LEVEL
 
 _STRICT = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
 _TEXT_TAGS = (W + "t", W + "delText", W + "instrText", W + "delInstrText")
@@ -30,7 +30,7 @@ def replace_in_docx(data: bytes, rules: list[Rule]) -> tuple[bytes, int]:
     count = 0
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as target:
         for info in source.infolist():
             raw = source.read(info)
             if info.filename.endswith((".xml", ".rels")) and rules:

@@ -28,7 +28,7 @@ def public_documents(version: Version, extra: list[masking.Mask] = ()) -> list[R
     masks = masking.unique(masking.masks_of(version) + list(extra))
     decided = compared.archived_documents(version)
     if decided:
-        documents = [dataclasses.replace(d, data=masking.mask_document(d.data, masks)) for d in decided]
+        documents = [RenderedDocument(d.name, d.title, masking.mask_document(d.data, masks)) for d in decided]
     else:
         documents = render_version(masking.public_version(version, masks))
     return checked(documents, masks)
@@ -36,7 +36,7 @@ def public_documents(version: Version, extra: list[masking.Mask] = ()) -> list[R
 
 def checked(documents: list, masks: list[masking.Mask]) -> list:
     """Return documents (anything with ``name`` and ``data``) masked once more and checked."""
-    return [dataclasses.replace(d, data=masking.check_document(d.name, d.data, masks)) for d in documents]
+    return [_with_data(d, masking.check_document(d.name, d.data, masks)) for d in documents]
 
 
 def render_public(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -66,9 +66,16 @@ def compare_public(old: Version | None, new: Version) -> compared.Comparison:
                                redlines=checked(comparison.redlines, masks))
 
 
+def _with_data(document, data: bytes):
+    """Return a rendered document or a redline with other bytes."""
+    if isinstance(document, RenderedDocument):
+        return RenderedDocument(document.name, document.title, data)
+    return dataclasses.replace(document, data=data)
+
+
 def _decided_masked(version: Version, masks: list[masking.Mask]) -> list[RenderedDocument]:
     """Return a version's documents as decided, masked (empty when it has none)."""
-    return [dataclasses.replace(d, data=masking.mask_document(d.data, masks))
+    return [RenderedDocument(d.name, d.title, masking.mask_document(d.data, masks))
             for d in compared.archived_documents(version)]
 
 
