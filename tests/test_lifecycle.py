@@ -67,7 +67,11 @@ def test_beslut_records_and_seals(draft, capsys):
     assert data["beslut"] == {"organ": "Kommunstyrelsen", "datum": dt.date(2026, 2, 15), "paragraf": "§ 7",
                               "diarienummer": "KS 2027/0011"}
     assert (draft / "sigill.json").is_file() and (draft / "lan-gemensamt.yaml").is_file()
-    assert sorted(p.name for p in (draft / "beslutat").iterdir())[0] == "bilaga-1-ordningsstorningar-centrum.docx"
+    # Decided now, under lag 2023:196: the åtgärdsplan is part of the decision.
+    assert sorted(p.name for p in (draft / "beslutat").iterdir()) == [
+        "atgardsplan.docx", "bilaga-1-ordningsstorningar-centrum.docx", "bilaga-2-ungdomar-skolor.docx",
+        "bilaga-3-hot-mot-fortroendevalda.docx", "bilaga-4-alkohol-sommarsasong.docx",
+        "samverkansoverenskommelse.docx"]
     assert validate_paths([draft]).ok
     assert "Beslutet registrerat" in capsys.readouterr().out
 

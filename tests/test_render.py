@@ -48,6 +48,7 @@ def test_file_names(orsa_documents):
         "bilaga-2-ungdomar-skolor.docx",
         "bilaga-3-hot-mot-fortroendevalda.docx",
         "bilaga-4-alkohol-sommarsasong.docx",
+        "atgardsplan.docx",
     ]
 
 

@@ -192,7 +192,7 @@ def test_bilagor_of_removed_plans_are_removed(tmp_path, orsa):
     (orsa / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
     render(orsa, out)
     assert sorted(visible(out)) == [
-        "bilaga-1-ordningsstorningar-centrum.docx", "bilaga-2-ungdomar-skolor.docx",
+        "atgardsplan.docx", "bilaga-1-ordningsstorningar-centrum.docx", "bilaga-2-ungdomar-skolor.docx",
         "bilaga-3-alkohol-sommarsasong.docx", "samverkansoverenskommelse.docx"]
 
 
