@@ -46,15 +46,15 @@ def test_first_run_makes_everything(country, tmp_path):
     report = run_batch(country.parent, out, jobs=1, today=TODAY)
     assert report.ok, [p.format() for p in report.problems]
     kommun = out / "dalarna" / "exempelby001"
-    assert visible_names(kommun / "2023") == [
-        "bilaga-1-plan.docx", "bilaga-2-plan.docx", "samverkansoverenskommelse.docx"]
+    assert visible_names(kommun / "2023") == visible_names(kommun / "2027") == [
+        "atgardsplan.docx", "bilaga-1-plan.docx", "bilaga-2-plan.docx", "samverkansoverenskommelse.docx"]
     assert visible_names(kommun / "andringar-2023-2027") == [
         "andringar-bilaga-1-plan.docx", "andringar-bilaga-2-plan.docx",
         "andringar-samverkansoverenskommelse.docx", "tjansteskrivelse.docx"]
     assert (out / "dalarna" / "lansoversikt.docx").is_file()
     manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert len(manifest["jobb"]) == 4 * 3 + 1
-    assert len(outputs(out)) == 4 * (3 + 3 + 4) + 1
+    assert len(outputs(out)) == 4 * (4 + 4 + 4) + 1  # each version: agreement, 2 bilagor, åtgärdsplan
 
 
 def test_second_run_writes_nothing_and_says_so(country, tmp_path, capsys):
@@ -208,7 +208,7 @@ def test_killed_process_leaves_no_half_written_file(tmp_path):
                 assert (out / name).is_file()
     report = run_batch(country.parent, out, jobs=2, today=TODAY)
     assert report.ok, [p.format() for p in report.problems]
-    assert len(list(out.rglob("*.docx"))) == 12 * (4 + 4 + 5) + 1
+    assert len(list(out.rglob("*.docx"))) == 12 * (5 + 5 + 5) + 1  # versions with their åtgärdsplan
     assert not list(out.rglob("*.tmp"))
 
 

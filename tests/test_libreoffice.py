@@ -61,7 +61,7 @@ def pdfs(tmp_path_factory):
 
 
 def test_every_document_converts(pdfs):
-    assert len(pdfs) == 6
+    assert len(pdfs) == 7  # the agreement, four bilagor, the åtgärdsplan, and the 2019 agreement
     for name, pdf in pdfs.items():
         assert pdf.is_file() and pdf.stat().st_size > 5000, name
         text = pdf_text(pdf)
@@ -81,6 +81,18 @@ def test_plan_pdf_text_and_tables(pdfs):
     for expected in ["Bilaga 2", "1. Kartläggning", "2. Orsaksanalys", "3. Mål", "4. Aktiviteter",
                      "5. Uppföljning", "Aktivitet Ansvarig När Resurser"]:
         assert expected in text, expected
+
+
+def test_atgardsplan_pdf_has_bras_columns_in_landscape(pdfs):
+    text = flat(pdfs["atgardsplan.docx"])
+    assert "Åtgärdsplan för Orsa kommun och lokalpolisområde Mora" in text
+    assert "Orsak Åtgärd Operativa mål När Vem Uppföljning" in text
+    assert "Bilaga 4 – Alkohol och langning under sommarsäsongen" in text
+    if shutil.which("pdfinfo"):
+        size = subprocess.run([shutil.which("pdfinfo"), str(pdfs["atgardsplan.docx"])], check=True,
+                              capture_output=True, text=True).stdout
+        width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", size).groups())
+        assert width > height  # A4 landscape: six columns
 
 
 def test_decided_2019_version_without_plans(pdfs):

@@ -116,6 +116,21 @@ def test_without_a_cover_it_is_made_from_the_memo(decided):
     assert not any(t.startswith("Sammanträdesdatum") for t in front)  # not known from the memo
 
 
+def test_a_draft_proposes_its_atgardsplan_and_the_memo_lists_it(removed):
+    title, parts = removed
+    assert parts[-1].label.startswith("Del ") and parts[-1].label.endswith(
+        "– Förslag: Åtgärdsplan för Orsa kommun och lokalpolisområde Mora")
+    memo = body_texts(parts[0].data)
+    assert any(t.startswith("Förslag till åtgärdsplan, version 2027, ") for t in memo)
+
+
+def test_a_version_decided_without_an_atgardsplan_is_packaged_as_decided(decided):
+    """Orsa 2023 was decided before lag 2023:196: its package and memo hold no åtgärdsplan."""
+    _, parts, _ = decided
+    assert not any("Åtgärdsplan" in p.label for p in parts)
+    assert not any("åtgärdsplan" in t for t in body_texts(parts[0].data))
+
+
 def test_a_removed_bilaga_is_labelled_utgar(removed):
     title, parts = removed
     (gone,) = [p for p in parts if p.status == "utgår"]

@@ -27,6 +27,7 @@ from pipeline.documents import memo as memo_module
 from pipeline.swedish import bilagor_span
 from pipeline.errors import Problem, SchemaError
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
+from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
 from pipeline.documents.render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
                      render_version, write_document)
 from pipeline.data.validate import validate_version
@@ -73,7 +74,7 @@ class Comparison:
         for item in self.redlines:
             title = f"{item.title} i version {self.old.name}" if item.status == "utgår" else item.title
             parts.append((f"{STATUS_LABELS[item.status]}: {title}", "underlag", item.name, item.status))
-        parts += [(f"Förslag: {d.title}", "version", d.name, None) for d in self.new_documents]
+        parts += [(f"Förslag: {d.title}", "version", d.name, None) for d in self.proposed_documents()]
         data = self.new.data
         meeting = (data.get("sammanträde") or {}).get("datum") or (data.get("beslut") or {}).get("datum")
         return {
@@ -85,6 +86,16 @@ class Comparison:
                              "sammanträde": meeting.isoformat() if meeting else None,
                              "datum": data["datum"].isoformat(), "exempel": data.get("exempel")},
         }
+
+    def proposed_documents(self) -> list[RenderedDocument]:
+        """Return the new version's documents that its decision covers: all of a draft's; of a
+        decided version only those kept in its beslutat/ (an åtgärdsplan made now for a version
+        decided before lag 2023:196 was never part of its decision)."""
+        folder = self.new.folder / ARCHIVE_FOLDER
+        if not folder.is_dir():
+            return self.new_documents
+        kept = {p.name for p in folder.iterdir()}
+        return [d for d in self.new_documents if d.name in kept]
 
     def package(self, folder: Path) -> tuple:
         """Return the beslutspaket to make in ``folder`` for :func:`pdf.convert_run`."""
@@ -302,6 +313,8 @@ def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> 
     with_plans = f" med {bilagor_span(plans)}" if plans else ""
     items = [f"Tjänsteskrivelse, {day}",
              f"Förslag till samverkansöverenskommelse, version {new.name}{with_plans}, {day}"]
+    if plans and _action_plan_proposed(new):
+        items.append(f"Förslag till åtgärdsplan, version {new.name}, {day}")
     marked = [r for r in redlines if r.status == "ändrad" and r.revisions]
     if old is not None and marked:
         items.append(f"Ändringsdokument: förslaget med ändringarna markerade mot version {old.name}, {day}")
@@ -312,6 +325,13 @@ def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> 
     if anchor:
         items.append(anchor)
     return items
+
+
+def _action_plan_proposed(version: Version) -> bool:
+    """``True`` when the version's åtgärdsplan goes to the decision: always for a draft, for a
+    decided version only when it was decided with one (kept in beslutat/)."""
+    folder = version.folder / ARCHIVE_FOLDER
+    return not folder.is_dir() or (folder / ACTION_PLAN_FILE_NAME).is_file()
 
 
 def _decided_anchor(version: Version) -> str | None:
