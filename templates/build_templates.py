@@ -549,7 +549,7 @@ def overview_template() -> docx.Document:
                ["Kommun", "Lokalpolis\u00adområde", "Gällande version", "Giltighetstid", "Senaste version",
                 "Senaste uppföljning", "Observera"], "k in kommuner",
                ["{{ k.kommun }}", "{{ k.lokalpolisområde }}", "{{ k.gällande }}", "{{ k.giltighet }}",
-                "{{ k.senaste }}", "{{ k.uppföljning }}", "{{ k.flagga }}"], [2.1, 2.1, 1.7, 2.6, 2.0, 3.0, 2.5])
+                "{{ k.senaste }}", "{{ k.uppföljning }}", "{{ k.flagga }}"], [2.2, 2.5, 2.0, 2.4, 1.9, 2.7, 2.3])
     d.add_heading("Indelning i lokalpolisområden", level=1)
     para(d, "{{ polisorganisation }}")
     bullets(d, "o in lokalpolisområden", "{{ o }}")

@@ -37,6 +37,11 @@ def made(tmp_path_factory):
     assert main(["render", str(ORSA / "2023"), "--out", str(out / "2023"), "--pdf"]) == 0
     assert main(["diff", str(ORSA / "2019"), str(ORSA / "2023"), "--out", str(out / "diff"), "--pdf",
                  "--paket"]) == 0
+    # The åtgärdsplan of a draft whose plans link causes, activities, goals and indicators, and the
+    # follow-up report of a decided version with its charts.
+    assert main(["render", str(AGREEMENTS / "dalarna" / "falun" / "2027"), "--out", str(out / "falun"),
+                 "--pdf"]) == 0
+    assert main(["uppfoljning", str(ORSA / "2023"), "--out", str(out / "uppfoljning"), "--pdf"]) == 0
     country = make_country(tmp_path_factory.mktemp("data") / "agreements", 1, plans=1)
     assert main(["batch", str(country.parent), "--out", str(out / "batch"), "--jobs", "1", "--datum",
                  "2026-11-27", "--pdf"]) == 0
@@ -66,9 +71,10 @@ def outline_titles(path: Path) -> list[str]:
 @needs_libreoffice
 def test_every_pdf_is_tagged_pdfa2_with_language_and_title(made):
     pdfs = sorted(made.rglob("*.pdf"))
-    # render 5, diff 6, its package 1; batch of one kommun: 2 + 2 documents, 3 in the comparison,
-    # the overview and the package of the version awaiting decision.
-    assert len(pdfs) == 5 + 6 + 1 + (2 + 2 + 3 + 1 + 1)
+    # render 6 (with the åtgärdsplan), diff 6, its package 1; Falun 2027 5; the follow-up report 1;
+    # batch of one kommun: 3 + 3 documents, 3 in the comparison, the overview and the package of the
+    # version awaiting decision.
+    assert len(pdfs) == 6 + 6 + 1 + 5 + 1 + (3 + 3 + 3 + 1 + 1)
     for path in pdfs:
         details = info(path)
         assert re.search(r"Tagged:\s+yes", details), path
@@ -129,6 +135,8 @@ PAGES = {
     "andringar": "diff/andringar-samverkansoverenskommelse.pdf",
     "lansoversikt": "batch/dalarna/lansoversikt.pdf",
     "beslutspaket": "diff/beslutspaket.pdf",
+    "atgardsplan": "falun/atgardsplan.pdf",
+    "uppfoljning": "uppfoljning/uppfoljning-2026-09-17.pdf",
 }
 
 
