@@ -67,15 +67,15 @@ def cli():
 @cli.command(options_metavar="[FLAGGOR]")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strikt", "strict", is_flag=True,
-              help="Räkna varningar som fel (t.ex. saknade länkar mellan orsak, aktivitet och mål i en beslutad "
-                   "version).")
+              help="Räkna varningar som fel (t.ex. en orsak som ingen aktivitet angriper, eller en plan i ett "
+                   "utkast helt utan länkar).")
 def validate(paths, strict):
     """Kontrollera data mot scheman och regler; visa alla fel på en gång.
 
     PATHS kan vara en versionsmapp, en kommun, ett län, hela agreements/
     (standard) eller en enskild fil. Uppföljningarna bredvid versionerna
-    kontrolleras också. Varningar (det en beslutad version saknar enligt regler
-    som är nyare än beslutet) visas efter felen. Avslutas med 0 om inget fel
+    kontrolleras också. Varningar (det ett utkast kan sakna, t.ex. en orsak som
+    ingen aktivitet angriper) visas efter felen. Avslutas med 0 om inget fel
     finns, annars 1.
     """
     from pipeline.errors import SchemaError

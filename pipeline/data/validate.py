@@ -22,7 +22,7 @@ from pipeline.data.version import (COUNTY_SHARED_KEY, Version, find_versions, fo
 @dataclass
 class Report:
     """The outcome of validating some paths: how many versions were checked, every problem found,
-    and the warnings (what a decided version lacks under rules newer than its decision)."""
+    and the warnings (what a draft may lack, such as a cause no activity addresses)."""
 
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
