@@ -40,6 +40,25 @@ def test_a_wrong_type_says_what_was_expected_and_what_was_found():
     assert "utan citattecken" in problem.hint
 
 
+def test_a_number_field_takes_integers_and_decimals_but_not_text_or_true():
+    numbers = VALID_PLAN.replace("status: ej bedömd}", "status: ej bedömd, utgångsvärde: 62, målvärde: 70.5}")
+    assert problems(numbers) == []
+    (problem,) = problems(numbers.replace("målvärde: 70.5", "målvärde: '70,5 %'"))
+    assert (problem.field, problem.line) == ("uppföljning[1].målvärde", 7)
+    assert problem.message == "ska vara ett tal, men är texten '70,5 %'"
+    assert problem.hint == "Skriv bara talet, utan enhet, t.ex. 62 eller 12.5 (punkt som decimaltecken)."
+    (problem,) = problems(numbers.replace("utgångsvärde: 62", "utgångsvärde: true"))
+    assert problem.message == "ska vara ett tal, men är sant/falskt (True)"
+
+
+def test_a_follow_up_value_is_a_number():
+    record = "planer:\n  - plan: 01-x\n    indikatorer:\n      - id: I1\n        värde: 38,5\n"
+    (problem,) = problems(record, "uppfoljning")
+    assert (problem.field, problem.line) == ("planer[1].indikatorer[1].värde", 5)
+    assert problem.message == "ska vara ett tal, men är texten '38,5'"
+    assert problems(record.replace("38,5", "38.5"), "uppfoljning") == []
+
+
 def test_a_closed_set_suggests_the_nearest_value():
     (problem,) = problems(VALID_PLAN.replace("status: ej bedömd", "status: gröm"))
     assert problem.message.startswith("'gröm' är inte tillåtet") and problem.hint == "Menade du 'grön'?"

@@ -28,6 +28,7 @@ _TYPE_NAMES = {
     "list": "en lista (rader som börjar med '-')",
     "dict": "fält med underfält (nyckel: värde)",
     "integer": "ett heltal",
+    "number": "ett tal",
     "boolean": "sant eller falskt (true/false)",
 }
 
@@ -252,6 +253,8 @@ def _type_hint(expected: list[str], value) -> str | None:
     if "dict" in expected and isinstance(value, str) and re.fullmatch(r"[^\s:]+:\S.*", value):
         key, rest = value.split(":", 1)  # 'namn:Orsa' is one text to YAML, not a field
         return f"Efter kolon ska det stå ett mellanslag: '{key}: {rest}'."
+    if "number" in expected and isinstance(value, str):
+        return "Skriv bara talet, utan enhet, t.ex. 62 eller 12.5 (punkt som decimaltecken)."
     if "list" in expected and not isinstance(value, list):
         return "Skriv varje punkt på en egen rad som börjar med '- '."
     return None

@@ -14,7 +14,7 @@ activity addresses (it may lie outside what the parties can act on now; the
 any id or link – as ``ny`` carries it over from a version decided before the rule –
 which gets one warning, not one error per item. A decided version is never changed, so nothing is said
 about its links: a warning there would be noise each time the county is validated.
-Ids of the wrong form and values that are not numbers are errors in every version.
+Ids of the wrong form are errors in every version (numbers are checked by the schema).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from pipeline.errors import Problem
 from pipeline.layout import SEAL_FILE
 
 ID = re.compile(r"[0-9A-Za-zÅÄÖåäö][0-9A-Za-zÅÄÖåäö._-]{0,19}")
-NUMBER_FIELDS = ("utgångsvärde", "målvärde")
 
 
 @dataclass(frozen=True)
@@ -131,12 +130,11 @@ def uses_links(plan: dict) -> bool:
         or any(found.goals_of(i) for i in found.indicators)
 
 
-
 def plan_problems(loaded: Loaded) -> tuple[list[Problem], list[Problem], list[Problem]]:
-    """Return a plan's problems of form (ids, numbers), of its links, and what may be missing
+    """Return a plan's problems of form (ids; numbers are the schema's), of its links, and what may be missing
     (causes no activity addresses)."""
     found = trace(loaded.data)
-    form = _id_forms(loaded, found) + _numbers(loaded)
+    form = _id_forms(loaded, found)
     links_found = (_duplicates(loaded, found) + _references(loaded, found) + _unlinked(loaded, found)
                    + _unmeasured(loaded, found))
     return form, links_found, _unaddressed(loaded, found)
@@ -149,18 +147,6 @@ def _id_forms(loaded: Loaded, found: Trace) -> list[Problem]:
             problems.append(loaded.problem(item.path + ("id",), f"id:t '{item.data['id']}' har fel form",
                                            hint="Ett id är kort, högst 20 tecken: bokstäver och siffror, "
                                                 "t.ex. O1, M2 eller A3."))
-    return problems
-
-
-def _numbers(loaded: Loaded) -> list[Problem]:
-    problems = []
-    for index, row in enumerate(loaded.data.get("uppföljning") or []):
-        for name in NUMBER_FIELDS:
-            value = row.get(name) if isinstance(row, dict) else None
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                problems.append(loaded.problem(("uppföljning", index, name), f"ska vara ett tal, men är '{value}'",
-                                               hint="Skriv bara talet, t.ex. 62 eller 12.5 (punkt som "
-                                                    "decimaltecken); enheten står i fältet enhet."))
     return problems
 
 

@@ -160,10 +160,6 @@ def _entries(loaded: Loaded, index: int, entry: dict, plan, parties: list[str]) 
                                                hint=(f"Menade du '{suggestion}'? " if suggestion else "")
                                                + f"Planens {what}er: " + ", ".join(known) + "."))
             seen.add(row["id"])
-            value = row.get("värde")
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                problems.append(loaded.problem(where + ("värde",), f"ska vara ett tal, men är '{value}'",
-                                               hint="Skriv bara talet, t.ex. 41 eller 12.5."))
             who = row.get("rapporterad_av")
             if who is not None and who not in parties:
                 problems.append(loaded.problem(where + ("rapporterad_av",), f"'{who}' är ingen part i överenskommelsen",
