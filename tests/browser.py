@@ -53,15 +53,17 @@ needs_chromium = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
 
 @contextlib.contextmanager
-def chromium(viewport: dict | None = None):
+def chromium(viewport: dict | None = None, bypass_csp: bool = False):
     """Yield a new page in the system Chromium, started with the flags for a headless test run;
-    close everything afterwards."""
+    close everything afterwards. ``bypass_csp``: let the test put axe-core into a page whose
+    Content-Security-Policy allows no inline script (the web app's)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="sv-SE")
+            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="sv-SE",
+                                          bypass_csp=bypass_csp)
             yield context.new_page()
         finally:
             browser.close()
