@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("SAMVERKAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--lang=sv-SE", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # The WCAG 2.1 levels A and AA, as axe-core tags its rules.
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

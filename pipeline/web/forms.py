@@ -160,6 +160,8 @@ def _value_from_form(item: Field, form, path: tuple, original):
     if item.kind == "group":
         data = dict(original) if isinstance(original, dict) else {}
         _group_from_form(item.children, form, path, data, original if isinstance(original, dict) else {})
+        if not item.required and original is None and _empty(data):
+            return None  # an optional group left blank is not written at all
         return data if data or item.required else None
     if item.kind == "list":
         values = []
@@ -178,6 +180,15 @@ def _value_from_form(item: Field, form, path: tuple, original):
             return "" if item.required else None
         return chosen[0] if len(chosen) == 1 else chosen
     return _scalar(item, form.get(name, ""), original)
+
+
+def _empty(value) -> bool:
+    """``True`` for a value with nothing filled in: empty texts, lists and groups all the way down."""
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_empty(v) for v in value)
+    return value is None or value == ""
 
 
 def _indices(form, name: str) -> list[int]:

@@ -115,20 +115,19 @@ def _plans(version: VersionInfo) -> list[dict]:
 
 
 def check_version(county, kommun, name):
-    version = workspace().version(county, kommun, name)
-    return _check(version, workspace().form_file(version), None)
+    return _check(workspace().version(county, kommun, name), None)
 
 
 def check_plan(county, kommun, name, plan):
-    version = workspace().version(county, kommun, name)
-    return _check(version, workspace().form_file(version, plan), plan)
+    return _check(workspace().version(county, kommun, name), plan)
 
 
-def _check(version: VersionInfo, file: FormFile, plan: str | None):
+def _check(version: VersionInfo, plan: str | None):
     """Return the live check of a form: the summary, and each field's message (htmx swaps them in)."""
-    data = forms.data_from_form(file.fields, request.form, file.data)
-    problems = workspace().check(version, file.path, data)
-    at_fields, rest = problem_in(problems, file.path)
+    path, schema, original = workspace().file_data(version, plan)
+    data = forms.data_from_form(forms.fields_of(schema), request.form, original)
+    problems = workspace().check(version, path, data)
+    at_fields, rest = problem_in(problems, path)
     names = _containers(request.form.keys())
     return render_template("kontroll.html", fel=at_fields, ovriga_fel=rest, namn=sorted(names),
                            antal=len(problems))

@@ -100,17 +100,29 @@ class Workspace:
                            validity.get("från"), validity.get("till"), seal.is_sealed(folder), kommun_name)
 
     def kommun(self, county: str, kommun: str) -> KommunInfo:
-        for item in self.counties().get(county, []):
-            if item.kommun == kommun:
-                return item
-        raise NotFound(f"{county}/{kommun}")
+        """Return a kommun with its versions by its names; raise NotFound for a name not in the data."""
+        folder = self._kommun_folder(county, kommun)
+        versions = [self._info(county, kommun, v) for v in _folders(folder) if (v / AGREEMENT_FILE).is_file()]
+        if not versions:
+            raise NotFound(f"{county}/{kommun}")
+        name = next((v.kommun_name for v in versions if v.kommun_name), kommun)
+        return KommunInfo(county, kommun, name, versions)
 
     def version(self, county: str, kommun: str, name: str) -> VersionInfo:
         """Return a version by its names; raise NotFound for any name not in the data."""
-        for item in self.kommun(county, kommun).versions:
-            if item.name == name:
-                return item
-        raise NotFound(f"{county}/{kommun}/{name}")
+        folder = _child(self._kommun_folder(county, kommun), name)
+        if folder is None or not (folder / AGREEMENT_FILE).is_file():
+            raise NotFound(f"{county}/{kommun}/{name}")
+        return self._info(county, kommun, folder)
+
+    def _kommun_folder(self, county: str, kommun: str) -> Path:
+        county_folder = _child(self.root, county)
+        if county_folder is None or not (county_folder / COUNTY_FILE).is_file():
+            raise NotFound(county)
+        folder = _child(county_folder, kommun)
+        if folder is None:
+            raise NotFound(f"{county}/{kommun}")
+        return folder
 
     def plan_file(self, version: VersionInfo, file_name: str) -> Path:
         """Return a plan's file by its name; raise NotFound if the version has no such plan."""
@@ -148,6 +160,11 @@ class Workspace:
 
         return merge(shared_part(county), loaded).data
 
+    def file_data(self, version: VersionInfo, plan: str | None = None) -> tuple[Path, str, dict]:
+        """Return a file's path, schema and data as on disk (what a form's check starts from)."""
+        path = self.plan_file(version, plan) if plan else version.folder / AGREEMENT_FILE
+        return path, "plan" if plan else "overenskommelse", load_yaml(path, root=self.root).data
+
     # --- checking ----------------------------------------------------------------------------------------
 
     def check(self, version: VersionInfo, path: Path, data: dict) -> list[Problem]:
@@ -173,6 +190,11 @@ class FormFile:
     @property
     def fields(self) -> tuple[forms.Field, ...]:
         return forms.fields_of(self.schema)
+
+
+def _child(folder: Path, name: str) -> Path | None:
+    """Return the real sub-folder of ``folder`` named exactly ``name`` (no link, no "..")."""
+    return next((f for f in _folders(folder) if f.name == name), None)
 
 
 def _folders(folder: Path) -> list[Path]:
