@@ -432,6 +432,15 @@ def _add_followup_commands() -> None:
 _add_followup_commands()
 
 
+def _add_web_command() -> None:
+    from pipeline.cli_web import webb
+
+    cli.add_command(webb)
+
+
+_add_web_command()
+
+
 def _pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
     """Convert documents (and beslutspaket) to PDF in one LibreOffice run; raise if any failed."""
     from pipeline.errors import PipelineError

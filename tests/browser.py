@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("SAMVERKAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--lang=sv-SE", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # The WCAG 2.1 levels A and AA, as axe-core tags its rules.
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -53,15 +53,17 @@ needs_chromium = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
 
 @contextlib.contextmanager
-def chromium(viewport: dict | None = None):
+def chromium(viewport: dict | None = None, bypass_csp: bool = False):
     """Yield a new page in the system Chromium, started with the flags for a headless test run;
-    close everything afterwards."""
+    close everything afterwards. ``bypass_csp``: let the test put axe-core into a page whose
+    Content-Security-Policy allows no inline script (the web app's)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="sv-SE")
+            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="sv-SE",
+                                          bypass_csp=bypass_csp)
             yield context.new_page()
         finally:
             browser.close()

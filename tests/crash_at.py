@@ -1,6 +1,7 @@
 """Run a samverkan command and kill the process at its k-th file-system change.
 
     python tests/crash_at.py K COUNT_FILE samverkan-arguments...
+    python tests/crash_at.py K COUNT_FILE --webb NAME VERSION_FOLDER   (a button of samverkan webb)
 
 K = 0 runs the command to the end. The number of changes counted is written to
 COUNT_FILE when the command ends normally, so a test knows how many points to try.
@@ -20,9 +21,15 @@ def main() -> int:
     fail_at, count_file, arguments = int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
     faults = Faults(fail_at or None, killed)
     install(faults, BOUNDARIES)
-    from pipeline.cli import main as samverkan
+    if arguments[0] == "--webb":  # a web app button: tests/webcalls.py
+        from webcalls import CALLS
 
-    code = samverkan(arguments)
+        CALLS[arguments[1]](Path(arguments[2]))
+        code = 0
+    else:
+        from pipeline.cli import main as samverkan
+
+        code = samverkan(arguments)
     count_file.write_text(str(faults.count), encoding="utf-8")
     return code
 

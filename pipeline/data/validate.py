@@ -41,9 +41,10 @@ class Validator:
         self._county_checked: set[Path] = set()
         self.warnings: dict[Path, list[Problem]] = {}  # per version folder, from its last check
 
-    def version(self, folder: Path) -> tuple[Version | None, list[Problem]]:
-        """Return the loaded version (None if a file is unreadable) and its problems."""
-        version, problems = read_version(folder, self._counties)
+    def version(self, folder: Path, texts: dict[Path, str] | None = None) -> tuple[Version | None, list[Problem]]:
+        """Return the loaded version (None if a file is unreadable) and its problems; ``texts``:
+        files as edited but not saved (see :func:`read_version`)."""
+        version, problems = read_version(folder, self._counties, texts)
         problems = seal.check(folder) + problems
         if version is None:
             return None, problems

@@ -17,7 +17,7 @@ from pipeline.files import transaction
 from pipeline.errors import DataError, PipelineError, Problem
 from pipeline.layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, PLANS_FOLDER, SEAL_FILE,
                      VersionRef, nfc)
-from pipeline.data.load import Loaded, load_yaml, merge
+from pipeline.data.load import Loaded, load_text, load_yaml, merge
 
 COUNTY_SHARED_KEY = "gemensamt"
 _SKIPPED_FOLDERS = {PLANS_FOLDER, ARCHIVE_FOLDER}
@@ -303,10 +303,22 @@ def load_version(folder: Path, county_cache: dict | None = None) -> Version:
     return version
 
 
-def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Version | None, list[Problem]]:
+def _load(path: Path, root: Path, texts: dict[Path, str], duplicates: list[Problem]) -> Loaded:
+    """Return a data file as edited (``texts``) or as on disk."""
+    if path in texts:
+        return load_text(path, texts[path], duplicates)
+    return load_yaml(path, duplicates=duplicates, root=root)
+
+
+def read_version(folder: Path, county_cache: dict | None = None,
+                 texts: dict[Path, str] | None = None) -> tuple[Version | None, list[Problem]]:
     """Return the version in ``folder`` (None if its agreement is unreadable) and the problems of
-    every file that could not be read; readable plans are kept so they can still be checked."""
+    every file that could not be read; readable plans are kept so they can still be checked.
+
+    ``texts`` gives the text of some of the version's files as edited but not saved (the web
+    app's form): they are read from there instead of from disk."""
     folder = Path(folder)
+    texts = texts or {}
     root = VersionRef.of(folder).root
     try:
         transaction.settle(folder)  # an interrupted decision is completed before anything is read
@@ -322,13 +334,13 @@ def read_version(folder: Path, county_cache: dict | None = None) -> tuple[Versio
         problems.extend(exc.problems)
         county_ok = False  # without the county's text the agreement would look incomplete
     try:
-        agreement = load_yaml(folder / AGREEMENT_FILE, duplicates=problems, root=root)
+        agreement = _load(folder / AGREEMENT_FILE, root, texts, problems)
     except DataError as exc:
         problems.extend(exc.problems)
     plans = []
     for number, path in enumerate(plan_files(folder), start=1):
         try:
-            plans.append(Plan(load_yaml(path, duplicates=problems, root=root), number, plan_slug(path)))
+            plans.append(Plan(_load(path, root, texts, problems), number, plan_slug(path)))
         except DataError as exc:
             problems.extend(exc.problems)
     frozen = None

@@ -28,9 +28,11 @@ DEFAULT_ECONOMY = ("Överenskommelsen innebär inga nya ekonomiska åtaganden. A
                    "parternas befintliga ramar.")
 
 
-def memo_context(old: Version | None, new: Version, changes: list[Change], attachments: list[str]) -> dict[str, Any]:
-    """Return what the memo template shows for proposing ``new`` (in place of ``old``, if any)."""
-    agreement = agreement_context(new)
+def memo_context(old: Version | None, new: Version, changes: list[Change], attachments: list[str],
+                 agreement: dict | None = None) -> dict[str, Any]:
+    """Return what the memo template shows for proposing ``new`` (in place of ``old``, if any);
+    ``agreement``: the new version's agreement context, when the caller has made it already."""
+    agreement = agreement or agreement_context(new)
     organ = organ_of(new)
     rows = change_rows(changes) if old is not None else []
     return {
@@ -43,9 +45,9 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
         "mottagare": organ,
         "exempel": agreement["exempel"],
         "ärende": case_title(new),
-        "förslag": proposal(old, new, organ),
-        "sammanfattning": summary(old, new, rows),
-        "ärendet": case_text(old, new),
+        "förslag": proposal(old, new, organ, agreement),
+        "sammanfattning": summary(old, new, rows, agreement),
+        "ärendet": case_text(old, new, agreement),
         "beredning": preparation(new, organ),
         "första": old is None,
         "ändringar": rows,
@@ -77,9 +79,9 @@ def case_title(version: Version) -> str:
     return f"Samverkansöverenskommelse mellan {kommun} och {police_name(version)}"
 
 
-def proposal(old: Version | None, new: Version, organ: str) -> list[str]:
-    """Return the numbered decision points, each a whole Swedish sentence."""
-    agreement = agreement_context(new)
+def proposal(old: Version | None, new: Version, organ: str, agreement: dict) -> list[str]:
+    """Return the numbered decision points, each a whole Swedish sentence (``agreement``: the new
+    version's agreement context)."""
     attachments = len(new.plans)
     with_plans = f", med {count(attachments, 'bilaga', 'bilagor')}," if attachments else ""
     points = [f"{organ} godkänner samverkansöverenskommelsen mellan {agreement['kommun']} och "
@@ -104,9 +106,8 @@ def _kommun_signatory(version: Version) -> str | None:
     return None
 
 
-def summary(old: Version | None, new: Version, rows: list[dict]) -> str:
+def summary(old: Version | None, new: Version, rows: list[dict], agreement: dict) -> str:
     """Return the Sammanfattning: what the agreement is, and the weightiest changes."""
-    agreement = agreement_context(new)
     parties = f"{agreement['kommun']} och {police_name(new)}"
     if old is None:
         plans = len(new.plans)
@@ -135,9 +136,8 @@ def _described_version(version: Version) -> str:
     return f"Förslaget jämförs med version {version.name}, som inte är beslutad."
 
 
-def case_text(old: Version | None, new: Version) -> str:
+def case_text(old: Version | None, new: Version, agreement: dict) -> str:
     """Return the Ärendet text: the background and what is compared ("\\a" between paragraphs)."""
-    agreement = agreement_context(new)
     text = (f"{agreement['kommun']} och Polismyndigheten samverkar i brottsförebyggande och trygghetsskapande "
             f"arbete. {agreement['syfte']}")
     if old is None:

@@ -1,0 +1,131 @@
+"""The routes of ``samverkan webb``: HTTP in, the library's use cases, HTML out.
+
+Each route finds its version by name in the :class:`Workspace`, calls the library
+(the same functions the commands call) and renders a page; errors the library raises
+become a page with the same Swedish messages the commands print. Security checks for
+every request are in :mod:`pipeline.web.security`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+from pathlib import Path
+
+from flask import Flask, make_response, redirect, render_template, request, send_file
+from markupsafe import Markup, escape
+
+from pipeline.errors import PipelineError
+from pipeline.web import forms, security
+from pipeline.web.workspace import NotFound, Workspace
+
+HERE = Path(__file__).resolve().parent
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def create_app(data_root: Path, session: security.Session) -> Flask:
+    """Return the web app over the data in ``data_root``; documents it writes (PDFs, the
+    beslutspaket) go where the commands write them, under ``ut/`` in the working folder."""
+    app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"),
+                static_url_path="/statiskt")
+    app.secret_key = secrets.token_bytes(32)
+    app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
+                      MAX_CONTENT_LENGTH=4 * 1024 * 1024, DATAMAPP=str(Path(data_root).resolve()))
+    app.extensions["samverkan"] = {"workspace": Workspace(data_root), "session": session}
+    app.jinja_env.filters["stycken"] = paragraphs
+    app.jinja_env.filters["datum"] = _date_text
+    app.jinja_env.globals.update(input_name=forms.input_name, choices=forms.choices, csrf=lambda: session.csrf)
+    _guard(app, session)
+    _errors(app)
+    from pipeline.web import routes
+
+    routes.register(app)
+    return app
+
+
+def workspace() -> Workspace:
+    from flask import current_app
+
+    return current_app.extensions["samverkan"]["workspace"]
+
+
+def _guard(app: Flask, session: security.Session) -> None:
+    @app.before_request
+    def check_request():
+        csrf = request.headers.get(security.CSRF_HEADER) or request.form.get(security.CSRF_FIELD)
+        refusal = security.check(session, request.method, request.host, request.cookies.get(security.COOKIE),
+                                 request.args.get("token"), request.headers.get("Origin"),
+                                 request.headers.get("Referer"), csrf)
+        if refusal is not None:
+            return make_response(render_template("fel.html", rubrik="Åtkomst nekad", meddelande=refusal.message,
+                                                 problem=[]), refusal.status)
+        if request.args.get("token") and request.method == "GET":
+            # The address's key becomes a cookie; the address without it is what the browser keeps.
+            target = request.path + _query_without_token()
+            response = redirect(target, 303)
+            response.set_cookie(security.COOKIE, session.token, httponly=True, samesite="Strict", path="/")
+            return response
+        return None
+
+    @app.after_request
+    def headers(response):
+        response.headers["Content-Security-Policy"] = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                                                       "img-src 'self' data:; frame-ancestors 'none'; "
+                                                       "form-action 'self'; base-uri 'none'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _query_without_token() -> str:
+    rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
+    if not rest:
+        return ""
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(rest)
+
+
+def _errors(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(exc):
+        return render_template("fel.html", rubrik="Sidan finns inte",
+                               meddelande="Det finns ingen sådan län, kommun, version eller plan i datamappen.",
+                               problem=[]), 404
+
+    @app.errorhandler(404)
+    def missing(exc):
+        return render_template("fel.html", rubrik="Sidan finns inte", meddelande="Adressen finns inte.",
+                               problem=[]), 404
+
+    @app.errorhandler(PipelineError)
+    def pipeline_error(exc):
+        return render_template("fel.html", rubrik="Det gick inte", meddelande="", problem=exc.problems), 400
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return render_template("fel.html", rubrik="För stort", meddelande="Formuläret är större än 4 MB.",
+                               problem=[]), 413
+
+
+def paragraphs(text) -> Markup:
+    """Return a text with paragraphs (empty line between) as HTML paragraphs, escaped."""
+    if text is None:
+        return Markup("")
+    blocks = [b.strip() for b in str(text).split("\n\n") if b.strip()]
+    return Markup("".join(f"<p>{escape(b)}</p>" for b in blocks))
+
+
+def _date_text(value) -> str:
+    if isinstance(value, dt.date):
+        from pipeline.swedish import long_date
+
+        return long_date(value)
+    return "" if value is None else str(value)
+
+
+def send_bytes(data: bytes, name: str, mimetype: str = DOCX):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+

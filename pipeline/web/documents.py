@@ -1,0 +1,85 @@
+"""The documents the web app shows and hands out: previews, redlines, downloads.
+
+Word files are made in memory by the same functions as ``render`` and ``diff``; a PDF
+(and the beslutspaket, which is one) is made by LibreOffice exactly as ``render --pdf``
+and ``diff --paket`` make it, in the same output folder (``ut/…``), and then sent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.compare import versions
+from pipeline.data.validate import validate_version
+from pipeline.documents.changetable import change_rows
+from pipeline.documents.render import render_version
+from pipeline.errors import DataError, Problem
+from pipeline.ooxml.html import body_html, count_changes
+from pipeline.web.workspace import NotFound
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PACKAGE = "beslutspaket.pdf"
+
+
+def preview_documents(folder: Path) -> list[dict]:
+    """Return each document of a valid version as {titel, fil, html}."""
+    return [{"titel": d.title, "fil": d.name, "html": body_html(d.parts["word/document.xml"])}
+            for d in render_version(validate_version(folder))]
+
+
+def version_document(folder: Path, name: str) -> tuple[bytes, str, str]:
+    """Return (bytes, file name, type) of one of a version's documents, .docx or .pdf."""
+    documents = {d.name: d for d in render_version(validate_version(folder))}
+    stem = name.rsplit(".", 1)[0]
+    word = f"{stem}.docx"
+    if word not in documents:
+        raise NotFound(name)
+    if name.endswith(".docx"):
+        return documents[word].data, word, DOCX
+    if name.endswith(".pdf"):
+        from pipeline.documents.render import render
+        from pipeline.publish.pdf import convert_run
+
+        written = render(folder)
+        _converted(convert_run([p for p in written if p.name == word]))
+        pdf = next(p for p in written if p.name == word).with_suffix(".pdf")
+        return pdf.read_bytes(), pdf.name, PDF
+    raise NotFound(name)
+
+
+def comparison_view(old: Path, new: Path) -> dict:
+    """Return what the comparison page shows: the memo's table rows and each redline as HTML."""
+    comparison = versions.compare(old, new)
+    shown = []
+    for redline in comparison.redlines:
+        from pipeline.documents.render import RenderedDocument
+
+        html = body_html(RenderedDocument(redline.name, redline.title, redline.data).parts["word/document.xml"])
+        inserted, deleted = count_changes(html)
+        shown.append({"titel": redline.title, "status": redline.status, "fil": redline.name, "html": html,
+                      "infogat": inserted, "borttaget": deleted})
+    return {"rader": change_rows(comparison.changes), "dokument": shown, "memo": comparison.memo.name,
+            "antal": len(comparison.changes)}
+
+
+def comparison_document(old: Path, new: Path, name: str) -> tuple[bytes, str, str]:
+    """Return (bytes, file name, type) of the memo, a redline, or the beslutspaket (PDF)."""
+    comparison = versions.compare(old, new)
+    if name == PACKAGE:
+        from pipeline.publish.pdf import convert_run
+
+        _, written = versions.write(comparison)
+        folder = written[0].parent
+        _converted(convert_run([], [comparison.package(folder)]))
+        return (folder / PACKAGE).read_bytes(), PACKAGE, PDF
+    documents = comparison.documents()
+    if name not in documents:
+        raise NotFound(name)
+    return documents[name], name, DOCX
+
+
+def _converted(result: tuple) -> None:
+    written, problems = result
+    if problems:
+        raise DataError(problems if isinstance(problems, list) else [Problem(None, str(problems))])

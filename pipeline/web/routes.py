@@ -1,0 +1,286 @@
+"""The pages and actions of the web app (see :mod:`pipeline.web.app`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+
+from pipeline.errors import DataError, PipelineError, Problem
+from pipeline.web import edits, forms
+from pipeline.web.app import send_bytes, workspace
+from pipeline.web.workspace import FormFile, NotFound, VersionInfo, problem_in, version_problems
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/", "start", start)
+    app.add_url_rule("/v/<county>/<kommun>/<name>/", "version", edit_version, methods=["GET", "POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/kontroll", "check_version", check_version, methods=["POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>", "plan", edit_plan, methods=["GET", "POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/kontroll", "check_plan", check_plan, methods=["POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/planer", "new_plan", new_plan, methods=["POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/ta-bort", "remove_plan", remove_plan, methods=["POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/byt-namn", "rename_plan", rename_plan,
+                     methods=["POST"])
+    app.add_url_rule("/v/<county>/<kommun>/<name>/forhandsvisning", "preview", preview)
+    app.add_url_rule("/v/<county>/<kommun>/<name>/dokument/<document>", "document", document)
+    app.add_url_rule("/v/<county>/<kommun>/<name>/beslut", "decide", decide, methods=["POST"])
+    app.add_url_rule("/k/<county>/<kommun>/jamfor", "compare", compare)
+    app.add_url_rule("/k/<county>/<kommun>/jamfor/<old>/<new>/<document>", "comparison_document",
+                     comparison_document)
+    app.add_url_rule("/k/<county>/<kommun>/ny-version", "new_version", new_version, methods=["POST"])
+
+
+# --- the start page --------------------------------------------------------------------------------
+
+def start():
+    return render_template("start.html", lan=workspace().counties(), idag=dt.date.today())
+
+
+# --- a version's form, and a plan's -------------------------------------------------------------------
+
+def edit_version(county, kommun, name):
+    version = workspace().version(county, kommun, name)
+    return _form_page(version, workspace().form_file(version), None)
+
+
+def edit_plan(county, kommun, name, plan):
+    version = workspace().version(county, kommun, name)
+    return _form_page(version, workspace().form_file(version, plan), plan)
+
+
+def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
+    """Show a file's form (GET), or act on its submission (POST): save, or a list or inheritance
+    button; the form is shown again with the data as submitted, saved or not."""
+    data, focus, notice, status = file.data, None, None, 200
+    if request.method == "POST":
+        if file.read_only:
+            raise DataError(Problem(file.path, "versionen är beslutad och kan inte ändras",
+                                    hint="Börja en ny version för att ändra överenskommelsen."))
+        data = forms.data_from_form(file.fields, request.form, file.data)
+        action = request.form.get("åtgärd", "")
+        digest = request.form.get("sha", "")
+        if action == "spara":
+            try:
+                file.digest = edits.save(version.folder, str(file.path.relative_to(version.folder).as_posix()),
+                                         data, digest)
+                flash("Sparat.")
+                return redirect(request.path, 303)
+            except edits.Conflict as exc:
+                notice, status = exc.problems[0], 409
+                file.digest = digest  # the form keeps the digest it came with: saving again is refused too
+        else:
+            focus = forms.apply_action(action, file.fields, data, file.inherited)
+            file.digest = digest
+    problems = workspace().check(version, file.path, data)
+    at_fields, rest = problem_in(problems, file.path)
+    return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
+                           focus_name=_FocusOnce(focus),
+                           fel=at_fields, ovriga_fel=rest, konflikt=notice,
+                           planer=_plans(version), kontroll_url=_check_url(version, plan)), status
+
+
+class _FocusOnce:
+    """Tells the form which input gets the focus after a button: the first at or below ``name``."""
+
+    def __init__(self, name: str | None):
+        self.name, self.done = name, False
+
+    def __call__(self, input_name: str) -> bool:
+        if self.done or not self.name or not (input_name == self.name or input_name.startswith(self.name + ".")):
+            return False
+        self.done = True
+        return True
+
+
+def _check_url(version: VersionInfo, plan: str | None) -> str:
+    if plan:
+        return url_for("check_plan", county=version.county, kommun=version.kommun, name=version.name, plan=plan)
+    return url_for("check_version", county=version.county, kommun=version.kommun, name=version.name)
+
+
+def _plans(version: VersionInfo) -> list[dict]:
+    from pipeline.data.load import load_yaml
+    from pipeline.data.version import plan_files
+
+    result = []
+    for number, path in enumerate(plan_files(version.folder), start=1):
+        try:
+            title = load_yaml(path, root=workspace().root).data.get("titel") or path.stem
+        except PipelineError:
+            title = path.stem
+        result.append({"nummer": number, "fil": path.name, "titel": str(title)})
+    return result
+
+
+def check_version(county, kommun, name):
+    return _check(workspace().version(county, kommun, name), None)
+
+
+def check_plan(county, kommun, name, plan):
+    return _check(workspace().version(county, kommun, name), plan)
+
+
+def _check(version: VersionInfo, plan: str | None):
+    """Return the live check of a form: the summary, and each field's message (htmx swaps them in)."""
+    path, schema, original = workspace().file_data(version, plan)
+    data = forms.data_from_form(forms.fields_of(schema), request.form, original)
+    problems = workspace().check(version, path, data)
+    at_fields, rest = problem_in(problems, path)
+    names = _containers(request.form.keys())
+    return render_template("kontroll.html", fel=at_fields, ovriga_fel=rest, namn=sorted(names),
+                           antal=len(problems))
+
+
+def _containers(keys) -> set[str]:
+    """Return the form names that have a message container: every input and what holds it."""
+    names = set()
+    for key in keys:
+        if not key.startswith(forms.PREFIX + "."):
+            continue
+        parts = key.split(".")
+        for end in range(2, len(parts) + 1):
+            names.add(".".join(parts[:end]))
+    return names
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+def new_plan(county, kommun, name):
+    from pipeline.web.plans import add_plan
+
+    version = workspace().version(county, kommun, name)
+    path = add_plan(version.folder, request.form.get("titel", ""), workspace().merged_agreement(version))
+    flash(f"Planen {path.name} är skapad. Fyll i den.")
+    return redirect(url_for("plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
+
+
+def remove_plan(county, kommun, name, plan):
+    from pipeline.web.plans import remove
+
+    version = workspace().version(county, kommun, name)
+    remove(version.folder, workspace().plan_file(version, plan))
+    flash(f"Planen {plan} är borttagen.")
+    return redirect(url_for("version", county=county, kommun=kommun, name=name), 303)
+
+
+def rename_plan(county, kommun, name, plan):
+    from pipeline.web.plans import rename
+
+    version = workspace().version(county, kommun, name)
+    path = rename(version.folder, workspace().plan_file(version, plan), request.form.get("nytt_namn", ""))
+    flash(f"Planen heter nu {path.name}.")
+    return redirect(url_for("plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
+
+
+# --- preview and documents ------------------------------------------------------------------------------
+
+def preview(county, kommun, name):
+    from pipeline.web.documents import preview_documents
+
+    version = workspace().version(county, kommun, name)
+    problems = version_problems(version.folder)
+    documents = [] if problems else preview_documents(version.folder)
+    return render_template("forhandsvisning.html", version=version, dokument=documents, problem=problems)
+
+
+def document(county, kommun, name, document):
+    from pipeline.web.documents import version_document
+
+    version = workspace().version(county, kommun, name)
+    data, file_name, mimetype = version_document(version.folder, document)
+    return send_bytes(data, file_name, mimetype)
+
+
+# --- comparison ----------------------------------------------------------------------------------------------
+
+def compare(county, kommun):
+    from pipeline.web.documents import comparison_view
+
+    info = workspace().kommun(county, kommun)
+    names = [v.name for v in info.versions]
+    new = request.args.get("ny") or (info.drafts[-1].name if info.drafts else names[-1])
+    default_old = _predecessor(info, new)
+    old = request.args.get("gammal") or default_old
+    if new not in names or old not in names:
+        raise NotFound(f"{old} {new}")
+    view = None
+    problems: list[Problem] = []
+    if old != new:
+        try:
+            view = comparison_view(_folder(info, old), _folder(info, new))
+        except PipelineError as exc:
+            problems = exc.problems
+    return render_template("jamfor.html", kommun=info, gammal=old, ny=new, vy=view, problem=problems)
+
+
+def _predecessor(info, new: str) -> str:
+    from pipeline.data.load import load_yaml
+
+    folder = _folder(info, new)
+    try:
+        previous = load_yaml(folder / "overenskommelse.yaml", root=workspace().root).data.get("föregående_version")
+    except PipelineError:
+        previous = None
+    names = [v.name for v in info.versions]
+    if previous in names:
+        return previous
+    current = info.current
+    return current.name if current and current.name != new else names[0]
+
+
+def _folder(info, name: str) -> Path:
+    for version in info.versions:
+        if version.name == name:
+            return version.folder
+    raise NotFound(name)
+
+
+def comparison_document(county, kommun, old, new, document):
+    from pipeline.web.documents import comparison_document as made
+
+    info = workspace().kommun(county, kommun)
+    data, file_name, mimetype = made(_folder(info, old), _folder(info, new), document)
+    return send_bytes(data, file_name, mimetype)
+
+
+# --- lifecycle ---------------------------------------------------------------------------------------------------
+
+def new_version(county, kommun):
+    from pipeline.data.lifecycle import start_version
+
+    info = workspace().kommun(county, kommun)
+    name = request.form.get("namn", "").strip()
+    start = _date_field(request.form.get("ny_start", ""), "ny_start") if request.form.get("flytta_datum") else None
+    folder = info.versions[0].folder.parent if info.versions else None
+    if folder is None:
+        raise NotFound(kommun)
+    created = start_version(folder, name, new_start=start)
+    moved = len(created.moved)
+    flash(f"Version {name} är skapad från version {created.source.name}"
+          + (f"; {moved} datum flyttades." if start else "."))
+    return redirect(url_for("version", county=county, kommun=kommun, name=created.folder.name), 303)
+
+
+def decide(county, kommun, name):
+    from pipeline.data.lifecycle import Decision, record_decision
+
+    version = workspace().version(county, kommun, name)
+    form = request.form
+    day = _date_field(form.get("datum", ""), "beslut.datum")
+    sealed = record_decision(version.folder, Decision(organ=form.get("organ", "").strip(), datum=day.isoformat(),
+                                                      paragraf=form.get("paragraf", "").strip(),
+                                                      diarienummer=form.get("diarienummer", "").strip(),
+                                                      new_case_number=bool(form.get("nytt_diarienummer"))))
+    flash(("Beslutet var redan registrerat. " if sealed.already else "Beslutet är registrerat och versionen "
+           "förseglad. ") + f"Sigill: {sealed.digest}." + "".join(" " + n for n in sealed.notices))
+    return redirect(url_for("version", county=county, kommun=kommun, name=name), 303)
+
+
+def _date_field(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise DataError(Problem(None, f"'{text}' är inget datum (ÅÅÅÅ-MM-DD)", field=field)) from None
+

@@ -1,0 +1,51 @@
+"""Start ``samverkan webb``: a waitress server on 127.0.0.1, its address with the session's
+key printed, and the default browser opened.
+
+waitress is a pure-Python production server that runs the same on Windows, macOS and
+Linux; it is given an already bound socket, so the port is known (and free) before the
+address is printed.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from pipeline.errors import DataError, Problem
+from pipeline.web import security
+
+HOST = "127.0.0.1"
+
+
+def bind(port: int = 0) -> socket.socket:
+    """Return a listening socket on 127.0.0.1 (``port`` 0: a free one)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind((HOST, port))
+    except OSError as exc:
+        listener.close()
+        raise DataError(Problem(None, f"porten {port} kan inte användas ({exc.strerror or exc})",
+                                hint="Välj en annan port med --port, eller utelämna --port för en ledig.")) from exc
+    listener.listen(64)
+    return listener
+
+
+def make_server(data_root: Path, port: int = 0):
+    """Return (server, session): a waitress server for the app, not yet running."""
+    from waitress.server import create_server
+
+    from pipeline.web.app import create_app
+
+    listener = bind(port)
+    session = security.Session(port=listener.getsockname()[1])
+    app = create_app(data_root, session)
+    server = create_server(app, sockets=[listener], threads=4, ident="samverkan")
+    return server, session
+
+
+def check_data_root(root: Path) -> Path:
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(Problem(root, "datamappen finns inte",
+                                hint="Ange mappen med länens data, t.ex. samverkan webb agreements."))
+    return root

@@ -1,0 +1,375 @@
+"""The local web app (pipeline/web): security, forms from the schemas, saving that keeps the
+YAML's comments, conflicts, live checks, plans, preview, comparison and the lifecycle –
+through Flask's test client. The secretary's whole path in a real browser is in
+tests/test_webapp_browser.py."""
+
+from __future__ import annotations
+
+import glob
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import AGREEMENTS
+from pipeline.data.load import load_yaml
+from pipeline.web import edits, forms
+from pipeline.web.app import create_app
+from pipeline.web.security import COOKIE, Session
+
+PORT = 8765
+HOST = f"127.0.0.1:{PORT}"
+ORIGIN = f"http://{HOST}"
+
+
+@pytest.fixture
+def web(sealed_county, monkeypatch):
+    """Return (client, session, data root) for the app over a copy of the example data."""
+    monkeypatch.chdir(sealed_county.parent.parent)  # documents it writes go to ./ut, as the commands'
+    session = Session(port=PORT)
+    app = create_app(sealed_county.parent, session)
+    client = app.test_client()
+    client.set_cookie(COOKIE, session.token, domain="127.0.0.1")
+    return client, session, sealed_county
+
+
+def get(client, path, **kwargs):
+    return client.get(path, headers={"Host": HOST}, **kwargs)
+
+
+def post(client, session, path, data, **kwargs):
+    data = {"csrf": session.csrf, **data}
+    return client.post(path, data=data, headers={"Host": HOST, "Origin": ORIGIN}, **kwargs)
+
+
+def form_of(html: str) -> dict[str, list[str]]:
+    """Return the inputs of the page's main form as a browser would submit them (no buttons)."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside = self.text_name = self.select_name = None
+            self.option_selected = False
+            self.values: dict[str, list[str]] = {}
+            self.buffer = ""
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form" and a.get("id") == "formular":
+                self.inside = True
+            if not self.inside:
+                return
+            if tag == "input" and a.get("name"):
+                if a.get("type") == "checkbox" and "checked" not in a:
+                    return
+                self.values.setdefault(a["name"], []).append(a.get("value") or "")
+            elif tag == "textarea":
+                self.text_name, self.buffer = a.get("name"), ""
+            elif tag == "select":
+                self.select_name, self.chosen = a.get("name"), None
+            elif tag == "option" and self.select_name:
+                self.option_selected, self.buffer = "selected" in a, ""
+
+        def handle_data(self, data):
+            self.buffer += data
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = None
+            elif tag == "textarea" and self.text_name:
+                self.values.setdefault(self.text_name, []).append(self.buffer.lstrip("\n"))
+                self.text_name = None
+            elif tag == "option" and self.select_name and self.option_selected:
+                self.chosen = self.buffer
+            elif tag == "select" and self.select_name:
+                self.values.setdefault(self.select_name, []).append(self.chosen or "")
+                self.select_name = None
+
+    parser = Form()
+    parser.feed(html)
+    return parser.values
+
+
+def submit(client, session, path, values: dict[str, list[str]], action: str):
+    from werkzeug.datastructures import MultiDict
+
+    data = MultiDict([(k, v) for k, vs in values.items() for v in vs])
+    data["åtgärd"] = action
+    data["csrf"] = session.csrf
+    return client.post(path, data=data, headers={"Host": HOST, "Origin": ORIGIN})
+
+
+# --- security -------------------------------------------------------------------------------------------
+
+def test_a_request_without_the_token_is_refused(sealed_county):
+    session = Session(port=PORT)
+    client = create_app(sealed_county.parent, session).test_client()
+    answer = get(client, "/")
+    assert answer.status_code == 403 and "engångsnyckel" in answer.get_data(as_text=True)
+
+
+def test_the_token_in_the_address_becomes_a_cookie_and_leaves_the_address(sealed_county):
+    session = Session(port=PORT)
+    client = create_app(sealed_county.parent, session).test_client()
+    answer = get(client, f"/?token={session.token}")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    cookie = answer.headers["Set-Cookie"]
+    assert session.token in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert get(client, "/").status_code == 200
+    assert get(create_app(sealed_county.parent, session).test_client(), "/?token=fel").status_code == 403
+
+
+def test_a_wrong_host_is_refused(web):
+    client, _, _ = web
+    for host in ("evil.example:8765", "127.0.0.1:9999", "localhost.evil.example:8765"):
+        assert client.get("/", headers={"Host": host}).status_code == 400
+
+
+def test_a_post_without_csrf_token_or_from_another_origin_is_refused(web):
+    client, session, county = web
+    before = (county / "falun" / "2027" / "overenskommelse.yaml").read_bytes()
+    path = "/v/dalarna/falun/2027/"
+    assert client.post(path, data={"åtgärd": "spara"}, headers={"Host": HOST, "Origin": ORIGIN}).status_code == 403
+    assert client.post(path, data={"åtgärd": "spara", "csrf": session.csrf},
+                       headers={"Host": HOST, "Origin": "http://evil.example"}).status_code == 403
+    assert client.post(path, data={"åtgärd": "spara", "csrf": session.csrf}, headers={"Host": HOST}).status_code == 403
+    assert (county / "falun" / "2027" / "overenskommelse.yaml").read_bytes() == before
+
+
+def test_a_path_outside_the_data_is_not_found(web):
+    client, _, _ = web
+    for path in ("/v/dalarna/falun/../../../etc/", "/v/dalarna/falun/..%2F..%2Fetc/", "/v/dalarna/%2e%2e/2027/",
+                 "/v/dalarna/falun/2027/plan/..%2F..%2Foverenskommelse.yaml", "/v/dalarna/falun/2099/",
+                 "/k/dalarna/falun/jamfor?gammal=../../x&ny=2027"):
+        assert get(client, path).status_code == 404, path
+
+
+def test_data_with_script_is_shown_literally(web):
+    client, session, county = web
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    text = path.read_text(encoding="utf-8").replace("diarienummer: KS2026/0912",
+                                                    "diarienummer: \"<script>alert(1)</script>\"", 1)
+    path.write_text(text, encoding="utf-8")
+    page = get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in get(client, "/").get_data(as_text=True)
+
+
+def test_pages_forbid_inline_script_and_framing(web):
+    client, _, _ = web
+    policy = get(client, "/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_server_listens_on_localhost_only(tmp_path):
+    from pipeline.web.server import make_server
+
+    server, session = make_server(AGREEMENTS, 0)
+    try:
+        assert server.socket.getsockname() == ("127.0.0.1", session.port)
+    finally:
+        server.close()
+
+
+# --- forms from the schemas --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("schema", ["overenskommelse", "plan"])
+def test_every_field_of_the_schemas_has_a_swedish_label(schema):
+    def walk(fields):
+        for field in fields:
+            yield field
+            yield from walk(field.children)
+
+    labels = forms.labels()[schema]
+    missing = [".".join(f.path) for f in walk(forms.fields_of(schema)) if ".".join(f.path) not in labels]
+    assert missing == []
+    unknown = [k for k in labels if k not in {".".join(f.path) for f in walk(forms.fields_of(schema))}]
+    assert unknown == []  # no label for a field the schema does not have
+
+
+def test_every_data_file_is_saved_back_byte_for_byte_when_nothing_changed():
+    files = [Path(f) for f in glob.glob(str(AGREEMENTS / "**" / "*.yaml"), recursive=True)
+             if not f.endswith("lan-gemensamt.yaml") and "uppfoljning" not in Path(f).parts]  # records: not edited here
+    assert len(files) > 40
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert edits.updated_text(text, load_yaml(path).data) == text, path
+
+
+def test_the_form_shows_the_inherited_county_text_and_can_override_it(web):
+    client, session, county = web
+    page = get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)
+    assert "Ärvs från länets gemensamma text" in page and "Bergslagen" in page
+    values = form_of(page)
+    assert "f.parter.polisen.polisregion" not in values  # inherited: not a field of this file
+    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "skriv-över:f.parter.polisen.polisregion")
+    assert 'name="f.parter.polisen.polisregion"' in answer.get_data(as_text=True)
+
+
+# --- saving -----------------------------------------------------------------------------------------------------
+
+def test_saving_a_changed_goal_keeps_the_files_comments(web):
+    client, session, county = web
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    before = path.read_text(encoding="utf-8")
+    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
+    values["f.mål.0"] = ["Fler invånare i Falun ska känna sig trygga i centrum, också på kvällen."]
+    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "spara")
+    assert answer.status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert load_yaml(path).data["mål"][0] == "Fler invånare i Falun ska känna sig trygga i centrum, också på kvällen."
+    comments = lambda text: [line.split("#", 1)[1] for line in text.splitlines() if "  # " in line or line.startswith("#")]
+    assert comments(after) == comments(before)
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert changed and all("trygga i centrum" in line or line.strip().startswith(("- ", "kvällen"))
+                           for line in changed), changed
+
+
+def test_ids_links_and_numbers_of_a_plan_are_fields_and_saved_as_the_file_writes_them(web):
+    client, session, county = web
+    url = "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"
+    path = county / "falun" / "2027" / "planer" / "01-trygghet-centrum.yaml"
+    before = path.read_text(encoding="utf-8")
+    values = form_of(get(client, url).get_data(as_text=True))
+    assert values["f.orsaksanalys.orsaker.0.id"] == ["O1"] and values["f.mål.operativa_mål.2.id"] == ["M3"]
+    assert values["f.aktiviteter.3.orsaker"] == ["O1, O2"]  # a list of ids in one input
+    assert values["f.uppföljning.0.utgångsvärde"] == ["40"]
+    assert submit(client, session, url, values, "spara").status_code == 303
+    assert path.read_text(encoding="utf-8") == before  # nothing changed: not a byte
+
+    values["f.aktiviteter.0.orsaker"] = ["O3; O2"]
+    values["f.uppföljning.0.utgångsvärde"] = ["40,5"]
+    values["f.orsaksanalys.orsaker.1.id"] = [""]  # no id: written back as a plain text, as before 2026
+    assert submit(client, session, url, values, "spara").status_code == 303
+    data = load_yaml(path).data
+    assert data["aktiviteter"][0]["orsaker"] == ["O3", "O2"]
+    assert data["uppföljning"][0]["utgångsvärde"] == 40.5
+    assert isinstance(data["orsaksanalys"]["orsaker"][1], str)
+    assert "# exempel" in path.read_text(encoding="utf-8").split("utgångsvärde: 40.5", 1)[1].splitlines()[0]
+
+
+def test_a_value_that_is_not_a_number_gets_the_schema_s_message_at_its_field(web):
+    client, session, _ = web
+    url = "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"
+    values = form_of(get(client, url).get_data(as_text=True))
+    values["f.uppföljning.0.målvärde"] = ["trettio"]
+    assert submit(client, session, url, values, "spara").status_code == 303  # a draft may hold errors
+    page = get(client, url).get_data(as_text=True)
+    error = page.split('id="fel-f-uppföljning-0-målvärde"', 1)[1].split("</div>", 1)[0]
+    assert "tal" in error
+
+
+def test_a_save_is_refused_when_the_file_changed_on_disk(web):
+    client, session, county = web
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
+    edited_elsewhere = path.read_text(encoding="utf-8").replace("KS2026/0912", "KS2026/0999", 1)
+    path.write_text(edited_elsewhere, encoding="utf-8")
+    values["f.mål.0"] = ["Ett mål skrivet i formuläret."]
+    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "spara")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "har ändrats sedan formuläret öppnades" in page
+    assert "Ett mål skrivet i formuläret." in page  # what the person wrote is still there to copy
+    assert path.read_text(encoding="utf-8") == edited_elsewhere
+
+
+def test_a_decided_version_is_read_only(web):
+    client, session, county = web
+    path = county / "orsa" / "2023" / "overenskommelse.yaml"
+    before = path.read_bytes()
+    page = get(client, "/v/dalarna/orsa/2023/").get_data(as_text=True)
+    assert "kan inte ändras" in page and 'name="f.' not in page
+    answer = post(client, session, "/v/dalarna/orsa/2023/", {"åtgärd": "spara", "f.mål.0": "Nytt"})
+    assert answer.status_code == 400 and "beslutad" in answer.get_data(as_text=True)
+    assert path.read_bytes() == before
+
+
+# --- list buttons and the live check ------------------------------------------------------------------------------
+
+def test_list_buttons_add_move_and_remove_items(web):
+    client, session, _ = web
+    url = "/v/dalarna/falun/2027/"
+    values = form_of(get(client, url).get_data(as_text=True))
+    goals = [v for k, v in values.items() if re.fullmatch(r"f\.mål\.\d+", k)]
+    page = submit(client, session, url, values, "lägg-till:f.mål").get_data(as_text=True)
+    added = form_of(page)
+    assert len([k for k in added if re.fullmatch(r"f\.mål\.\d+", k)]) == len(goals) + 1
+    assert re.search(rf'name="f\.mål\.{len(goals)}"[^>]*autofocus', page)  # the new item gets the focus
+    moved = form_of(submit(client, session, url, values, "ned:f.mål.0").get_data(as_text=True))
+    assert moved["f.mål.0"] == values["f.mål.1"] and moved["f.mål.1"] == values["f.mål.0"]
+    removed = form_of(submit(client, session, url, values, "ta-bort:f.mål.0").get_data(as_text=True))
+    assert removed["f.mål.0"] == values["f.mål.1"]
+
+
+def test_the_live_check_puts_the_cli_s_message_at_the_field(web):
+    client, session, _ = web
+    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
+    values["f.diarienummer"] = [""]
+    values["f.giltighetstid.från"] = ["2027-13-01"]
+    from werkzeug.datastructures import MultiDict
+
+    data = MultiDict([(k, v) for k, vs in values.items() for v in vs] + [("csrf", session.csrf)])
+    answer = client.post("/v/dalarna/falun/2027/kontroll", data=data, headers={"Host": HOST, "Origin": ORIGIN})
+    html = answer.get_data(as_text=True)
+    box = re.search(r'<div class="fel" id="fel-f-diarienummer" hx-swap-oob="true">(.*?)</div>', html, re.S).group(1)
+    assert "tom" in box.lower()
+    box = re.search(r'<div class="fel" id="fel-f-giltighetstid-från" hx-swap-oob="true">(.*?)</div>', html, re.S)
+    assert box.group(1).strip()
+    assert re.search(r'id="fel-f-bakgrund" hx-swap-oob="true"></div>', html)  # a field without a problem is cleared
+
+
+# --- plans, preview, comparison, lifecycle -------------------------------------------------------------------------
+
+def test_a_plan_can_be_added_renamed_and_removed_in_a_draft(web):
+    client, session, county = web
+    plans = county / "falun" / "2027" / "planer"
+    before = sorted(p.name for p in plans.iterdir())
+    answer = post(client, session, "/v/dalarna/falun/2027/planer", {"titel": "Trygghet vid resecentrum"})
+    assert answer.status_code == 303
+    made = sorted(set(p.name for p in plans.iterdir()) - set(before))
+    assert made == ["04-trygghet-vid-resecentrum.yaml"]
+    assert load_yaml(plans / made[0]).data["titel"] == "Trygghet vid resecentrum"
+    answer = post(client, session, f"/v/dalarna/falun/2027/plan/{made[0]}/byt-namn", {"nytt_namn": "04-resecentrum"})
+    assert answer.status_code == 303 and (plans / "04-resecentrum.yaml").is_file()
+    answer = post(client, session, "/v/dalarna/falun/2027/plan/04-resecentrum.yaml/ta-bort", {"bekräfta": "ja"})
+    assert answer.status_code == 303 and sorted(p.name for p in plans.iterdir()) == before
+
+
+def test_the_preview_shows_each_document_as_html_and_offers_word(web):
+    client, _, _ = web
+    page = get(client, "/v/dalarna/orsa/2023/forhandsvisning").get_data(as_text=True)
+    assert page.count('<article class="dokument"') == 6  # the agreement, four bilagor, the åtgärdsplan
+    assert "Åtgärdsplan" in page
+    assert "<h1>Samverkansöverenskommelse mellan Orsa kommun och lokalpolisområde Mora</h1>" in page
+    answer = get(client, "/v/dalarna/orsa/2023/dokument/samverkansoverenskommelse.docx")
+    assert answer.status_code == 200 and answer.data[:2] == b"PK"
+
+
+def test_the_comparison_shows_the_memo_s_table_and_marked_redlines(web):
+    client, _, _ = web
+    page = get(client, "/k/dalarna/orsa/jamfor?gammal=2019&ny=2023").get_data(as_text=True)
+    assert "<caption>Ändringarna som tjänsteskrivelsen redovisar dem</caption>" in page
+    assert "<ins>" in page and "<del>" in page
+    memo = get(client, "/k/dalarna/orsa/jamfor/2019/2023/tjansteskrivelse.docx")
+    assert memo.status_code == 200 and memo.data[:2] == b"PK"
+
+
+def test_a_new_version_and_its_decision_from_the_web(web):
+    import datetime as dt
+
+    client, session, county = web
+    answer = post(client, session, "/k/dalarna/orsa/ny-version", {"namn": "2027"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/v/dalarna/orsa/2027/")
+    agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
+    number = load_yaml(agreement).data["diarienummer"]
+    decision = {"organ": "Kommunstyrelsen", "paragraf": "12", "diarienummer": number}
+    future = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": "2999-01-01"})
+    assert future.status_code == 400 and "ligger i framtiden" in future.get_data(as_text=True)
+    assert not (county / "orsa" / "2027" / "sigill.json").exists()
+    answer = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": dt.date.today().isoformat()})
+    assert answer.status_code == 303
+    assert (county / "orsa" / "2027" / "sigill.json").is_file()
+    assert load_yaml(agreement).data["status"] == "beslutad"
+    page = get(client, "/v/dalarna/orsa/2027/").get_data(as_text=True)
+    assert "förseglad" in page.lower() and 'name="f.' not in page

@@ -1,0 +1,211 @@
+"""A secretary's whole path through `samverkan webb` in Chromium, with the keyboard only, and
+axe-core (WCAG 2.1 AA) on every page on the way.
+
+Open Orsa 2023 → "Ny version" 2027 → change a goal → see a validation error at its field and
+fix it → save → add an aktivitet to a plan → preview → compare 2023 ↔ 2027 → download the
+beslutspaket → register the decision. Afterwards the YAML on disk is what the form showed,
+with the file's comments kept.
+
+The screenshot in the README is taken here: ``UPDATE_PICTURES=1`` writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from browser import axe_violations, chromium, describe, needs_chromium
+from conftest import AGREEMENTS, ROOT
+from pipeline.data.load import load_yaml
+from test_pdf import REAL as LIBREOFFICE
+
+pytestmark = needs_chromium
+SCREENSHOT = ROOT / "docs" / "webb-formular.png"
+NEW_GOAL = "Fler invånare i Orsa ska känna sig trygga i centrum, också sena kvällar."
+NEW_ACTIVITY = "Nattvandring med föräldrar fredagskvällar under sommarlovet."
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    """Start the web app on a free port over a copy of the example data; yield (base, session, data)."""
+    from pipeline.web.server import make_server
+
+    shutil.copytree(AGREEMENTS / "dalarna", tmp_path / "agreements" / "dalarna")
+    monkeypatch.chdir(tmp_path)
+    running, session = make_server(tmp_path / "agreements", 0)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{session.port}", session, tmp_path / "agreements" / "dalarna"
+    finally:
+        running.close()
+        thread.join(timeout=10)
+
+
+def tab_to(page, selector: str, limit: int = 600) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (the keyboard's way there)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def enter(page) -> None:
+    """Press Enter on the focused link or button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+
+def type_date(page, selector: str, day: dt.date) -> None:
+    """Type a date into the focused date field, in the order of day, month and year the browser's
+    language shows (found by typing a probe date first), with the keyboard only."""
+    page.keyboard.type("01022003")
+    order = {"2003-01-02": "mdy", "2003-02-01": "dmy"}.get(page.input_value(selector), "ymd")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    parts = {"y": f"{day.year:04d}", "m": f"{day.month:02d}", "d": f"{day.day:02d}"}
+    page.keyboard.type("".join(parts[c] for c in order))
+    assert page.input_value(selector) == day.isoformat()
+
+
+def check_accessibility(page, where: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{where}:\n{describe(violations)}"
+
+
+def wait_for_check(page) -> None:
+    """Wait until htmx has sent the live check and swapped in its answer."""
+    page.wait_for_timeout(700)
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
+    base, session, county = server
+    original = (county / "orsa" / "2023" / "overenskommelse.yaml").read_text(encoding="utf-8")
+    with chromium(bypass_csp=True) as page:
+        page.goto(session.url())
+        assert page.url == base + "/"
+        check_accessibility(page, "startsidan")
+
+        # Orsa's version in force, from the overview.
+        tab_to(page, 'a[href="/v/dalarna/orsa/2023/"]')
+        enter(page)
+        assert page.url == base + "/v/dalarna/orsa/2023/"
+        check_accessibility(page, "Orsa 2023 (beslutad)")
+
+        # Ny version 2027.
+        tab_to(page, "#ny-namn")
+        page.keyboard.type("2027")
+        tab_to(page, 'form[action$="/ny-version"] button[type=submit]')
+        enter(page)
+        assert page.url == base + "/v/dalarna/orsa/2027/"
+        assert "Version 2027 är skapad" in page.inner_text("main")
+        check_accessibility(page, "Orsa 2027, nytt utkast")
+
+        # Change a goal.
+        tab_to(page, '[name="f.mål.0"]')
+        page.keyboard.press("Control+A")
+        page.keyboard.type(NEW_GOAL)
+        # An error at its field, then fixed.
+        tab_to(page, '[name="f.diarienummer"]')
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        wait_for_check(page)
+        assert "tom" in page.inner_text("#fel-f-diarienummer").lower()
+        assert page.inner_text("#kontroll").strip().startswith("1 sak")
+        check_accessibility(page, "formuläret med ett fel")
+        if os.environ.get("UPDATE_PICTURES") == "1":
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.set_viewport_size({"width": 1100, "height": 760})
+            page.evaluate("document.querySelector('[name=\"f.diarienummer\"]').scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(SCREENSHOT))
+        page.keyboard.type("KS 2027/0042")
+        wait_for_check(page)
+        assert page.inner_text("#fel-f-diarienummer").strip() == ""
+        assert "Inga fel" in page.inner_text("#kontroll")
+
+        # Save.
+        tab_to(page, 'button[value="spara"]')
+        enter(page)
+        assert "Sparat." in page.inner_text("main")
+
+        # Add an aktivitet to bilaga 1.
+        tab_to(page, 'nav.planer a[href*="/plan/01-"]')
+        enter(page)
+        check_accessibility(page, "plan 1")
+        tab_to(page, 'button[value="lägg-till:f.aktiviteter"]')
+        enter(page)
+        focused = page.evaluate("document.activeElement.name")
+        assert focused.startswith("f.aktiviteter.") and focused.endswith(".aktivitet")  # the new item has the focus
+        index = focused.split(".")[2]
+        page.keyboard.type(NEW_ACTIVITY)
+        tab_to(page, f'[name="f.aktiviteter.{index}.ansvarig"][value="Orsa kommun"]')
+        page.keyboard.press("Space")
+        tab_to(page, f'[name="f.aktiviteter.{index}.när"]')
+        page.keyboard.type("Juni–augusti 2027")
+        tab_to(page, f'[name="f.aktiviteter.{index}.resurser"]')
+        page.keyboard.type("Fritidsgårdens personal och föräldrar.")
+        wait_for_check(page)
+        assert "Inga fel" in page.inner_text("#kontroll")
+        tab_to(page, 'button[value="spara"]')
+        enter(page)
+        assert "Sparat." in page.inner_text("main")
+
+        # Preview.
+        tab_to(page, 'a[href$="/forhandsvisning"]')
+        enter(page)
+        assert NEW_GOAL in page.inner_text("main") and NEW_ACTIVITY in page.inner_text("main")
+        check_accessibility(page, "förhandsvisningen")
+
+        # Compare 2023 ↔ 2027.
+        page.goto(f"{base}/v/dalarna/orsa/2027/")
+        tab_to(page, 'a[href*="/jamfor"]')
+        enter(page)
+        tab_to(page, "#gammal")
+        page.keyboard.type("2023")  # a list box's type-ahead
+        assert page.input_value("#gammal") == "2023"
+        tab_to(page, 'form[action$="/jamfor"] button[type=submit]')
+        enter(page)
+        text = page.inner_text("main")
+        assert "Ändringar jämfört med version 2023" in text and NEW_GOAL in text
+        assert page.locator("ins").count() > 0
+        check_accessibility(page, "jämförelsen")
+
+        # The beslutspaket.
+        if LIBREOFFICE:
+            tab_to(page, 'a[href$="/beslutspaket.pdf"]')
+            with page.expect_download(timeout=240_000) as download:
+                page.keyboard.press("Enter")
+            saved = tmp_path / "beslutspaket.pdf"
+            download.value.save_as(saved)
+            assert saved.read_bytes()[:5] == b"%PDF-"
+
+        # Register the decision.
+        page.goto(f"{base}/v/dalarna/orsa/2027/")
+        tab_to(page, "#beslut-datum")
+        type_date(page, "#beslut-datum", dt.date.today())
+        tab_to(page, "#beslut-paragraf")
+        page.keyboard.type("§ 12")
+        tab_to(page, 'form[action$="/beslut"] button[type=submit]')
+        enter(page)
+        assert "Beslutet är registrerat" in page.inner_text("main")
+        assert page.locator('[name^="f."]').count() == 0  # decided: read only
+        check_accessibility(page, "den beslutade versionen")
+
+    agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
+    data = load_yaml(agreement).data
+    assert data["mål"][0] == NEW_GOAL and data["diarienummer"] == "KS 2027/0042"
+    assert data["status"] == "beslutad" and data["beslut"]["paragraf"] == "§ 12"
+    plan = next((county / "orsa" / "2027" / "planer").glob("01-*.yaml"))
+    assert any(a["aktivitet"] == NEW_ACTIVITY and a["ansvarig"] == "Orsa kommun" for a in load_yaml(plan).data["aktiviteter"])
+    comments = [line.split("  # ", 1)[1] for line in original.splitlines() if "  # " in line]
+    saved = agreement.read_text(encoding="utf-8")
+    assert comments and all(comment in saved for comment in comments if "2023" not in comment)
+    assert (county / "orsa" / "2027" / "sigill.json").is_file()
