@@ -143,8 +143,9 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
         tab_to(page, 'button[value="lägg-till:f.aktiviteter"]')
         enter(page)
         focused = page.evaluate("document.activeElement.name")
-        assert focused.startswith("f.aktiviteter.") and focused.endswith(".aktivitet")  # the new item has the focus
+        assert focused.startswith("f.aktiviteter.") and focused.endswith(".id")  # the new item's first field
         index = focused.split(".")[2]
+        tab_to(page, f'[name="f.aktiviteter.{index}.aktivitet"]')
         page.keyboard.type(NEW_ACTIVITY)
         tab_to(page, f'[name="f.aktiviteter.{index}.ansvarig"][value="Orsa kommun"]')
         page.keyboard.press("Space")
