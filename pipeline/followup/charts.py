@@ -46,11 +46,25 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def _figure(height_cm: float):
+def _figure(height_cm: float, margins_cm: tuple[float, float, float, float] | None = None):
+    """Return a figure; with ``margins_cm`` (left, right, bottom, top) the axes are placed by them,
+    without them matplotlib's constrained layout finds room for every label (a third of the
+    time a chart takes, so only charts whose labels we cannot measure beforehand use it)."""
     figure_class, canvas_class = _matplotlib()
-    figure = figure_class(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI, layout="constrained")
+    figure = figure_class(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI,
+                          layout=None if margins_cm else "constrained")
     canvas_class(figure)
+    if margins_cm:
+        left, right, bottom, top = margins_cm
+        figure.subplots_adjust(left=left / WIDTH_CM, right=1 - right / WIDTH_CM, bottom=bottom / height_cm,
+                               top=1 - top / height_cm)
     return figure
+
+
+def _left_margin_cm(levels: list[float]) -> float:
+    """Return room for the y axis: its title and the widest tick label (9 pt digits ≈ 0.2 cm)."""
+    widest = max(len(amount(round(value, 2))) for value in levels)
+    return 0.7 + 0.2 * (widest + 1)
 
 
 def _number(value: float, unit: str | None) -> str:
@@ -60,10 +74,15 @@ def _number(value: float, unit: str | None) -> str:
 def indicator_chart(indicator, number: int) -> Picture:
     """Return a line chart of an indicator's values over time, with its baseline and target."""
     height = 6.0
-    figure = _figure(height)
-    axes = figure.add_subplot()
     dates = [day for day, _ in indicator.points]
     values = [value for _, value in indicator.points]
+    levels = values + [v for v in (indicator.target, indicator.baseline) if v is not None]
+    low, high = min(levels), max(levels)
+    margin = (high - low) * 0.2 or abs(high) * 0.2 or 1
+    bottom_limit = 0 if low >= 0 else low - margin
+    top_limit = high + max(margin, (high - bottom_limit) * 0.15)  # room for the value above the highest point
+    figure = _figure(height, (_left_margin_cm([bottom_limit, top_limit]), 0.3, 0.9, 0.3))
+    axes = figure.add_subplot()
     positions = list(range(len(dates)))
     axes.plot(positions, values, marker="o", color="#1f4e79", linewidth=2, label="Uppmätt")
     for x, value in zip(positions, values):
@@ -76,10 +95,7 @@ def indicator_chart(indicator, number: int) -> Picture:
                      label=f"Utgångsvärde: {_number(indicator.baseline, indicator.unit)}")
     axes.set_xticks(positions, [day.isoformat() for day in dates])
     axes.set_xlim(-0.5, max(len(dates) - 0.5, 0.5))
-    levels = values + [v for v in (indicator.target, indicator.baseline) if v is not None]
-    low, high = min(levels), max(levels)
-    margin = (high - low) * 0.2 or abs(high) * 0.2 or 1
-    axes.set_ylim(min(0, low - margin) if low >= 0 else low - margin, high + margin)
+    axes.set_ylim(bottom_limit, top_limit)
     axes.yaxis.set_major_formatter(lambda value, _pos: amount(round(value, 2)))
     axes.set_ylabel(indicator.unit or "värde")
     axes.legend(loc="best", frameon=False, fontsize=8)
