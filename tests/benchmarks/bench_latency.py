@@ -72,6 +72,7 @@ def docxtpl_jobs(scratch: Path) -> Path:
     """Pickle (template, context, name) for every document of Orsa 2023, built by the pipeline."""
     from pipeline.data.validate import validate_version
     from pipeline.documents import context
+    from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME, ACTION_PLAN_TEMPLATE, action_plan_context
     from pipeline.documents.render import AGREEMENT_FILE_NAME, plan_file_name
     from pipeline.resources import templates_dir
 
@@ -80,6 +81,7 @@ def docxtpl_jobs(scratch: Path) -> Path:
     jobs = [(templates_dir() / "overenskommelse.docx", agreement, AGREEMENT_FILE_NAME)]
     jobs += [(templates_dir() / "plan.docx", context.plan_context(p, agreement), plan_file_name(p.number, p.slug))
              for p in version.plans]
+    jobs.append((templates_dir() / ACTION_PLAN_TEMPLATE, action_plan_context(version, agreement), ACTION_PLAN_FILE_NAME))
     path = scratch / "jobs.pickle"
     path.write_bytes(pickle.dumps(jobs))
     return path
