@@ -65,8 +65,6 @@ def export(path, workbook, fmt, target, day):
     aktivitet för DATAMAPP (standard agreements/), till länsstyrelsens årliga
     rapport.
     """
-    from pipeline.errors import PipelineError
-
     if workbook is not None and fmt is not None:
         raise click.UsageError("Ange antingen --xlsx (en version) eller --format (hela länet), inte båda.")
     if workbook is not None:
@@ -84,10 +82,7 @@ def export(path, workbook, fmt, target, day):
         return
     from pipeline.followup.county import write_export
 
-    try:
-        _written = write_export(target, text)
-    except PipelineError:
-        raise
+    write_export(target, text)
     click.echo(f"Skrev {target}")
 
 

@@ -17,7 +17,6 @@ passages every run of five words is searched too.
 from __future__ import annotations
 
 import html
-import io
 import re
 import shutil
 import subprocess
@@ -144,7 +143,6 @@ def public_outputs(tmp_path_factory):
     """Return every public output made from the example data's marked versions."""
     import datetime as dt
 
-    from pipeline.compare.versions import write
     from pipeline.county.batch import run_batch
     from pipeline.data.lifecycle import Decision, record_decision, start_version
     from pipeline.publish import public, web

@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 

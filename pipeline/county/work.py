@@ -118,7 +118,7 @@ class _Kommun:
 
     def followup(self, job, version, result: JobResult) -> None:
         """The version's follow-up reports, one per record, and the facts the overview needs."""
-        from pipeline.followup.report import followup_facts, render_all
+        from pipeline.followup.report import render_all
 
         documents, facts, problems = render_all(version)
         if problems:

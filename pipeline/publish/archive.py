@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__, resources
+from pipeline import resources
 from pipeline.data import seal
 from pipeline.data.validate import validate_version
 from pipeline.data.version import Version
@@ -127,20 +127,8 @@ def _sealed_sources(version: Version, sealed: dict[str, str]) -> dict[str, bytes
 
 
 def _pdfs(version: Version) -> dict[str, bytes]:
-    """Return the documents as decided, as PDF/A (name → bytes), from one LibreOffice run."""
-    import tempfile
-
+    """Return the documents as decided, as PDF/A (name → bytes, by name), from one LibreOffice run."""
     from pipeline.compare.versions import archived_documents
-    from pipeline.publish.pdf import ConversionError, convert_run
+    from pipeline.publish.pdf import pdf_bytes
 
-    documents = archived_documents(version)
-    with tempfile.TemporaryDirectory(prefix="samverkan-arkiv-") as folder:
-        sources = []
-        for document in documents:
-            path = Path(folder) / document.name
-            path.write_bytes(document.data)
-            sources.append(path)
-        written, problems = convert_run(sources)
-        if problems:
-            raise ConversionError(problems)
-        return {path.name: path.read_bytes() for path in sorted(written)}
+    return dict(sorted(pdf_bytes(archived_documents(version)).items()))

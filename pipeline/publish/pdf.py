@@ -220,3 +220,19 @@ def convert_run(documents: list[Path], packages: list[tuple] = ()) -> tuple[list
             source.write_bytes(compose(parts, title, *cover))
             jobs.append(Job(source, Path(target)))
         return convert(jobs)
+
+
+def pdf_bytes(documents: list) -> dict[str, bytes]:
+    """Return documents held in memory (each with ``name`` and ``data``) as PDF/A, name → bytes in
+    the documents' order, made in one LibreOffice run in a private folder; raise if any failed."""
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-minne-") as folder:
+        sources = []
+        for document in documents:
+            path = Path(folder) / document.name
+            path.write_bytes(document.data)
+            sources.append(path)
+        written, problems = convert_run(sources)
+        if problems:
+            raise ConversionError(problems)
+        return {path.name: path.read_bytes()
+                for path in sorted(written, key=lambda p: sources.index(p.with_suffix(".docx")))}

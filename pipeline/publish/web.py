@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +72,9 @@ def require_decided(version: Version, what: str) -> None:
 def publication(version: Version, today: dt.date, pdf: bool = True) -> dict[str, bytes]:
     """Return the files of a version's web publication (name → bytes)."""
     documents = public_documents(version)
-    pdfs = _pdfs(documents) if pdf else {}
+    from pipeline.publish.pdf import pdf_bytes
+
+    pdfs = pdf_bytes(documents) if pdf else {}
     public = masking.public_version(version)
     agreement = context.agreement_context(public)
     plans = [(plan, context.plan_context(plan, agreement)) for plan in public.plans]
@@ -127,22 +128,6 @@ def paragraphs(text) -> Markup:
         return Markup("")
     return Markup("\n").join(Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in part.split("\n")))
                              for part in re.split(r"\a", str(text)) if part.strip())
-
-
-def _pdfs(documents: list) -> dict[str, bytes]:
-    """Return the public documents as PDF/A (name → bytes), made in one LibreOffice run."""
-    from pipeline.publish.pdf import ConversionError, convert_run
-
-    with tempfile.TemporaryDirectory(prefix="samverkan-webb-") as folder:
-        sources = []
-        for document in documents:
-            path = Path(folder) / document.name
-            path.write_bytes(document.data)
-            sources.append(path)
-        written, problems = convert_run(sources)
-        if problems:
-            raise ConversionError(problems)
-        return {path.name: path.read_bytes() for path in sorted(written, key=lambda p: sources.index(p.with_suffix(".docx")))}
 
 
 def _pdf_title(documents: list, name: str) -> str:

@@ -13,7 +13,6 @@ The file is replaced all or nothing, under the version folder's lock.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import hashlib
 import io
