@@ -73,3 +73,9 @@ def bilagor_span(numbers: list[int]) -> str:
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"bilaga {numbers[0]}–{numbers[-1]}"
     return "bilaga " + joined([str(n) for n in numbers])
+
+
+def sentence(text: str) -> str:
+    """Return ``text`` with its first letter a capital and the rest as it was ("'O9' är …" keeps
+    its ids and names; Jinja's ``capitalize`` would lower them)."""
+    return text[:1].upper() + text[1:]

@@ -209,3 +209,33 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
     saved = agreement.read_text(encoding="utf-8")
     assert comments and all(comment in saved for comment in comments if "2023" not in comment)
     assert (county / "orsa" / "2027" / "sigill.json").is_file()
+
+
+def test_a_plan_with_ids_links_and_numbers_with_the_keyboard(server):
+    """Falun 2027's first plan: the causes' ids, an activity's links ("O1, O2") and an indicator's
+    values as fields; a link to a cause that does not exist is named at its field, and a target
+    typed with a decimal comma is saved as a number."""
+    base, session, county = server
+    with chromium(bypass_csp=True) as page:
+        page.goto(session.url())
+        page.goto(f"{base}/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml")
+        check_accessibility(page, "en plan med id:n, länkar och tal")
+        assert page.input_value('[name="f.aktiviteter.3.orsaker"]') == "O1, O2"
+        tab_to(page, '[name="f.aktiviteter.0.orsaker"]')
+        page.keyboard.press("Control+a")
+        page.keyboard.type("O9")
+        wait_for_check(page)
+        assert "O9" in page.inner_text("#fel-f-aktiviteter-0-orsaker")
+        check_accessibility(page, "en plan med ett fel vid en länk")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("O3")
+        tab_to(page, '[name="f.uppföljning.0.målvärde"]')
+        page.keyboard.press("Control+a")
+        page.keyboard.type("33,5")
+        wait_for_check(page)
+        assert "Inga fel" in page.inner_text("#kontroll")
+        tab_to(page, 'button[value="spara"]')
+        enter(page)
+        assert "Sparat." in page.inner_text("main")
+    data = load_yaml(county / "falun" / "2027" / "planer" / "01-trygghet-centrum.yaml").data
+    assert data["aktiviteter"][0]["orsaker"] == ["O3"] and data["uppföljning"][0]["målvärde"] == 33.5

@@ -17,6 +17,7 @@ from flask import Flask, make_response, redirect, render_template, request, send
 from markupsafe import Markup, escape
 
 from pipeline.errors import PipelineError
+from pipeline.swedish import sentence
 from pipeline.web import forms, security
 from pipeline.web.workspace import NotFound, Workspace
 
@@ -35,6 +36,7 @@ def create_app(data_root: Path, session: security.Session) -> Flask:
     app.extensions["samverkan"] = {"workspace": Workspace(data_root), "session": session}
     app.jinja_env.filters["stycken"] = paragraphs
     app.jinja_env.filters["datum"] = _date_text
+    app.jinja_env.filters["mening"] = sentence
     app.jinja_env.globals.update(input_name=forms.input_name, choices=forms.choices, csrf=lambda: session.csrf)
     _guard(app, session)
     _errors(app)

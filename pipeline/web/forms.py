@@ -134,6 +134,21 @@ def name_of_problem_field(text: str | None) -> str | None:
     return f"{PREFIX}.{dotted}"
 
 
+def input_of_problem(text: str | None, fields: tuple[Field, ...]) -> str | None:
+    """Return the form name where a problem's message goes: its field's, or – for an item of a
+    value the form shows in one input ("O1, O2", several choices) – that input's."""
+    name = name_of_problem_field(text)
+    if name is None:
+        return None
+    path = path_of(name)
+    while path and isinstance(path[-1], int):
+        holder = field_at(fields, path[:-1])
+        if holder is None or holder.kind == "list":
+            break
+        path = path[:-1]  # "aktiviteter.0.orsaker.1": the one input of the activity's links
+    return input_name(path)
+
+
 # --- from a submitted form to data --------------------------------------------------------------
 
 def data_from_form(fields: tuple[Field, ...], form, original: dict) -> dict:

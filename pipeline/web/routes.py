@@ -74,7 +74,7 @@ def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
             focus = forms.apply_action(action, file.fields, data, file.inherited)
             file.digest = digest
     problems = workspace().check(version, file.path, data)
-    at_fields, rest = problem_in(problems, file.path)
+    at_fields, rest = problem_in(problems, file.path, file.fields)
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
                            focus_name=_FocusOnce(focus),
                            fel=at_fields, ovriga_fel=rest, konflikt=notice,
@@ -125,9 +125,10 @@ def check_plan(county, kommun, name, plan):
 def _check(version: VersionInfo, plan: str | None):
     """Return the live check of a form: the summary, and each field's message (htmx swaps them in)."""
     path, schema, original = workspace().file_data(version, plan)
-    data = forms.data_from_form(forms.fields_of(schema), request.form, original)
+    fields = forms.fields_of(schema)
+    data = forms.data_from_form(fields, request.form, original)
     problems = workspace().check(version, path, data)
-    at_fields, rest = problem_in(problems, path)
+    at_fields, rest = problem_in(problems, path, fields)
     names = _containers(request.form.keys())
     return render_template("kontroll.html", fel=at_fields, ovriga_fel=rest, namn=sorted(names),
                            antal=len(problems))

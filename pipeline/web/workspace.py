@@ -207,12 +207,12 @@ def _folders(folder: Path) -> list[Path]:
         return []
 
 
-def problem_in(problems: list[Problem], path: Path) -> tuple[dict[str, list[Problem]], list[Problem]]:
+def problem_in(problems: list[Problem], path: Path, fields: tuple) -> tuple[dict[str, list[Problem]], list[Problem]]:
     """Split problems into those at a field of the file ``path`` (by form name) and the rest."""
     at_fields: dict[str, list[Problem]] = {}
     rest = []
     for problem in problems:
-        name = forms.name_of_problem_field(problem.field)
+        name = forms.input_of_problem(problem.field, fields)
         if problem.file is not None and Path(problem.file) == path and name:
             at_fields.setdefault(name, []).append(problem)
         else:
