@@ -253,34 +253,33 @@ def premis(f: dict, reps: dict[str, Representation], sealed: dict[str, str], cre
               ("paket", "information package creation", created, "Arkivpaketet (E-ARK SIP 2.1) skapades.", "samverkan")]
     for identifier, kind, when, detail, agent in events:
         event = _sub(root, _P + "event")
-        ident = _sub(event, _P + "eventIdentifier")
-        _sub(ident, _P + "eventIdentifierType", "local")
-        _sub(ident, _P + "eventIdentifierValue", identifier)
+        _local_identifier(event, "eventIdentifier", identifier)
         _sub(event, _P + "eventType", kind)
         _sub(event, _P + "eventDateTime", when)
         _sub(_sub(event, _P + "eventDetailInformation"), _P + "eventDetail", detail)
-        link = _sub(event, _P + "linkingAgentIdentifier")
-        _sub(link, _P + "linkingAgentIdentifierType", "local")
-        _sub(link, _P + "linkingAgentIdentifierValue", agent)
+        _local_identifier(event, "linkingAgentIdentifier", agent)
     for identifier, name, kind in (("kommun", f["kommun"], "organization"),
                                    ("samverkan", f"samverkan {__version__}", "software"),
                                    ("libreoffice", "LibreOffice", "software")):
         agent = _sub(root, _P + "agent")
-        ident = _sub(agent, _P + "agentIdentifier")
-        _sub(ident, _P + "agentIdentifierType", "local")
-        _sub(ident, _P + "agentIdentifierValue", identifier)
+        _local_identifier(agent, "agentIdentifier", identifier)
         _sub(agent, _P + "agentName", name)
         _sub(agent, _P + "agentType", kind)
     return _tostring(root)
+
+
+def _local_identifier(parent, name: str, value: str) -> None:
+    """Add a PREMIS identifier of type "local": <name><nameType>local</…><nameValue>value</…></name>."""
+    holder = _sub(parent, _P + name)
+    _sub(holder, _P + name + "Type", "local")
+    _sub(holder, _P + name + "Value", value)
 
 
 def _premis_object(root, path: str, data: bytes, sealed_digest: str | None) -> None:
     suffix = "." + path.rsplit(".", 1)[-1].lower()
     item = _sub(root, _P + "object")
     item.set("{%s}type" % XSI_NS, "premis:file")
-    ident = _sub(item, _P + "objectIdentifier")
-    _sub(ident, _P + "objectIdentifierType", "local")
-    _sub(ident, _P + "objectIdentifierValue", path)
+    _local_identifier(item, "objectIdentifier", path)
     characteristics = _sub(item, _P + "objectCharacteristics")
     fixity = _sub(characteristics, _P + "fixity")
     _sub(fixity, _P + "messageDigestAlgorithm", "SHA-256")

@@ -236,22 +236,24 @@ def _field_end(children: list, start: int) -> int | None:
 
 # --- writing tokens back -----------------------------------------------------------------
 
+_DELETED_FORM = {W + "t": W + "delText", W + "instrText": W + "delInstrText"}
+_LIVE_FORM = {deleted: live for live, deleted in _DELETED_FORM.items()}
+
+
 def as_deleted(element) -> None:
     """Turn text and field instructions inside ``element`` into their deleted forms (not in text boxes)."""
-    for node in _iter_outside_boxes(element):
-        if node.tag == W + "t":
-            node.tag = W + "delText"
-        elif node.tag == W + "instrText":
-            node.tag = W + "delInstrText"
+    _retag(element, _DELETED_FORM)
 
 
 def as_live(element) -> None:
     """Turn deleted text and instructions back into live ones (for content that is not deleted)."""
+    _retag(element, _LIVE_FORM)
+
+
+def _retag(element, names: dict) -> None:
     for node in _iter_outside_boxes(element):
-        if node.tag == W + "delText":
-            node.tag = W + "t"
-        elif node.tag == W + "delInstrText":
-            node.tag = W + "instrText"
+        if node.tag in names:
+            node.tag = names[node.tag]
 
 
 def _iter_outside_boxes(element):
