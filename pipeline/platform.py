@@ -250,3 +250,39 @@ def hostname() -> str:
     import socket
 
     return socket.gethostname()
+
+
+def make_private_folder(folder: Path) -> bool:
+    """Create ``folder`` (and its parents) readable and writable by its owner only, and return
+    ``True`` when it is private: a real folder (not a link), owned by this user, that nobody
+    else may write in. On Windows a folder under the user's profile is private by its ACL and
+    only the link test applies."""
+    import stat
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if WINDOWS or not hasattr(os, "geteuid"):
+        return True
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def write_private_file(path: Path, data: bytes) -> bool:
+    """Create ``path`` as a new file only its owner may read (never through a link, never over
+    an existing file); return ``False`` when it could not be made."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY
+    try:
+        handle = os.open(path, flags, 0o600)
+    except OSError:
+        return False
+    try:
+        os.write(handle, data)
+    except OSError:
+        os.close(handle)
+        return False
+    os.close(handle)
+    return True

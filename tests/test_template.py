@@ -115,7 +115,7 @@ def test_a_new_process_uses_the_prepared_template_without_docxtpl(tmp_path):
     second = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")], capture_output=True, text=True,
                             env=env, check=True)
     assert (first.stdout.strip(), second.stdout.strip()) == ("True", "False")
-    assert list((tmp_path / "cache" / "mallar").glob("*.json")) and list((tmp_path / "cache" / "mallar").glob("*.jinja"))
+    assert list((tmp_path / "cache" / "mallar").glob("*.json")) and list((tmp_path / "cache" / "mallar").glob("*.kod"))
     for name in ("samverkansoverenskommelse.docx", "bilaga-1-ordningsstorningar-centrum.docx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
