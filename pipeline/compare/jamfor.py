@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.files import output
 from pipeline.ooxml import redline
-from pipeline.errors import PipelineError, Problem, os_reason
-from pipeline.ooxml.parts import Package, write_zip
+from pipeline.errors import DataError, PipelineError, Problem, os_reason
+from pipeline.data import inputs
+from pipeline.ooxml import package as ooxml_package
+from pipeline.ooxml.parts import Package, prune, write_zip
 from pipeline.ooxml.redline.docx import Job, accept_tracked_changes
 
 SUFFIX = "-andringar.docx"
@@ -30,15 +33,11 @@ DEFAULT_AUTHOR = "samverkan"
 APPLICATION = "samverkan jämför"  # written into the output's app.xml: how we know a file is ours
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
-_MAX_TOTAL = 1 << 30  # bytes unpacked: far above any real document, far below what hurts
-_MAX_RATIO = 200  # unpacked/packed for one large entry; text compresses about 10:1
-_MAX_ENTRIES = 20000
 _APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 _APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _READ = re.compile(r"^(\[Content_Types\]\.xml|(word/)?_rels/.*|word/(document|header\d*|footer\d*|footnotes|"
                    r"endnotes|comments|styles|numbering|fontTable)\.xml)$")
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
 
 
 class CompareError(PipelineError):
@@ -79,29 +78,20 @@ def read_word(path: Path) -> Package:
     """Return the Word package at ``path``; raise CompareError naming the file if it cannot be one."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CompareError(Problem(path, f"filen kan inte läsas ({os_reason(exc)})")) from exc
+        data = inputs.read_bytes(path, None, ooxml_package.MAX_UNPACKED_BYTES)
+    except DataError as exc:
+        raise CompareError(exc.problems) from exc
     if data.startswith(_OLE_MAGIC):
         raise CompareError(Problem(path, "filen är lösenordsskyddad (krypterad) eller i det gamla .doc-formatet",
                                    hint="Ta bort lösenordet eller spara som Word-dokument (.docx) och försök igen."))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _check_sizes(path, archive.infolist())
-        package = Package.from_bytes(data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    if not data.startswith(b"PK"):
         raise CompareError(Problem(path, "filen är inget Word-dokument (.docx)",
-                                   hint="Spara filen som Word-dokument (.docx) och försök igen.")) from exc
-    return _checked(path, package)
-
-
-def _check_sizes(path: Path, entries: list) -> None:
-    """Raise CompareError when the zip would unpack to an absurd size (a zip bomb)."""
-    total = sum(e.file_size for e in entries)
-    bomb = len(entries) > _MAX_ENTRIES or total > _MAX_TOTAL or any(
-        e.file_size > (1 << 24) and e.file_size > _MAX_RATIO * max(e.compress_size, 1) for e in entries)
-    if bomb:
-        raise CompareError(Problem(path, "filen packas upp till orimligt mycket data (en zip-bomb?) och öppnas inte"))
+                                   hint="Spara filen som Word-dokument (.docx) och försök igen."))
+    try:
+        parts = ooxml_package.unpack(data, path)  # the size and part-count limits of every Word file read
+    except DataError as exc:
+        raise CompareError(exc.problems) from exc
+    return _checked(path, Package(parts))
 
 
 def _checked(path: Path, package: Package) -> Package:
@@ -118,7 +108,7 @@ def _checked(path: Path, package: Package) -> Package:
     for name, data in package.parts.items():
         if name.endswith((".xml", ".rels")) and (name.startswith(("word/", "_rels/")) or name == "[Content_Types].xml"):
             try:  # parts the comparison reads are kept parsed; others are only checked
-                package.xml(name) if _READ.match(name) else etree.fromstring(data, _PARSER)
+                package.xml(name) if _READ.match(name) else safexml.parse(data)
             except etree.XMLSyntaxError as exc:
                 raise CompareError(Problem(path, f"filen är skadad: {name} är ingen giltig XML ({exc.msg})")) from exc
     if package.xml(main).find(f"{redline.W}body") is None:
@@ -138,6 +128,7 @@ def compare_files(old_path: Path, new_path: Path, author: str = DEFAULT_AUTHOR,
     revisions = redline.Revisions(author or DEFAULT_AUTHOR, f"{(date or dt.date.today()).isoformat()}T00:00:00Z")
     result = Job(old, new).run(revisions)
     _mark_as_ours(result)
+    prune(result)
     return Comparison(write_zip(result.to_bytes()), revisions.next_id - 1, notices)
 
 

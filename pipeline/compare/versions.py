@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.compare import changes as change_summary
 from pipeline.documents import context
 from pipeline.data import inputs
@@ -273,7 +275,7 @@ def _redlines(old: Version, new: Version, old_documents: list[RenderedDocument],
 def _root(parts: dict[str, bytes] | None, name: str):
     if parts is None or name not in parts:
         return None
-    return etree.fromstring(parts[name])
+    return safexml.parse(parts[name])
 
 
 def _redline_document(name: str, title: str, status: str, before: RenderedDocument | None,

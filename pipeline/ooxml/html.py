@@ -15,6 +15,8 @@ from html import escape
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.ooxml.names import W
 
 _HEADINGS = {"Title": "h1", "Heading1": "h2", "Heading2": "h3", "Heading3": "h4"}
@@ -38,7 +40,7 @@ class _Out:
 
 def body_html(document_xml: bytes) -> str:
     """Return the body of ``word/document.xml`` as an HTML fragment."""
-    root = etree.fromstring(document_xml)
+    root = safexml.parse(document_xml)
     body = root.find(W + "body")
     out = _Out()
     if body is not None:

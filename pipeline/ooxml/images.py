@@ -13,6 +13,8 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.ooxml.names import CONTENT_TYPES_NS, PACKAGE_RELS_NS
 from pipeline.ooxml.package import CONTENT_TYPES, Package
 
@@ -73,14 +75,14 @@ def add_pictures(package: Package, parts: dict[str, bytes], images: list[Picture
     if not images:
         return package, parts
     parts = dict(parts)
-    rels = etree.fromstring(parts.get(_DOCUMENT_RELS, package.parts[_DOCUMENT_RELS]))
+    rels = safexml.parse(parts.get(_DOCUMENT_RELS, package.parts[_DOCUMENT_RELS]))
     for image in images:
         rel = etree.SubElement(rels, f"{{{PACKAGE_RELS_NS}}}Relationship")
         rel.set("Id", image.rel_id)
         rel.set("Type", _IMAGE_TYPE)
         rel.set("Target", image.part[len("word/"):])
     parts[_DOCUMENT_RELS] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
-    types = etree.fromstring(parts.get(CONTENT_TYPES, package.parts[CONTENT_TYPES]))
+    types = safexml.parse(parts.get(CONTENT_TYPES, package.parts[CONTENT_TYPES]))
     if not any(d.get("Extension", "").lower() == "png" for d in types.iter(f"{{{CONTENT_TYPES_NS}}}Default")):
         default = etree.Element(f"{{{CONTENT_TYPES_NS}}}Default")
         default.set("Extension", "png")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.ooxml.names import W, ZIP_LEVEL
 from pipeline.ooxml.text import document_title  # noqa: F401  (kept where callers look for it)
 
@@ -23,7 +25,6 @@ from pipeline.errors import DataError, Problem, TemplateError
 
 _TAG = re.compile(r"{[{%#]")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-_STRICT = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
 _W = W
 CORE_PART = "docProps/core.xml"
 APP_PART = "docProps/app.xml"
@@ -32,6 +33,7 @@ CONTENT_TYPES = "[Content_Types].xml"
 # parts and a few MB unpacked.
 MAX_PARTS = 2000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200  # unpacked/packed for one large part; text compresses about 10:1
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Package:
     def xml_text(self, name: str) -> str:
         """Return a part as XML text without declaration, as docxtpl expects it."""
         try:
-            root = etree.fromstring(self.parts[name], _STRICT)
+            root = safexml.parse(self.parts[name])
         except etree.XMLSyntaxError as exc:
             raise TemplateError(Problem(self.path, f"mallen innehåller ogiltig XML i {name}: {exc.msg}")) from exc
         return etree.tostring(root, encoding="unicode")
@@ -80,10 +82,11 @@ def unpack(data: bytes, path: Path) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
-            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar eller "
-                                              f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB – över storleksgränsen "
-                                              "för ett Word-dokument",
+            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES or any(
+                    i.file_size > (1 << 24) and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos):
+                raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar, mer än "
+                                              f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB eller orimligt mycket "
+                                              "för sin storlek (en zip-bomb?) – över storleksgränsen för ett Word-dokument",
                                         hint="Kontrollera att det är rätt fil."))
             parts = {}
             for info in infos:
@@ -110,7 +113,7 @@ def finish_part(template: Path, name: str, xml: str) -> bytes:
     does not parse; a strict parse makes such a template fail loudly instead.
     """
     try:
-        root = etree.fromstring(xml.encode("utf-8"), _STRICT)
+        root = safexml.parse(xml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
         raise TemplateError(Problem(
             template, f"mallen gav ogiltig XML i {name}: {exc.msg}",

@@ -14,13 +14,14 @@ import zipfile
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.ooxml.names import CONTENT_TYPES_NS as CT_NS
 from pipeline.ooxml.names import PACKAGE_RELS_NS as REL_NS
 from pipeline.ooxml.names import R_NS as DOC_REL
 from pipeline.ooxml.names import W, ZIP_LEVEL
 CONTENT_TYPES = "[Content_Types].xml"
 _DIAGRAM = "{http://schemas.microsoft.com/office/drawing/2008/diagram}"
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
 
 
 def rels_name(part: str) -> str:
@@ -46,7 +47,7 @@ class Package:
     def xml(self, name: str) -> etree._Element:
         """Return the parsed XML part ``name`` (kept, so changes to it are written back)."""
         if name not in self.roots:
-            self.roots[name] = etree.fromstring(self.parts[name], _PARSER)
+            self.roots[name] = safexml.parse(self.parts[name])
         return self.roots[name]
 
     def relationships(self, part: str) -> dict[str, tuple[str, str, bool]]:
@@ -142,6 +143,58 @@ class Package:
         for name, root in self.roots.items():
             result[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return result
+
+
+# Parts that hold or drive macros; an output of samverkan never carries them.
+_MACRO_RELATIONSHIPS = ("/vbaProject", "/wordVbaData", "/keyMapCustomizations", "/attachedToolbars")
+_MACRO_FREE_MAIN = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml":
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml":
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+}
+
+
+def safe_part_name(name: str) -> bool:
+    """``True`` when a part name can be written into a zip without pointing out of it."""
+    return bool(name) and not name.startswith(("/", "../")) and "\\" not in name and ":" not in name \
+        and ".." not in name.split("/") and not any(ord(c) < 32 for c in name)
+
+
+def prune(package: Package) -> None:
+    """Keep only the parts a reader can reach through relationships, with safe names, and no
+    macros: what the input carried besides (stray entries, "../" names, a VBA project) goes."""
+    keep, todo = {CONTENT_TYPES}, [""]
+    while todo:
+        part = todo.pop()
+        rels = rels_name(part)
+        if rels not in package.parts and rels not in package.roots:
+            continue
+        keep.add(rels)
+        root, targets = package.xml(rels), package.relationships(part)
+        for rel in list(root):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = targets.get(rel.get("Id"), ("", "", True))[1]
+            if rel.get("Type", "").endswith(_MACRO_RELATIONSHIPS) or not safe_part_name(target):
+                root.remove(rel)
+            elif target in package.parts and target not in keep:
+                keep.add(target)
+                todo.append(target)
+    for name in [n for n in package.parts if n not in keep]:
+        del package.parts[name]
+        package.roots.pop(name, None)
+    types = package.xml(CONTENT_TYPES)
+    for entry in list(types):
+        content_type = entry.get("ContentType", "")
+        if entry.tag == f"{{{CT_NS}}}Override" and entry.get("PartName", "").lstrip("/") not in keep:
+            types.remove(entry)
+        elif "vbaProject" in content_type or "vbaData" in content_type:
+            types.remove(entry)
+        elif content_type in _MACRO_FREE_MAIN:
+            entry.set("ContentType", _MACRO_FREE_MAIN[content_type])
 
 
 def write_zip(parts: dict[str, bytes]) -> bytes:

@@ -15,9 +15,10 @@ import zipfile
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.ooxml.names import W, XML_SPACE, ZIP_LEVEL
 
-_STRICT = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
 _TEXT_TAGS = (W + "t", W + "delText", W + "instrText", W + "delInstrText")
 Rule = tuple[re.Pattern, str]
 
@@ -47,7 +48,7 @@ def find_in_docx(data: bytes, patterns: list[re.Pattern]) -> list[tuple[str, str
         for info in source.infolist():
             if not info.filename.endswith((".xml", ".rels")):
                 continue
-            root = etree.fromstring(source.read(info), _STRICT)
+            root = safexml.parse(source.read(info))
             for text in _texts(root):
                 found += [(info.filename, match.group(0)) for pattern in patterns for match in pattern.finditer(text)]
     return found
@@ -55,7 +56,7 @@ def find_in_docx(data: bytes, patterns: list[re.Pattern]) -> list[tuple[str, str
 
 def _replace_in_part(raw: bytes, rules: list[Rule]) -> tuple[bytes, int]:
     """Return a part with the rules applied (the same bytes when nothing matched) and the count."""
-    root = etree.fromstring(raw, _STRICT)
+    root = safexml.parse(raw)
     count = 0
     for pattern, replacement in rules:
         for paragraph in root.iter(W + "p"):

@@ -7,9 +7,10 @@ import zipfile
 
 from lxml import etree
 
+from pipeline.ooxml import safexml
+
 from pipeline.ooxml.names import DC, W
 
-_STRICT = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
 
 
 def paragraph_texts(container) -> list[str]:
@@ -17,7 +18,7 @@ def paragraph_texts(container) -> list[str]:
     table cells included, with tabs as "\\t" and line breaks as "\\n"."""
     if isinstance(container, (str, bytes)):
         raw = container.encode("utf-8") if isinstance(container, str) else container
-        container = etree.fromstring(raw, _STRICT)
+        container = safexml.parse(raw)
     texts = []
     for paragraph in container.iter(W + "p"):
         parts = []
@@ -32,7 +33,7 @@ def document_title(data: bytes) -> str | None:
     """Return the title in a .docx's core properties, or None."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            root = etree.fromstring(archive.read("docProps/core.xml"), _STRICT)
+            root = safexml.parse(archive.read("docProps/core.xml"))
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
     return root.findtext(DC + "title")
