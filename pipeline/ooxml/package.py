@@ -86,7 +86,8 @@ def unpack(data: bytes, path: Path) -> dict[str, bytes]:
                     i.file_size > (1 << 24) and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos):
                 raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar, mer än "
                                               f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB eller orimligt mycket "
-                                              "för sin storlek (en zip-bomb?) – över storleksgränsen för ett Word-dokument",
+                                              "för sin storlek (en zip-bomb?) – över storleksgränsen för ett "
+                                              "Word-dokument",
                                         hint="Kontrollera att det är rätt fil."))
             parts = {}
             for info in infos:
