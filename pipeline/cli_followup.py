@@ -82,7 +82,7 @@ def export(path, workbook, fmt, target, day):
         return
     from pipeline.followup.county import write_export
 
-    write_export(target, text)
+    write_export(target, text, path)
     click.echo(f"Skrev {target}")
 
 

@@ -269,6 +269,19 @@ def check_output_place(data: Path, out: Path) -> None:
                                   hint="Välj en utdatamapp som inte innehåller data."))
 
 
+def check_file_place(data: Path, target: Path) -> None:
+    """Raise OutputError when a single file the user named would land inside the data folder.
+
+    A named file may go anywhere else (the folder rule of :func:`check_output_place` is for
+    commands that own a whole output folder); it is still written all or nothing, never through
+    a link and never over a file samverkan did not write (:func:`write_all`)."""
+    folder = Path(target).parent if str(Path(target).parent) else Path(".")
+    data_resolved, folder_resolved = Path(data).resolve(), folder.resolve()
+    if folder_resolved == data_resolved or folder_resolved.is_relative_to(data_resolved):
+        raise OutputError(Problem(target, f"filen skulle hamna i datamappen {data}, där bara data hör hemma",
+                                  hint="Ange en fil utanför datamappen, t.ex. i projektmappen."))
+
+
 def default_mode(directory: bool = False) -> int:
     """Return the permissions a new file (or folder) gets from the user's umask."""
     mask = os.umask(0)

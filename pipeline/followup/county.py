@@ -65,14 +65,27 @@ def county_rows(root: Path, day: dt.date) -> list[dict]:
             version = current_version(versions, day)
             found_records, record_problems = records.load_records(version, day)
             problems += record_problems
-            rows += version_rows(county.name, version, found_records)
+            rows += public_rows(county.name, version, found_records)
     if problems:
         raise SchemaError(problems)
     return rows
 
 
-def version_rows(county: str, version, found: list) -> list[dict]:
-    """Return one row per plan and activity of ``version`` with its latest follow-up."""
+def public_rows(county: str, version, found: list) -> list[dict]:
+    """Return the rows of ``version`` as published: masked as ``--offentlig`` masks its documents
+    (marked passages and sections, role-only persons), then searched for anything left."""
+    from pipeline.publish import masking
+
+    masks = masking.masks_of(version)
+    rows = version_rows(county, masking.public_version(version), found,
+                        lambda text: masking.mask_text(text, masks))
+    masking.check_values(f"Exporten för {version.data['parter']['kommun']['namn']}", rows, masks)
+    return rows
+
+
+def version_rows(county: str, version, found: list, mask=lambda text: text) -> list[dict]:
+    """Return one row per plan and activity of ``version`` with its latest follow-up (its comment
+    passed through ``mask``)."""
     data = version.data
     state = follow_up(version, found)
     validity = data["giltighetstid"]
@@ -93,7 +106,7 @@ def version_rows(county: str, version, found: list) -> list[dict]:
                 "orsakstexter": [" ".join(by_id[c].text.split()) for c in causes if c in by_id],
                 "mål": goals, "måltexter": [" ".join(by_id[g].text.split()) for g in goals if g in by_id],
                 "uppföljningsdatum": activity.since.isoformat() if activity.since else None,
-                "status": activity.status, "kommentar": activity.comment,
+                "status": activity.status, "kommentar": mask(activity.comment) if activity.comment else None,
             })
     return rows
 
@@ -109,19 +122,36 @@ def export_county(root: Path, fmt: str, day: dt.date | None = None) -> str:
 
 
 def to_csv(rows: list[dict]) -> str:
-    """Return rows as CSV for Excel with Swedish settings: semicolons, CRLF, lists joined by " | "."""
+    """Return rows as CSV for Excel with Swedish settings: semicolons, CRLF, lists joined by " | ";
+    a text that a spreadsheet would take for a formula is neutralised (:func:`inert`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([" | ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in
-                         (row[c] for c in COLUMNS)])
+        writer.writerow([inert(" | ".join(v) if isinstance(v, list) else v) for v in (row[c] for c in COLUMNS)])
     return "\ufeff" + buffer.getvalue()
 
 
-def write_export(target: Path, text: str) -> Path:
-    """Write the export to ``target`` in one step (never over a file samverkan did not write)."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value) -> str:
+    """Return a CSV field that no spreadsheet runs as a formula: a text starting with = + - @, a tab
+    or a carriage return (also after spaces) gets a leading apostrophe, as OWASP recommends."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and (value.startswith(_FORMULA_START) or value.lstrip(" ").startswith(_FORMULA_START)):
+        return "'" + value
+    return value
+
+
+def write_export(target: Path, text: str, root: Path) -> Path:
+    """Write the export to ``target`` in one step (outside the data ``root``, never over a file
+    samverkan did not write)."""
+    from pipeline.layout import data_root
+
     target = Path(target)
     if not target.name:
         raise SchemaError(Problem(target, "ange en fil att skriva exporten till"))
+    output.check_file_place(data_root(root), target)
     return output.write_all(target.parent, {target.name: text.encode("utf-8")})[0]

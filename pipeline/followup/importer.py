@@ -20,6 +20,7 @@ from pipeline.data.rules import party_names
 from pipeline.data.tracing import trace
 from pipeline.data.validate import validate_version
 from pipeline.errors import DataError, Problem, SchemaError
+from pipeline.ooxml.package import check_workbook
 from pipeline.followup import records
 from pipeline.followup.records import STATUSES
 from pipeline.followup.workbook import (ACTIVITIES, ACTIVITY_COLUMNS, INDICATOR_COLUMNS, INDICATORS, INFO_ROWS,
@@ -42,12 +43,15 @@ class _Reader:
         """Return a cell's value (text stripped, None for empty); a formula is a problem."""
         cell = sheet.cell(row, column)
         value = cell.value
-        if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-            self.problem(sheet, cell.coordinate, f"cellen innehåller en formel ({value}); skriv värdet i stället",
-                         hint="Kopiera cellen och klistra in den som värde, eller skriv in talet.")
-            return None
         if isinstance(value, str):
             value = " ".join(value.split()) or None
+        # A text that starts with "=" (also after spaces) is taken for a formula: Excel and a CSV
+        # reader would run it, so it never enters the data.
+        if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            self.problem(sheet, cell.coordinate, f"cellen innehåller en formel ({value}); skriv värdet i stället",
+                         hint="Kopiera cellen och klistra in den som värde, eller skriv in talet. En text får "
+                              "inte börja med likhetstecken.")
+            return None
         return value
 
 
@@ -56,11 +60,12 @@ def read_workbook(path: Path, root: Path | None = None):
     import openpyxl
 
     raw = inputs.read_bytes(path, root, MAX_WORKBOOK_BYTES, what="arbetsboken")
+    check_workbook(raw, path)  # limits before openpyxl parses anything whole
     import io
 
     try:
         return openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError) as exc:
         raise DataError(Problem(path, "filen är ingen läsbar Excel-arbetsbok (.xlsx)",
                                 hint="Spara den som Excel-arbetsbok (.xlsx) och försök igen.")) from exc
 

@@ -59,7 +59,7 @@ def export_workbook(version_dir: Path, target: Path, day: dt.date | None = None)
     if target.suffix.lower() != ".xlsx":
         raise SchemaError(Problem(target, "arbetsboken ska ha ändelsen .xlsx"))
     data = workbook_bytes(version, found, day)
-    output.check_output_place(version.data_root, target.parent if str(target.parent) else Path("."))
+    output.check_file_place(version.data_root, target)
     return output.write_all(target.parent, {target.name: data})[0]
 
 
@@ -96,14 +96,14 @@ def _style():
 def _info_sheet(sheet, version, day: dt.date | None, record) -> None:
     Font, Alignment, PatternFill, Protection = _style()
     sheet.title = INFO_SHEET
-    sheet["A1"] = f"Uppföljning av samverkansöverenskommelsen, {version.data['parter']['kommun']['namn']}"
+    text_cell(sheet, 1, 1, f"Uppföljning av samverkansöverenskommelsen, {version.data['parter']['kommun']['namn']}")
     sheet["A1"].font = Font(bold=True, size=14)
     own = record.loaded.data if record else {}
     values = {"kommun": version.data["parter"]["kommun"]["namn"], "version": version.ref.key, "datum": day,
               "uppföljt_av": own.get("uppföljt_av"), "exempel": own.get("exempel")}
     for key, row in INFO_ROWS.items():
         sheet.cell(row, 1, INFO_LABELS[key]).font = Font(bold=True)
-        cell = sheet.cell(row, 2, values[key])
+        cell = text_cell(sheet, row, 2, values[key])
         if key in ("datum", "uppföljt_av", "exempel"):
             cell.protection = Protection(locked=False)
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
@@ -114,6 +114,13 @@ def _info_sheet(sheet, version, day: dt.date | None, record) -> None:
                    f"samverkan import ARBETSBOK.xlsx {version.ref.key}")
     sheet["A9"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A9:D12")
+    from pipeline.publish.masking import grounds_of
+
+    grounds = grounds_of(version)
+    if grounds:
+        text_cell(sheet, 2, 1, f"INTERNT ARBETSMATERIAL – kan innehålla uppgifter som omfattas av sekretess "
+                               f"({', '.join(grounds)}). Sprid inte arbetsboken utanför samverkansgruppen.")
+        sheet["A2"].font = Font(bold=True, color="9C0006")
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 60
     sheet.protection.sheet = True
@@ -127,7 +134,7 @@ def _plan_sheet(sheet, plan, now, earlier, parties: list[str], day: dt.date | No
     from pipeline.data.tracing import trace
 
     Font, Alignment, _, _ = _style()
-    sheet["A1"] = f"{sheet_name(plan)} – {plan.data['titel']}"
+    text_cell(sheet, 1, 1, f"{sheet_name(plan)} – {plan.data['titel']}")
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = "Plan (ändra inte)"
     sheet[PLAN_KEY_CELL] = records.plan_key(plan)
@@ -185,10 +192,19 @@ def _header(sheet, row: int, columns: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def text_cell(sheet, row: int, column: int, value):
+    """Return the cell at (row, column) holding ``value``; a text is always stored as text, also
+    one that starts with "=" (openpyxl would otherwise write it as a live formula)."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _row(sheet, row: int, columns: list[str], values: list) -> None:
     _, Alignment, PatternFill, Protection = _style()
     for column, (name, value) in enumerate(zip(columns, values), start=1):
-        cell = sheet.cell(row, column, value)
+        cell = text_cell(sheet, row, column, value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if name in EDITABLE:
             cell.protection = Protection(locked=False)

@@ -76,26 +76,92 @@ def unpack(data: bytes, path: Path) -> dict[str, bytes]:
     encrypted one, or one beyond the part and size limits (a zip bomb)."""
     import io
 
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: an encrypted or pre-2007 Word file
+    if data[:8] == _OLE_MAGIC:  # OLE: an encrypted or pre-2007 Word file
         raise DataError(Problem(path, "filen är lösenordsskyddad eller i det gamla .doc-formatet",
                                 hint="Spara den som en vanlig .docx utan lösenord och försök igen."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = [i for i in archive.infolist() if not i.is_dir()]
-            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES or any(
-                    i.file_size > (1 << 24) and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos):
-                raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar, mer än "
-                                              f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB eller orimligt mycket "
-                                              "för sin storlek (en zip-bomb?) – över storleksgränsen för ett "
-                                              "Word-dokument",
-                                        hint="Kontrollera att det är rätt fil."))
             parts = {}
-            for info in infos:
+            for info in checked_entries(archive, path, "ett Word-dokument"):
                 parts[info.filename] = _read_limited(archive, info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError) as exc:
+    except _ZIP_ERRORS as exc:
         raise DataError(Problem(path, f"filen är ingen läsbar .docx-fil ({exc})")) from exc
     return parts
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError,
+               NotImplementedError, RuntimeError)
+
+
+def checked_entries(archive: zipfile.ZipFile, path: Path, kind: str) -> list[zipfile.ZipInfo]:
+    """Return the file entries of an Office zip package; raise DataError when they are beyond
+    the limits of every package samverkan reads (part count, unpacked size, packing ratio)."""
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES or any(
+            i.file_size > (1 << 24) and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos):
+        raise DataError(Problem(path, f"filen packas upp till fler än {MAX_PARTS} delar, mer än "
+                                      f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB eller orimligt mycket "
+                                      f"för sin storlek (en zip-bomb?) – över storleksgränsen för {kind}",
+                                hint="Kontrollera att det är rätt fil."))
+    return infos
+
+
+# A follow-up workbook has a sheet per plan with a few dozen rows; these are far above that.
+MAX_SHEET_ROWS = 10_000
+MAX_WORKBOOK_ELEMENTS = 2_000_000
+
+
+def check_workbook(data: bytes, path: Path) -> None:
+    """Raise DataError unless the .xlsx in ``data`` is within the limits before anyone parses it
+    whole: the package limits, no document type declarations (entities), at most
+    :data:`MAX_SHEET_ROWS` rows per sheet and :data:`MAX_WORKBOOK_ELEMENTS` XML elements in all.
+    The parts are streamed, so a bomb is refused after reading only what the limit allows."""
+    import io
+
+    if data[:8] == _OLE_MAGIC:
+        raise DataError(Problem(path, "arbetsboken är lösenordsskyddad eller i det gamla .xls-formatet",
+                                hint="Spara den som en Excel-arbetsbok (.xlsx) utan lösenord och försök igen."))
+    elements = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in checked_entries(archive, path, "en arbetsbok"):
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                with archive.open(info) as stream:
+                    elements = _count_elements(stream, info.filename, path, elements)
+    except DataError:
+        raise
+    except etree.XMLSyntaxError as exc:
+        raise DataError(Problem(path, f"arbetsboken är skadad ({exc.msg})",
+                                hint="Spara den som Excel-arbetsbok (.xlsx) och försök igen.")) from exc
+    except _ZIP_ERRORS as exc:
+        raise DataError(Problem(path, "filen är ingen läsbar Excel-arbetsbok (.xlsx)",
+                                hint="Spara den som Excel-arbetsbok (.xlsx) och försök igen.")) from exc
+
+
+def _count_elements(stream, name: str, path: Path, elements: int) -> int:
+    """Stream one part, counting its elements (and a sheet's rows) on top of ``elements``; each
+    element is dropped once counted, so memory stays small whatever the part holds."""
+    row = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
+    sheet, rows, first = name.startswith("xl/worksheets/"), 0, True
+    for _, element in etree.iterparse(stream, events=("end",), resolve_entities=False, huge_tree=False,
+                                      no_network=True, load_dtd=False):
+        if first and element.getroottree().docinfo.doctype:
+            raise DataError(Problem(path, f"arbetsboken innehåller en dokumenttypsdeklaration ({name}), som "
+                                          "Excel aldrig skriver; den läses inte"))
+        first = False
+        elements += 1
+        rows += sheet and element.tag == row
+        if rows > MAX_SHEET_ROWS or elements > MAX_WORKBOOK_ELEMENTS:
+            raise DataError(Problem(path, f"arbetsboken är för stor: fler än {MAX_SHEET_ROWS} rader på ett blad "
+                                          f"eller {MAX_WORKBOOK_ELEMENTS} XML-element i allt",
+                                    hint="En uppföljning har några dussin rader per plan; kontrollera att det är "
+                                         "rätt fil."))
+        element.clear(keep_tail=True)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return elements
 
 
 def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

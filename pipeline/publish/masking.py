@@ -36,6 +36,12 @@ class Mask:
 
     text: str
     replacement: str
+    ground: str | None = None  # the legal ground of a marked passage or section
+
+
+def grounds_of(version: Version) -> list[str]:
+    """Return the legal grounds of the version's marked passages and sections, in order."""
+    return list(dict.fromkeys(" ".join(m.ground.split()) for m in masks_of(version) if m.ground))
 
 
 def notice(ground: str) -> str:
@@ -79,10 +85,10 @@ def _collect(value, found: list[Mask], ground: str | None = None) -> None:
             _collect(child, found, ground)
     elif isinstance(value, str):
         if ground:
-            found += [Mask(piece, notice(ground)) for piece in _pieces(marks.strip(value))]
+            found += [Mask(piece, notice(ground), ground) for piece in _pieces(marks.strip(value))]
         else:
             for span in marks.spans(value)[0]:
-                found += [Mask(piece, notice(span.ground)) for piece in _pieces(span.text)]
+                found += [Mask(piece, notice(span.ground), span.ground) for piece in _pieces(span.text)]
 
 
 def _person_masks(person: dict) -> list[Mask]:
@@ -185,3 +191,25 @@ def check_document(name: str, data: bytes, masks: list[Mask]) -> bytes:
                                          f"maskerad uppgift ({part}); inget skrevs",
                                    hint="Rapportera felet till dem som underhåller samverkan."))
     return data
+
+
+def check_values(name: str, values, masks: list[Mask]) -> None:
+    """Raise MaskingError when a text in ``values`` (nested lists and mappings) still holds a masked
+    text or a sekretess tag: the same residual search as :func:`check_document`, for data that
+    leaves as text (the county export)."""
+    patterns = [pattern(m.text) for m in masks] + [_TAGS]
+    for text in _texts(values):
+        if any(p.search(text) for p in patterns):
+            raise MaskingError(Problem(None, f"{name} innehåller fortfarande en maskerad uppgift; inget skrevs",
+                                       hint="Rapportera felet till dem som underhåller samverkan."))
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
