@@ -106,7 +106,8 @@ def batch_text(report) -> str:
     if report.problems:
         unique = list(dict.fromkeys(report.problems))
         lines.append("")
-        lines.append(f"Fel: {len(unique)} problem hittades (övriga kommuner är genererade):")
+        rest = " (övriga kommuner är genererade)" if any(not r.problems for r in report.ran) else ""
+        lines.append(f"Fel: {len(unique)} problem hittades{rest}:")
         lines += [p.format() for p in sorted(unique, key=lambda p: p.sort_key())]
     return "\n".join(lines)
 

@@ -256,3 +256,36 @@ def test_overview_names_each_police_area_once_and_flags_a_coming_version():
              for v, d, f in (("2023", "2023-01-31", "2023-03-01"), ("2027", "2026-10-01", "2027-03-01"))]
     row = kommun_row("orsa", facts, False, TODAY)
     assert row["gällande"] == "2023" and row["flagga"] == "Version 2027 beslutad, gäller från 1 mars 2027"
+
+
+def test_an_unreadable_county_file_is_a_located_error_not_a_traceback(sealed_county, tmp_path, capsys,
+                                                                      monkeypatch):
+    """As a user without read permission meets it (the tests may run as root, so the refusal is simulated)."""
+    import builtins
+    import errno
+    import io
+
+    target = str(sealed_county / "lan.yaml")
+    real_open, real_os_open = builtins.open, os.open
+
+    def refuse(path):
+        if not isinstance(path, int) and os.fspath(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", target)
+
+    def guarded_open(file, *args, **kwargs):
+        refuse(file)
+        return real_open(file, *args, **kwargs)
+
+    def guarded_os_open(path, *args, **kwargs):
+        refuse(path)
+        return real_os_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(io, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
+    code = main(["batch", str(sealed_county.parent), "--out", str(tmp_path / "ut"), "--jobs", "1"])
+    captured = capsys.readouterr()
+    err = captured.out + captured.err
+    assert code == 1 and "Traceback" not in err
+    assert f"{target}: filen kan inte läsas (behörighet saknas)" in err
+    assert "övriga kommuner är genererade" not in err  # none could be: every kommun needs the county file

@@ -37,6 +37,8 @@ class FileHashes:
                 self._known[path] = hashlib.sha256(path.read_bytes()).hexdigest()
             except FileNotFoundError:
                 self._known[path] = "saknas"
+            except OSError as exc:  # unreadable: the job runs, and its validation names the file
+                self._known[path] = f"oläslig-{exc.errno}"
         return self._known[path]
 
 
