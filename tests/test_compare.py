@@ -69,11 +69,13 @@ def test_orsa_outputs(orsa_comparison):
     assert all(r.revisions > 0 for r in orsa_comparison.redlines)
 
 
-def test_orsa_accept_gives_2023_and_reject_gives_2019_as_decided(orsa_comparison):
-    from pipeline.compare.versions import archived_documents
-    old_documents = archived_documents(validate_version(ORSA / "2019"))
-    assert old_documents, "2019 is sealed with its documents as decided"
-    assert_accept_and_reject(orsa_comparison, old_documents, render_version(validate_version(ORSA / "2023")))
+def test_orsa_accept_gives_2023_and_reject_gives_2019_both_as_decided(orsa_comparison):
+    from pipeline.documents.render import decided_documents
+
+    old_documents = decided_documents(validate_version(ORSA / "2019"))
+    new_documents = decided_documents(validate_version(ORSA / "2023"))
+    assert old_documents and new_documents, "both are sealed with their documents as decided"
+    assert_accept_and_reject(orsa_comparison, old_documents, new_documents)
 
 
 def test_revision_author_and_date_come_from_the_data(orsa_comparison):
@@ -144,8 +146,9 @@ def test_invalid_version_is_refused_with_its_errors(county, tmp_path, capsys):
     assert not (tmp_path / "u").exists()
 
 
-def test_template_wording_change_shows(sealed_county, tmp_path):
-    """2019 was decided with today's templates; 2023 is rendered with reworded ones."""
+def test_template_wording_change_shows_in_a_draft_but_never_in_a_decided_version(sealed_county, tmp_path):
+    """2023 was decided with today's templates; a draft made from it is rendered with reworded ones,
+    while 2023 itself stays as decided whatever the templates say now."""
     templates = tmp_path / "mallar"
     shutil.copytree(ROOT / "templates", templates)
     with zipfile.ZipFile(templates / "overenskommelse.docx") as archive:
@@ -155,11 +158,15 @@ def test_template_wording_change_shows(sealed_county, tmp_path):
     with zipfile.ZipFile(templates / "overenskommelse.docx", "w") as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
-    comparison = compare(sealed_county / "orsa" / "2019", sealed_county / "orsa" / "2023", templates)
+    draft, _ = start_version(sealed_county / "orsa", "2027")
+    comparison = compare(sealed_county / "orsa" / "2023", draft, templates)
     root = parts(comparison.redlines[0].data)["word/document.xml"]
     deleted = " ".join(t.text for t in root.iter(W + "delText"))
     inserted = " ".join(t.text for i in root.iter(W + "ins") for t in i.iter(W + "t"))
     assert "Målen" in deleted and "Parternas gemensamma" in inserted
+    decided = compare(sealed_county / "orsa" / "2019", sealed_county / "orsa" / "2023", templates)
+    root = parts(decided.redlines[0].data)["word/document.xml"]
+    assert "Parternas gemensamma" not in " ".join(t.text for i in root.iter(W + "ins") for t in i.iter(W + "t"))
 
 
 def test_removed_plan_is_a_wholly_deleted_document(county, tmp_path):

@@ -90,10 +90,12 @@ def test_diff_validates_each_version_once_and_renders_the_new_one_once(monkeypat
 
     counting(validate.Validator, "version")
     counting(versions, "render_version")
+    counting(versions, "version_documents")
     counting(ooxml, "write_docx")
     comparison, written = versions.diff(ORSA_2019, ORSA_2023, tmp_path / "d")
     assert calls["version"] == 2
-    assert calls["render_version"] == 1  # the old side is the decided documents
+    assert calls["version_documents"] == 1  # the new side: both sides are the decided documents
+    assert calls["render_version"] == 0  # so nothing is rendered with today's templates
     # Zipped: the memo and the redlines, which are written; not the rendered new documents,
     # whose parts the redlines read.
     assert calls["write_docx"] == len(written) == 1 + len(comparison.redlines)

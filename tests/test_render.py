@@ -321,3 +321,62 @@ def test_the_validity_is_said_once_and_the_police_sign_as_polismyndigheten(count
     assert sum("gäller från" in t for t in section) == 1
     assert "För Polismyndigheten, lokalpolisområde Falun" in texts
     assert "För Lokalpolisområde Falun" not in texts
+
+
+# --- a decided version's documents are the decided documents ------------------------------------
+
+def test_render_of_a_decided_version_writes_the_documents_it_was_decided_with(sealed_county, tmp_path):
+    for name in ("2019", "2023"):
+        version = sealed_county / "orsa" / name
+        written = render(version, tmp_path / name)
+        decided = sorted(p.name for p in (version / "beslutat").iterdir())
+        assert sorted(p.name for p in written) == decided  # no åtgärdsplan made today for 2023
+        for path in written:
+            assert path.read_bytes() == (version / "beslutat" / path.name).read_bytes(), path.name
+
+
+def test_a_decided_version_keeps_its_decided_wording_when_the_templates_change(sealed_county, tmp_path):
+    """Orsa 2019 was decided with "För Lokalpolisområde Mora"; today's templates say otherwise."""
+    fresh = text_of(next(d for d in render_version(validate_version(sealed_county / "orsa" / "2019"))
+                         if d.name == "samverkansoverenskommelse.docx").data)
+    written = render(sealed_county / "orsa" / "2019", tmp_path / "ut")
+    decided = text_of(written[0].read_bytes())
+    assert decided != fresh
+    assert decided == text_of((sealed_county / "orsa" / "2019" / "beslutat" / written[0].name).read_bytes())
+
+
+def test_a_diff_of_two_decided_versions_accepts_to_the_decided_document(sealed_county, tmp_path):
+    from pipeline.compare.versions import diff
+
+    from test_redline_oracle import content
+
+    orsa = sealed_county / "orsa"
+    comparison, written = diff(orsa / "2019", orsa / "2023", tmp_path / "ut")
+    redline = next(p for p in written if p.name == "andringar-samverkansoverenskommelse.docx")
+    accepted = content(redline.read_bytes(), accept=True)
+    decided = content((orsa / "2023" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes(), accept=True)
+    assert accepted["body"] == decided["body"]
+    rejected = content(redline.read_bytes(), accept=False)
+    assert rejected["body"] == content((orsa / "2019" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes(),
+                                       accept=False)["body"]
+
+
+def test_a_fresh_rendering_of_a_decided_unsealed_version_says_so_on_every_page(county, tmp_path):
+    from pipeline.documents.render import NOT_DECIDED
+
+    written = render(county / "orsa" / "2023", tmp_path / "ut")  # the fixture removed its seal and beslutat/
+    assert written
+    for path in written:
+        with zipfile.ZipFile(path) as archive:
+            headers = [n for n in archive.namelist() if n.startswith("word/header")]
+            assert headers, path.name
+            for name in headers:
+                assert NOT_DECIDED in "".join(part(path.read_bytes(), name).itertext()), (path.name, name)
+
+
+def test_a_draft_carries_no_such_notice(county, tmp_path):
+    from pipeline.documents.render import NOT_DECIDED
+
+    for path in render(county / "falun" / "2027", tmp_path / "ut"):
+        with zipfile.ZipFile(path) as archive:
+            assert all(NOT_DECIDED.encode() not in archive.read(n) for n in archive.namelist()), path.name

@@ -339,8 +339,10 @@ def test_a_plan_can_be_added_renamed_and_removed_in_a_draft(web):
 def test_the_preview_shows_each_document_as_html_and_offers_word(web):
     client, _, _ = web
     page = get(client, "/v/dalarna/orsa/2023/forhandsvisning").get_data(as_text=True)
-    assert page.count('<article class="dokument"') == 6  # the agreement, four bilagor, the åtgärdsplan
-    assert "Åtgärdsplan" in page
+    # Decided before the åtgärdsplan existed: the agreement and four bilagor, as decided.
+    assert page.count('<article class="dokument"') == 5 and "Åtgärdsplan" not in page
+    draft = get(client, "/v/dalarna/falun/2027/forhandsvisning").get_data(as_text=True)
+    assert "Åtgärdsplan" in draft
     assert "<h1>Samverkansöverenskommelse mellan Orsa kommun och lokalpolisområde Mora</h1>" in page
     answer = get(client, "/v/dalarna/orsa/2023/dokument/samverkansoverenskommelse.docx")
     assert answer.status_code == 200 and answer.data[:2] == b"PK"

@@ -106,7 +106,7 @@ def _checked(path: Path, package: Package) -> Package:
         raise CompareError(Problem(path, "filen är sparad som Strict Open XML, som inte kan jämföras",
                                    hint="Öppna den i Word och spara som vanligt Word-dokument (.docx)."))
     for name, data in package.parts.items():
-        if name.endswith((".xml", ".rels")) and (name.startswith(("word/", "_rels/")) or name == "[Content_Types].xml"):
+        if name.lower().endswith((".xml", ".rels")):  # every XML part: any of them may be read or carried
             try:  # parts the comparison reads are kept parsed; others are only checked
                 package.xml(name) if _READ.match(name) else safexml.parse(data)
             except etree.XMLSyntaxError as exc:

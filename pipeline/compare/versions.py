@@ -30,8 +30,8 @@ from pipeline.swedish import bilagor_span
 from pipeline.errors import Problem, SchemaError
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
 from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
-from pipeline.documents.render import (AGREEMENT_FILE_NAME, RenderedDocument, document_properties, plan_file_name,
-                     render_version, write_document)
+from pipeline.documents.render import (AGREEMENT_FILE_NAME, RenderedDocument, decided_documents, document_properties,
+                                      plan_file_name, render_version, version_documents, write_document)
 from pipeline.data.validate import validate_version
 from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
 
@@ -137,7 +137,7 @@ def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None, rev
     together, or if the new one is older than the old (unless ``reversed_ok``)."""
     old, new = validate_version(old_dir), validate_version(new_dir)
     check_pair(old, new, reversed_ok)
-    return compare_versions(old, new, render_version(new, templates_dir), templates_dir)
+    return compare_versions(old, new, version_documents(new, templates_dir), templates_dir)
 
 
 def check_pair(old: Version, new: Version, reversed_ok: bool = False) -> None:
@@ -158,8 +158,8 @@ def propose(version_dir: Path, templates_dir: Path | None = None) -> Comparison:
     previous = new.data.get("föregående_version")
     if previous:
         return compare_versions(validate_version(new.ref.sibling(previous).folder), new,
-                                render_version(new, templates_dir), templates_dir)
-    return compare_versions(None, new, render_version(new, templates_dir), templates_dir)
+                                version_documents(new, templates_dir), templates_dir)
+    return compare_versions(None, new, version_documents(new, templates_dir), templates_dir)
 
 
 def check_order(old: Version, new: Version) -> None:
@@ -200,7 +200,7 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     """Return the comparison of two valid versions, given the new version's rendered documents.
 
     The old side is the old version's documents as decided when it has them (read by
-    ``decided``, default :func:`archived_documents`; the public version masks them),
+    ``decided``, default :func:`decided_documents`; the public version masks them),
     else ``old_documents`` (already rendered), else it is rendered now.
     """
     if old is None:
@@ -209,7 +209,7 @@ def compare_versions(old: Version, new: Version, new_documents: list[RenderedDoc
     if old.ref == new.ref:
         old_documents = new_documents  # a version against itself: nothing has changed
     else:
-        old_documents = (decided or archived_documents)(old) or old_documents or render_version(old, templates_dir)
+        old_documents = (decided or decided_documents)(old) or old_documents or render_version(old, templates_dir)
     summary = change_summary.summarize(old, new)
     revisions = redline.Revisions(author=new.data["parter"]["kommun"]["namn"],
                                   date=f"{new.data['datum'].isoformat()}T00:00:00Z")
@@ -231,20 +231,6 @@ def write(comparison: Comparison, out_dir: Path | None = None) -> tuple[Comparis
     written = output.write_all(target, comparison.documents(), stale=STALE_OUTPUTS,
                                within=None if out_dir else DEFAULT_OUTPUT)
     return comparison, written
-
-
-def archived_documents(version: Version) -> list[RenderedDocument]:
-    """Return the documents kept when the version was decided (empty if there are none); raise
-    DataError for one that is not a readable Word file."""
-    folder = version.folder / ARCHIVE_FOLDER
-    if not folder.is_dir():
-        return []
-    documents = []
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx"):
-        data = inputs.read_bytes(path, version.data_root, inputs.MAX_TEMPLATE_BYTES, what="det arkiverade dokumentet")
-        parts = ooxml.unpack(data, path)  # a damaged archive copy is reported here, not deep in the redline
-        documents.append(RenderedDocument(path.name, ooxml.document_title(data) or path.stem, data, changed=parts))
-    return documents
 
 
 def _redlines(old: Version, new: Version, old_documents: list[RenderedDocument],

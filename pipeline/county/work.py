@@ -78,10 +78,10 @@ class _Kommun:
         return self.versions[folder]
 
     def documents(self, job, version) -> list:
-        from pipeline.documents.render import render_version
+        from pipeline.documents.render import version_documents
 
         if job.version not in self.rendered:
-            self.rendered[job.version] = render_version(version)
+            self.rendered[job.version] = version_documents(version)
         return self.rendered[job.version]
 
     def render(self, job, version, result: JobResult) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +16,8 @@ from pipeline import resources
 from pipeline.documents import template
 from pipeline.layout import DEFAULT_OUTPUT
 from pipeline.data.validate import validate_version
-from pipeline.data.version import Version
+from pipeline.data import inputs
+from pipeline.data.version import ARCHIVE_FOLDER, Version
 
 AGREEMENT_TEMPLATE = "overenskommelse.docx"
 PLAN_TEMPLATE = "plan.docx"
@@ -98,10 +100,60 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
     return documents
 
 
+def version_documents(version: Version, templates_dir: Path | None = None) -> list[RenderedDocument]:
+    """Return a version's documents as everything shows and compares them: a decided version's
+    are those it was decided with (its ``beslutat/``), never today's templates' text. A decided
+    version that was never sealed has none kept; its fresh rendering says on every page that it
+    is not the decided text. A draft's are rendered now."""
+    if version.data.get("status") != "beslutad":
+        return render_version(version, templates_dir)
+    decided = decided_documents(version)
+    if decided:
+        return decided
+    return [not_decided(d) for d in render_version(version, templates_dir)]
+
+
+NOT_DECIDED = ("INTE DEN BESLUTADE TEXTEN – nyframställd ur data med dagens mallar; den beslutade "
+               "överenskommelsen finns i diariet")
+
+
+def not_decided(document: RenderedDocument) -> RenderedDocument:
+    """Return ``document`` with :data:`NOT_DECIDED` at the top of every header (so on every page)."""
+    parts = document.parts
+    changed = dict(document.changed or {})
+    for name in parts:
+        if name.startswith("word/header") and name.endswith(".xml"):
+            changed[name] = ooxml.prepend_paragraph(parts[name], NOT_DECIDED)
+    return RenderedDocument(document.name, document.title, None, document.package, changed) \
+        if document.package is not None else RenderedDocument(document.name, document.title, None, None, changed)
+
+
+def decided_documents(version: Version) -> list[RenderedDocument]:
+    """Return the documents kept when the version was decided (empty if there are none); raise
+    DataError for one that is not a readable Word file."""
+    folder = version.folder / ARCHIVE_FOLDER
+    if not folder.is_dir():
+        return []
+    documents = []
+    for path in sorted((p for p in folder.iterdir() if p.suffix.lower() == ".docx"), key=_document_order):
+        data = inputs.read_bytes(path, version.data_root, inputs.MAX_TEMPLATE_BYTES, what="det arkiverade dokumentet")
+        parts = ooxml.unpack(data, path)  # a damaged archive copy is reported here, not deep in the redline
+        documents.append(RenderedDocument(path.name, ooxml.document_title(data) or path.stem, data, changed=parts))
+    return documents
+
+
+def _document_order(path: Path) -> tuple:
+    """The order :func:`render_version` makes a version's documents in: the agreement, the bilagor by
+    number, the rest (the åtgärdsplan)."""
+    number = re.match(r"bilaga-(\d+)-", path.name)
+    return (path.name != AGREEMENT_FILE_NAME, number is None, int(number.group(1)) if number else 0, path.name)
+
+
 def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """Validate the version in ``version_dir``, write its documents and return their paths."""
+    """Validate the version in ``version_dir``, write its documents (a decided version's as it was
+    decided) and return their paths."""
     version = validate_version(version_dir)
-    documents = render_version(version)
+    documents = version_documents(version)
     target = Path(out_dir) if out_dir else default_output(version)
     output.check_output_place(version.data_root, target)
     # Our bilagor of plans that are gone, and PDFs older than the documents now, go in the same step.

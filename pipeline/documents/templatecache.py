@@ -213,7 +213,8 @@ class VerifiedBytecodeCache(jinja2.BytecodeCache):
         if payload is None:
             return
         try:
-            code = marshal.loads(payload)  # nosec B302 - only after the MAC under the user's own key matched
+            # Loaded only after the MAC under the user's own key matched (bandit B302).
+            code = marshal.loads(payload)  # nosec B302
         except (ValueError, EOFError, TypeError):
             return
         if isinstance(code, types.CodeType):

@@ -257,3 +257,17 @@ def write_docx(target, package: Package, replaced: dict[str, bytes]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, replaced.get(name, package.parts[name]))
+
+
+def prepend_paragraph(xml: bytes, text: str) -> bytes:
+    """Return a header or footer part with a first paragraph of bold red ``text`` (a notice that
+    then stands on every page the part is used on)."""
+    root = safexml.parse(xml)
+    paragraph = etree.Element(f"{W}p")
+    run = etree.SubElement(paragraph, f"{W}r")
+    props = etree.SubElement(run, f"{W}rPr")
+    etree.SubElement(props, f"{W}b")
+    etree.SubElement(props, f"{W}color").set(f"{W}val", "C00000")
+    etree.SubElement(run, f"{W}t").text = text
+    root.insert(0, paragraph)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -128,7 +128,7 @@ def _sealed_sources(version: Version, sealed: dict[str, str]) -> dict[str, bytes
 
 def _pdfs(version: Version) -> dict[str, bytes]:
     """Return the documents as decided, as PDF/A (name → bytes, by name), from one LibreOffice run."""
-    from pipeline.compare.versions import archived_documents
+    from pipeline.documents.render import decided_documents
     from pipeline.publish.pdf import pdf_bytes
 
-    return dict(sorted(pdf_bytes(archived_documents(version)).items()))
+    return dict(sorted(pdf_bytes(decided_documents(version)).items()))

@@ -169,7 +169,7 @@ def _md_ref(section, path: str, data: bytes, created: str, md_type: str, other: 
 
 
 def _ids(prefix: str, path: str) -> str:
-    return prefix + "-" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:12]
+    return prefix + "-" + hashlib.sha1(path.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
 def representation_mets(package: str, rep: Representation, created: str) -> bytes:

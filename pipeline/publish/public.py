@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.compare import versions as compared
 from pipeline.data.validate import validate_version
 from pipeline.data.version import Version
-from pipeline.documents.render import RenderedDocument, STALE_OUTPUTS, render_version
+from pipeline.documents.render import RenderedDocument, STALE_OUTPUTS, decided_documents, version_documents
 from pipeline.files import output
 from pipeline.layout import DEFAULT_OUTPUT, PUBLIC_FOLDER
 from pipeline.publish import masking
@@ -26,11 +26,11 @@ from pipeline.publish import masking
 def public_documents(version: Version, extra: list[masking.Mask] = ()) -> list[RenderedDocument]:
     """Return the public documents of a valid version, agreement first."""
     masks = masking.unique(masking.masks_of(version) + list(extra))
-    decided = compared.archived_documents(version)
+    decided = decided_documents(version)
     if decided:
         documents = [RenderedDocument(d.name, d.title, masking.mask_document(d.data, masks)) for d in decided]
     else:
-        documents = render_version(masking.public_version(version, masks))
+        documents = version_documents(masking.public_version(version, masks))
     return checked(documents, masks)
 
 
@@ -76,7 +76,7 @@ def _with_data(document, data: bytes):
 def _decided_masked(version: Version, masks: list[masking.Mask]) -> list[RenderedDocument]:
     """Return a version's documents as decided, masked (empty when it has none)."""
     return [RenderedDocument(d.name, d.title, masking.mask_document(d.data, masks))
-            for d in compared.archived_documents(version)]
+            for d in decided_documents(version)]
 
 
 def diff_public(old_dir: Path, new_dir: Path, out_dir: Path | None = None,

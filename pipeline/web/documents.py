@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.compare import versions
 from pipeline.data.validate import validate_version
 from pipeline.documents.changetable import change_rows
-from pipeline.documents.render import render_version
+from pipeline.documents.render import version_documents
 from pipeline.errors import DataError, Problem
 from pipeline.ooxml.html import body_html, count_changes
 from pipeline.web.workspace import NotFound
@@ -25,12 +25,12 @@ PACKAGE = "beslutspaket.pdf"
 def preview_documents(folder: Path) -> list[dict]:
     """Return each document of a valid version as {titel, fil, html}."""
     return [{"titel": d.title, "fil": d.name, "html": body_html(d.parts["word/document.xml"])}
-            for d in render_version(validate_version(folder))]
+            for d in version_documents(validate_version(folder))]
 
 
 def version_document(folder: Path, name: str) -> tuple[bytes, str, str]:
     """Return (bytes, file name, type) of one of a version's documents, .docx or .pdf."""
-    documents = {d.name: d for d in render_version(validate_version(folder))}
+    documents = {d.name: d for d in version_documents(validate_version(folder))}
     stem = name.rsplit(".", 1)[0]
     word = f"{stem}.docx"
     if word not in documents:
