@@ -121,7 +121,7 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
         assert page.inner_text("#kontroll").strip().startswith("1 sak")
         check_accessibility(page, "formuläret med ett fel")
         if os.environ.get("UPDATE_PICTURES") == "1":
-            SCREENSHOT.parent.mkdir(exist_ok=True)
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.set_viewport_size({"width": 1100, "height": 760})
             page.evaluate("document.querySelector('[name=\"f.diarienummer\"]').scrollIntoView({block: 'center'})")
             page.screenshot(path=str(SCREENSHOT))
