@@ -6,7 +6,7 @@ fix it → save → add an aktivitet to a plan → preview → compare 2023 ↔ 
 beslutspaket → register the decision. Afterwards the YAML on disk is what the form showed,
 with the file's comments kept.
 
-The screenshot in the README is taken here: ``UPDATE_PICTURES=1`` writes it.
+The screenshot in the docs (docs/sekreterare/webbappen.md) is taken here: ``UPDATE_PICTURES=1`` writes it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pipeline.data.load import load_yaml
 from test_pdf import REAL as LIBREOFFICE
 
 pytestmark = needs_chromium
-SCREENSHOT = ROOT / "docs" / "webb-formular.png"
+SCREENSHOT = ROOT / "docs" / "sekreterare" / "webb-formular.png"
 NEW_GOAL = "Fler invånare i Orsa ska känna sig trygga i centrum, också sena kvällar."
 NEW_ACTIVITY = "Nattvandring med föräldrar fredagskvällar under sommarlovet."
 
@@ -121,7 +121,7 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
         assert page.inner_text("#kontroll").strip().startswith("1 sak")
         check_accessibility(page, "formuläret med ett fel")
         if os.environ.get("UPDATE_PICTURES") == "1":
-            SCREENSHOT.parent.mkdir(exist_ok=True)
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.set_viewport_size({"width": 1100, "height": 760})
             page.evaluate("document.querySelector('[name=\"f.diarienummer\"]').scrollIntoView({block: 'center'})")
             page.screenshot(path=str(SCREENSHOT))

@@ -113,8 +113,8 @@ def check(version, plans: list) -> tuple[list[Problem], list[Problem]]:
             warnings.append(plan.loaded.problem(
                 ("aktiviteter",), f"bilaga {plan.number} har ingen spårbarhet: inga id:n eller länkar mellan "
                                   "orsaker, aktiviteter, mål och indikatorer",
-                hint="Ange för varje aktivitet 'orsaker' och 'mål', och för varje indikator 'mål' (se README, "
-                     "Spårbarhet)."))
+                hint="Ange för varje aktivitet 'orsaker' och 'mål', och för varje indikator 'mål' (se "
+                     "docs/sekreterare/uppfoljning.md, Spårbarhet)."))
             continue
         errors += links_errors
         warnings += links_warnings

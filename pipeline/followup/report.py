@@ -38,7 +38,8 @@ def choose(version, found: list, day: dt.date | None) -> dt.date:
     if not dates:
         raise SchemaError(Problem(version.ref.followup_dir, f"version {version.name} har ingen uppföljning ännu",
                                   hint="Skriv en uppföljning med samverkan import ARBETSBOK.xlsx VERSIONSMAPP, eller "
-                                       "som YAML i uppfoljning/ÅÅÅÅ-MM-DD.yaml (se README, Uppföljning)."))
+                                       "som YAML i uppfoljning/ÅÅÅÅ-MM-DD.yaml (se "
+                                       "docs/sekreterare/uppfoljning.md)."))
     if day is None:
         return dates[-1]
     if day not in dates:
