@@ -239,3 +239,25 @@ def test_a_plan_with_ids_links_and_numbers_with_the_keyboard(server):
         assert "Sparat." in page.inner_text("main")
     data = load_yaml(county / "falun" / "2027" / "planer" / "01-trygghet-centrum.yaml").data
     assert data["aktiviteter"][0]["orsaker"] == ["O3"] and data["uppföljning"][0]["målvärde"] == 33.5
+
+
+def test_enter_in_a_text_field_saves_and_moves_nothing(server):
+    """Enter in a text field presses the form's default button: Spara, the form's first button –
+    never a list's "Flytta ned" or "Ta bort" (the first item of "Beslutet skickas till" was moved
+    down and saved when that was the first button)."""
+    base, session, county = server
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    before = load_yaml(path).data
+    with chromium(bypass_csp=True) as page:
+        page.goto(session.url())
+        page.goto(f"{base}/v/dalarna/falun/2027/")
+        check_accessibility(page, "formuläret med Spara först")
+        tab_to(page, '[name="f.diarienummer"]')
+        page.keyboard.press("End")
+        page.keyboard.type("-1")
+        enter(page)
+        assert "Sparat." in page.inner_text("main")
+        assert page.input_value('[name="f.skickas_till.0"]') == before["skickas_till"][0]
+    after = load_yaml(path).data
+    assert after["diarienummer"] == before["diarienummer"] + "-1"
+    assert after["skickas_till"] == before["skickas_till"]
