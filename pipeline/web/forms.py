@@ -180,19 +180,6 @@ def too_large(what: str) -> FormTooLarge:
                                 hint="Dela upp innehållet, eller redigera filen i en texteditor."))
 
 
-def check_size(form) -> None:
-    """Raise :class:`FormTooLarge` when ``form`` has more inputs than :data:`MAX_FIELDS`."""
-    count = 0
-    for _ in _pairs(form):
-        count += 1
-        if count > MAX_FIELDS:
-            raise too_large("fält")
-
-
-def _pairs(form):
-    return form.items(multi=True) if hasattr(form, "getlist") else form.items()
-
-
 class FormIndex:
     """The names a submitted form holds, read once: every input's name and each of the names
     above it (``f.mål.0`` also gives ``f.mål`` and ``f``), and each list's item indices. Asking
