@@ -217,8 +217,8 @@ def test_names_with_digits_that_are_no_index_are_no_list_items():
 # --- 9. crafted actions, impossible dates, any failure: 4xx and a Swedish page --------------------------------
 
 @pytest.mark.parametrize("action", ["", "foo", "ärv:f", "ta-bort:f.mål.x", "lägg-till:f.exempel",
-                                    "lägg-till:f.mål.0", "ned:f.mål.²", "upp:f.mål.99", "ta-bort:f", "lägg-till:f.beslut",
-                                    "skriv-över:f.finns.inte", "lägg-till:f.beredning.0.organ", "ärv:x.mål",
+                                    "lägg-till:f.mål.0", "ned:f.mål.²", "upp:f.mål.99", "ta-bort:f",
+                                    "lägg-till:f.beslut", "skriv-över:f.finns.inte", "lägg-till:f.beredning.0.organ", "ärv:x.mål",
                                     "ned:f.mål.0.x", "lägg-till:f.." + "a" * 3000, "ta-bort:f.mål.-1",
                                     "lägg-till:f.aktiviteter", "spara:f.mål"])
 def test_a_crafted_form_action_is_refused_with_a_swedish_page(web, action):
@@ -360,6 +360,18 @@ def test_a_control_character_in_a_new_name_of_a_plan_is_refused(web):
                   {"nytt_namn": "01-ny\x00tt"})
     refused_in_swedish(answer, 400, "styrtecknet")
     assert tree(county.parent) == before
+
+
+@pytest.mark.parametrize("organ", ["Kommun\u2028styrelsen", "Kommun\x85styrelsen", "Kommun\x7fstyrelsen"])
+def test_a_control_character_in_a_decision_is_refused(web, organ):
+    client, session, county = web
+    folder = new_draft(county)
+    before = tree(county.parent)
+    answer = post(client, session, "/v/dalarna/orsa/2027/beslut",
+                  {"organ": organ, "paragraf": "12", "diarienummer": "KS 2027/0011",
+                   "datum": dt.date.today().isoformat()})
+    refused_in_swedish(answer, 400, "styrtecknet")
+    assert tree(county.parent) == before and not seal.is_sealed(folder)
 
 
 # --- 12. names that cannot exist on Windows ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.data import dates, dateshift, inputs
+from pipeline.data import dates, dateshift, inputs, names
 from pipeline.data import load
 from pipeline.data import rules
 from pipeline.data import seal
@@ -197,9 +197,10 @@ def _decision_data(decision: Decision, folder: Path) -> dict:
                                   hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
     for option in ("organ", "paragraf", "diarienummer"):
         value = getattr(decision, option)
-        found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value) or re.search(r"[\x00-\x1f]", value)
-        if found:
-            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(found.group()):04X}",
+        found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value)
+        bad = found.group() if found else names.control_character(value)  # also DEL, C1, U+2028
+        if bad:
+            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(bad):04X}",
                                       field=f"--{option}", hint="Skriv värdet utan styrtecken."))
     values = {"organ": " ".join(decision.organ.split()), "datum": when,
               "paragraf": paragraph(decision.paragraf, folder),
