@@ -26,21 +26,14 @@ class IsoDate(click.ParamType):
     name = "ÅÅÅÅ-MM-DD"
 
     def convert(self, value, param, ctx):
-        import datetime as dt
-        import re
+        from pipeline.data import dates
 
         if not isinstance(value, str):
             return value
         try:
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-                raise ValueError(value)
-            day = dt.date.fromisoformat(value)
-            if not 1900 <= day.year <= 2999:
-                raise ValueError(value)
+            return dates.parse(value)
         except ValueError:
-            self.fail(f"'{value}' är inget datum i formen ÅÅÅÅ-MM-DD mellan år 1900 och 2999, t.ex. 2026-11-27",
-                      param, ctx)
-        return day
+            self.fail(dates.date_problem(value), param, ctx)
 
 
 DATE = IsoDate()

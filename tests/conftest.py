@@ -13,6 +13,15 @@ if os.environ.get("SAMVERKAN_TEST_NO_POSIX") == "1":
 
 import signal  # noqa: E402
 
+from hypothesis import settings  # noqa: E402
+
+# Random tests that set no example count of their own (the fuzzing of the web app's routes,
+# tests/test_fuzz_web.py) run a few examples in the default run and many in CI, which sets
+# HYPOTHESIS_PROFILE=ci (.ci/run). Tests that set max_examples themselves keep their count.
+settings.register_profile("default", max_examples=10)
+settings.register_profile("ci", max_examples=150)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
 # Tests that send POSIX signals themselves (kill -9 a run, SIGTERM) cannot run without them.
 posix_signals = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "killpg"),
                                    reason="needs POSIX signals (SIGKILL, process groups)")

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from pipeline.data import dates
 from pipeline.data.load import format_path, load_text
+from pipeline.errors import Problem, SchemaError
 
 # Fields that belong to the old case, not to the new version's content.
 NOT_MOVED = {"datum", "beslut", "beredning", "sammanträde"}
@@ -84,7 +86,16 @@ def shift_text(path: Path, text: str, move: Callable[[dt.date], dt.date]) -> tup
         current = lines[line - 1]
         if current[column - 1:column - 1 + len(written)] != written:
             continue  # not written as a plain ISO date (e.g. quoted or in another form): left as it is
-        new = move(day)
+        try:
+            new = move(day)
+        except (OverflowError, ValueError):
+            new = None
+        if new is None or not dates.plausible(new):
+            where = "utanför kalendern" if new is None else f"till {new.isoformat()}"
+            raise SchemaError(Problem(path, f"datumet {written} skulle flyttas {where}, inte mellan åren "
+                                            f"{dates.FIRST_YEAR} och {dates.LAST_YEAR}", line=line, column=column,
+                                      field=format_path(fpath),
+                                      hint="Kontrollera den nya startdagen, eller rätta datumet i filen först."))
         lines[line - 1] = current[:column - 1] + new.isoformat() + current[column - 1 + len(written):]
         moved.append(Moved(path.name, format_path(fpath), day, new))
     return "".join(lines), list(reversed(moved))

@@ -39,17 +39,24 @@ def check_inside(path: Path, root: Path | None, what: str = "filen") -> None:
                                 hint="Kopiera filen hit i stället för att länka till den."))
 
 
-def read_bytes(path: Path, root: Path | None, limit: int = MAX_DATA_BYTES, what: str = "filen") -> bytes:
-    """Return the bytes of the regular file ``path`` inside ``root``; raise DataError otherwise."""
+def read_bytes(path: Path, root: Path | None, limit: int = MAX_DATA_BYTES, what: str = "filen",
+               links: bool = True) -> bytes:
+    """Return the bytes of the regular file ``path`` inside ``root``; raise DataError otherwise.
+
+    ``links=False``: ``path`` itself must not be a link either (what is changed – a plan that
+    is renamed, a file that is saved – is taken only from a regular file)."""
     path = Path(path)
     check_name(path)
     check_inside(path, root, what)
     try:
-        info = os.stat(path)
+        info = os.stat(path) if links else os.lstat(path)
     except FileNotFoundError as exc:
         raise DataError(Problem(path, f"{what} finns inte")) from exc
     except OSError as exc:
         raise DataError(Problem(path, f"{what} kan inte läsas ({os_reason(exc)})")) from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise DataError(Problem(path, f"{what} är en länk; samverkan ändrar bara vanliga filer",
+                                hint="Kopiera filen hit i stället för att länka till den."))
     if stat.S_ISDIR(info.st_mode):
         raise DataError(Problem(path, "är en mapp, inte en fil"))
     if not stat.S_ISREG(info.st_mode):
@@ -58,7 +65,7 @@ def read_bytes(path: Path, root: Path | None, limit: int = MAX_DATA_BYTES, what:
     if info.st_size > limit:
         raise DataError(_too_large(path, limit, what))
     try:
-        handle = os.open(path, os.O_RDONLY | platform.BINARY | platform.NONBLOCK)
+        handle = os.open(path, os.O_RDONLY | platform.BINARY | platform.NONBLOCK | (0 if links else platform.NOFOLLOW))
     except OSError as exc:
         raise DataError(Problem(path, f"{what} kan inte läsas ({os_reason(exc)})")) from exc
     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.data import dateshift
+from pipeline.data import dates, dateshift, inputs, names
 from pipeline.data import load
 from pipeline.data import rules
 from pipeline.data import seal
@@ -42,7 +42,8 @@ STAGING_PREFIX = transaction.TEMP_PREFIX + "ny-"
 # --- ny ----------------------------------------------------------------------------------------
 
 def check_version_name(name: str, where: Path) -> None:
-    """Raise SchemaError unless ``name`` can be a version's (and so a folder's and file's) name."""
+    """Raise SchemaError unless ``name`` can be a version's (and so a folder's and file's) name
+    on every platform."""
     if not VERSION_NAME.fullmatch(name):
         raise SchemaError(Problem(where, f"'{name}' kan inte vara namnet på en version",
                                   hint="Använd högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck "
@@ -90,7 +91,9 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
     """Create draft ``name`` from the kommun's latest version. With ``new_start`` every date of
     the content moves by the distance from the old giltighetstid's start to it."""
     kommun_dir = Path(kommun_dir)
-    check_version_name(name, kommun_dir / name)
+    check_version_name(name, kommun_dir)
+    if new_start is not None:
+        dates.check_plausible(new_start, kommun_dir, "ny startdag")
     if not kommun_dir.is_dir():
         raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
     target = kommun_dir / name
@@ -102,20 +105,23 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
         source = latest_version(kommun_dir)
         old = validate_version(source)
         files = {AGREEMENT_FILE: _draft_text(source, name, today or dt.date.today())}
-        files.update({f"{PLANS_FOLDER}/{p.name}": p.read_text(encoding="utf-8-sig") for p in plan_files(source)})
-        files, moved = _move_dates(files, old, new_start)
+        root = VersionRef.of(source).root  # a plan is read as the loader reads it: never through a link out
+        files.update({f"{PLANS_FOLDER}/{p.name}": inputs.read_bytes(p, root).decode("utf-8-sig")
+                      for p in plan_files(source)})
+        files, moved = _move_dates(files, old, new_start, source)
         _create_folder(kommun_dir, target, files)
     return NewVersion(target, source, moved, [] if new_start else _dates(files))
 
 
-def _move_dates(files: dict[str, str], old: Version, new_start: dt.date | None) -> tuple[dict[str, str], list]:
+def _move_dates(files: dict[str, str], old: Version, new_start: dt.date | None,
+                source: Path) -> tuple[dict[str, str], list]:
     """Return the files with every content date moved as the start moves to ``new_start``."""
     if new_start is None:
         return files, []
     move = dateshift.shifter(old.data["giltighetstid"]["från"], new_start)
     moved, result = [], {}
     for name, text in files.items():
-        result[name], found = dateshift.shift_text(Path(name), text, move)
+        result[name], found = dateshift.shift_text(source / name, text, move)
         moved += found
     return result, moved
 
@@ -191,9 +197,10 @@ def _decision_data(decision: Decision, folder: Path) -> dict:
                                   hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
     for option in ("organ", "paragraf", "diarienummer"):
         value = getattr(decision, option)
-        found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value) or re.search(r"[\x00-\x1f]", value)
-        if found:
-            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(found.group()):04X}",
+        found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value)
+        bad = found.group() if found else names.control_character(value)  # also DEL, C1, U+2028
+        if bad:
+            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(bad):04X}",
                                       field=f"--{option}", hint="Skriv värdet utan styrtecken."))
     values = {"organ": " ".join(decision.organ.split()), "datum": when,
               "paragraf": paragraph(decision.paragraf, folder),

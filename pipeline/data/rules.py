@@ -13,6 +13,7 @@ import re
 
 from pipeline.errors import Problem
 from pipeline.layout import AGREEMENT_FILE, COMPARISON_PREFIX, FIRST_PREFIX, VERSION_NAME
+from pipeline.data.names import file_name_problem
 from pipeline.data.load import Loaded, closest
 from pipeline.swedish import long_date
 from pipeline.data.version import Version, slugify
@@ -121,6 +122,9 @@ def name_problem(name: str) -> str | None:
     if not VERSION_NAME.fullmatch(name):
         return ("ska vara högst 64 tecken: bokstäverna a–z, siffror, punkt, bindestreck och understreck "
                 "(ett mappnamn bredvid, utan / eller ..)")
+    wrong = file_name_problem(name)  # a device name Windows reserves (CON, nul), a trailing dot
+    if wrong:
+        return wrong
     for prefix in (COMPARISON_PREFIX, FIRST_PREFIX):
         if name.lower().startswith(prefix):
             return f"får inte börja med '{prefix}', som används för beslutsunderlagen i utdata"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,15 +219,24 @@ def find_versions(path: Path) -> list[Path]:
     return found
 
 
-def plan_files(folder: Path) -> list[Path]:
+def plan_files(folder: Path, links: bool = True) -> list[Path]:
     """Return the plan files of a version in bilaga order: by the number the name starts with,
-    then by name ("2-…" before "10-…")."""
+    then by name ("2-…" before "10-…"). ``links=False``: only regular files, no links (what
+    the web app may change); the loader reads a link inside the data as the file it names."""
     plans_dir = folder / PLANS_FOLDER
-    if not plans_dir.is_dir():
+    if not plans_dir.is_dir() or (not links and os.path.islink(plans_dir)):
         return []
-    files = [plans_dir / name for name in _names(plans_dir)
-             if _is_plan_name(name) and (plans_dir / name).is_file()]
+    wanted = (lambda p: p.is_file()) if links else _is_regular
+    files = [plans_dir / name for name in _names(plans_dir) if _is_plan_name(name) and wanted(plans_dir / name)]
     return sorted(files, key=_bilaga_order)
+
+
+def _is_regular(path: Path) -> bool:
+    """``True`` for a regular file that is not a link."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _is_plan_name(name: str) -> bool:

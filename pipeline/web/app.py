@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Flask, make_response, redirect, render_template, request, send_file
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from pipeline.errors import PipelineError
 from pipeline.swedish import sentence
@@ -23,6 +24,8 @@ from pipeline.web.workspace import NotFound, Workspace
 
 HERE = Path(__file__).resolve().parent
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_BYTES = 4 * 1024 * 1024  # a submitted form; a real one is a few tens of kB
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 def create_app(data_root: Path, session: security.Session) -> Flask:
@@ -32,7 +35,8 @@ def create_app(data_root: Path, session: security.Session) -> Flask:
                 static_url_path="/statiskt")
     app.secret_key = secrets.token_bytes(32)
     app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
-                      MAX_CONTENT_LENGTH=4 * 1024 * 1024, DATAMAPP=str(Path(data_root).resolve()))
+                      MAX_CONTENT_LENGTH=MAX_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BYTES,
+                      MAX_FORM_PARTS=forms.MAX_FIELDS, DATAMAPP=str(Path(data_root).resolve()))
     app.extensions["samverkan"] = {"workspace": Workspace(data_root), "session": session}
     app.jinja_env.filters["stycken"] = paragraphs
     app.jinja_env.filters["datum"] = _date_text
@@ -55,6 +59,7 @@ def workspace() -> Workspace:
 def _guard(app: Flask, session: security.Session) -> None:
     @app.before_request
     def check_request():
+        _refuse_large_form()
         csrf = request.headers.get(security.CSRF_HEADER) or request.form.get(security.CSRF_FIELD)
         refusal = security.check(session, request.method, request.host, request.cookies.get(security.COOKIE),
                                  request.args.get("token"), request.headers.get("Origin"),
@@ -81,6 +86,16 @@ def _guard(app: Flask, session: security.Session) -> None:
         return response
 
 
+def _refuse_large_form() -> None:
+    """Raise FormTooLarge for a form with more fields than :data:`forms.MAX_FIELDS`, counted in the
+    raw body before it is parsed (werkzeug counts the parts of a multipart form itself)."""
+    if request.method in security.SAFE_METHODS or request.mimetype != URLENCODED:
+        return
+    body = request.get_data(cache=True, parse_form_data=False)  # kept for the form's parsing
+    if body.count(b"&") >= forms.MAX_FIELDS:
+        raise forms.too_large("fält")
+
+
 def _query_without_token() -> str:
     rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
     if not rest:
@@ -90,6 +105,20 @@ def _query_without_token() -> str:
     return "?" + urlencode(rest)
 
 
+# Every answer that is not a page is a Swedish page: (heading, message) by HTTP status.
+HTTP_PAGES = {
+    400: ("Felaktig begäran", "Begäran kunde inte läsas. Ladda om sidan och försök igen."),
+    403: ("Åtkomst nekad", "Sidan får inte visas."),
+    404: ("Sidan finns inte", "Adressen finns inte."),
+    405: ("Fel sorts begäran", "Adressen tar inte emot den sortens begäran. Använd knapparna och länkarna på "
+                               "samverkans sidor."),
+    413: ("För stort", f"Formuläret är för stort: högst {MAX_BYTES // (1024 * 1024)} MB och "
+                       f"{forms.MAX_FIELDS} fält."),
+    415: ("Fel sorts innehåll", "Begäran har ett innehåll som samverkan inte läser."),
+    431: ("För stort", "Begärans huvud är för stort."),
+}
+
+
 def _errors(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(exc):
@@ -97,19 +126,33 @@ def _errors(app: Flask) -> None:
                                meddelande="Det finns ingen sådan län, kommun, version eller plan i datamappen.",
                                problem=[]), 404
 
-    @app.errorhandler(404)
-    def missing(exc):
-        return render_template("fel.html", rubrik="Sidan finns inte", meddelande="Adressen finns inte.",
-                               problem=[]), 404
-
     @app.errorhandler(PipelineError)
     def pipeline_error(exc):
-        return render_template("fel.html", rubrik="Det gick inte", meddelande="", problem=exc.problems), 400
+        status = getattr(exc, "status", 400)
+        heading = "För stort" if status == 413 else "Det gick inte"
+        return render_template("fel.html", rubrik=heading, meddelande="", problem=exc.problems), status
 
-    @app.errorhandler(413)
-    def too_large(exc):
-        return render_template("fel.html", rubrik="För stort", meddelande="Formuläret är större än 4 MB.",
-                               problem=[]), 413
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if exc.code is None or exc.code < 400:
+            return exc  # a redirect raised as an exception goes on as it is
+        heading, message = HTTP_PAGES.get(exc.code, ("Det gick inte", "Begäran kunde inte utföras."))
+        response = make_response(render_template("fel.html", rubrik=heading, meddelande=message, problem=[]),
+                                 exc.code)
+        for key, value in exc.get_headers():  # e.g. Allow with 405
+            if key.lower() != "content-type":
+                response.headers[key] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        # The last resort: the details go to the terminal that runs the app, never into the page.
+        app.logger.error("Oväntat fel vid %s %s", request.method, request.path, exc_info=exc)
+        return render_template("fel.html", rubrik="Ett oväntat fel",
+                               meddelande="Något gick oväntat fel. Ladda om sidan för att se hur det blev och "
+                                          "försök igen. Kommer felet tillbaka, kontakta den som sköter samverkan "
+                                          "(detaljerna står i terminalen där samverkan webb körs).",
+                               problem=[]), 500
 
 
 def paragraphs(text) -> Markup:

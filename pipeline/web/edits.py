@@ -8,7 +8,8 @@ folded block stays folded, wrapped at the file's width.
 
 A save is refused when the file changed on disk since the form was read (another
 window, a text editor): the form carries the SHA-256 of the file it was made from.
-The file is replaced all or nothing, under the version folder's lock.
+The file is replaced all or nothing, under the version folder's lock, and only in a draft:
+whether the version is decided is found out under that lock.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
 
-from pipeline.errors import DataError, Problem
-from pipeline.files import transaction
-from pipeline.files.lock import Lock
+from pipeline.data import drafts, names
+from pipeline.data.inputs import read_bytes
+from pipeline.errors import DataError, Problem, SchemaError
+from pipeline.layout import VersionRef
 
 WIDTH = 92  # where a folded text is wrapped; the example data's longest lines
 
@@ -61,22 +64,34 @@ def updated_text(text: str, data: dict) -> str:
 
 
 def save(folder: Path, name: str, data: dict, expected_digest: str) -> str:
-    """Write ``data`` into the file ``name`` of the version ``folder``; return the new digest.
+    """Write ``data`` into the file ``name`` of the draft ``folder``; return the new digest.
 
-    Raise :class:`Conflict` when the file is not the one the form was made from.
+    Raise :class:`Conflict` when the file is not the one the form was made from, SchemaError
+    when a text holds a character a YAML file cannot, and DataError when the version is
+    decided – found out under the same lock as the write (:func:`drafts.change_draft`).
     """
-    path = folder / name
-    with Lock(folder, "sparar formuläret"):
-        current = path.read_bytes()
+    path = Path(folder) / name
+    problems = names.text_problems(data, path)
+    if problems:
+        raise SchemaError(problems)
+    saved = {}
+
+    def change():
+        current = read_bytes(path, VersionRef.of(folder).root, links=False)
         if digest(current) != expected_digest:
             raise Conflict(Problem(path, "filen har ändrats sedan formuläret öppnades (i ett annat fönster "
                                          "eller i en texteditor); dina ändringar är inte sparade",
                                    hint="Ladda om sidan för att se filen som den är nu. Det du skrev står kvar "
                                         "i formuläret tills du laddar om, så att du kan kopiera det."))
-        new = updated_text(current.decode("utf-8"), data).encode("utf-8")
-        if new != current:
-            transaction.apply(folder, {name: new}, locked=True)
-    return digest(new)
+        try:
+            new = updated_text(current.decode("utf-8"), data).encode("utf-8")
+        except (UnicodeDecodeError, YAMLError) as exc:
+            raise file_problem(path, exc) from exc
+        saved["digest"] = digest(new)
+        return ({name: new} if new != current else {}), []
+
+    drafts.change_draft(folder, "sparar formuläret", change)
+    return saved["digest"]
 
 
 def _update_map(tree: CommentedMap, data: dict, indent: int) -> None:

@@ -22,6 +22,7 @@ import yaml
 from pipeline import resources
 from pipeline.data import rules
 from pipeline.data.schema import load_schema
+from pipeline.errors import DataError, Problem
 
 PREFIX = "f"
 LABELS_FILE = "etiketter.yaml"
@@ -121,7 +122,7 @@ def path_of(name: str) -> tuple:
     parts = name.split(".")
     if not parts or parts[0] != PREFIX:
         raise ValueError(name)
-    return tuple(int(p) if p.isdigit() else p for p in parts[1:])
+    return tuple(int(p) if _INDEX.fullmatch(p) else p for p in parts[1:])
 
 
 _ITEM = re.compile(r"\[(\d+)\]")
@@ -152,52 +153,121 @@ def input_of_problem(text: str | None, fields: tuple[Field, ...]) -> str | None:
 
 # --- from a submitted form to data --------------------------------------------------------------
 
-def data_from_form(fields: tuple[Field, ...], form, original: dict) -> dict:
+# What a form may hold: far more than any real agreement or plan (the largest example has 110
+# inputs and lists of a dozen items), few enough that reading and checking one takes at most a
+# second or two. A bigger form is refused before it is read.
+MAX_FIELDS = 2000  # inputs in one submission
+MAX_ITEMS = 100  # items of one list
+MAX_NAME = 200  # characters of an input's name
+MAX_DEPTH = 12  # parts of an input's name ("f.aktiviteter.0.orsaker" has 4)
+_INDEX = re.compile(r"[0-9]{1,6}")  # an item's index in a name: ASCII digits only
+
+
+class FormRefused(DataError):
+    """A submitted form that does not fit the file's form (an unknown button, a crafted name)."""
+
+    status = 400
+
+
+class FormTooLarge(FormRefused):
+    """A submitted form with more inputs or list items than any real one has."""
+
+    status = 413
+
+
+def too_large(what: str) -> FormTooLarge:
+    return FormTooLarge(Problem(None, f"formuläret har för många {what} (högst {MAX_FIELDS} fält och "
+                                      f"{MAX_ITEMS} poster i en lista)",
+                                hint="Dela upp innehållet, eller redigera filen i en texteditor."))
+
+
+class FormIndex:
+    """The names a submitted form holds, read once: every input's name and each of the names
+    above it (``f.mål.0`` also gives ``f.mål`` and ``f``), and each list's item indices. Asking
+    whether a field is in the form, or which items a list has, is then a lookup – reading a form
+    takes time in proportion to its size, however its names are made."""
+
+    def __init__(self, form):
+        self.present: set[str] = set()
+        self.items: dict[str, set[int]] = {}
+        count = 0
+        for key in form.keys():
+            count += 1
+            if count > MAX_FIELDS:
+                raise too_large("fält")
+            if len(key) > MAX_NAME or not (key == PREFIX or key.startswith(PREFIX + ".")):
+                continue  # not an input of the file's fields
+            parts = key.split(".", MAX_DEPTH)
+            if len(parts) > MAX_DEPTH:
+                continue
+            name = parts[0]
+            self.present.add(name)
+            for part in parts[1:]:
+                if _INDEX.fullmatch(part):
+                    found = self.items.setdefault(name, set())
+                    found.add(int(part))
+                    if len(found) > MAX_ITEMS:
+                        raise too_large("poster i en lista")
+                name = f"{name}.{part}"
+                self.present.add(name)
+
+    def has(self, name: str) -> bool:
+        """``True`` when the form has an input for ``name`` or below it (a marker for empty lists)."""
+        return name in self.present
+
+    def indices(self, name: str) -> list[int]:
+        """Return the item indices the form has for the list ``name``, in order."""
+        return sorted(self.items.get(name, ()))
+
+    def containers(self) -> set[str]:
+        """Return every input's name and the names that hold it, below the prefix (``f.mål``, ``f.mål.0``)."""
+        return {name for name in self.present if name != PREFIX}
+
+
+def data_from_form(fields: tuple[Field, ...], form, original: dict, index: FormIndex | None = None) -> dict:
     """Return the data a submitted form holds: ``original`` (the file as read) with every field
     the form shows set from the form. Read-only fields and keys the schema does not know are
-    kept as they were."""
+    kept as they were. Raise :class:`FormTooLarge` for a form bigger than any real one."""
+    index = index or FormIndex(form)
+    original = original if isinstance(original, dict) else {}
     data = copy.deepcopy(original)
-    _group_from_form(fields, form, (), data, original)
+    _group_from_form(fields, form, index, (), data, original)
     return data
 
 
-def _group_from_form(fields, form, path: tuple, data: dict, original: dict) -> None:
+def _group_from_form(fields, form, index: FormIndex, path: tuple, data: dict, original: dict) -> None:
     for item in fields:
         if item.read_only or item.kind == "opaque":
             continue
         here = path + (item.key,)
-        name = input_name(here)
-        if not _present(form, name):
+        if not index.has(input_name(here)):
             continue  # not in the form: inherited from the county, or not shown
-        value = _value_from_form(item, form, here, original.get(item.key) if isinstance(original, dict) else None)
+        value = _value_from_form(item, form, index, here,
+                                 original.get(item.key) if isinstance(original, dict) else None)
         if value is None:
             data.pop(item.key, None)
         else:
             data[item.key] = value
 
 
-def _present(form, name: str) -> bool:
-    """``True`` when the form has an input for ``name`` or below it (a marker for empty lists)."""
-    return any(key == name or key.startswith(name + ".") for key in form.keys())
-
-
-def _value_from_form(item: Field, form, path: tuple, original):
+def _value_from_form(item: Field, form, index: FormIndex, path: tuple, original):
     name = input_name(path)
     if item.kind == "group":
         data = dict(original) if isinstance(original, dict) else {}
-        _group_from_form(item.children, form, path, data, original if isinstance(original, dict) else {})
+        _group_from_form(item.children, form, index, path, data, original if isinstance(original, dict) else {})
         if not item.required and original is None and _empty(data):
             return None  # an optional group left blank is not written at all
         return data if data or item.required else None
     if item.kind == "list":
         values = []
-        for index in _indices(form, name):
-            before = original[index] if isinstance(original, list) and index < len(original) else None
+        for position in index.indices(name):
+            before = original[position] if isinstance(original, list) and position < len(original) else None
             if item.scalar_list:
-                values.append(_scalar(item.item, form.get(f"{name}.{index}", "")))
+                values.append(_scalar(item.item, form.get(f"{name}.{position}", "")))
             else:
                 entry = dict(before) if isinstance(before, dict) else {}
-                _group_from_form(item.children, form, path + (index,), entry, before if isinstance(before, dict) else {})
+                _group_from_form(item.children, form, index, path + (position,), entry,
+                                 before if isinstance(before, dict) else {})
                 values.append(_text_or_entry(item, entry))
         return values if values or item.required else None
     if item.kind == "choices":
@@ -222,17 +292,6 @@ def _empty(value) -> bool:
     if isinstance(value, list):
         return all(_empty(v) for v in value)
     return value is None or value == ""
-
-
-def _indices(form, name: str) -> list[int]:
-    """Return the item indices a form has for the list ``name``, in order."""
-    found = set()
-    for key in form.keys():
-        if key.startswith(name + "."):
-            head = key[len(name) + 1:].split(".", 1)[0]
-            if head.isdigit():
-                found.add(int(head))
-    return sorted(found)
 
 
 def _scalar(item: Field, text: str, original=None):
@@ -274,25 +333,30 @@ def _number(text: str):
 
 # --- list and inheritance actions -----------------------------------------------------------------
 
+ACTIONS = ("lägg-till", "ta-bort", "upp", "ned", "skriv-över", "ärv")
+
+
 def apply_action(action: str, fields: tuple[Field, ...], data: dict, inherited: dict | None) -> str | None:
     """Apply a form button's action to ``data`` in place; return the form name to focus next.
 
     Actions: ``lägg-till:<lista>``, ``ta-bort:<post>``, ``upp:<post>``, ``ned:<post>``,
     ``skriv-över:<fält>`` (take the county's value to change it here) and ``ärv:<fält>`` (drop
-    this file's value and use the county's again).
+    this file's value and use the county's again). Raise :class:`FormRefused` for an action that
+    is none of these, or names no list, item or field of this form and its data.
     """
-    verb, _, name = action.partition(":")
-    path = path_of(name)
+    verb, path = parse_action(action, fields)
     if verb == "lägg-till":
-        target = _at(data, path, create=True)
+        target = _container(data, path, list, create=True, action=action)
+        if len(target) >= MAX_ITEMS:
+            raise too_large("poster i en lista")
         item = field_at(fields, path)
-        target.append("" if item is None or item.scalar_list else {})
+        target.append("" if item.scalar_list else {})
         return input_name(path + (len(target) - 1,))
     if verb in ("ta-bort", "upp", "ned"):
         *list_path, index = path
-        target = _at(data, tuple(list_path))
-        if not isinstance(target, list) or not 0 <= index < len(target):
-            return None
+        target = _container(data, tuple(list_path), list, action=action)
+        if not 0 <= index < len(target):
+            raise _refused(action)
         if verb == "ta-bort":
             del target[index]
             return input_name(tuple(list_path)) if not target else input_name(tuple(list_path) + (min(index, len(target) - 1),))
@@ -301,19 +365,92 @@ def apply_action(action: str, fields: tuple[Field, ...], data: dict, inherited: 
             target[index], target[other] = target[other], target[index]
             return input_name(tuple(list_path) + (other,))
         return input_name(path)
-    if verb == "skriv-över" and inherited is not None:
-        value = _get(inherited, path)
+    *parent, key = path
+    name = input_name(path)
+    if verb == "skriv-över":
+        value = _get(inherited, path) if inherited is not None else None
         if value is not None:
-            *parent, key = path
-            _at(data, tuple(parent), create=True, as_dict=True)[key] = copy.deepcopy(value)
+            _container(data, tuple(parent), dict, create=True, action=action)[key] = copy.deepcopy(value)
         return name
-    if verb == "ärv":
-        *parent, key = path
-        holder = _get(data, tuple(parent))
-        if isinstance(holder, dict):
-            holder.pop(key, None)
-        return name
-    return None
+    holder = _get(data, tuple(parent))  # ärv
+    if isinstance(holder, dict):
+        holder.pop(key, None)
+    return name
+
+
+def parse_action(action: str, fields: tuple[Field, ...]) -> tuple[str, tuple]:
+    """Return (verb, place in the data) of a button's action; raise :class:`FormRefused` unless
+    the verb is one of :data:`ACTIONS` and the place is one its button can stand at: a list for
+    ``lägg-till``, a list's item for the moves and ``ta-bort``, a field otherwise – never a
+    read-only one."""
+    verb, colon, name = action.partition(":")
+    if verb not in ACTIONS or not colon:
+        raise _refused(action)
+    try:
+        path = path_of(name)
+    except ValueError:
+        raise _refused(action) from None
+    shape = _shape(fields, path)
+    if shape is None:
+        raise _refused(action)
+    field, at_item = shape
+    wanted = {"lägg-till": field.kind == "list" and not at_item,
+              "ta-bort": at_item, "upp": at_item, "ned": at_item,
+              "skriv-över": not at_item, "ärv": not at_item}[verb]
+    if not wanted or field.read_only or field.kind == "opaque":
+        raise _refused(action)
+    return verb, path
+
+
+def _shape(fields, path: tuple) -> tuple[Field, bool] | None:
+    """Return the field at ``path`` and whether the path ends at one of its list's items, or
+    None when the path is no place in the form: names alternate with an index after each list."""
+    if not path or not isinstance(path[0], str):
+        return None
+    pool, current, at_item = fields, None, False
+    for part in path:
+        if isinstance(part, int):
+            if current is None or current.kind != "list" or at_item:
+                return None
+            at_item = True
+            continue
+        if current is not None and (current.kind == "list" and not at_item or current.scalar_list):
+            return None  # a list's fields are reached through an item
+        if current is not None and current.kind not in ("group", "list"):
+            return None
+        current = next((f for f in pool if f.key == part), None)
+        if current is None:
+            return None
+        pool, at_item = current.children, False
+    return current, at_item
+
+
+def _refused(action: str) -> FormRefused:
+    return FormRefused(Problem(None, f"knappen '{action}' hör inte till det här formuläret",
+                               field="åtgärd", hint="Ladda om sidan och försök igen."))
+
+
+def _container(data, path: tuple, kind: type, create: bool = False, action: str = ""):
+    """Return the list or mapping (``kind``) at ``path`` in ``data``, making missing mappings on
+    the way and the last one when ``create``; raise :class:`FormRefused` when the data holds
+    something else there (an item that is not there, a text where a list belongs)."""
+    for depth, part in enumerate(path):
+        last = depth == len(path) - 1
+        if isinstance(part, int):
+            if not isinstance(data, list) or not 0 <= part < len(data):
+                raise _refused(action)
+            data = data[part]
+            continue
+        if not isinstance(data, dict):
+            raise _refused(action)
+        if data.get(part) is None:
+            if not create:
+                raise _refused(action)
+            data[part] = kind() if last else {}
+        data = data[part]
+    if not isinstance(data, kind):
+        raise _refused(action)
+    return data
 
 
 def field_at(fields, path: tuple) -> Field | None:
@@ -337,22 +474,6 @@ def _get(data, path: tuple):
         elif not isinstance(data, dict):
             return None
         data = data[part] if isinstance(part, int) else data.get(part)
-    return data
-
-
-def _at(data, path: tuple, create: bool = False, as_dict: bool = False):
-    """Return the container at ``path``, making missing ones when ``create`` (a list at the end,
-    or a mapping with ``as_dict``)."""
-    for depth, part in enumerate(path):
-        last = depth == len(path) - 1
-        if isinstance(part, int):
-            data = data[part]
-            continue
-        if part not in data or data[part] is None:
-            if not create:
-                return None
-            data[part] = {} if (not last or as_dict) else []
-        data = data[part]
     return data
 
 

@@ -53,31 +53,30 @@ def edit_plan(county, kommun, name, plan):
 def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
     """Show a file's form (GET), or act on its submission (POST): save, or a list or inheritance
     button; the form is shown again with the data as submitted, saved or not."""
-    data, focus, notice, status = file.data, None, None, 200
+    data, focus, refused, status = file.data, None, None, 200
     if request.method == "POST":
-        if file.read_only:
+        if file.read_only:  # found out again under the lock when saving (edits.save)
             raise DataError(Problem(file.path, "versionen är beslutad och kan inte ändras",
                                     hint="Börja en ny version för att ändra överenskommelsen."))
         data = forms.data_from_form(file.fields, request.form, file.data)
         action = request.form.get("åtgärd", "")
         digest = request.form.get("sha", "")
+        file.digest = digest  # the form keeps the digest it came with: after a conflict, saving is refused too
         if action == "spara":
             try:
-                file.digest = edits.save(version.folder, str(file.path.relative_to(version.folder).as_posix()),
-                                         data, digest)
+                edits.save(version.folder, file.path.relative_to(version.folder).as_posix(), data, digest)
                 flash("Sparat.")
                 return redirect(request.path, 303)
-            except edits.Conflict as exc:
-                notice, status = exc.problems[0], 409
-                file.digest = digest  # the form keeps the digest it came with: saving again is refused too
+            except PipelineError as exc:  # shown above the form, which keeps what was written
+                refused, status = exc, 409 if isinstance(exc, edits.Conflict) else 400
         else:
             focus = forms.apply_action(action, file.fields, data, file.inherited)
-            file.digest = digest
     problems = workspace().check(version, file.path, data)
     at_fields, rest = problem_in(problems, file.path, file.fields)
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
-                           focus_name=_FocusOnce(focus),
-                           fel=at_fields, ovriga_fel=rest, konflikt=notice,
+                           focus_name=_FocusOnce(focus), fel=at_fields, ovriga_fel=rest,
+                           inte_sparat=refused.problems if refused else [],
+                           konflikt=isinstance(refused, edits.Conflict),
                            planer=_plans(version), kontroll_url=_check_url(version, plan)), status
 
 
@@ -105,7 +104,7 @@ def _plans(version: VersionInfo) -> list[dict]:
     from pipeline.data.version import plan_files
 
     result = []
-    for number, path in enumerate(plan_files(version.folder), start=1):
+    for number, path in enumerate(plan_files(version.folder, links=False), start=1):
         try:
             title = load_yaml(path, root=workspace().root).data.get("titel") or path.stem
         except PipelineError:
@@ -126,24 +125,13 @@ def _check(version: VersionInfo, plan: str | None):
     """Return the live check of a form: the summary, and each field's message (htmx swaps them in)."""
     path, schema, original = workspace().file_data(version, plan)
     fields = forms.fields_of(schema)
-    data = forms.data_from_form(fields, request.form, original)
+    index = forms.FormIndex(request.form)
+    data = forms.data_from_form(fields, request.form, original, index)
     problems = workspace().check(version, path, data)
     at_fields, rest = problem_in(problems, path, fields)
-    names = _containers(request.form.keys())
-    return render_template("kontroll.html", fel=at_fields, ovriga_fel=rest, namn=sorted(names),
+    # Every input and what holds it has a message container, cleared or filled.
+    return render_template("kontroll.html", fel=at_fields, ovriga_fel=rest, namn=sorted(index.containers()),
                            antal=len(problems))
-
-
-def _containers(keys) -> set[str]:
-    """Return the form names that have a message container: every input and what holds it."""
-    names = set()
-    for key in keys:
-        if not key.startswith(forms.PREFIX + "."):
-            continue
-        parts = key.split(".")
-        for end in range(2, len(parts) + 1):
-            names.add(".".join(parts[:end]))
-    return names
 
 
 # --- plans ---------------------------------------------------------------------------------------------------
@@ -161,7 +149,11 @@ def remove_plan(county, kommun, name, plan):
     from pipeline.web.plans import remove
 
     version = workspace().version(county, kommun, name)
-    remove(version.folder, workspace().plan_file(version, plan))
+    path = workspace().plan_file(version, plan)
+    if request.form.get("bekräfta") != "ja":
+        raise DataError(Problem(path, "planen togs inte bort: rutan för att bekräfta är inte ikryssad",
+                                field="bekräfta", hint="Kryssa i rutan och tryck på Ta bort planen igen."))
+    remove(version.folder, path)
     flash(f"Planen {plan} är borttagen.")
     return redirect(url_for("version", county=county, kommun=kommun, name=name), 303)
 
@@ -253,7 +245,7 @@ def new_version(county, kommun):
 
     info = workspace().kommun(county, kommun)
     name = request.form.get("namn", "").strip()
-    start = _date_field(request.form.get("ny_start", ""), "ny_start") if request.form.get("flytta_datum") else None
+    start = _date_field(request.form.get("ny_start", ""), "ny startdag") if request.form.get("flytta_datum") else None
     folder = info.versions[0].folder.parent if info.versions else None
     if folder is None:
         raise NotFound(kommun)
@@ -269,7 +261,7 @@ def decide(county, kommun, name):
 
     version = workspace().version(county, kommun, name)
     form = request.form
-    day = _date_field(form.get("datum", ""), "beslut.datum")
+    day = _date_field(form.get("datum", ""), "datum")
     sealed = record_decision(version.folder, Decision(organ=form.get("organ", "").strip(), datum=day.isoformat(),
                                                       paragraf=form.get("paragraf", "").strip(),
                                                       diarienummer=form.get("diarienummer", "").strip(),
@@ -280,8 +272,8 @@ def decide(county, kommun, name):
 
 
 def _date_field(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise DataError(Problem(None, f"'{text}' är inget datum (ÅÅÅÅ-MM-DD)", field=field)) from None
+    """Return a typed date (ÅÅÅÅ-MM-DD, years 1900–2999, as on the command line); raise otherwise."""
+    from pipeline.data.dates import typed_date
+
+    return typed_date(text, field=field)
 

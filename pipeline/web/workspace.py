@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.data import seal
+from pipeline.data.inputs import read_bytes
 from pipeline.data.load import load_yaml
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import load_county, plan_files, shared_part
@@ -125,8 +126,9 @@ class Workspace:
         return folder
 
     def plan_file(self, version: VersionInfo, file_name: str) -> Path:
-        """Return a plan's file by its name; raise NotFound if the version has no such plan."""
-        for path in plan_files(version.folder):
+        """Return a plan's file by its name; raise NotFound if the version has no such plan.
+        Only a regular file is a plan here: the web app never reads or changes through a link."""
+        for path in plan_files(version.folder, links=False):
             if nfc(path.name) == file_name:
                 return path
         raise NotFound(file_name)
@@ -136,7 +138,7 @@ class Workspace:
     def form_file(self, version: VersionInfo, plan: str | None = None) -> FormFile:
         """Return a version's agreement file, or one of its plans, ready for its form."""
         path = self.plan_file(version, plan) if plan else version.folder / AGREEMENT_FILE
-        raw = path.read_bytes()
+        raw = read_bytes(path, self.root, links=False)
         loaded = load_yaml(path, root=self.root)
         inherited = None
         if plan is None:
