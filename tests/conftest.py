@@ -29,6 +29,8 @@ posix_signals = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
 ORSA_2023 = AGREEMENTS / "dalarna" / "orsa" / "2023"
+# A draft: rendered with the templates (a decided version's documents are those it was decided with).
+FALUN_2027 = AGREEMENTS / "dalarna" / "falun" / "2027"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -16,7 +16,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import ORSA_2023, ROOT
+from conftest import FALUN_2027, ORSA_2023, ROOT
 
 ORSA_2019 = ORSA_2023.parent / "2019"
 HEAVY = ("docx", "docxtpl", "cerberus", "jinja2", "lxml", "PIL", "psutil", "subprocess", "urllib.request",
@@ -62,8 +62,8 @@ def test_only_the_commands_that_draw_charts_import_matplotlib(tmp_path):
 
 
 def test_render_with_a_warm_cache_needs_neither_docxtpl_nor_python_docx(tmp_path):
-    imported_by(["render", str(ORSA_2023), "--out", str(tmp_path / "first")], tmp_path)  # fills the cache
-    assert imported_by(["render", str(ORSA_2023), "--out", str(tmp_path / "a")], tmp_path) == {"jinja2", "lxml"}
+    imported_by(["render", str(FALUN_2027), "--out", str(tmp_path / "first")], tmp_path)  # fills the cache
+    assert imported_by(["render", str(FALUN_2027), "--out", str(tmp_path / "a")], tmp_path) == {"jinja2", "lxml"}
 
 
 def test_diff_needs_neither_docxtpl_python_docx_nor_cerberus(tmp_path):
@@ -111,7 +111,7 @@ def test_rendering_a_document_zips_it_once_when_it_is_written(tmp_path):
 
 
 def test_processes_racing_on_an_empty_cache_all_render_the_same(tmp_path):
-    code = f"import sys\nfrom pipeline.documents.render import render\nrender({str(ORSA_2023)!r}, sys.argv[1])\n"
+    code = f"import sys\nfrom pipeline.documents.render import render\nrender({str(FALUN_2027)!r}, sys.argv[1])\n"
     env = {**os.environ, "SAMVERKAN_CACHE": str(tmp_path / "cache")}
     runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / f"out{n}")], env=env,
                              stderr=subprocess.PIPE) for n in range(4)]

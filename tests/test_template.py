@@ -104,10 +104,10 @@ def test_a_new_process_uses_the_prepared_template_without_docxtpl(tmp_path):
     import subprocess
     import sys
 
-    from conftest import ORSA_2023
+    from conftest import FALUN_2027
 
     code = ("import sys\nfrom pipeline.documents.render import render\n"
-            f"render({str(ORSA_2023)!r}, sys.argv[1])\n"
+            f"render({str(FALUN_2027)!r}, sys.argv[1])\n"
             "print('docxtpl' in sys.modules)\n")
     env = {**__import__("os").environ, "SAMVERKAN_CACHE": str(tmp_path / "cache")}
     first = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a")], capture_output=True, text=True,
@@ -116,7 +116,7 @@ def test_a_new_process_uses_the_prepared_template_without_docxtpl(tmp_path):
                             env=env, check=True)
     assert (first.stdout.strip(), second.stdout.strip()) == ("True", "False")
     assert list((tmp_path / "cache" / "mallar").glob("*.json")) and list((tmp_path / "cache" / "mallar").glob("*.kod"))
-    for name in ("samverkansoverenskommelse.docx", "bilaga-1-ordningsstorningar-centrum.docx"):
+    for name in ("samverkansoverenskommelse.docx", "atgardsplan.docx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
@@ -125,9 +125,9 @@ def test_a_damaged_cache_is_ignored_and_made_again(tmp_path):
     import subprocess
     import sys
 
-    from conftest import ORSA_2023
+    from conftest import FALUN_2027
 
-    code = f"import sys\nfrom pipeline.documents.render import render\nrender({str(ORSA_2023)!r}, sys.argv[1])\n"
+    code = f"import sys\nfrom pipeline.documents.render import render\nrender({str(FALUN_2027)!r}, sys.argv[1])\n"
     env = {**os.environ, "SAMVERKAN_CACHE": str(tmp_path / "cache")}
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "a")], env=env, check=True)
     entries = list((tmp_path / "cache" / "mallar").iterdir())

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ORSA_2023
+from conftest import FALUN_2027
 
 RENDER = ("import sys\nfrom pipeline.documents.render import render\n"
-          f"render({str(ORSA_2023)!r}, sys.argv[1])\nprint('docxtpl' in sys.modules)\n")
+          f"render({str(FALUN_2027)!r}, sys.argv[1])\nprint('docxtpl' in sys.modules)\n")
 posix_modes = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
 
 
 def _render(tmp_path: Path, out: str, data_home: str = "data") -> bool:
-    """Render Orsa 2023 in a new process; return True when it had to prepare the templates."""
+    """Render Falun 2027 (a draft) in a new process; return True when it had to prepare the templates."""
     env = {**os.environ, "SAMVERKAN_CACHE": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / data_home)}
     done = subprocess.run([sys.executable, "-c", RENDER, str(tmp_path / out)], capture_output=True, text=True,
                           env=env, check=True)
