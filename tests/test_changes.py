@@ -245,3 +245,59 @@ def test_a_change_is_a_value():
     assert (change.path, change.old_value, change.new_value, change.plan) == ((), None, None, None)
     with pytest.raises(AttributeError):
         change.kind = REMOVED  # frozen: a summary cannot be changed after the fact
+
+
+def test_added_and_removed_items_of_a_text_list_keep_their_path_and_values():
+    changes = summarize(version({"mål": ["Färre inbrott.", "Samma."]}),
+                        version({"mål": ["Samma.", "Starkare samverkan med föreningslivet."]}))
+    assert [(c.kind, c.path, c.old, c.new, c.old_value, c.new_value) for c in changes] == [
+        (REMOVED, ("mål",), "Färre inbrott.", None, "Färre inbrott.", None),
+        (ADDED, ("mål",), None, "Starkare samverkan med föreningslivet.", None,
+         "Starkare samverkan med föreningslivet.")]
+
+
+def test_a_field_that_changed_between_text_and_a_mapping_or_list_is_one_change():
+    assert summary({"syfte": {"text": "A."}}, {"syfte": "A."}) == [("Syfte", CHANGED, "syfte", "text: A.", "A.")]
+    assert summary({"syfte": "A."}, {"syfte": {"text": "A."}}) == [("Syfte", CHANGED, "syfte", "A.", "text: A.")]
+    assert summary({"mål": ["A.", "B."]}, {"mål": "A. B."}) == [("Mål", CHANGED, "mål", "A; B.", "A. B.")]
+    assert summary({"mål": "A. B."}, {"mål": ["A.", "B."]}) == [("Mål", CHANGED, "mål", "A. B.", "A; B.")]
+
+
+def test_a_renamed_item_after_a_changed_one_keeps_both_changes():
+    old = {"fokusområden": [{"namn": "Ungdomar", "beskrivning": "Förr."},
+                            {"namn": "Hot mot förtroendevalda", "beskrivning": "Samma."}]}
+    new = {"fokusområden": [{"namn": "Ungdomar", "beskrivning": "Nu."},
+                            {"namn": "Hot mot förtroendevalda och tjänstepersoner", "beskrivning": "Samma."}]}
+    assert [(c.kind, c.what) for c in summarize(version(old), version(new))] == [
+        (CHANGED, "fokusområde ”Ungdomar” beskrivning"), (CHANGED, "fokusområde ”Hot mot förtroendevalda” namn")]
+
+
+def test_a_list_item_ending_in_a_capital_x_keeps_its_letter():
+    assert [c.old for c in summarize(version({"mål": ["Etapp X", "Etapp XX."]}), version({}))] == [
+        "Etapp X; Etapp XX."]
+
+
+def test_every_removed_plan_is_listed():
+    old_plans = [("01-a.yaml", 1, {"titel": "Centrum"}), ("02-b.yaml", 2, {"titel": "Skolor"}),
+                 ("03-c.yaml", 3, {"titel": "Sommar"})]
+    assert [(c.kind, c.what) for c in summarize(version({}, old_plans), version({}, old_plans[:1]))] == [
+        (REMOVED, "plan ”Skolor”"), (REMOVED, "plan ”Sommar”")]
+
+
+def test_a_plans_example_mark_is_skipped_and_the_fields_after_it_are_compared():
+    old_plans = [("01-a.yaml", 1, {"exempel": True, "titel": "Centrum", "mål": "Förr."})]
+    new_plans = [("01-a.yaml", 1, {"exempel": False, "titel": "Centrum", "mål": "Nu."})]
+    assert [c.what for c in summarize(version({}, old_plans), version({}, new_plans))] == ["plan ”Centrum”: mål"]
+
+
+def test_a_field_added_to_or_removed_from_a_plan_is_listed():
+    old_plans = [("01-a.yaml", 1, {"titel": "Centrum", "bakgrund": "Gammal."})]
+    new_plans = [("01-a.yaml", 1, {"titel": "Centrum", "resurser": "Nya."})]
+    assert [(c.kind, c.what, c.old, c.new) for c in summarize(version({}, old_plans), version({}, new_plans))] == [
+        (REMOVED, "plan ”Centrum”: bakgrund", "Gammal.", None), (ADDED, "plan ”Centrum”: resurser", None, "Nya.")]
+
+
+def test_fields_after_a_bookkeeping_field_are_still_compared():
+    old = {"version": "2023", "status": "beslutad", "syfte": "Förr.", "exempel": True, "bakgrund": "A."}
+    new = {"version": "2027", "status": "utkast", "syfte": "Nu.", "exempel": False, "bakgrund": "B."}
+    assert [c[2] for c in summary(old, new)] == ["syfte", "bakgrund"]
