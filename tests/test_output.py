@@ -270,12 +270,18 @@ def test_a_file_where_the_output_folder_or_a_folder_above_it_goes_is_an_error(tm
     assert caught.value.problems[0].message == "utdatamappen kan inte skapas: en fil med samma namn finns"
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root may write anywhere")
-def test_a_folder_that_cannot_be_written_is_an_error(tmp_path):
-    (tmp_path / "ut").mkdir(mode=0o500)
+def test_a_folder_that_cannot_be_written_is_an_error(tmp_path, monkeypatch):
+    asked = []
+
+    def access(path, mode):  # as for a read-only folder (root may write anywhere, so it is simulated)
+        asked.append((Path(path), mode))
+        return False
+    monkeypatch.setattr(os, "access", access)
     with pytest.raises(OutputError) as caught:
         output.prepare_folder(tmp_path / "ut")
-    assert caught.value.problems[0].message == "utdatamappen är skrivskyddad"
+    assert (caught.value.problems[0].message, caught.value.problems[0].hint) == (
+        "utdatamappen är skrivskyddad", "Välj en annan mapp med --out, eller ändra mappens behörigheter.")
+    assert asked == [(tmp_path / "ut", os.W_OK | os.X_OK)]
 
 
 def test_the_output_folder_may_not_lie_in_the_data_or_hold_it(tmp_path):
