@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
 from pipeline.cli import main
+from pipeline.data import rules
+from pipeline.data.load import Loaded
 from pipeline.data.validate import validate_paths
+from pipeline.data.version import Plan, Version, load_version
 
-from conftest import edit, new_draft
+from conftest import ORSA_2023, edit, new_draft
 
 
 @pytest.fixture
@@ -68,17 +76,6 @@ def test_without_moving_ny_lists_the_dates_to_update(county, capsys):
 # Each rule is run on Orsa 2023 held in memory with one change; the test names what the rule
 # promises and asserts the exact problems (field and message), so that a boundary moved by one
 # day or one character, or a message that lost its field, is noticed.
-
-import copy
-import dataclasses
-import datetime as dt
-from pathlib import Path
-
-from pipeline.data import rules
-from pipeline.data.load import Loaded
-from pipeline.data.version import Plan, Version, load_version
-
-from conftest import ORSA_2023
 
 START = dt.date(2023, 3, 1)  # Orsa 2023's giltighetstid.från
 DAY = dt.timedelta(days=1)
