@@ -513,3 +513,111 @@ def test_write_new_writes_in_as_many_pieces_as_the_system_takes(folder):
 
 def test_sha256_is_the_hex_digest():
     assert transaction.sha256(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+# --- what a change tells others, and what reading never does -----------------------------------------
+
+class Recorded(Lock):
+    """A lock that notes the purpose it was taken for."""
+
+    purposes: list[str] = []
+
+    def __init__(self, folder, purpose, *args, **kwargs):
+        Recorded.purposes.append(purpose)
+        super().__init__(folder, purpose, *args, **kwargs)
+
+
+@pytest.fixture
+def purposes(monkeypatch) -> list[str]:
+    Recorded.purposes = []
+    monkeypatch.setattr(transaction, "Lock", Recorded)
+    return Recorded.purposes
+
+
+def test_the_lock_says_what_the_change_does(folder, purposes):
+    transaction.apply(folder, {"c.txt": b"c"})
+    transaction.apply(folder, {"d.txt": b"d"}, purpose="beslut")
+    transaction.apply(folder, {"e.txt": b"e"}, locked=True)
+    journal_of(folder, {"a.txt": b"ny a"})
+    transaction.settle(folder)
+    assert purposes == ["skriver", "beslut", "slutför en avbruten ändring"]
+
+
+def test_reading_a_settled_folder_takes_no_lock_and_writes_nothing(folder, purposes):
+    transaction.settle(folder)
+    transaction.settle(folder, strict=False)
+    assert purposes == []
+
+
+def test_problems_name_the_folder(folder):
+    with pytest.raises(OutputError) as caught:
+        transaction.apply(folder, {"../x": b"x"})
+    assert caught.value.problems[0].file == folder
+    undo = failing(2)
+    try:
+        with pytest.raises(OutputError) as caught:
+            transaction.apply(folder, {"a.txt": b"ny a"})
+    finally:
+        undo()
+    assert caught.value.problems[0].file == folder
+    assert caught.value.problems[0].hint == ("Stäng dokument som är öppna i Word eller ett annat program och "
+                                             "försök igen.")
+
+
+def test_a_change_that_cannot_be_undone_names_the_folder_and_what_to_do(folder):
+    class FromTheSecond(Only):
+        def step(self, name, *paths):
+            super().step(name, *paths)
+            if self.count >= 2:
+                disk_full(name)
+    undo = install(FromTheSecond(None, "replace"), frozenset({"replace"}), MODULE)
+    try:
+        with pytest.raises(OutputError) as caught:
+            transaction.apply(folder, {"a.txt": b"ny a"})
+    finally:
+        undo()
+    assert (caught.value.problems[0].file, caught.value.problems[0].hint) == (
+        folder, "Den slutförs nästa gång ett kommando används på mappen. Stäng dokument som är öppna i Word.")
+
+
+def test_settle_names_the_busy_folder_and_the_unfinishable_change(folder):
+    journal_of(folder, {"a.txt": b"ny a"})
+    (folder / LOCK_FILE).write_text(json.dumps({"pid": 1, "dator": "annan-dator", "kommando": "beslut"}),
+                                    encoding="utf-8")
+    with pytest.raises(Busy) as caught:
+        transaction.settle(folder)
+    assert caught.value.problems[0].file == folder
+    (folder / LOCK_FILE).unlink()
+    undo = failing(1)
+    try:
+        with pytest.raises(OutputError) as caught:
+            transaction.settle(folder)
+    finally:
+        undo()
+    assert caught.value.problems[0].file == folder
+
+
+def test_an_undo_already_decided_is_not_decided_again(folder):
+    journal = journal_of(folder, {"a.txt": b"ny a"})
+    transaction._write_journal(folder, dict(journal, ångra=True), TEMP_PREFIX + "j9")
+    counting = Only(None, "replace")
+    undo = install(counting, frozenset({"replace"}), MODULE)
+    try:
+        transaction.recover(folder)
+    finally:
+        undo()
+    assert counting.commits() == []  # the journal is not written again, only the files put back
+    assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b"}
+
+
+def test_an_undo_is_decided_in_the_journal_before_any_file_is_put_back(folder):
+    journal = journal_of(folder, {"a.txt": b"ny a"})
+    os.replace(folder / journal["skriv"][0]["tmp"], folder / "a.txt")
+    counting = Only(None, "replace")
+    undo = install(counting, frozenset({"replace"}), MODULE)
+    try:
+        transaction._roll_back(folder, journal)
+    finally:
+        undo()
+    assert counting.commits() == [1] and counting.count == 2  # the journal, then the backup of a.txt
+    assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b"}
