@@ -21,6 +21,13 @@ from pipeline.files.lock import LOCK_FILE
 from pipeline.files.transaction import JOURNAL, sha256
 
 
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path_factory, monkeypatch):
+    """Run each test in an empty folder of its own: a mutant that loses a folder argument (so that
+    os.scandir(None) lists the current folder) then removes nothing but that folder's contents."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 def visible_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != LEDGER}
 

@@ -24,6 +24,13 @@ from faults import Faults, disk_full, install
 MODULE = ("pipeline.files.transaction",)
 
 
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path_factory, monkeypatch):
+    """Run each test in an empty folder of its own: a mutant that loses a folder argument (so that
+    os.scandir(None) lists the current folder) then removes nothing but that folder's contents."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 def files(folder: Path) -> dict[str, bytes | str]:
     """Return everything below ``folder``: files with their bytes, links as "-> target", folders as "/"."""
     found = {}
