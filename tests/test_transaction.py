@@ -628,3 +628,87 @@ def test_an_undo_is_decided_in_the_journal_before_any_file_is_put_back(folder):
         undo()
     assert counting.commits() == [1] and counting.count == 2  # the journal, then the backup of a.txt
     assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b"}
+
+
+def test_a_journal_without_its_list_of_new_folders_is_still_completed_or_undone(folder):
+    journal = journal_of(folder, {"a.txt": b"ny a"})
+    del journal["nya_mappar"]  # as journals were before new folders were listed
+    (folder / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    assert transaction.recover(folder) is True
+    assert files(folder) == {"a.txt": b"ny a", "b.txt": b"gammal b"}
+    journal = journal_of(folder, {"a.txt": b"nyare a"})
+    del journal["nya_mappar"]
+    (folder / JOURNAL).write_text(json.dumps(dict(journal, ångra=True)), encoding="utf-8")
+    assert transaction.recover(folder) is True
+    assert files(folder) == {"a.txt": b"ny a", "b.txt": b"gammal b"}
+
+
+def test_leftovers_are_removed_without_following_links_to_folders(folder, tmp_path):
+    outside = tmp_path / "utanför"
+    outside.mkdir()
+    (outside / "viktig.txt").write_bytes("orörd".encode())
+    (folder / (TEMP_PREFIX + "länk")).symlink_to(outside, target_is_directory=True)
+    staged = folder / (TEMP_PREFIX + "ny-2028")
+    staged.mkdir()
+    (staged / "länk").symlink_to(outside, target_is_directory=True)
+    transaction.recover(folder)
+    assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b"}
+    assert files(outside) == {"viktig.txt": "orörd".encode()}
+
+
+def test_an_undo_interrupted_after_its_journal_is_finished_backwards_by_the_next_command(folder):
+    journal = journal_of(folder, {"a.txt": b"ny a"}, ["b.txt"])
+    os.replace(folder / journal["skriv"][0]["tmp"], folder / "a.txt")
+    os.unlink(folder / "b.txt")
+    undo = failing(2)  # 1: the undo's journal; 2: putting a.txt back fails
+    try:
+        with pytest.raises(OSError):
+            transaction._roll_back(folder, journal)
+    finally:
+        undo()
+    assert json.loads((folder / JOURNAL).read_text(encoding="utf-8"))["ångra"] is True
+    assert transaction.recover(folder) is True
+    assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b"}
+
+
+def test_an_undo_interrupted_after_putting_a_file_back_does_not_remove_it(folder):
+    journal = journal_of(folder, {"a.txt": b"ny a"})
+    os.replace(folder / journal["skriv"][0]["tmp"], folder / "a.txt")
+    transaction._write_journal(folder, dict(journal, ångra=True), TEMP_PREFIX + "j9")
+    os.replace(folder / journal["skriv"][0]["kopia"], folder / "a.txt")  # put back, then killed
+    assert transaction.recover(folder) is True
+    assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b"}
+
+
+def test_every_replaced_and_removed_file_has_its_own_backup_and_comes_back(folder):
+    (folder / "c.txt").write_bytes(b"gammal c")
+    (folder / "d.txt").write_bytes(b"gammal d")
+    undo = failing(4)  # 1: the journal; 2, 3: a.txt and b.txt moved into place; 4: e.txt fails
+    try:
+        with pytest.raises(OutputError):
+            transaction.apply(folder, {"a.txt": b"ny a", "b.txt": b"ny b", "e.txt": b"e"}, ["c.txt", "d.txt"])
+    finally:
+        undo()
+    assert files(folder) == {"a.txt": b"gammal a", "b.txt": b"gammal b", "c.txt": b"gammal c",
+                             "d.txt": b"gammal d"}
+    journal = journal_of(folder, {"a.txt": b"x", "b.txt": b"y"}, ["c.txt", "d.txt"])
+    backups = [e["kopia"] for e in journal["skriv"] + journal["ta_bort"]]
+    assert None not in backups and len(set(backups)) == 4
+
+
+def test_new_files_get_the_permissions_of_the_users_umask(folder):
+    old = os.umask(0o022)
+    try:
+        transaction.write_new(folder / "c.txt", b"c")
+        transaction.apply(folder, {"d.txt": b"d"})
+    finally:
+        os.umask(old)
+    assert [(folder / name).stat().st_mode & 0o777 for name in ("c.txt", "d.txt")] == [0o644, 0o644]
+
+
+def test_a_journal_that_cannot_be_read_says_how_to_go_on(folder):
+    (folder / JOURNAL).write_text("{", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        transaction.recover(folder)
+    assert caught.value.problems[0].hint == ("Kontrollera mappens filer mot en säkerhetskopia och ta sedan bort "
+                                             "journalfilen.")
