@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import OutputError
-from pipeline.files import output
+from pipeline.files import output, transaction
+from pipeline.files.lock import LOCK_FILE, Lock
 from pipeline.files.output import LEDGER, Ledger
-from pipeline.files.lock import LOCK_FILE
 from pipeline.files.transaction import JOURNAL, sha256
+
+from faults import Faults, disk_full, install
 
 
 @pytest.fixture(autouse=True)
@@ -311,5 +313,162 @@ def test_default_mode_follows_the_umask():
     old = os.umask(0o027)
     try:
         assert (output.default_mode(), output.default_mode(directory=True)) == (0o640, 0o750)
+    finally:
+        os.umask(old)
+
+
+# --- every error names its folder, and what it was doing ------------------------------------------------
+
+
+def raising(exc):
+    def fail(*args, **kwargs):
+        raise exc
+    return fail
+
+
+@pytest.mark.parametrize("exc, message", [
+    (PermissionError(13, "denied"), "utdatamappen kan inte läsas (behörighet saknas)"),
+    (NotADirectoryError(20, "not a dir"), "utdatamappen kan inte skapas: en del av sökvägen är en fil"),
+])
+def test_a_folder_that_cannot_be_looked_at_is_an_error_naming_it(tmp_path, monkeypatch, exc, message):
+    monkeypatch.setattr(output.os, "lstat", raising(exc))
+    with pytest.raises(OutputError) as caught:
+        output.prepare_folder(tmp_path / "ut")
+    assert [(p.file, p.message) for p in caught.value.problems] == [(tmp_path / "ut", message)]
+
+
+@pytest.mark.parametrize("exc, message", [
+    (FileExistsError(17, "exists"), "utdatamappen kan inte skapas: en fil med samma namn finns"),
+    (NotADirectoryError(20, "not a dir"), "utdatamappen kan inte skapas: en del av sökvägen är en fil"),
+    (OSError(28, "full"), "utdatamappen kan inte skapas (disken är full)"),
+])
+def test_a_folder_that_cannot_be_made_is_an_error_naming_it(tmp_path, monkeypatch, exc, message):
+    monkeypatch.setattr(Path, "mkdir", raising(exc))
+    with pytest.raises(OutputError) as caught:
+        output.prepare_folder(tmp_path / "ut")
+    assert [(p.file, p.message) for p in caught.value.problems] == [(tmp_path / "ut", message)]
+
+
+def test_a_folder_made_by_another_run_meanwhile_is_used(tmp_path, monkeypatch):
+    (tmp_path / "ut").mkdir()
+    real = os.lstat
+
+    def not_yet(path, *args, **kwargs):  # it did not exist when looked at, and does when made
+        if Path(path) == tmp_path / "ut":
+            raise FileNotFoundError(2, "missing")
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(output.os, "lstat", not_yet)
+    assert output.prepare_folder(tmp_path / "ut") == tmp_path / "ut"
+
+
+def test_a_deep_output_folder_is_made_with_every_folder_above_it(tmp_path):
+    assert output.prepare_folder(tmp_path / "a" / "b" / "c") == tmp_path / "a" / "b" / "c"
+    assert (tmp_path / "a" / "b" / "c").is_dir()
+
+
+def test_errors_about_folders_name_the_folder(tmp_path, monkeypatch):
+    (tmp_path / "fil").write_bytes(b"x")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "länk").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    for folder in (tmp_path / "fil", tmp_path / "länk"):
+        with pytest.raises(OutputError) as caught:
+            output.prepare_folder(folder)
+        assert caught.value.problems[0].file == folder
+    data = tmp_path / "data"
+    for out, data_ in ((data / "ut", data), (tmp_path, data)):
+        with pytest.raises(OutputError) as caught:
+            output.check_output_place(data_, out)
+        assert caught.value.problems[0].file == out
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(OutputError) as caught:
+        output.prepare_folder(tmp_path / "elsewhere")
+    assert caught.value.problems[0].file == tmp_path / "elsewhere"
+
+
+def test_an_interrupted_write_that_cannot_be_completed_stops_the_next_one(out):
+    output.write_all(out, {"a.docx": b"a"})
+    transaction._stage(out, {"b.docx": b"b"}, [])  # decided, then killed
+    undo = install(Faults(1, disk_full), frozenset({"replace"}), ("pipeline.files.transaction",))
+    try:
+        with pytest.raises(OutputError) as caught:
+            output.write_all(out, {"c.docx": b"c"})
+    finally:
+        undo()
+    assert [(p.file, p.message) for p in caught.value.problems] == [
+        (out, "en avbruten skrivning kan inte slutföras (disken är full)")]
+    assert not (out / "c.docx").exists()
+
+
+def test_every_problem_with_the_targets_is_listed_whatever_comes_first(out, tmp_path):
+    out.mkdir()
+    (out / "främmande.docx").write_bytes(b"foreign")
+    (out / "mapp.docx").mkdir()
+    with pytest.raises(OutputError) as caught:
+        output.write_all(out, {"ny.docx": b"n", "a/b": b"x", "främmande.docx": b"f", "mapp.docx": b"m"})
+    assert sorted(p.file.name for p in caught.value.problems) == ["b", "främmande.docx", "mapp.docx"]
+    with pytest.raises(OutputError):  # a new name first does not let a foreign file after it through
+        output.write_all(out, {"ny.docx": b"n", "främmande.docx": b"f"})
+    assert (out / "främmande.docx").read_bytes() == b"foreign" and not (out / "ny.docx").exists()
+
+
+class Recorded(Lock):
+    purposes: list[str] = []
+
+    def __init__(self, folder, purpose, *args, **kwargs):
+        Recorded.purposes.append(purpose)
+        super().__init__(folder, purpose, *args, **kwargs)
+
+
+def test_the_lock_of_an_output_folder_says_that_outputs_are_written(out, monkeypatch):
+    Recorded.purposes = []
+    monkeypatch.setattr(output, "Lock", Recorded)
+    output.write_all(out, {"a.docx": b"a"})
+    (out / "b.docx").write_bytes(b"b")
+    output.adopt(out, {"b.docx": sha256(b"b")})
+    assert Recorded.purposes == ["skriver utdata", "skriver utdata"]
+
+
+def test_adopt_goes_through_every_name_and_never_one_in_a_subfolder(out):
+    out.mkdir()
+    (out / "sub").mkdir()
+    (out / "sub" / "c.docx").write_bytes(b"c")
+    (out / "b.docx").write_bytes(b"b")
+    output.write_all(out, {"a.docx": b"a"})
+    output.adopt(out, {"a.docx": sha256(b"a"), "saknas.docx": sha256(b"s"), "sub/c.docx": sha256(b"c"),
+                       "b.docx": sha256(b"b")})
+    assert set(ledger_of(out)["filer"]) == {"a.docx", "b.docx"}
+
+
+def test_write_all_removes_stale_outputs_and_keeps_links_between_out_of_bounds(tmp_path):
+    out = tmp_path / "ut"
+    output.write_all(out / "orsa", {"bilaga-1.docx": b"1", "bilaga-2.docx": b"2"}, within=out)
+    output.write_all(out / "orsa", {"bilaga-1.docx": b"1"}, stale=("bilaga-*.docx",), within=out)
+    assert visible_files(out / "orsa") == {"bilaga-1.docx": b"1"}
+    (tmp_path / "elsewhere").mkdir()
+    (out / "mora").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(OutputError):
+        output.write_all(out / "mora" / "2023", {"a.docx": b"a"}, within=out)
+    with pytest.raises(OutputError):
+        output.publish(out / "mora" / "2023", {"a.docx": b"a"}, within=out)
+    output.write_all(tmp_path / "elsewhere" / "x", {"a.docx": b"a"})
+    with pytest.raises(OutputError):
+        output.remove_owned(out / "mora" / "x", ["a.docx"], within=out)
+    assert (tmp_path / "elsewhere" / "x" / "a.docx").exists()
+    assert list((tmp_path / "elsewhere").iterdir()) == [tmp_path / "elsewhere" / "x"]
+
+
+def test_the_list_is_written_as_indented_utf8_json(out):
+    output.write_all(out, {"å.docx": b"a"})
+    text = (out / LEDGER).read_bytes().decode("utf-8")
+    assert text == ('{\n "format": 1,\n "om": "Filer som samverkan har skrivit i mappen. Bara dessa skrivs över eller '
+                    'tas bort.",\n "filer": {\n  "å.docx": {\n   "sha256": "' + sha256(b"a") + '",\n   "storlek": 1\n'
+                    '  }\n }\n}\n')
+
+
+def test_default_mode_takes_away_what_the_umask_forbids():
+    old = os.umask(0o022)
+    try:
+        assert (output.default_mode(), output.default_mode(directory=True)) == (0o644, 0o755)
+        assert os.umask(0o022) == 0o022  # and leaves the umask as it was
     finally:
         os.umask(old)
