@@ -254,3 +254,28 @@ def test_verify_of_a_seal_that_cannot_be_read_gives_no_digest(version):
                                           ("a/../../b", False), ("/a", False), ("a\\b", False)])
 def test_a_sealed_name_lies_inside_the_version(version, name, inside):
     assert seal._inside(version, name) is inside
+
+
+def test_a_missing_seal_says_how_to_restore_it_and_where_changes_go(version):
+    assert seal.check(version)[0].hint == ("Återställ sigill.json från säkerhetskopia eller versionshantering; "
+                                           "ändringar görs i en ny version.")
+
+
+def test_every_file_is_checked_after_one_that_cannot_be_read(version):
+    sealed(version)
+    (version / "beslutat" / "a.DOCX").write_text("ändrad", encoding="utf-8")
+    (version / "lan-gemensamt.yaml").unlink()
+    (version / "lan-gemensamt.yaml").mkdir()  # listed before the others, cannot be read
+    (version / "planer" / "2-a.yaml").unlink()
+    (version / "planer" / "2-a.yaml").mkdir()
+    (version / "planer" / "10-b.yaml").write_text("ändrad", encoding="utf-8")
+    problems = seal.check(version)
+    assert [(p.file.relative_to(version).as_posix(), p.message.split(" (")[0]) for p in problems] == [
+        ("beslutat/a.DOCX", "filen har ändrats sedan versionen beslutades"),
+        ("lan-gemensamt.yaml", "filen kan inte läsas"),
+        ("planer/10-b.yaml", "filen har ändrats sedan versionen beslutades"),
+        ("planer/2-a.yaml", "filen kan inte läsas")]
+
+
+def test_an_unsealed_version_is_named_when_it_cannot_be_verified(version):
+    assert [p.file for p in seal.verify(version, None)[1]] == [version / "sigill.json"]
