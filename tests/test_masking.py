@@ -196,3 +196,30 @@ def test_mask_document_removes_the_sekretess_tags_in_any_case():
     document.save(buffer)
     masked = docx.Document(io.BytesIO(masking.mask_document(buffer.getvalue(), [])))
     assert masked.paragraphs[0].text == "Före kvar efter."
+
+
+def test_a_role_only_person_without_telephone_email_or_name_is_shown_by_role():
+    data = {"handläggare": {"namn": "Anna Hemlig", "titel": "Utredare", "publiceras_som": "roll"},
+            "underskrifter": [{"roll": "Chef", "publiceras_som": "roll"}]}
+    public = masking.public_version(a_version(data))
+    assert public.data["handläggare"] == {"namn": "Utredare", "titel": "Utredare", "publiceras_som": "roll"}
+    assert public.data["underskrifter"] == [{"roll": "Chef", "publiceras_som": "roll", "namn": "Chef"}]
+    assert masking._person_masks({"roll": "Chef", "telefon": "0250-1"}) == [
+        masking.Mask("", "Chef"), masking.Mask("0250-1", masking.PERSONAL_NOTICE)]
+
+
+def test_the_public_version_keeps_the_county_text():
+    county = Loaded(data={"gemensamt": {"syfte": "Länets text."}}, file=Path("dalarna/lan.yaml"))
+    version = Version(folder=Path("orsa/2027"), agreement=Loaded(data={}), plans=[], county=county)
+    assert masking.public_version(version).county is county
+
+
+def test_check_document_names_the_part_where_a_masked_text_is_left(monkeypatch):
+    document = docx.Document()
+    document.add_paragraph(f"Inledning. {SECRET}.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    monkeypatch.setattr(masking, "mask_document", lambda data, masks: data)
+    with pytest.raises(masking.MaskingError) as caught:
+        masking.check_document("bilaga-1.docx", buffer.getvalue(), MASKS)
+    assert "maskerad uppgift (word/document.xml); inget skrevs" in caught.value.problems[0].message
