@@ -224,3 +224,49 @@ def test_every_other_kind_of_formatting_revision_is_resolved(change):
                 "</w:pPr></w:p>")
     assert tags(resolve(root, True)) == ["p", "pPr", "jc"]
     assert tags(resolve(root, False)) == ["p", "pPr", "keepNext"]
+
+
+def test_a_removed_mark_after_paragraphs_that_keep_theirs_still_joins():
+    root = body(paragraph("Först.") + paragraph("Ett ", '<w:ins w:id="1"/>') + paragraph("två."))
+    assert texts(resolve(root, False)) == ["Först.", "Ett två."]
+
+
+def test_an_empty_paragraph_before_the_section_properties_keeps_its_mark():
+    root = body(paragraph("", '<w:ins w:id="1"/>') + "<w:sectPr/>")
+    assert tags(resolve(root, False)) == ["p", "pPr", "rPr", "b", "sectPr"]
+
+
+def test_marks_are_joined_in_every_container_after_one_that_is_its_containers_last():
+    mark = '<w:ins w:id="1"/>'
+    cells = (f"<w:tbl><w:tr><w:tc>{paragraph('a', mark)}</w:tc>"
+             f"<w:tc>{paragraph('b', mark)}{paragraph('c')}</w:tc></w:tr></w:tbl>")
+    assert texts(resolve(body(cells), False)) == ["a", "bc"]
+
+
+def test_joined_runs_keep_their_order_before_the_next_paragraphs_runs():
+    first = f"<w:p><w:pPr><w:rPr><w:ins w:id=\"1\"/></w:rPr></w:pPr>{run('a')}{run('b')}</w:p>"
+    second = f"<w:p><w:pPr><w:jc w:val=\"left\"/></w:pPr>{run('c')}{run('d')}</w:p>"
+    joined = resolve(body(first + second), False)
+    assert [t.text for t in joined.iter(W + "t")] == ["a", "b", "c", "d"]
+    assert tags(joined)[:3] == ["p", "pPr", "jc"]
+
+
+def test_a_paragraph_kept_before_a_table_does_not_stop_later_joins():
+    table = "<w:tbl>" + row("cell") + "</w:tbl>"
+    root = body(paragraph("text", '<w:ins w:id="1"/>') + table + paragraph("Ett ", '<w:ins w:id="2"/>')
+                + paragraph("två"))
+    assert texts(resolve(root, False)) == ["text", "cell", "Ett två"]
+
+
+def test_every_accepted_formatting_revision_is_dropped():
+    change = '<w:rPrChange w:id="{}"><w:rPr><w:i/></w:rPr></w:rPrChange>'
+    root = body(f"<w:p><w:r><w:rPr><w:b/>{change.format(1)}</w:rPr><w:t>x</w:t></w:r>"
+                f"<w:r><w:rPr><w:u/>{change.format(2)}</w:rPr><w:t>y</w:t></w:r></w:p>")
+    assert tags(resolve(root, True)) == ["p", "r", "rPr", "b", "t", "r", "rPr", "u", "t"]
+    assert tags(resolve(root, False)) == ["p", "r", "rPr", "i", "t", "r", "rPr", "i", "t"]
+
+
+def test_cell_marks_are_handled_after_a_cell_without_properties():
+    root = body("<w:tbl><w:tr><w:tc><w:p/></w:tc>" + cell("ny", '<w:cellIns w:id="1"/>')
+                + cell("gammal", '<w:cellDel w:id="2"/>') + "</w:tr></w:tbl>")
+    assert texts(resolve(root, True)) == ["", "ny"] and texts(resolve(root, False)) == ["", "gammal"]
