@@ -223,3 +223,15 @@ def test_check_document_names_the_part_where_a_masked_text_is_left(monkeypatch):
     with pytest.raises(masking.MaskingError) as caught:
         masking.check_document("bilaga-1.docx", buffer.getvalue(), MASKS)
     assert "maskerad uppgift (word/document.xml); inget skrevs" in caught.value.problems[0].message
+
+
+def test_check_document_names_the_first_part_where_a_masked_text_is_left(monkeypatch):
+    document = docx.Document()
+    document.add_paragraph(f"Inledning. {SECRET}.")
+    document.core_properties.title = SECRET  # found once there, before the body in the package
+    buffer = io.BytesIO()
+    document.save(buffer)
+    monkeypatch.setattr(masking, "mask_document", lambda data, masks: data)
+    with pytest.raises(masking.MaskingError) as caught:
+        masking.check_document("bilaga-1.docx", buffer.getvalue(), MASKS)
+    assert "maskerad uppgift (docProps/core.xml); inget skrevs" in caught.value.problems[0].message

@@ -9,6 +9,7 @@
                                                        merge changed (against its first parent)
     python tests/mutation/run.py --record [MODULE ...] run and record the scores (baseline.json and
                                                        the table in docs/utveckling/mutationstester.md)
+    python tests/mutation/run.py --docs                only rewrite that table from baseline.json
 
 The modules and the tests that judge each are named in one place: pyproject.toml,
 [tool.samverkan.mutation.modules]. The shared mutmut settings stand under [tool.mutmut]; each
@@ -195,7 +196,10 @@ def run_module(name: str, module: dict, budget: float, fresh: bool, equivalents:
     unknown = {s for s in statuses.values() if s not in KILLED | NOT_KILLED | {"skipped"}}
     if unknown or not statuses:
         return {"fel": f"oväntat resultat från mutmut: {sorted(unknown) or 'inga mutanter'}"}
-    known = {(e["funktion"], e["ändring"]): e for e in equivalents if e.get("modul") == name}
+    known: dict[tuple, list[dict]] = {}
+    for entry in equivalents:
+        if entry.get("modul") == name:
+            known.setdefault((entry["funktion"], entry["ändring"]), []).append(entry)
     survivors, equivalent = [], []
     alive = sorted((m for m, s in statuses.items() if s in NOT_KILLED), key=_natural)
     diffs = show_all(folder, alive)
@@ -203,8 +207,9 @@ def run_module(name: str, module: dict, budget: float, fresh: bool, equivalents:
         status = statuses[mutant]
         shown = diffs[mutant]
         entry = {"mutant": mutant, "status": status, "funktion": function_of(mutant), "ändring": change_of(shown)}
-        if (entry["funktion"], entry["ändring"]) in known:
-            equivalent.append(dict(entry, varför=known[entry["funktion"], entry["ändring"]]["varför"]))
+        match = equivalent_entry(known.get((entry["funktion"], entry["ändring"]), []), mutant)
+        if match:
+            equivalent.append(dict(entry, varför=match["varför"]))
         else:
             survivors.append(entry)
     total = sum(1 for s in statuses.values() if s != "skipped")
@@ -213,6 +218,17 @@ def run_module(name: str, module: dict, budget: float, fresh: bool, equivalents:
     return {"mutanter": total, "dödade": killed, "överlevande": len(survivors), "ekvivalenta": len(equivalent),
             "poäng": round(100 * killed / counted, 1) if counted else 100.0, "sekunder": round(seconds),
             "överlevande_mutanter": survivors, "ekvivalenta_mutanter": equivalent}
+
+
+def equivalent_entry(entries: list[dict], mutant: str) -> dict | None:
+    """Return the equivalent-mutant entry for ``mutant`` among those with its function and change.
+    Where the same change stands twice in a function, the entry names mutmut's mutant ("mutant"),
+    and only that one matches."""
+    tail = mutant.rsplit(".", 1)[-1]
+    for entry in entries:
+        if entry.get("mutant") in (None, tail):
+            return entry
+    return None
 
 
 def _natural(text: str) -> list:
@@ -275,10 +291,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--total-budget", type=float, default=None,
                         help="högst så många sekunder sammanlagt; moduler som inte hinns med hoppas över")
     parser.add_argument("--keep", action="store_true", help="återanvänd mutmuts tidigare resultat i build/mutation")
+    parser.add_argument("--docs", action="store_true",
+                        help="skriv bara om tabellen i dokumentationen från baseline.json (t.ex. efter att ett skäl "
+                             "har skrivits in) och kör inget")
     args = parser.parse_args(argv)
 
     known = modules()
     baseline = read_baseline()
+    if args.docs:
+        write_doc(baseline)
+        print(f"Skrev om tabellen i {DOC.relative_to(ROOT)}.")
+        return 0
     unknown = [name for name in args.modules if name not in known]
     if unknown:
         parser.error(f"okända moduler: {', '.join(unknown)} (kända: {', '.join(known)})")
