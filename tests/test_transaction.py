@@ -475,7 +475,7 @@ def test_a_name_that_could_lead_outside_the_folder_is_refused(folder, name):
 
 @pytest.mark.parametrize("name", [TEMP_PREFIX + "x", TEMP_PREFIX])
 def test_a_temporary_name_of_ours_is_accepted(name):
-    transaction._check_temporary(name)
+    assert transaction._check_temporary(name) is None  # no ValueError
 
 
 @pytest.mark.parametrize("name", ["a.txt", ".samverkan-journal.json", "x" + TEMP_PREFIX, TEMP_PREFIX + "a/b",
