@@ -4,7 +4,9 @@
     python tests/crash_at.py K COUNT_FILE --webb NAME VERSION_FOLDER   (a button of samverkan webb)
 
 K = 0 runs the command to the end. The number of changes counted is written to
-COUNT_FILE when the command ends normally, so a test knows how many points to try.
+COUNT_FILE when the command ends normally, so a test knows how many points to try, followed
+by the numbers of the changes that committed a journal (one per line), so it knows the
+moment each change was decided.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def main() -> int:
         from pipeline.cli import main as samverkan
 
         code = samverkan(arguments)
-    count_file.write_text(str(faults.count), encoding="utf-8")
+    count_file.write_text("\n".join(str(n) for n in [faults.count, *faults.commits()]), encoding="utf-8")
     return code
 
 

@@ -18,6 +18,10 @@ BOUNDARIES = frozenset({"open", "replace", "rename", "unlink", "remove", "mkdir"
 ALL_CHANGES = BOUNDARIES | {"write", "fsync"}
 MODULES = ("pipeline.files.transaction", "pipeline.files.lock", "pipeline.data.lifecycle")
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+# transaction.JOURNAL and lifecycle.STAGING_PREFIX, named here so this module imports nothing of the
+# package before install() puts the counting os in place.
+JOURNAL = ".samverkan-journal.json"
+STAGED_VERSION = ".samverkan-tmp-ny-"
 
 
 class Faults:
@@ -28,12 +32,26 @@ class Faults:
         self.action = action
         self.count = 0
         self.names: list[str] = []
+        self.paths: list[tuple[str, ...]] = []  # the paths each change touched (none for writes)
 
-    def step(self, name: str) -> None:
+    def step(self, name: str, *paths) -> None:
         self.count += 1
         self.names.append(name)
+        self.paths.append(tuple(os.fspath(p) for p in paths if isinstance(p, (str, os.PathLike))))
         if self.count == self.fail_at:
             self.action(name)
+
+    def commits(self) -> list[int]:
+        """Return the numbers of the changes that decide a change: the atomic rename of a
+        transaction's journal onto its name, or of a staged new version folder onto its own."""
+        found = []
+        for k, (name, paths) in enumerate(zip(self.names, self.paths), start=1):
+            if name not in ("replace", "rename") or len(paths) != 2:
+                continue
+            source, target = (os.path.basename(p) for p in paths)
+            if target == JOURNAL or source.startswith(STAGED_VERSION):
+                found.append(k)
+        return found
 
 
 class FaultyOs:
@@ -53,7 +71,7 @@ class FaultyOs:
             return opened
         if name in self._kinds:
             def changed(*args, **kwargs):
-                self._faults.step(name)
+                self._faults.step(name, *(args[:2] if name in ("replace", "rename") else ()))
                 return real(*args, **kwargs)
             return changed
         return real

@@ -16,6 +16,7 @@ from lxml import etree
 
 from pipeline.ooxml import redline
 from pipeline.cli import main
+from pipeline.compare.changes import GROUPS, PLANS_GROUP
 from pipeline.compare.versions import compare, diff
 from pipeline.errors import SchemaError
 from pipeline.data.lifecycle import start_version
@@ -217,6 +218,11 @@ def test_cli_text_and_json(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["kommun"] == "Orsa kommun"
     assert {"område", "typ", "vad", "tidigare", "nytt"} == set(data["ändringar"][0])
+    assert {"område": "Giltighetstid och uppsägning", "typ": "ändrad", "vad": "giltighetstid till",
+            "tidigare": "28 februari 2023", "nytt": "tills vidare"} in data["ändringar"]
+    groups = list(dict.fromkeys(change["område"] for change in data["ändringar"]))
+    memo_order = list(dict.fromkeys(list(GROUPS.values()) + ["Övrigt", PLANS_GROUP]))
+    assert groups == sorted(groups, key=memo_order.index) and groups[-1] == PLANS_GROUP
     assert data["dokument"][0]["fil"] == "andringar-samverkansoverenskommelse.docx"
 
 

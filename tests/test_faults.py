@@ -3,9 +3,11 @@ and the web app's saving and plan buttons.
 
 Each command is interrupted at every file-system change in turn – in-process with a
 full disk (``OSError``), and in a child process killed outright (no clean-up runs).
-After each interruption the folder is exactly as before or exactly as after an
-uninterrupted run (once the next command has settled it), and running the command
-again completes it.
+A full disk leaves the folder exactly as before (the change is undone while the process
+lives) or, where the command went on without the failed call, exactly as after. A kill
+leaves it as before when it came before the change was decided (the journal committed by
+an atomic rename) and as after once it was decided: the next command completes it. Running
+the command again after an interruption completes it.
 """
 
 from __future__ import annotations
@@ -150,26 +152,33 @@ def run_killed(county: Path, arguments: list[str], k: int, count_file: Path) -> 
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_a_kill_at_any_change_leaves_the_old_or_the_new_state(name, pristine, tmp_path):
+def test_a_kill_before_the_decision_leaves_the_old_state_and_after_it_the_new(name, pristine, tmp_path):
+    """The moment a change is decided is the atomic rename of its journal (or of a staged new
+    version folder): killed before it, the next command finds everything as before; killed after
+    it – while the files are being moved into place – the next command completes the change."""
     before, after = before_and_after(name, pristine, tmp_path)
     count_file = tmp_path / "count"
     county = fresh(pristine, tmp_path, 1)
     prepare(name, county)
     assert run_killed(county, COMMANDS[name][2](county), 0, count_file) == 0
-    total = int(count_file.read_text())
+    total, *decided_at = (int(n) for n in count_file.read_text().split())
     assert total > 3
-    outcomes = set()
+    assert len(decided_at) == 1, f"{name}: one change decided once, not at {decided_at}"
+    decision = decided_at[0]
+    assert 1 < decision < total, f"{name}: changes come before and after the decision ({decision} of {total})"
     for k in range(1, total + 1):
         county = fresh(pristine, tmp_path, 100 + k)
         prepare(name, county)
         assert run_killed(county, COMMANDS[name][2](county), k, count_file) == 137
         state = settle_and_snapshot(name, county)
-        assert state in (before, after), f"{name}: a kill at change {k} of {total} left a half-made state"
-        outcomes.add("before" if state == before else "after")
-        if state == before:
+        if k <= decision:
+            assert state == before, f"{name}: a kill at change {k}, before the decision ({decision}), left " \
+                                    f"{'the new state' if state == after else 'a half-made state'}"
             if name.startswith("webb-"):
                 COMMANDS[name][1](county)  # the next press of the button completes
             else:
                 assert main(COMMANDS[name][2](county)) == 0, f"{name}: the run after a kill at change {k} failed"
             assert snapshot(COMMANDS[name][0](county)) == after
-    assert outcomes == {"before", "after"}  # the sweep crossed the moment the change is decided
+        else:
+            assert state == after, f"{name}: a kill at change {k}, after the decision ({decision}), was not " \
+                                   f"completed: {'rolled back' if state == before else 'a half-made state'}"

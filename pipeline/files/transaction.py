@@ -154,7 +154,7 @@ def _remove_tree(folder: Path) -> None:
 def check_relative(root: Path, name: str) -> PurePosixPath:
     """Return ``name`` as a safe relative path below ``root``; raise OutputError otherwise."""
     path = PurePosixPath(name)
-    if (not name or "\\" in name or path.is_absolute() or ":" in path.parts[0]
+    if (not name or not path.parts or "\\" in name or path.is_absolute() or ":" in path.parts[0]
             or any(part in ("", ".", "..") for part in path.parts) or name != path.as_posix()):
         raise OutputError(Problem(root, f"sökvägen '{name}' leder utanför mappen och används inte"))
     return path
