@@ -1,9 +1,4 @@
-"""The follow-up commands of ``samverkan``: ``uppfoljning``, ``export`` and ``import``.
-
-Kept beside :mod:`pipeline.cli` (which registers them) so that module stays small; like
-it, they only parse, call one library function and print. Errors become exit codes in
-:func:`pipeline.cli.main`, the one place for that. Only click is imported at start-up.
-"""
+"""The follow-up commands: ``uppfoljning`` (the report), ``export`` and ``import`` (workbooks, the county)."""
 
 from __future__ import annotations
 
@@ -11,16 +6,12 @@ from pathlib import Path
 
 import click
 
-
-def _date_type():
-    from pipeline.cli import DATE
-
-    return DATE
+from pipeline.cli.common import DATE, echo_path, echo_written, pdfs
 
 
 @click.command(options_metavar="[FLAGGOR]")
 @click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
-@click.option("--datum", "day", type=_date_type(), default=None,
+@click.option("--datum", "day", type=DATE, default=None,
               help="Uppföljningen som rapporten gäller, ÅÅÅÅ-MM-DD (standard: den senaste).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Mapp för rapporten (standard: ut/<län>/<kommun>/<version>/uppfoljning).")
@@ -33,14 +24,12 @@ def uppfoljning(version_dir, day, out_dir, pdf):
     och mål, och diagram (med alternativtext och en tabell med samma värden).
     Uppföljningarna ligger i VERSIONSMAPP/uppfoljning/ÅÅÅÅ-MM-DD.yaml.
     """
-    from pipeline.cli import _echo_path, _pdfs
     from pipeline.followup.report import write_report
 
     written = write_report(version_dir, day, out_dir)
-    for path in written:
-        _echo_path("Skrev ", path)
+    echo_written(written)
     if pdf:
-        _pdfs(written)
+        pdfs(written)
 
 
 @click.command(options_metavar="[FLAGGOR]")
@@ -52,7 +41,7 @@ def uppfoljning(version_dir, day, out_dir, pdf):
               help="Länsexporten: en rad per kommun, plan och aktivitet, som CSV (för Excel) eller JSON.")
 @click.option("--ut", "--out", "target", type=click.Path(path_type=Path), metavar="FIL",
               help="Filen som länsexporten skrivs till (standard: skärmen).")
-@click.option("--datum", "day", type=_date_type(), default=None,
+@click.option("--datum", "day", type=DATE, default=None,
               help="Arbetsboken: uppföljningens datum (standard: den senaste). Länsexporten: dagen som avgör "
                    "vilken version som gäller (standard: i dag).")
 def export(path, workbook, fmt, target, day):
@@ -68,11 +57,10 @@ def export(path, workbook, fmt, target, day):
     if workbook is not None and fmt is not None:
         raise click.UsageError("Ange antingen --xlsx (en version) eller --format (hela länet), inte båda.")
     if workbook is not None:
-        from pipeline.cli import _echo_path
         from pipeline.followup.workbook import export_workbook
 
         written = export_workbook(path, workbook, day)
-        _echo_path("Skrev ", written)
+        echo_path("Skrev ", written)
         return
     from pipeline.followup.county import export_county
 
@@ -89,7 +77,7 @@ def export(path, workbook, fmt, target, day):
 @click.command("import", options_metavar="[FLAGGOR]")
 @click.argument("workbook", metavar="FIL.xlsx", type=click.Path(path_type=Path))
 @click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
-@click.option("--datum", "day", type=_date_type(), default=None,
+@click.option("--datum", "day", type=DATE, default=None,
               help="Uppföljningens datum, ÅÅÅÅ-MM-DD (standard: datumet i arbetsboken).")
 @click.option("--ersätt", "--ersatt", "replace", is_flag=True,
               help="Ersätt en uppföljning med samma datum även om den är skriven eller ändrad för hand.")
@@ -101,16 +89,15 @@ def import_(workbook, version_dir, day, replace):
     har ändrats ger ingen ny fil. En uppföljning som någon har skrivit eller
     ändrat för hand skrivs bara över med --ersätt.
     """
-    from pipeline.cli import _echo_path
     from pipeline.followup.importer import import_workbook
 
     result = import_workbook(workbook, version_dir, day, replace)
     for notice in result.notices:
         click.echo(f"Obs: {notice}")
     if result.outcome == "oförändrad":
-        _echo_path("Uppföljningen är oförändrad; ingenting skrevs: ", result.path)
+        echo_path("Uppföljningen är oförändrad; ingenting skrevs: ", result.path)
     else:
-        _echo_path("Skrev " if result.outcome == "ny" else "Ersatte ", result.path)
+        echo_path("Skrev " if result.outcome == "ny" else "Ersatte ", result.path)
 
 
 COMMANDS = (uppfoljning, export, import_)

@@ -1,4 +1,4 @@
-"""The ``samverkan webb`` command: the local web app (see :mod:`pipeline.web`)."""
+"""The command ``webb``: the local web app for the secretary (see :mod:`pipeline.web`)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,6 @@ def webb(root, port, no_browser):
         server.run()
     finally:
         server.close()
+
+
+COMMANDS = (webb,)
