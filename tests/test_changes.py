@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.compare.changes import (ADDED, CHANGED, GROUPS, PLANS_GROUP, REMOVED, Change, as_dicts,
+from pipeline.data.changes import (ADDED, CHANGED, GROUPS, PLANS_GROUP, REMOVED, Change, as_dicts,
                                       summarize)
 from pipeline.data.load import Loaded
 from pipeline.data.version import Plan, Version

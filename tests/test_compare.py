@@ -16,7 +16,7 @@ from lxml import etree
 
 from pipeline.ooxml import redline
 from pipeline.cli import main
-from pipeline.compare.changes import GROUPS, PLANS_GROUP
+from pipeline.data.changes import GROUPS, PLANS_GROUP
 from pipeline.compare.versions import compare, diff
 from pipeline.errors import SchemaError
 from pipeline.data.lifecycle import start_version

@@ -6,7 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from pipeline.compare.changes import as_dicts
+from pipeline.data.changes import as_dicts
 
 _WIDTH = 100
 

@@ -16,7 +16,7 @@ from lxml import etree
 
 from pipeline.ooxml import safexml
 
-from pipeline.compare import changes as change_summary
+from pipeline.data import changes as change_summary
 from pipeline.documents import context
 from pipeline.data import inputs
 from pipeline import ooxml

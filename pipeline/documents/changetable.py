@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.compare.changes import ADDED, CHANGED, REMOVED, Change
+from pipeline.data.changes import ADDED, CHANGED, REMOVED, Change
 from pipeline.swedish import bilagor_span, count, distance, joined
 
 # Sections of the agreement whose text changes are reported as one row each, with their headings.

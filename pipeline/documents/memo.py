@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pipeline.compare.changes import Change
+from pipeline.data.changes import Change
 from pipeline.data.version import Version
 from pipeline.documents.changetable import change_rows
 from pipeline.documents.context import agreement_context, long_date

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.documents.context import long_date
+from pipeline.swedish import long_date
 from pipeline.data.version import Version, match_plans
 
 ADDED, REMOVED, CHANGED = "tillagd", "borttagen", "ändrad"
