@@ -30,8 +30,9 @@ from pipeline.swedish import bilagor_span
 from pipeline.errors import Problem, SchemaError
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
 from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
-from pipeline.documents.render import (AGREEMENT_FILE_NAME, RenderedDocument, decided_documents, document_properties,
-                                      plan_file_name, render_version, version_documents, write_document)
+from pipeline.documents.model import RenderedDocument, document_properties, write_document
+from pipeline.documents.render import (AGREEMENT_FILE_NAME, decided_documents, plan_file_name, render_version,
+                                       version_documents)
 from pipeline.data.validate import validate_version
 from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
 

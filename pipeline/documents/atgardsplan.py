@@ -16,7 +16,7 @@ from pipeline.data.tracing import Item, Trace, trace, uses_links
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.swedish import amount
-from pipeline.documents.render import RenderedDocument, document_properties
+from pipeline.documents.model import RenderedDocument, document_properties
 
 ACTION_PLAN_TEMPLATE = "atgardsplan.docx"
 ACTION_PLAN_FILE_NAME = "atgardsplan.docx"

@@ -9,7 +9,7 @@ from pipeline.documents import context
 from pipeline import ooxml
 from pipeline import resources
 from pipeline.documents import template
-from pipeline.documents.render import RenderedDocument, write_document
+from pipeline.documents.model import RenderedDocument, write_document
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.version import Version
 

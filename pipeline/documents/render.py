@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from pipeline.documents import context
@@ -14,58 +10,18 @@ from pipeline import ooxml
 from pipeline.files import output
 from pipeline import resources
 from pipeline.documents import template
+from pipeline.documents.atgardsplan import render_action_plan
 from pipeline.layout import DEFAULT_OUTPUT
 from pipeline.data.validate import validate_version
 from pipeline.data import inputs
 from pipeline.data.version import ARCHIVE_FOLDER, Version
+from pipeline.documents.model import RenderedDocument, document_properties
 
 AGREEMENT_TEMPLATE = "overenskommelse.docx"
 PLAN_TEMPLATE = "plan.docx"
 AGREEMENT_FILE_NAME = "samverkansoverenskommelse.docx"
 STALE_OUTPUTS = ("bilaga-*.docx", "bilaga-*.pdf", "samverkansoverenskommelse.pdf", "atgardsplan.docx",
                  "atgardsplan.pdf")
-
-
-@dataclass(frozen=True)
-class RenderedDocument:
-    """A finished .docx in memory, with the name it is saved under.
-
-    Made from its .docx bytes (``source``), or from a template's package and the parts that
-    rendering ``changed``: then the bytes are zipped only when first asked for, which a
-    comparison – reading the parts – never does. A document read from a file can bring the
-    parts already unpacked as ``changed`` with no package.
-    """
-
-    name: str
-    title: str
-    source: bytes | None = None
-    package: ooxml.Package | None = field(default=None, repr=False)
-    changed: dict[str, bytes] | None = field(default=None, repr=False)
-
-    @classmethod
-    def of_parts(cls, name: str, title: str, package: ooxml.Package, parts: dict[str, bytes],
-                 props: ooxml.Properties) -> RenderedDocument:
-        """Return the document of ``package`` with ``parts`` replaced and properties from ``props``."""
-        return cls(name, title, None, package, _with_properties(parts, props))
-
-    @cached_property
-    def data(self) -> bytes:
-        """The .docx file's bytes."""
-        if self.source is not None:
-            return self.source
-        buffer = io.BytesIO()
-        ooxml.write_docx(buffer, self.package, self.changed)
-        return buffer.getvalue()
-
-    @cached_property
-    def parts(self) -> dict[str, bytes]:
-        """Every part of the package by name."""
-        if self.package is not None:
-            return {**self.package.parts, **self.changed}
-        if self.changed is not None:
-            return self.changed
-        with zipfile.ZipFile(io.BytesIO(self.source)) as archive:
-            return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
 
 
 def default_output(version: Version) -> Path:
@@ -94,8 +50,6 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
             documents.append(_document(plan_template, plan_context,
                                        plan_file_name(plan.number, plan.slug),
                                        document_properties(agreement, title)))
-        from pipeline.documents.atgardsplan import render_action_plan
-
         documents.append(render_action_plan(version, agreement, folder))
     return documents
 
@@ -159,34 +113,6 @@ def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
     # Our bilagor of plans that are gone, and PDFs older than the documents now, go in the same step.
     return output.write_all(target, {d.name: d.data for d in documents}, stale=STALE_OUTPUTS,
                             within=None if out_dir else DEFAULT_OUTPUT)
-
-
-def document_properties(agreement: dict, title: str) -> ooxml.Properties:
-    """Return the document properties of a document about ``agreement`` (an agreement context)."""
-    parties = f"{agreement['kommun']} och {agreement['polisen']['namn']}"
-    return ooxml.Properties(
-        title=title,
-        subject=f"Samverkan mellan {parties} om brottsförebyggande och trygghetsskapande arbete, "
-                f"version {agreement['version']}",
-        organisation=agreement["kommun"],
-        date=agreement["datum"],
-        keywords="samverkansöverenskommelse, brottsförebyggande, trygghet",
-        description=f"Dnr {agreement['diarienummer']}",
-    )
-
-
-def write_document(package: ooxml.Package, parts: dict[str, bytes], props: ooxml.Properties) -> bytes:
-    """Return the .docx bytes of ``package`` with ``parts`` replaced and properties from ``props``."""
-    buffer = io.BytesIO()
-    ooxml.write_docx(buffer, package, _with_properties(parts, props))
-    return buffer.getvalue()
-
-
-def _with_properties(parts: dict[str, bytes], props: ooxml.Properties) -> dict[str, bytes]:
-    parts = dict(parts)
-    parts[ooxml.CORE_PART] = ooxml.core_xml(props)
-    parts[ooxml.APP_PART] = ooxml.app_xml(props)
-    return parts
 
 
 def _document(compiled: template.CompiledTemplate, ctx: dict, name: str,

@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline import ooxml, resources
 from pipeline.data.validate import validate_version
 from pipeline.documents import context, template
-from pipeline.documents.render import RenderedDocument, document_properties, write_document
+from pipeline.documents.model import RenderedDocument, document_properties, write_document
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
 from pipeline.followup import charts, records

@@ -124,7 +124,7 @@ def heading_text(part: Part) -> str:
 
 
 def cover_from_properties(properties, title: str) -> Cover:
-    """Return a cover made from a rendered memo's core properties (as ``render.document_properties``
+    """Return a cover made from a rendered memo's core properties (as ``model.document_properties``
     writes them: organisation as creator, "Dnr …" as description, the version's date)."""
     ärende = title.split(": ", 1)[-1] if ": " in title else title
     created = properties.created

@@ -17,7 +17,8 @@ from pathlib import Path
 from pipeline.compare import versions as compared
 from pipeline.data.validate import validate_version
 from pipeline.data.version import Version
-from pipeline.documents.render import RenderedDocument, STALE_OUTPUTS, decided_documents, version_documents
+from pipeline.documents.model import RenderedDocument
+from pipeline.documents.render import STALE_OUTPUTS, decided_documents, version_documents
 from pipeline.files import output
 from pipeline.layout import DEFAULT_OUTPUT, PUBLIC_FOLDER
 from pipeline.publish import masking

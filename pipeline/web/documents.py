@@ -53,7 +53,7 @@ def comparison_view(old: Path, new: Path) -> dict:
     comparison = versions.compare(old, new)
     shown = []
     for redline in comparison.redlines:
-        from pipeline.documents.render import RenderedDocument
+        from pipeline.documents.model import RenderedDocument
 
         html = body_html(RenderedDocument(redline.name, redline.title, redline.data).parts["word/document.xml"])
         inserted, deleted = count_changes(html)

@@ -31,7 +31,7 @@ from lxml import etree  # noqa: E402
 from pipeline import ooxml
 from pipeline import redline  # noqa: E402
 from pipeline.compare.versions import redline_docx  # noqa: E402
-from pipeline.documents.render import RenderedDocument  # noqa: E402
+from pipeline.documents.model import RenderedDocument  # noqa: E402
 
 WORDS = ("kommun polis trygghet samverkan lägesbild brottsförebyggande åtgärd uppföljning centrum skola "
          "fritidsgård ungdomar föräldrar vandring belysning skadegörelse anmälan statistik möte rådet "

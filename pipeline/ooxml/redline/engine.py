@@ -69,6 +69,11 @@ class Revisions:
     sides: Sides = field(default_factory=Sides)
     stats: Counter = field(default_factory=Counter)  # work done, e.g. similarity computations
 
+    def compare_blocks(self, old_container, new_container) -> None:
+        """Compare the blocks of two containers (text boxes met inside a paragraph's runs): the
+        block level, reached from the paragraph level without it importing this module."""
+        diff_container(old_container, new_container, self)
+
     def mark(self, tag: str) -> etree._Element:
         """Return a new revision element (w:ins, w:del, w:rPrChange …) with id, author and date."""
         element = etree.Element(W + tag)

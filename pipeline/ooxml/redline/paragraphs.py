@@ -235,13 +235,11 @@ def _append_content(run, content, deleted: bool) -> None:
 
 def _diff_boxes(old_element, new_copy, revisions) -> None:
     """Compare the text boxes inside a picture or shape with the old one's, box by box."""
-    from pipeline.ooxml.redline import diff_container  # the block level, which imports this module
-
     old_boxes = list(old_element.iter(W + "txbxContent"))
     new_boxes = list(new_copy.iter(W + "txbxContent"))
     if len(old_boxes) == len(new_boxes):
         for old_box, new_box in zip(old_boxes, new_boxes):
-            diff_container(old_box, new_box, revisions)
+            revisions.compare_blocks(old_box, new_box)
 
 
 # --- paragraph marks and property changes ---------------------------------------------------
