@@ -282,7 +282,7 @@ def test_an_unexpected_error_is_a_swedish_page_without_a_traceback(web, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("hemlig detalj")
 
-    monkeypatch.setattr("pipeline.web.routes.render_template", broken)
+    monkeypatch.setattr("pipeline.web.pages.render_template", broken)
     answer = get(client, "/")
     page = answer.get_data(as_text=True)
     assert answer.status_code == 500 and "Ett oväntat fel" in page

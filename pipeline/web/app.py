@@ -1,29 +1,24 @@
-"""The routes of ``samverkan webb``: HTTP in, the library's use cases, HTML out.
-
-Each route finds its version by name in the :class:`Workspace`, calls the library
-(the same functions the commands call) and renders a page; errors the library raises
-become a page with the same Swedish messages the commands print. Security checks for
-every request are in :mod:`pipeline.web.security`.
+"""The web app of ``samverkan webb``, made by an app factory (:func:`create_app`) as the Flask
+tutorial lays it out: configuration, the checks every request passes (:mod:`pipeline.web.security`),
+error pages in Swedish, template filters, and the pages' blueprint (:mod:`pipeline.web.pages`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 from pathlib import Path
 
-from flask import Flask, make_response, redirect, render_template, request, send_file
+from flask import Flask, make_response, redirect, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from pipeline.errors import PipelineError
 from pipeline.swedish import sentence
-from pipeline.web import forms, security
+from pipeline.web import forms, pages, security
 from pipeline.web.workspace import NotFound, Workspace
 
 HERE = Path(__file__).resolve().parent
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_BYTES = 4 * 1024 * 1024  # a submitted form; a real one is a few tens of kB
 URLENCODED = "application/x-www-form-urlencoded"
 
@@ -44,16 +39,8 @@ def create_app(data_root: Path, session: security.Session) -> Flask:
     app.jinja_env.globals.update(input_name=forms.input_name, choices=forms.choices, csrf=lambda: session.csrf)
     _guard(app, session)
     _errors(app)
-    from pipeline.web import routes
-
-    routes.register(app)
+    app.register_blueprint(pages.bp)
     return app
-
-
-def workspace() -> Workspace:
-    from flask import current_app
-
-    return current_app.extensions["samverkan"]["workspace"]
 
 
 def _guard(app: Flask, session: security.Session) -> None:
@@ -170,8 +157,3 @@ def _date_text(value) -> str:
 
         return long_date(value)
     return "" if value is None else str(value)
-
-
-def send_bytes(data: bytes, name: str, mimetype: str = DOCX):
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
-

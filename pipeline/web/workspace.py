@@ -26,6 +26,13 @@ from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, nfc
 from pipeline.web import edits, forms
 
 
+def current_workspace() -> Workspace:
+    """Return the workspace of the web app handling the request now."""
+    from flask import current_app
+
+    return current_app.extensions["samverkan"]["workspace"]
+
+
 class NotFound(Exception):
     """A name in the address that is not in the data."""
 

@@ -1,53 +1,64 @@
-"""The pages and actions of the web app (see :mod:`pipeline.web.app`)."""
+"""The pages and actions of the web app: a Flask blueprint (registered by :func:`pipeline.web.app.create_app`).
+
+Each route finds its version by name in the workspace, calls the library (the same functions
+the commands call) and renders a page; errors the library raises become a page with the same
+Swedish messages the commands print.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
 from pipeline.errors import DataError, PipelineError, Problem
 from pipeline.web import edits, forms
-from pipeline.web.app import send_bytes, workspace
-from pipeline.web.workspace import FormFile, NotFound, VersionInfo, problem_in, version_problems
+from pipeline.web.workspace import (FormFile, NotFound, VersionInfo, current_workspace, problem_in,
+                                    version_problems)
 
 
-def register(app: Flask) -> None:
-    app.add_url_rule("/", "start", start)
-    app.add_url_rule("/v/<county>/<kommun>/<name>/", "version", edit_version, methods=["GET", "POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/kontroll", "check_version", check_version, methods=["POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>", "plan", edit_plan, methods=["GET", "POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/kontroll", "check_plan", check_plan, methods=["POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/planer", "new_plan", new_plan, methods=["POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/ta-bort", "remove_plan", remove_plan, methods=["POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/byt-namn", "rename_plan", rename_plan,
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+bp = Blueprint("sidor", __name__)
+
+
+def _register() -> None:
+    bp.add_url_rule("/", "start", start)
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/", "version", edit_version, methods=["GET", "POST"])
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/kontroll", "check_version", check_version, methods=["POST"])
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>", "plan", edit_plan, methods=["GET", "POST"])
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/kontroll", "check_plan", check_plan, methods=["POST"])
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/planer", "new_plan", new_plan, methods=["POST"])
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/ta-bort", "remove_plan", remove_plan, methods=["POST"])
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/plan/<plan>/byt-namn", "rename_plan", rename_plan,
                      methods=["POST"])
-    app.add_url_rule("/v/<county>/<kommun>/<name>/forhandsvisning", "preview", preview)
-    app.add_url_rule("/v/<county>/<kommun>/<name>/dokument/<document>", "document", document)
-    app.add_url_rule("/v/<county>/<kommun>/<name>/beslut", "decide", decide, methods=["POST"])
-    app.add_url_rule("/k/<county>/<kommun>/jamfor", "compare", compare)
-    app.add_url_rule("/k/<county>/<kommun>/jamfor/<old>/<new>/<document>", "comparison_document",
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/forhandsvisning", "preview", preview)
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/dokument/<document>", "document", document)
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/beslut", "decide", decide, methods=["POST"])
+    bp.add_url_rule("/k/<county>/<kommun>/jamfor", "compare", compare)
+    bp.add_url_rule("/k/<county>/<kommun>/jamfor/<old>/<new>/<document>", "comparison_document",
                      comparison_document)
-    app.add_url_rule("/k/<county>/<kommun>/ny-version", "new_version", new_version, methods=["POST"])
+    bp.add_url_rule("/k/<county>/<kommun>/ny-version", "new_version", new_version, methods=["POST"])
 
 
 # --- the start page --------------------------------------------------------------------------------
 
 def start():
-    return render_template("start.html", lan=workspace().counties(), idag=dt.date.today())
+    return render_template("start.html", lan=current_workspace().counties(), idag=dt.date.today())
 
 
 # --- a version's form, and a plan's -------------------------------------------------------------------
 
 def edit_version(county, kommun, name):
-    version = workspace().version(county, kommun, name)
-    return _form_page(version, workspace().form_file(version), None)
+    version = current_workspace().version(county, kommun, name)
+    return _form_page(version, current_workspace().form_file(version), None)
 
 
 def edit_plan(county, kommun, name, plan):
-    version = workspace().version(county, kommun, name)
-    return _form_page(version, workspace().form_file(version, plan), plan)
+    version = current_workspace().version(county, kommun, name)
+    return _form_page(version, current_workspace().form_file(version, plan), plan)
 
 
 def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
@@ -71,7 +82,7 @@ def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
                 refused, status = exc, 409 if isinstance(exc, edits.Conflict) else 400
         else:
             focus = forms.apply_action(action, file.fields, data, file.inherited)
-    problems = workspace().check(version, file.path, data)
+    problems = current_workspace().check(version, file.path, data)
     at_fields, rest = problem_in(problems, file.path, file.fields)
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
                            focus_name=_FocusOnce(focus), fel=at_fields, ovriga_fel=rest,
@@ -95,8 +106,8 @@ class _FocusOnce:
 
 def _check_url(version: VersionInfo, plan: str | None) -> str:
     if plan:
-        return url_for("check_plan", county=version.county, kommun=version.kommun, name=version.name, plan=plan)
-    return url_for("check_version", county=version.county, kommun=version.kommun, name=version.name)
+        return url_for("sidor.check_plan", county=version.county, kommun=version.kommun, name=version.name, plan=plan)
+    return url_for("sidor.check_version", county=version.county, kommun=version.kommun, name=version.name)
 
 
 def _plans(version: VersionInfo) -> list[dict]:
@@ -106,7 +117,7 @@ def _plans(version: VersionInfo) -> list[dict]:
     result = []
     for number, path in enumerate(plan_files(version.folder, links=False), start=1):
         try:
-            title = load_yaml(path, root=workspace().root).data.get("titel") or path.stem
+            title = load_yaml(path, root=current_workspace().root).data.get("titel") or path.stem
         except PipelineError:
             title = path.stem
         result.append({"nummer": number, "fil": path.name, "titel": str(title)})
@@ -114,20 +125,20 @@ def _plans(version: VersionInfo) -> list[dict]:
 
 
 def check_version(county, kommun, name):
-    return _check(workspace().version(county, kommun, name), None)
+    return _check(current_workspace().version(county, kommun, name), None)
 
 
 def check_plan(county, kommun, name, plan):
-    return _check(workspace().version(county, kommun, name), plan)
+    return _check(current_workspace().version(county, kommun, name), plan)
 
 
 def _check(version: VersionInfo, plan: str | None):
     """Return the live check of a form: the summary, and each field's message (htmx swaps them in)."""
-    path, schema, original = workspace().file_data(version, plan)
+    path, schema, original = current_workspace().file_data(version, plan)
     fields = forms.fields_of(schema)
     index = forms.FormIndex(request.form)
     data = forms.data_from_form(fields, request.form, original, index)
-    problems = workspace().check(version, path, data)
+    problems = current_workspace().check(version, path, data)
     at_fields, rest = problem_in(problems, path, fields)
     # Every input and what holds it has a message container, cleared or filled.
     return render_template("kontroll.html", fel=at_fields, ovriga_fel=rest, namn=sorted(index.containers()),
@@ -139,32 +150,32 @@ def _check(version: VersionInfo, plan: str | None):
 def new_plan(county, kommun, name):
     from pipeline.web.plans import add_plan
 
-    version = workspace().version(county, kommun, name)
-    path = add_plan(version.folder, request.form.get("titel", ""), workspace().merged_agreement(version))
+    version = current_workspace().version(county, kommun, name)
+    path = add_plan(version.folder, request.form.get("titel", ""), current_workspace().merged_agreement(version))
     flash(f"Planen {path.name} är skapad. Fyll i den.")
-    return redirect(url_for("plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
+    return redirect(url_for("sidor.plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
 
 
 def remove_plan(county, kommun, name, plan):
     from pipeline.web.plans import remove
 
-    version = workspace().version(county, kommun, name)
-    path = workspace().plan_file(version, plan)
+    version = current_workspace().version(county, kommun, name)
+    path = current_workspace().plan_file(version, plan)
     if request.form.get("bekräfta") != "ja":
         raise DataError(Problem(path, "planen togs inte bort: rutan för att bekräfta är inte ikryssad",
                                 field="bekräfta", hint="Kryssa i rutan och tryck på Ta bort planen igen."))
     remove(version.folder, path)
     flash(f"Planen {plan} är borttagen.")
-    return redirect(url_for("version", county=county, kommun=kommun, name=name), 303)
+    return redirect(url_for("sidor.version", county=county, kommun=kommun, name=name), 303)
 
 
 def rename_plan(county, kommun, name, plan):
     from pipeline.web.plans import rename
 
-    version = workspace().version(county, kommun, name)
-    path = rename(version.folder, workspace().plan_file(version, plan), request.form.get("nytt_namn", ""))
+    version = current_workspace().version(county, kommun, name)
+    path = rename(version.folder, current_workspace().plan_file(version, plan), request.form.get("nytt_namn", ""))
     flash(f"Planen heter nu {path.name}.")
-    return redirect(url_for("plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
+    return redirect(url_for("sidor.plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
 
 
 # --- preview and documents ------------------------------------------------------------------------------
@@ -172,7 +183,7 @@ def rename_plan(county, kommun, name, plan):
 def preview(county, kommun, name):
     from pipeline.web.documents import preview_documents
 
-    version = workspace().version(county, kommun, name)
+    version = current_workspace().version(county, kommun, name)
     problems = version_problems(version.folder)
     documents = [] if problems else preview_documents(version.folder)
     return render_template("forhandsvisning.html", version=version, dokument=documents, problem=problems)
@@ -181,7 +192,7 @@ def preview(county, kommun, name):
 def document(county, kommun, name, document):
     from pipeline.web.documents import version_document
 
-    version = workspace().version(county, kommun, name)
+    version = current_workspace().version(county, kommun, name)
     data, file_name, mimetype = version_document(version.folder, document)
     return send_bytes(data, file_name, mimetype)
 
@@ -191,7 +202,7 @@ def document(county, kommun, name, document):
 def compare(county, kommun):
     from pipeline.web.documents import comparison_view
 
-    info = workspace().kommun(county, kommun)
+    info = current_workspace().kommun(county, kommun)
     names = [v.name for v in info.versions]
     new = request.args.get("ny") or (info.drafts[-1].name if info.drafts else names[-1])
     default_old = _predecessor(info, new)
@@ -213,7 +224,7 @@ def _predecessor(info, new: str) -> str:
 
     folder = _folder(info, new)
     try:
-        previous = load_yaml(folder / "overenskommelse.yaml", root=workspace().root).data.get("föregående_version")
+        previous = load_yaml(folder / "overenskommelse.yaml", root=current_workspace().root).data.get("föregående_version")
     except PipelineError:
         previous = None
     names = [v.name for v in info.versions]
@@ -233,7 +244,7 @@ def _folder(info, name: str) -> Path:
 def comparison_document(county, kommun, old, new, document):
     from pipeline.web.documents import comparison_document as made
 
-    info = workspace().kommun(county, kommun)
+    info = current_workspace().kommun(county, kommun)
     data, file_name, mimetype = made(_folder(info, old), _folder(info, new), document)
     return send_bytes(data, file_name, mimetype)
 
@@ -243,7 +254,7 @@ def comparison_document(county, kommun, old, new, document):
 def new_version(county, kommun):
     from pipeline.data.lifecycle import start_version
 
-    info = workspace().kommun(county, kommun)
+    info = current_workspace().kommun(county, kommun)
     name = request.form.get("namn", "").strip()
     start = _date_field(request.form.get("ny_start", ""), "ny startdag") if request.form.get("flytta_datum") else None
     folder = info.versions[0].folder.parent if info.versions else None
@@ -253,13 +264,13 @@ def new_version(county, kommun):
     moved = len(created.moved)
     flash(f"Version {name} är skapad från version {created.source.name}"
           + (f"; {moved} datum flyttades." if start else "."))
-    return redirect(url_for("version", county=county, kommun=kommun, name=created.folder.name), 303)
+    return redirect(url_for("sidor.version", county=county, kommun=kommun, name=created.folder.name), 303)
 
 
 def decide(county, kommun, name):
     from pipeline.data.lifecycle import Decision, record_decision
 
-    version = workspace().version(county, kommun, name)
+    version = current_workspace().version(county, kommun, name)
     form = request.form
     day = _date_field(form.get("datum", ""), "datum")
     sealed = record_decision(version.folder, Decision(organ=form.get("organ", "").strip(), datum=day.isoformat(),
@@ -268,7 +279,7 @@ def decide(county, kommun, name):
                                                       new_case_number=bool(form.get("nytt_diarienummer"))))
     flash(("Beslutet var redan registrerat. " if sealed.already else "Beslutet är registrerat och versionen "
            "förseglad. ") + f"Sigill: {sealed.digest}." + "".join(" " + n for n in sealed.notices))
-    return redirect(url_for("version", county=county, kommun=kommun, name=name), 303)
+    return redirect(url_for("sidor.version", county=county, kommun=kommun, name=name), 303)
 
 
 def _date_field(text: str, field: str) -> dt.date:
@@ -277,3 +288,10 @@ def _date_field(text: str, field: str) -> dt.date:
 
     return typed_date(text, field=field)
 
+
+def send_bytes(data: bytes, name: str, mimetype: str = DOCX):
+    """Return a download of ``data`` named ``name``."""
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+_register()
