@@ -23,7 +23,7 @@ from pipeline.ooxml import safexml
 from pipeline.files import output
 from pipeline.ooxml import redline
 from pipeline.errors import DataError, PipelineError, Problem, os_reason
-from pipeline.data import inputs
+from pipeline.files import inputs
 from pipeline.ooxml import package as ooxml_package
 from pipeline.ooxml.parts import Package, prune, write_zip
 from pipeline.ooxml.redline.docx import Job, accept_tracked_changes

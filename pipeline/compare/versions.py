@@ -18,7 +18,7 @@ from pipeline.ooxml import safexml
 
 from pipeline.data import changes as change_summary
 from pipeline.documents import context
-from pipeline.data import inputs
+from pipeline.files import inputs
 from pipeline import ooxml
 from pipeline.files import output
 from pipeline.ooxml import redline

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.data import seal
-from pipeline.data.inputs import read_bytes
+from pipeline.files.inputs import read_bytes
 from pipeline.data.load import load_text
 from pipeline.errors import DataError, OutputError, PipelineError, Problem, os_reason
 from pipeline.files import transaction

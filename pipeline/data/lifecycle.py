@@ -21,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.data import dates, dateshift, inputs, names
+from pipeline.data import dates, dateshift, names
+from pipeline.files import inputs
 from pipeline.data import load
 from pipeline.data import rules
 from pipeline.data import seal

@@ -19,9 +19,10 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from pipeline.data import inputs
+from pipeline.files import inputs
 from pipeline.data import yamlerrors
 from pipeline.errors import DataError, Problem
+from pipeline.layout import nfc
 
 # A real agreement or plan has a few hundred values; anything near this is an alias bomb
 # ("billion laughs") or a mistake, and must fail before it eats memory.
@@ -146,7 +147,7 @@ class _Builder:
                 self.problems.append(Problem(self.path, "en nyckel måste vara en enkel text",
                                              *self.source(key_node)[1:]))
                 continue
-            key = inputs.nfc(key_node.value)  # keys as written: "no:" stays "no", never False
+            key = nfc(key_node.value)  # keys as written: "no:" stays "no", never False
             if key == "<<":
                 self.problems.append(Problem(
                     self.path, "sammanslagningsnyckeln '<<' stöds inte", *self.source(key_node)[1:],
@@ -175,7 +176,7 @@ class _Builder:
             if node.style == ">" and isinstance(value, str):
                 # In a folded block a blank line becomes one newline: a paragraph break.
                 value = value.replace("\n", "\n\n")
-            return inputs.nfc(value) if isinstance(value, str) else value
+            return nfc(value) if isinstance(value, str) else value
         except (ValueError, yaml.constructor.ConstructorError):
             if node.tag.endswith(":timestamp"):
                 message = f"'{node.value}' är inget giltigt datum"

@@ -13,7 +13,7 @@ from pipeline.documents import template
 from pipeline.documents.atgardsplan import render_action_plan
 from pipeline.layout import DEFAULT_OUTPUT
 from pipeline.data.validate import validate_version
-from pipeline.data import inputs
+from pipeline.files import inputs
 from pipeline.data.version import ARCHIVE_FOLDER, Version
 from pipeline.documents.model import RenderedDocument, document_properties
 

@@ -173,17 +173,9 @@ def _removals(folder: Path, ledger: "Ledger", keep: set[str], stale, remove) -> 
     for name in names:
         if ledger.owns(folder, name):
             result.append(name)
-        elif not _exists(folder / name):
+        elif not transaction.exists(folder / name):
             ledger.files.pop(name, None)  # gone already
     return result
-
-
-def _exists(path: Path) -> bool:
-    try:
-        os.lstat(path)
-    except OSError:
-        return False
-    return True
 
 
 class Ledger:

@@ -77,7 +77,7 @@ def settle(root: Path, strict: bool = True) -> None:
     """Make ``root`` ready to read: complete an interrupted change and clear what a killed run
     left; raise if another run is changing it now (return quietly when not ``strict``)."""
     root = Path(root)
-    journal, lock = _exists(root / JOURNAL), _exists(root / LOCK_FILE)
+    journal, lock = exists(root / JOURNAL), exists(root / LOCK_FILE)
     if not journal and not lock and not _leftovers(root):
         return
     holder = holder_of(root) if lock else None
@@ -121,7 +121,7 @@ def recover(root: Path) -> bool:
     of an undecided one; the lock is held. Return ``True`` when a change was finished."""
     completed = False
     journal_path = root / JOURNAL
-    if _exists(journal_path):
+    if exists(journal_path):
         journal = _read_journal(journal_path)
         if journal.get("ångra"):
             _roll_back(root, journal)
@@ -206,7 +206,7 @@ def _new_folders(root: Path, writes: dict) -> list[str]:
         parts = PurePosixPath(name).parts[:-1]
         for depth in range(1, len(parts) + 1):
             folder = "/".join(parts[:depth])
-            if folder not in folders and not _exists(root / folder):
+            if folder not in folders and not exists(root / folder):
                 folders.append(folder)
     return folders
 
@@ -214,7 +214,7 @@ def _new_folders(root: Path, writes: dict) -> list[str]:
 def _backup(root: Path, name: str, backup: str) -> str | None:
     """Give an existing target a second name, so the change can be undone; return that name."""
     target = root / name
-    if not _exists(target) or _is_link_or_folder(target):
+    if not exists(target) or _is_link_or_folder(target):
         return None
     try:
         os.link(target, root / backup)
@@ -234,7 +234,7 @@ def _complete(root: Path, journal: dict) -> None:
     for entry in journal["skriv"]:
         target = root / entry["mål"]
         temporary = root / entry["tmp"]
-        if not _exists(temporary):
+        if not exists(temporary):
             continue  # moved before an interruption
         _make_parents(root, target)
         if _is_link_or_folder(target):
@@ -243,7 +243,7 @@ def _complete(root: Path, journal: dict) -> None:
         os.replace(temporary, target)
     for entry in journal["ta_bort"]:
         target = root / entry["mål"]
-        if _exists(target) and not _is_link_or_folder(target):
+        if exists(target) and not _is_link_or_folder(target):
             os.unlink(target)
     platform.fsync_folder(root)
     _finish(root, journal)
@@ -256,15 +256,15 @@ def _roll_back(root: Path, journal: dict) -> None:
         _write_journal(root, journal, f"{TEMP_PREFIX}{os.urandom(6).hex()}-j1")
     for entry in journal["skriv"]:
         target, temporary = root / entry["mål"], root / entry["tmp"]
-        if _exists(temporary):
+        if exists(temporary):
             os.unlink(temporary)  # never moved
-        elif entry["kopia"] and _exists(root / entry["kopia"]):
+        elif entry["kopia"] and exists(root / entry["kopia"]):
             os.replace(root / entry["kopia"], target)
-        elif not entry["kopia"] and _exists(target):
+        elif not entry["kopia"] and exists(target):
             os.unlink(target)  # it did not exist before
     for entry in journal["ta_bort"]:
         target = root / entry["mål"]
-        if entry["kopia"] and _exists(root / entry["kopia"]) and not _exists(target):
+        if entry["kopia"] and exists(root / entry["kopia"]) and not exists(target):
             os.replace(root / entry["kopia"], target)
     for folder in reversed(journal.get("nya_mappar", [])):
         try:
@@ -345,7 +345,9 @@ def _make_parents(root: Path, target: Path) -> None:
                                               "genom länkar"))
 
 
-def _exists(path: Path) -> bool:
+def exists(path: Path) -> bool:
+    """``True`` when something (a file, folder or link, not followed) is at ``path``; an error other
+    than "not found" is raised, so a file that cannot be looked at is never taken for gone."""
     try:
         os.lstat(path)
     except FileNotFoundError:

@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from pipeline.data import inputs
+from pipeline.files import inputs
 from pipeline.data.load import closest
 from pipeline.data.rules import party_names
 from pipeline.data.tracing import trace

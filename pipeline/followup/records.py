@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.data import inputs, schema
+from pipeline.data import schema
+from pipeline.files import inputs
 from pipeline.data.load import Loaded, closest, load_text, load_yaml
 from pipeline.data.rules import forbidden_characters, party_names
 from pipeline.data.tracing import trace

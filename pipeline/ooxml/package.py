@@ -20,7 +20,7 @@ from pipeline.ooxml import safexml
 from pipeline.ooxml.names import W, ZIP_LEVEL
 from pipeline.ooxml.text import document_title  # noqa: F401  (kept where callers look for it)
 
-from pipeline.data import inputs
+from pipeline.files import inputs
 from pipeline.errors import DataError, Problem, TemplateError
 
 _TAG = re.compile(r"{[{%#]")

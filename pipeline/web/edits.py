@@ -26,7 +26,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
 
 from pipeline.data import drafts, names
-from pipeline.data.inputs import read_bytes
+from pipeline.files.inputs import read_bytes
 from pipeline.errors import DataError, Problem, SchemaError
 from pipeline.layout import VersionRef
 

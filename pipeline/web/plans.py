@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from pipeline.data import drafts, names
-from pipeline.data.inputs import read_bytes
+from pipeline.files.inputs import read_bytes
 from pipeline.data.version import plan_files, slugify
 from pipeline.errors import DataError, Problem, SchemaError
 from pipeline.layout import PLANS_FOLDER, VersionRef, nfc

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.data import seal
-from pipeline.data.inputs import read_bytes
+from pipeline.files.inputs import read_bytes
 from pipeline.data.load import load_yaml
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import load_county, plan_files, shared_part

@@ -20,11 +20,6 @@ MAX_DATA_BYTES = 2 * 1024 * 1024  # a real agreement or plan is a few kB
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # a template with a logo is a few hundred kB
 
 
-def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC form, as every name is compared (macOS writes NFD)."""
-    return unicodedata.normalize("NFC", text)
-
-
 def check_inside(path: Path, root: Path | None, what: str = "filen") -> None:
     """Raise DataError when ``path`` (after following links) lies outside ``root``."""
     if root is None:
