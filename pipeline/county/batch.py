@@ -20,7 +20,8 @@ from pipeline.county.manifest import Manifest
 from pipeline.county.overviews import make_overviews
 from pipeline.county.pdfs import make_pdfs
 from pipeline.county.published import make_archives, make_public
-from pipeline.county.plan import Plan, check_root, plan_batch
+from pipeline.county.plan import Plan, plan_batch
+from pipeline.data.tree import check_root
 from pipeline.county.results import BatchReport
 from pipeline.county.work import JobResult
 from pipeline.errors import PipelineError

@@ -82,7 +82,7 @@ class Validator:
 def validate_paths(paths: list[Path], strict: bool = False) -> Report:
     """Return a report on every version at or under ``paths`` and its follow-up records; with
     ``strict``, warnings count as problems."""
-    from pipeline.followup import records
+    from pipeline.data import followups
 
     report = Report()
     validator = Validator()
@@ -102,7 +102,7 @@ def validate_paths(paths: list[Path], strict: bool = False) -> Report:
         report.problems += problems
         report.warnings += validator.warnings.pop(folder, []) if version is not None else []
         if version is not None and not problems:
-            report.problems += records.check_version(version)
+            report.problems += followups.check_version(version)
     if strict:
         report.problems, report.warnings = report.problems + report.warnings, []
     report.problems = _unique(report.problems)

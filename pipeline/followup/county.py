@@ -20,7 +20,7 @@ from pipeline.data.rules import UNTIL_FURTHER_NOTICE
 from pipeline.data.tracing import trace
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.followup import records
+from pipeline.data import followups
 from pipeline.followup.status import follow_up
 
 SCHEMA_NAME = "export.schema.json"
@@ -45,7 +45,7 @@ def current_version(versions: list, day: dt.date):
 
 def county_rows(root: Path, day: dt.date) -> list[dict]:
     """Return the export's rows for every kommun under ``root``; raise SchemaError with every problem."""
-    from pipeline.county.plan import check_root, find_counties, kommun_versions
+    from pipeline.data.tree import check_root, find_counties, kommun_versions
     from pipeline.data.validate import Validator
 
     check_root(root)
@@ -63,7 +63,7 @@ def county_rows(root: Path, day: dt.date) -> list[dict]:
             if not versions:
                 continue
             version = current_version(versions, day)
-            found_records, record_problems = records.load_records(version, day)
+            found_records, record_problems = followups.load_records(version, day)
             problems += record_problems
             rows += public_rows(county.name, version, found_records)
     if problems:

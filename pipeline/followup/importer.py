@@ -4,7 +4,7 @@ Every mistake is named by sheet and cell ('Bilaga 1'!G7): a status that is not o
 five, an id that is not in the plan, a column or sheet that was removed, a formula where a
 value belongs, a value that is not a number. Nothing is written unless the whole workbook
 reads. A workbook read back without edits gives the record it came from, and then nothing
-is written (:func:`pipeline.followup.records.write` compares content, not bytes).
+is written (:func:`pipeline.data.followups.write` compares content, not bytes).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pipeline.data.tracing import trace
 from pipeline.data.validate import validate_version
 from pipeline.errors import DataError, Problem, SchemaError
 from pipeline.ooxml.package import check_workbook
-from pipeline.followup import records
-from pipeline.followup.records import STATUSES
+from pipeline.data import followups
+from pipeline.data.followups import STATUSES
 from pipeline.followup.workbook import (ACTIVITIES, ACTIVITY_COLUMNS, INDICATOR_COLUMNS, INDICATORS, INFO_ROWS,
                                         INFO_SHEET, PLAN_KEY_CELL, sheet_name)
 
@@ -71,7 +71,7 @@ def read_workbook(path: Path, root: Path | None = None):
 
 
 def import_workbook(path: Path, version_dir: Path, day: dt.date | None = None, replace: bool = False,
-                    today: dt.date | None = None) -> records.Written:
+                    today: dt.date | None = None) -> followups.Written:
     """Read the workbook at ``path`` as a follow-up of the version in ``version_dir`` and write it."""
     path = Path(path)
     if not path.is_file():
@@ -88,7 +88,7 @@ def import_workbook(path: Path, version_dir: Path, day: dt.date | None = None, r
     if day > (today or dt.date.today()):
         raise SchemaError(Problem(path, f"'{INFO_SHEET}'!B{INFO_ROWS['datum']}: uppföljningens datum "
                                         f"{day.isoformat()} ligger i framtiden"))
-    return records.write(version, day, data, f"import från {path.name}", replace)
+    return followups.write(version, day, data, f"import från {path.name}", replace)
 
 
 def workbook_record(reader: _Reader, book, version, day: dt.date | None) -> tuple[dt.date | None, dict]:
@@ -144,12 +144,12 @@ def _plan(reader: _Reader, book, plan, parties: list[str]) -> dict | None:
         return None
     sheet = book[name]
     key = reader.value(sheet, 2, 2)
-    if key != records.plan_key(plan):
-        reader.problem(sheet, PLAN_KEY_CELL, f"bladet gäller planen '{key}', inte {records.plan_key(plan)}",
+    if key != followups.plan_key(plan):
+        reader.problem(sheet, PLAN_KEY_CELL, f"bladet gäller planen '{key}', inte {followups.plan_key(plan)}",
                        hint="Blad och planer hör ihop genom cellen B2; ändra den inte.")
         return None
     found = trace(plan.data)
-    entry: dict = {"plan": records.plan_key(plan)}
+    entry: dict = {"plan": followups.plan_key(plan)}
     activities = _section(reader, sheet, ACTIVITIES, ACTIVITY_COLUMNS, {a.id for a in found.activities}, "aktivitet",
                           lambda r, c: _activity(reader, sheet, r, c, parties))
     indicators = _section(reader, sheet, INDICATORS, INDICATOR_COLUMNS, {i.id for i in found.indicators}, "indikator",

@@ -17,7 +17,8 @@ from pipeline.documents import context, template
 from pipeline.documents.model import RenderedDocument, document_properties, write_document
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.followup import charts, records
+from pipeline.data import followups
+from pipeline.followup import charts
 from pipeline.followup.status import FollowUp, follow_up
 from pipeline.layout import DEFAULT_OUTPUT
 from pipeline.ooxml.images import add_pictures
@@ -52,7 +53,7 @@ def write_report(version_dir: Path, day: dt.date | None = None, out_dir: Path | 
     """Validate the version and its records, then write the report of the follow-up on ``day``
     (default: the latest) and return its path."""
     version = validate_version(version_dir)
-    found, problems = records.load_records(version)
+    found, problems = followups.load_records(version)
     if problems:
         raise SchemaError(problems)
     state = follow_up(version, found, choose(version, found, day))
@@ -65,7 +66,7 @@ def write_report(version_dir: Path, day: dt.date | None = None, out_dir: Path | 
 def render_all(version) -> tuple[dict[str, bytes], dict | None, list[Problem]]:
     """Return a valid version's follow-up reports (one per record, name → bytes), the facts the county
     overview shows, and the problems of its records (then nothing else)."""
-    found, problems = records.load_records(version)
+    found, problems = followups.load_records(version)
     if problems:
         return {}, None, problems
     documents = {}

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pipeline.data.tracing import Item, trace
-from pipeline.followup.records import STATUSES, Record, plan_key
+from pipeline.data.followups import STATUSES, Record, plan_key
 
 NOT_FOLLOWED = "ej uppföljd"
 ORDER = ("klar", "grön", "gul", "röd", "ej påbörjad", NOT_FOLLOWED)  # best first, as the overview counts them

@@ -21,8 +21,8 @@ from pipeline.data.rules import party_names
 from pipeline.data.validate import validate_version
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.followup import records
-from pipeline.followup.records import STATUSES
+from pipeline.data import followups
+from pipeline.data.followups import STATUSES
 from pipeline.followup.status import NOT_FOLLOWED, follow_up
 
 INFO_SHEET = "Uppföljning"
@@ -52,7 +52,7 @@ def export_workbook(version_dir: Path, target: Path, day: dt.date | None = None)
     with a ``day`` that has no follow-up yet, the statuses and values are empty, the latest
     ones before shown beside them."""
     version = validate_version(version_dir)
-    found, problems = records.load_records(version)
+    found, problems = followups.load_records(version)
     if problems:
         raise SchemaError(problems)
     target = Path(target)
@@ -137,7 +137,7 @@ def _plan_sheet(sheet, plan, now, earlier, parties: list[str], day: dt.date | No
     text_cell(sheet, 1, 1, f"{sheet_name(plan)} – {plan.data['titel']}")
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = "Plan (ändra inte)"
-    sheet[PLAN_KEY_CELL] = records.plan_key(plan)
+    sheet[PLAN_KEY_CELL] = followups.plan_key(plan)
     found = trace(plan.data)
     row = 4
     sheet.cell(row, 1, ACTIVITIES).font = Font(bold=True, size=12)

@@ -37,7 +37,7 @@ def versions_with_records() -> list:
     """Return every valid version under agreements/ that has follow-up records."""
     from pipeline.data.validate import validate_version
     from pipeline.data.version import find_versions
-    from pipeline.followup.records import record_files
+    from pipeline.data.followups import record_files
 
     return [validate_version(folder) for folder in find_versions(ROOT / "agreements")
             if record_files(folder)[0]]
@@ -58,13 +58,13 @@ def ours(versions) -> int:
 def bare_jobs(versions) -> list:
     """Return (context, pictures) for every report: the context our template gets, and the PNGs."""
     from pipeline.documents import context
-    from pipeline.followup import records
+    from pipeline.data import followups
     from pipeline.followup.report import report_context
     from pipeline.followup.status import follow_up
 
     jobs = []
     for version in versions:
-        found, _ = records.load_records(version)
+        found, _ = followups.load_records(version)
         agreement = context.agreement_context(version)
         for record in found:
             jobs.append(report_context(follow_up(version, found, record.date), agreement))
