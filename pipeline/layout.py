@@ -27,6 +27,7 @@ FIRST_PREFIX = "underlag-"  # the decision documents of a first agreement (no pr
 DEFAULT_OUTPUT = Path("ut")
 PUBLIC_FOLDER = "offentlig"  # the public version of a folder's documents, inside it
 WEB_FOLDER = "webb"  # the web publication of a version, beside its documents
+PACKAGE_FILE = "beslutspaket.pdf"  # a comparison's beslutspaket, beside its memo
 ARCHIVE_PACKAGE_FOLDER = "arkiv"  # the E-ARK package of a decided version, beside its documents
 
 # A version's name: what folders, file names and job keys can all hold on every platform.

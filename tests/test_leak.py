@@ -222,11 +222,12 @@ def test_role_only_persons_show_their_role(public_outputs):
 
 @pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice (soffice) eller poppler-utils saknas")
 def test_no_masked_text_in_any_public_pdf_or_web_page(public_outputs, tmp_path):
+    from pipeline.publish.package import decision_package
     from pipeline.publish.pdf import convert_run
 
     documents = [p for p in public_outputs["files"] if p.suffix == ".docx"]
     comparison = public_outputs["comparison"]
-    written, problems = convert_run(documents, [comparison.package(tmp_path / "falun")])
+    written, problems = convert_run(documents, [decision_package(comparison, tmp_path / "falun")])
     assert not problems
     pages = [p for p in public_outputs["files"] if p.suffix in (".html", ".pdf")]
     assert len([p for p in pages if p.suffix == ".html"]) >= 5

@@ -17,7 +17,7 @@ import pytest
 from pipeline.compare import versions as compare
 from pipeline.publish import pdf
 from pipeline.data.lifecycle import start_version
-from pipeline.publish.package import REMOVED_BANNER, Part, compose, heading_text
+from pipeline.publish.package import REMOVED_BANNER, Part, compose, decision_package, heading_text
 from pipeline.ooxml.redline import W
 
 from conftest import AGREEMENTS
@@ -31,7 +31,7 @@ needs_libreoffice = pytest.mark.skipif(not REAL, reason="LibreOffice (soffice) e
 
 def planned(comparison: compare.Comparison) -> tuple:
     """Return (title, parts, cover) of the comparison's beslutspaket, as the CLI and batch make it."""
-    title, parts, _, cover = comparison.package(Path("ut"))
+    title, parts, _, cover = decision_package(comparison, Path("ut"))
     return title, parts, cover
 
 

@@ -82,7 +82,9 @@ def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> N
         for path in written:
             echo_path("Skrev ", path)
     if pdf or paket:
-        package = comparison.package(written[0].parent)
+        from pipeline.publish.package import decision_package
+
+        package = decision_package(comparison, written[0].parent)
         pdfs(written if pdf else [], [package] if paket else [], quiet=fmt == "json")
 
 

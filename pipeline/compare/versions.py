@@ -28,7 +28,7 @@ from pipeline.documents import template
 from pipeline.documents import memo as memo_module
 from pipeline.swedish import bilagor_span
 from pipeline.errors import Problem, SchemaError
-from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
+from pipeline.layout import DEFAULT_OUTPUT, PACKAGE_FILE, SEAL_FILE
 from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
 from pipeline.documents.model import RenderedDocument, document_properties, write_document
 from pipeline.documents.render import (AGREEMENT_FILE_NAME, decided_documents, plan_file_name, render_version,
@@ -38,7 +38,6 @@ from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
 
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"
-PACKAGE_FILE = "beslutspaket.pdf"
 REDLINE_PREFIX = "andringar-"
 # Our earlier outputs that go when they are not written again (PDFs are older than the documents now).
 STALE_OUTPUTS = (f"{REDLINE_PREFIX}*.docx", f"{REDLINE_PREFIX}*.pdf", "tjansteskrivelse.pdf", PACKAGE_FILE)
@@ -100,31 +99,11 @@ class Comparison:
         kept = {p.name for p in folder.iterdir()}
         return [d for d in self.new_documents if d.name in kept]
 
-    def package(self, folder: Path) -> tuple:
-        """Return the beslutspaket to make in ``folder`` for :func:`pdf.convert_run`."""
-        documents = {("underlag", self.memo.name): self.memo.data}
-        documents.update({("underlag", r.name): r.data for r in self.redlines})
-        documents.update({("version", d.name): d.data for d in self.new_documents})
-        return package_from_plan(self.package_plan(), lambda where, name: documents[(where, name)],
-                                 folder / PACKAGE_FILE)
-
     def documents(self) -> dict[str, bytes]:
         """Return every output file, memo first."""
         files = {self.memo.name: self.memo.data}
         files.update({r.name: r.data for r in self.redlines})
         return files
-
-
-def package_from_plan(plan: dict, read, target: Path) -> tuple:
-    """Return (title, parts, target, cover) for :func:`pdf.convert_run` from a package plan, with
-    ``read(where, name)`` giving each document's bytes."""
-    from pipeline.publish.package import Cover, Part
-
-    cover = dict(plan["försättsblad"])
-    cover["datum"] = dt.date.fromisoformat(cover["datum"])
-    cover["sammanträde"] = dt.date.fromisoformat(cover["sammanträde"]) if cover["sammanträde"] else None
-    parts = [Part(label, read(where, name), status) for label, where, name, status in plan["delar"]]
-    return plan["titel"], parts, target, Cover(**cover)
 
 
 def default_output(old: Version | None, new: Version) -> Path:

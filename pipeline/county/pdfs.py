@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.compare.versions import PACKAGE_FILE, package_from_plan
+from pipeline.layout import PACKAGE_FILE
+from pipeline.publish.package import package_from_plan
 from pipeline.county.manifest import Manifest, fingerprint
 from pipeline.county.plan import Plan
 from pipeline.county.results import BatchReport

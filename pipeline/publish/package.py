@@ -24,7 +24,9 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from pipeline.layout import PACKAGE_FILE
 from pipeline.ooxml.names import XML_SPACE, R, W
 
 PART_STYLE = "Paketdel"
@@ -441,3 +443,23 @@ def _border(ppr, sides: tuple[str, ...], color: str, size: int) -> None:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def decision_package(comparison, folder: Path) -> tuple:
+    """Return the beslutspaket of a comparison (its memo, redlines and proposed documents, in the
+    order :meth:`Comparison.package_plan` gives) to make in ``folder`` by :func:`pdf.convert_run`."""
+    documents = {("underlag", comparison.memo.name): comparison.memo.data}
+    documents.update({("underlag", r.name): r.data for r in comparison.redlines})
+    documents.update({("version", d.name): d.data for d in comparison.new_documents})
+    return package_from_plan(comparison.package_plan(), lambda where, name: documents[(where, name)],
+                             folder / PACKAGE_FILE)
+
+
+def package_from_plan(plan: dict, read, target: Path) -> tuple:
+    """Return (title, parts, target, cover) for :func:`pdf.convert_run` from a package plan, with
+    ``read(where, name)`` giving each document's bytes."""
+    cover = dict(plan["försättsblad"])
+    cover["datum"] = dt.date.fromisoformat(cover["datum"])
+    cover["sammanträde"] = dt.date.fromisoformat(cover["sammanträde"]) if cover["sammanträde"] else None
+    parts = [Part(label, read(where, name), status) for label, where, name, status in plan["delar"]]
+    return plan["titel"], parts, target, Cover(**cover)

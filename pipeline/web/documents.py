@@ -67,11 +67,12 @@ def comparison_document(old: Path, new: Path, name: str) -> tuple[bytes, str, st
     """Return (bytes, file name, type) of the memo, a redline, or the beslutspaket (PDF)."""
     comparison = versions.compare(old, new)
     if name == PACKAGE:
+        from pipeline.publish.package import decision_package
         from pipeline.publish.pdf import convert_run
 
         _, written = versions.write(comparison)
         folder = written[0].parent
-        _converted(convert_run([], [comparison.package(folder)]))
+        _converted(convert_run([], [decision_package(comparison, folder)]))
         return (folder / PACKAGE).read_bytes(), PACKAGE, PDF
     documents = comparison.documents()
     if name not in documents:
