@@ -52,7 +52,14 @@ def flat(pdf) -> str:
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf")
-    documents = render(ORSA_2023, out / "2023")
+    documents = render(ORSA_2023, out / "2023")  # as decided: the agreement and four bilagor
+    # Orsa 2023 was decided before the åtgärdsplan existed; its plans give one when rendered now.
+    from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
+
+    plan = next(d for d in render_version(validate_version(ORSA_2023)) if d.name == "atgardsplan.docx")
+    documents.append(out / "2023" / plan.name)
+    documents[-1].write_bytes(plan.data)
     # The 2019 agreement has the same file name: copy it under another before converting.
     old = render(ROOT / "agreements" / "dalarna" / "orsa" / "2019", out / "2019")[0]
     documents.append(old.rename(out / "2023" / "samverkansoverenskommelse-2019.docx"))

@@ -110,13 +110,14 @@ def test_masks_of_a_version_are_its_marked_passages_sections_and_role_only_perso
     found = masking.masks_of(a_version(data, [plan]))
     fields = masking.notice("OSL 26 kap. 1 §")
     assert sorted(found, key=lambda m: m.text) == sorted([
-        masking.Mask("Hemlig mening.", HIDDEN), masking.Mask("Första stycket.", fields),
-        masking.Mask("Andra stycket.", fields), masking.Mask("Rapport A", fields),
-        masking.Mask("Gruppen samlas vid resecentrum.", HIDDEN),
+        masking.Mask("Hemlig mening.", HIDDEN, OSL), masking.Mask("Första stycket.", fields, "OSL 26 kap. 1 §"),
+        masking.Mask("Andra stycket.", fields, "OSL 26 kap. 1 §"), masking.Mask("Rapport A", fields, "OSL 26 kap. 1 §"),
+        masking.Mask("Gruppen samlas vid resecentrum.", HIDDEN, OSL),
         masking.Mask("Anna Hemlig (exempel)", "Utredare"), masking.Mask("Anna Hemlig", "Utredare"),
         masking.Mask("0250-123 45", masking.PERSONAL_NOTICE), masking.Mask("anna@orsa.se", masking.PERSONAL_NOTICE),
         masking.Mask("Per Dold", "Chef")], key=lambda m: m.text)
     assert [len(m.text) for m in found] == sorted((len(m.text) for m in found), reverse=True)
+    assert sorted(masking.grounds_of(a_version(data, [plan]))) == sorted([OSL, "OSL 26 kap. 1 §"])  # each once
 
 
 def test_a_name_without_a_note_in_brackets_gives_one_mask():
