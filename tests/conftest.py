@@ -97,7 +97,7 @@ def new_draft(county: Path, kommun: str = "orsa", name: str = "2027", today=None
     import datetime as dt
     import re
 
-    from pipeline.data.lifecycle import start_version
+    from pipeline.versions.lifecycle import start_version
 
     folder, _ = start_version(county / kommun, name, today=today or dt.date(2026, 1, 20))
     path = folder / "overenskommelse.yaml"

@@ -16,7 +16,7 @@ import os
 # so do writes and flushes in the in-process sweep, where they can fail on a full disk.
 BOUNDARIES = frozenset({"open", "replace", "rename", "unlink", "remove", "mkdir", "rmdir", "link"})
 ALL_CHANGES = BOUNDARIES | {"write", "fsync"}
-MODULES = ("pipeline.files.transaction", "pipeline.files.lock", "pipeline.data.lifecycle")
+MODULES = ("pipeline.files.transaction", "pipeline.files.lock", "pipeline.versions.lifecycle")
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 # transaction.JOURNAL and lifecycle.STAGING_PREFIX, named here so this module imports nothing of the
 # package before install() puts the counting os in place.

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from pipeline.data.lifecycle import start_version
+from pipeline.versions.lifecycle import start_version
 
 
 def _later(text: str, years: int) -> str:

@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.data.changes import GROUPS, PLANS_GROUP
 from pipeline.compare.versions import compare, diff
 from pipeline.errors import SchemaError
-from pipeline.data.lifecycle import start_version
+from pipeline.versions.lifecycle import start_version
 from pipeline.ooxml.redline import W
 from pipeline.documents.render import render_version
 from pipeline.data.validate import validate_version

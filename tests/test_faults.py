@@ -23,7 +23,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.data.lifecycle import Decision, record_decision, seal_decided, start_version
+from pipeline.versions.lifecycle import Decision, record_decision, seal_decided, start_version
 from pipeline.files.lock import LOCK_FILE, holder_of
 from pipeline.documents.render import render
 

@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from conftest import AGREEMENTS
 from pipeline.data import seal
-from pipeline.data.lifecycle import check_version_name
+from pipeline.versions.lifecycle import check_version_name
 from pipeline.files.lock import LOCK_FILE
 from pipeline.web import forms
 from pipeline.web.app import create_app

@@ -144,7 +144,7 @@ def public_outputs(tmp_path_factory):
     import datetime as dt
 
     from pipeline.county.batch import run_batch
-    from pipeline.data.lifecycle import Decision, record_decision, start_version
+    from pipeline.versions.lifecycle import Decision, record_decision, start_version
     from pipeline.publish import public, web
 
     base = tmp_path_factory.mktemp("offentlig")

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import DataError, SchemaError
-from pipeline.data.lifecycle import Decision, record_decision, start_version
+from pipeline.versions.lifecycle import Decision, record_decision, start_version
 from pipeline.data.load import load_yaml
 from pipeline.documents.render import render_version
 from pipeline.data.validate import validate_paths, validate_version

@@ -161,7 +161,7 @@ def test_a_reversed_diff_is_refused_unless_asked_for(county, tmp_path, capsys):
 
 
 def test_a_diff_right_after_ny_does_not_contradict_itself(county, tmp_path, capsys):
-    from pipeline.data.lifecycle import start_version
+    from pipeline.versions.lifecycle import start_version
 
     start_version(county / "orsa", "2027")
     capsys.readouterr()

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.compare import versions as compare
 from pipeline.publish import pdf
-from pipeline.data.lifecycle import start_version
+from pipeline.versions.lifecycle import start_version
 from pipeline.publish.package import REMOVED_BANNER, Part, compose, decision_package, heading_text
 from pipeline.ooxml.redline import W
 

@@ -215,7 +215,7 @@ def test_batch_needs_the_data_folder_or_a_county(orsa, county, tmp_path, capsys)
 
 def test_reordered_goals_are_a_reordering(county):
     from pipeline.data.changes import summarize
-    from pipeline.data.lifecycle import start_version
+    from pipeline.versions.lifecycle import start_version
 
     new, _ = start_version(county / "orsa", "2027")
     text = (new / F).read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
 from pipeline.county.manifest import MANIFEST_FILE
-from pipeline.data.lifecycle import Decision, record_decision, start_version
+from pipeline.versions.lifecycle import Decision, record_decision, start_version
 from pipeline.data.validate import validate_paths
 from pipeline.documents.render import render
 from pipeline.errors import DataError, OutputError, PipelineError, SchemaError, TemplateError
@@ -435,7 +435,7 @@ def test_a_file_name_that_is_not_utf8_is_an_error(orsa, capsys):
 # --- 7. tracebacks, hangs and messages -------------------------------------------------------------
 
 def test_ny_in_a_folder_it_cannot_write_is_an_error(county, monkeypatch, capsys):
-    from pipeline.data import lifecycle
+    from pipeline.versions import lifecycle
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -531,7 +531,7 @@ def test_os_errors_are_in_swedish(tmp_path):
 
 
 def test_ctrl_c_exits_130_in_every_command(draft, monkeypatch, capsys):
-    from pipeline.data import lifecycle
+    from pipeline.versions import lifecycle
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

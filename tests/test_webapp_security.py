@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from conftest import new_draft
 from pipeline.cli import main
 from pipeline.data import seal
-from pipeline.data.lifecycle import Decision, record_decision, start_version
+from pipeline.versions.lifecycle import Decision, record_decision, start_version
 from pipeline.data.load import load_yaml
 from pipeline.errors import DataError, PipelineError, SchemaError
 from pipeline.files.lock import Lock

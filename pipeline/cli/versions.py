@@ -81,7 +81,7 @@ def ny(kommun_dir, name, new_start):
     pekar på den föregående versionen och tar bort dess beslut, så att bara det
     som ändras behöver redigeras. En befintlig version skrivs aldrig över.
     """
-    from pipeline.data.lifecycle import start_version
+    from pipeline.versions.lifecycle import start_version
     from pipeline.cli.report import new_version_text
 
     created = start_version(kommun_dir, name, new_start=new_start)
@@ -105,7 +105,7 @@ def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number):
     sigill (kontrollsummor) bredvid data. Därefter vägrar validate och render
     en beslutad version vars filer har ändrats; rättelser görs i en ny version.
     """
-    from pipeline.data.lifecycle import Decision, record_decision
+    from pipeline.versions.lifecycle import Decision, record_decision
 
     result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer,
                                                    new_case_number))
@@ -128,7 +128,7 @@ def forsegla(version_dir):
     Gör samma sak som beslut utom att skriva beslutet: sparar dokumenten i
     beslutat/, fryser länets gemensamma text och skriver sigillet.
     """
-    from pipeline.data.lifecycle import seal_decided
+    from pipeline.versions.lifecycle import seal_decided
 
     result = seal_decided(version_dir)
     for path in result.written:

@@ -252,7 +252,7 @@ def comparison_document(county, kommun, old, new, document):
 # --- lifecycle ---------------------------------------------------------------------------------------------------
 
 def new_version(county, kommun):
-    from pipeline.data.lifecycle import start_version
+    from pipeline.versions.lifecycle import start_version
 
     info = current_workspace().kommun(county, kommun)
     name = request.form.get("namn", "").strip()
@@ -268,7 +268,7 @@ def new_version(county, kommun):
 
 
 def decide(county, kommun, name):
-    from pipeline.data.lifecycle import Decision, record_decision
+    from pipeline.versions.lifecycle import Decision, record_decision
 
     version = current_workspace().version(county, kommun, name)
     form = request.form
