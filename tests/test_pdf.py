@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.publish import pdf
 from pipeline.cli import main
-from pipeline.publish.pdf import ConversionError, Job, convert
+from pipeline.publish.pdf import ConversionError, PdfJob, convert
 
 from conftest import AGREEMENTS, edit, fake_soffice, stray_fake_children, visible
 from synthetic import make_country
@@ -171,12 +171,12 @@ def test_first_page_looks_as_reviewed(made, tmp_path, kind):
 
 # --- failures, with a stand-in for LibreOffice -------------------------------------------------------
 
-def documents(tmp_path: Path, names: list[str]) -> list[Job]:
+def documents(tmp_path: Path, names: list[str]) -> list[PdfJob]:
     jobs = []
     for name in names:
         source = tmp_path / f"{name}.docx"
         source.write_bytes(b"PK not really a docx")
-        jobs.append(Job(source, tmp_path / "ut" / f"{name}.pdf"))
+        jobs.append(PdfJob(source, tmp_path / "ut" / f"{name}.pdf"))
     return jobs
 
 

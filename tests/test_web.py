@@ -1,4 +1,4 @@
-"""The web publication (pipeline/publish/web.py): self-contained, semantic, and without WCAG 2.1 AA
+"""The web publication (pipeline/publish/site.py): self-contained, semantic, and without WCAG 2.1 AA
 violations in Chromium (axe-core)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from browser import axe_violations, chromium, describe, needs_chromium
 from conftest import AGREEMENTS
-from pipeline.publish.web import PublicationError, publication, publish_version
+from pipeline.publish.site import PublicationError, publication, publish_version
 from pipeline.data.validate import validate_version
 from test_pdf import REAL as LIBREOFFICE
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DATE, echo_path, echo_written, pdfs, plural, warnings_text
+from pipeline.cli.common import DATE
 
 
 @click.command(options_metavar="[FLAGGOR]")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DATE, echo_path, echo_written, pdfs, plural, warnings_text
+from pipeline.cli.common import echo_path
 
 
 @click.command(options_metavar="[FLAGGOR]")
@@ -21,7 +21,7 @@ def publicera(version_dir, out_dir):
     en mapp som kan läggas ut som den är. Sekretessmarkerade uppgifter är
     borttagna och markerade personer står med sin roll. Kräver LibreOffice.
     """
-    from pipeline.publish.web import publish_version
+    from pipeline.publish.site import publish_version
 
     for path in publish_version(version_dir, out_dir):
         echo_path("Skrev ", path)

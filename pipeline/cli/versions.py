@@ -37,12 +37,6 @@ def validate(paths, strict):
         click.echo(warnings_text(report.warnings))
 
 
-def warnings_text(warnings) -> str:
-    """Return the warnings of a validation, after its errors: they stop nothing unless --strikt."""
-    return (f"Varningar: {len(warnings)} (stoppar inget; --strikt gör dem till fel):\n"
-            + "\n".join(w.format() for w in warnings))
-
-
 @click.command(options_metavar="[FLAGGOR]")
 @click.argument("version_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),

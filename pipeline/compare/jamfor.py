@@ -22,11 +22,12 @@ from pipeline.ooxml import safexml
 
 from pipeline.files import output
 from pipeline.ooxml import redline
-from pipeline.errors import DataError, PipelineError, Problem, os_reason
+from pipeline.errors import DataError, PipelineError, Problem
 from pipeline.files import inputs
 from pipeline.ooxml import package as ooxml_package
-from pipeline.ooxml.parts import Package, prune, write_zip
-from pipeline.ooxml.redline.docx import Job, accept_tracked_changes
+from pipeline.ooxml.package import Package, zip_bytes
+from pipeline.ooxml.parts import prune
+from pipeline.ooxml.redline.docx import RedlineJob, accept_tracked_changes
 
 SUFFIX = "-andringar.docx"
 DEFAULT_AUTHOR = "samverkan"
@@ -45,7 +46,7 @@ class CompareError(PipelineError):
 
 
 @dataclass
-class Comparison:
+class FileComparison:
     """The redline of two Word files: its bytes, how many revision marks, and notices for the user."""
 
     data: bytes = field(repr=False)
@@ -54,11 +55,11 @@ class Comparison:
 
 
 @dataclass
-class Written:
+class WrittenRedline:
     """What ``jamfor`` wrote: the redline, and the comparison it holds."""
 
     path: Path
-    comparison: Comparison
+    comparison: FileComparison
 
 
 def parse_date(text: str | None) -> dt.date:
@@ -91,7 +92,7 @@ def read_word(path: Path) -> Package:
         parts = ooxml_package.unpack(data, path)  # the size and part-count limits of every Word file read
     except DataError as exc:
         raise CompareError(exc.problems) from exc
-    return _checked(path, Package(parts))
+    return _checked(path, Package(parts, path))
 
 
 def _checked(path: Path, package: Package) -> Package:
@@ -117,7 +118,7 @@ def _checked(path: Path, package: Package) -> Package:
 
 
 def compare_files(old_path: Path, new_path: Path, author: str = DEFAULT_AUTHOR,
-                  date: dt.date | None = None) -> Comparison:
+                  date: dt.date | None = None) -> FileComparison:
     """Return the new file with tracked changes against the old (nothing is written)."""
     old, new = read_word(old_path), read_word(new_path)
     notices = []
@@ -126,10 +127,10 @@ def compare_files(old_path: Path, new_path: Path, author: str = DEFAULT_AUTHOR,
             notices.append(f"{path} innehöll spårade ändringar; de godkändes före jämförelsen, så den "
                            f"jämförs som den ser ut med alla ändringar godkända.")
     revisions = redline.Revisions(author or DEFAULT_AUTHOR, f"{(date or dt.date.today()).isoformat()}T00:00:00Z")
-    result = Job(old, new).run(revisions)
+    result = RedlineJob(old, new).run(revisions)
     _mark_as_ours(result)
     prune(result)
-    return Comparison(write_zip(result.to_bytes()), revisions.next_id - 1, notices)
+    return FileComparison(zip_bytes(result.to_bytes()), revisions.next_id - 1, notices)
 
 
 def _mark_as_ours(package: Package) -> None:
@@ -154,14 +155,14 @@ def default_output(new_path: Path) -> Path:
 
 
 def jamfor(old_path: Path, new_path: Path, out: Path | None = None, author: str | None = None,
-           date: str | None = None) -> Written:
+           date: str | None = None) -> WrittenRedline:
     """Compare two Word files and write the redline; return where it went and what it holds."""
     day = parse_date(date)
     target = Path(out) if out else default_output(new_path)
     _check_target(target, old_path, new_path)
     comparison = compare_files(old_path, new_path, author or DEFAULT_AUTHOR, day)
     (written,) = output.write_all(target.parent, {target.name: comparison.data})
-    return Written(written, comparison)
+    return WrittenRedline(written, comparison)
 
 
 def _check_target(target: Path, old_path: Path, new_path: Path) -> None:

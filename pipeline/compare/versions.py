@@ -8,7 +8,6 @@ folder) are the old side; otherwise the old version is rendered now.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from pipeline.ooxml import safexml
 
 from pipeline.data import changes as change_summary
 from pipeline.documents import context
-from pipeline.files import inputs
 from pipeline import ooxml
 from pipeline.files import output
 from pipeline.ooxml import redline
@@ -271,7 +269,7 @@ def redline_docx(old_parts: dict[str, bytes] | None, new_parts: dict[str, bytes]
                 replaced[part] = redline.diff_part(_root(old_parts, part), _root(new_parts, part), revisions)
     encoded = {part: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                for part, root in replaced.items()}
-    return write_document(ooxml.Package(Path("redline.docx"), base), encoded, props), revisions.next_id - start
+    return write_document(ooxml.Package(base, Path("redline.docx")), encoded, props), revisions.next_id - start
 
 
 def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> list[str]:

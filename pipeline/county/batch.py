@@ -20,7 +20,7 @@ from pipeline.county.manifest import Manifest
 from pipeline.county.overviews import make_overviews
 from pipeline.county.pdfs import make_pdfs
 from pipeline.county.published import make_archives, make_public
-from pipeline.county.plan import Plan, plan_batch
+from pipeline.county.plan import BatchPlan, plan_batch
 from pipeline.data.tree import check_root
 from pipeline.county.results import BatchReport
 from pipeline.county.work import JobResult
@@ -95,7 +95,7 @@ def _run_tasks(tasks: list, jobs: int | None, manifest: Manifest, report: BatchR
     pool.run(tasks, jobs, finished)
 
 
-def _forget_vanished(plan: Plan, manifest: Manifest, report: BatchReport) -> None:
+def _forget_vanished(plan: BatchPlan, manifest: Manifest, report: BatchReport) -> None:
     """Remove the outputs of versions and comparisons that no longer exist in the data."""
     counties = {county.name for county in plan.counties}
     for key in [k for k in manifest.entries if k not in plan.known and k.split("/")[0] in counties]:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline.county.manifest import Manifest, fingerprint
-from pipeline.county.plan import Plan, inputs_of_run
+from pipeline.county.plan import BatchPlan, inputs_of_run
 from pipeline.county.results import BatchReport
 from pipeline.county.work import write_job
 from pipeline.data.load import load_yaml
@@ -14,7 +14,7 @@ from pipeline.errors import PipelineError
 from pipeline.layout import COUNTY_FILE
 
 
-def make_overviews(plan: Plan, manifest: Manifest, report: BatchReport, today: dt.date, force: bool) -> None:
+def make_overviews(plan: BatchPlan, manifest: Manifest, report: BatchReport, today: dt.date, force: bool) -> None:
     from pipeline.documents.overview import kommun_row, overview_context, render_overview
 
     broken_keys = {r.key for r in report.ran if r.problems}

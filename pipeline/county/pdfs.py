@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.layout import PACKAGE_FILE
 from pipeline.publish.package import package_from_plan
 from pipeline.county.manifest import Manifest, fingerprint
-from pipeline.county.plan import Plan
+from pipeline.county.plan import BatchPlan
 from pipeline.county.results import BatchReport
 
 
@@ -28,7 +28,7 @@ class Wanted:
     packages: list[tuple[str, list[str], Path]] = field(default_factory=list)  # (key, members, target)
 
 
-def make_pdfs(plan: Plan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
+def make_pdfs(plan: BatchPlan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
     """Make the PDFs (and beslutspaket) that are missing or older than their documents; without
     ``make``, remove the ones that are older, so no PDF disagrees with its document."""
     from pipeline.publish.pdf import EXPORT_FILTER

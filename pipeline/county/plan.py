@@ -22,7 +22,7 @@ from pipeline.layout import AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_
 
 
 @dataclass
-class Job:
+class BatchJob:
     """One unit of output: a version's documents, or the comparison with its predecessor."""
 
     key: str  # its output folder relative to the output root: "dalarna/orsa/andringar-2019-2023"
@@ -39,17 +39,17 @@ class KommunTask:
     """The jobs of one kommun that need running."""
 
     kommun: Path
-    jobs: list[Job]
+    jobs: list[BatchJob]
     out: Path
 
 
 @dataclass
-class Plan:
+class BatchPlan:
     """Everything the batch found under ROOT: tasks to run and problems found before running."""
 
     counties: dict[Path, list[Path]]  # county folder → its kommun folders
     tasks: list[KommunTask]
-    skipped: list[Job]
+    skipped: list[BatchJob]
     problems: list[Problem]
     known: set[str]  # every job key that still exists
 
@@ -87,7 +87,7 @@ def _links(folder: Path, own_print: str, known: Entry | None) -> tuple[str | Non
     return (previous if isinstance(previous, str) else None), (status if isinstance(status, str) else None)
 
 
-def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
+def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> BatchPlan:
     """Return the jobs to run: every version and comparison whose inputs or outputs changed."""
     counties, problems = find_counties(root)
     run_inputs, hashes = inputs_of_run(), FileHashes()
@@ -102,11 +102,11 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> Plan:
                 tasks.append(KommunTask(kommun, stale, out))
     tasks.sort(key=lambda t: -len(t.jobs))  # the biggest first, for an even load
     known.update(f"{county.name}/lansoversikt" for county in counties)
-    return Plan(counties, tasks, skipped, problems, known)
+    return BatchPlan(counties, tasks, skipped, problems, known)
 
 
 def _kommun_jobs(kommun: Path, out: Path, manifest: Manifest, run_inputs: list[str],
-                 hashes: FileHashes) -> list[Job]:
+                 hashes: FileHashes) -> list[BatchJob]:
     """Return a kommun's jobs: each version's documents, and its comparison with its predecessor
     or, for a first agreement awaiting decision, its memo. A job's key is its output folder
     relative to ``out``."""
@@ -122,18 +122,18 @@ def _kommun_jobs(kommun: Path, out: Path, manifest: Manifest, run_inputs: list[s
         previous = kommun / previous_name if previous_name else None
         # The predecessor's presence is part of the version's validity.
         wanted = fingerprint(prints[version.name], previous_name or "-", prints.get(previous_name or "", "saknas"))
-        jobs.append(Job(key, "render", version, previous, wanted, ref.output_dir(out), prints[version.name]))
+        jobs.append(BatchJob(key, "render", version, previous, wanted, ref.output_dir(out), prints[version.name]))
         if previous is not None and previous.name in prints:
             folder = ref.comparison_dir(VersionRef.of(previous), out)
-            jobs.append(Job(_key(folder, out), "diff", version, previous,
+            jobs.append(BatchJob(_key(folder, out), "diff", version, previous,
                             fingerprint(wanted, prints[previous.name], "diff"), folder))
         elif previous is None and status == "utkast":  # a first agreement awaiting decision
             folder = ref.first_dir(out)
-            jobs.append(Job(_key(folder, out), "first", version, None, fingerprint(wanted, "first"), folder))
+            jobs.append(BatchJob(_key(folder, out), "first", version, None, fingerprint(wanted, "first"), folder))
         followups = _followup_inputs(version, hashes)
         if followups:  # the follow-up reports, one per record, in <version>/uppfoljning/
             folder = ref.followup_output_dir(out)
-            jobs.append(Job(_key(folder, out), "uppfoljning", version, None,
+            jobs.append(BatchJob(_key(folder, out), "uppfoljning", version, None,
                             fingerprint(wanted, followups, "uppfoljning"), folder))
     return jobs
 

@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 from pipeline.county.manifest import Manifest, fingerprint
-from pipeline.county.plan import Plan
+from pipeline.county.plan import BatchPlan
 from pipeline.county.results import BatchReport
 from pipeline.errors import PipelineError
 from pipeline.layout import PUBLIC_FOLDER, VersionRef
@@ -24,12 +24,12 @@ PUBLIC_PREFIX = "offentlig:"
 ARCHIVE_PREFIX = "arkiv:"
 
 
-def _jobs(plan: Plan) -> list:
+def _jobs(plan: BatchPlan) -> list:
     """Return every job of the run, run now or skipped."""
     return [job for task in plan.tasks for job in task.jobs] + list(plan.skipped)
 
 
-def make_public(plan: Plan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
+def make_public(plan: BatchPlan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
     """Write the public documents that are missing or older than their job; without ``make``,
     remove those that are older."""
     if not make and not any(k.startswith(PUBLIC_PREFIX) for k in manifest.entries):
@@ -74,7 +74,7 @@ def _public_job(job, folder: Path, out: Path) -> dict[Path, str]:
     return written
 
 
-def make_archives(plan: Plan, manifest: Manifest, report: BatchReport, force: bool) -> None:
+def make_archives(plan: BatchPlan, manifest: Manifest, report: BatchReport, force: bool) -> None:
     """Write an archive package for every decided, sealed version that has none or an old one."""
     from pipeline.data import seal
     from pipeline.publish.archive import build, package_id, write

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from lxml import etree
 
 from pipeline.ooxml import safexml
 

@@ -93,4 +93,4 @@ def add_pictures(package: Package, parts: dict[str, bytes], images: list[Picture
     for image in images:
         extended[image.part] = image.png
         parts[image.part] = image.png
-    return Package(package.path, extended), parts
+    return Package(extended, package.path), parts

@@ -1,13 +1,18 @@
 """The one place that handles .docx packages as zip files and XML parts.
 
-Reads a template's parts, checks rendered XML strictly, writes core and app
-properties from the data, and writes the package deterministically (sorted
-entries, fixed timestamps) so the same input gives the same bytes.
+:class:`Package` is the one type of a Word package, whatever it is used for (a template, a
+document to compare, a redline being built): its parts, parsed XML on demand, relationships and
+content types. :func:`unpack` is the one reader of a package's zip, with the limits against zip
+bombs (part count, unpacked size, packing ratio); :func:`write_zip` the one writer, deterministic
+(sorted entries, fixed timestamps) so the same input gives the same bytes. Also here: reading a
+template's parts, checking rendered XML strictly, and the core and app properties from the data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -15,13 +20,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.errors import DataError, Problem, TemplateError
+from pipeline.files import inputs
 from pipeline.ooxml import safexml
-
+from pipeline.ooxml.names import CONTENT_TYPES_NS as CT_NS
+from pipeline.ooxml.names import PACKAGE_RELS_NS as REL_NS
 from pipeline.ooxml.names import W, ZIP_LEVEL
 from pipeline.ooxml.text import document_title  # noqa: F401  (kept where callers look for it)
-
-from pipeline.files import inputs
-from pipeline.errors import DataError, Problem, TemplateError
 
 _TAG = re.compile(r"{[{%#]")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -36,12 +41,129 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200  # unpacked/packed for one large part; text compresses about 10:1
 
 
-@dataclass
-class Package:
-    """The parts of a .docx file, in their original order, as bytes."""
+def rels_name(part: str) -> str:
+    """Return the name of a part's relationships part ("word/_rels/document.xml.rels")."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
 
-    path: Path
-    parts: dict[str, bytes]
+
+def relative_target(folder: str, target: str) -> str:
+    """Return ``target`` relative to ``folder``, as relationships write it."""
+    return posixpath.relpath(target, folder or ".")
+
+
+class Package:
+    """A Word package: its parts (name → bytes) in their original order, with parsed XML and
+    relationships on demand; ``path`` names the file it came from in messages."""
+
+    def __init__(self, parts: dict[str, bytes], path: Path | None = None):
+        self.parts = parts
+        self.path = Path(path) if path is not None else Path("dokument.docx")
+        self.roots: dict[str, etree._Element] = {}  # parsed (and possibly changed) XML parts
+        self._digests: dict[str, str] = {}
+
+    def xml(self, name: str) -> etree._Element:
+        """Return the parsed XML part ``name`` (kept, so changes to it are written back)."""
+        if name not in self.roots:
+            self.roots[name] = safexml.parse(self.parts[name])
+        return self.roots[name]
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str, bool]]:
+        """Return {id: (type, target part or URL, external)} of ``part``."""
+        name = rels_name(part)
+        if name not in self.parts and name not in self.roots:
+            return {}
+        folder = posixpath.dirname(part)
+        found = {}
+        for rel in self.xml(name).iter(f"{{{REL_NS}}}Relationship"):
+            external = rel.get("TargetMode") == "External"
+            target = rel.get("Target", "")
+            if not external:
+                target = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath(posixpath.join(folder, target))
+            found[rel.get("Id")] = (rel.get("Type", ""), target, external)
+        return found
+
+    def related(self, part: str, kind: str) -> str | None:
+        """Return the part that ``part`` relates to with a type ending in "/kind", if any."""
+        for rel_type, target, external in self.relationships(part).values():
+            if rel_type.endswith("/" + kind) and not external:
+                return target
+        return None
+
+    def main_part(self) -> str | None:
+        """Return the name of the main document part."""
+        for rel_type, target, external in self.relationships("").values():
+            if rel_type.endswith("/officeDocument") and not external:
+                return target
+        return None
+
+    def digest(self, part: str) -> str:
+        """Return a short digest of a part's bytes."""
+        if part not in self._digests:
+            # Python's own hash: stable within the process, and hashlib costs start-up time.
+            self._digests[part] = format(hash(self.parts.get(part, b"")) & 0xFFFFFFFFFFFFFFFF, "016x")
+        return self._digests[part]
+
+    def target_key(self, part: str, rid: str) -> str:
+        """Return what a relationship points at, comparable across packages (bytes, or a URL)."""
+        rel_type, target, external = self.relationships(part).get(rid, ("", rid, True))
+        if external or target not in self.parts:
+            return f"{rel_type.rsplit('/', 1)[-1]}:{target}"
+        return f"{rel_type.rsplit('/', 1)[-1]}:{self.digest(target)}"
+
+    def content_type(self, part: str) -> str | None:
+        """Return the content type of ``part``."""
+        types = self.xml(CONTENT_TYPES)
+        for override in types.iter(f"{{{CT_NS}}}Override"):
+            if override.get("PartName", "").lstrip("/") == part:
+                return override.get("ContentType")
+        extension = posixpath.splitext(part)[1].lstrip(".").lower()
+        for default in types.iter(f"{{{CT_NS}}}Default"):
+            if default.get("Extension", "").lower() == extension:
+                return default.get("ContentType")
+        return None
+
+    def set_content_type(self, part: str, content_type: str) -> None:
+        """Make ``part`` have ``content_type`` (an Override unless the extension's default says so)."""
+        if self.content_type(part) == content_type:
+            return
+        override = etree.SubElement(self.xml(CONTENT_TYPES), f"{{{CT_NS}}}Override")
+        override.set("PartName", "/" + part)
+        override.set("ContentType", content_type)
+
+    def relate(self, part: str, rel_type: str, target: str, external: bool = False) -> str:
+        """Return the id of a relationship from ``part`` to ``target``, adding it if needed."""
+        for rid, (kind, existing, is_external) in self.relationships(part).items():
+            if kind == rel_type and existing == target and is_external == external:
+                return rid
+        name = rels_name(part)
+        if name not in self.parts and name not in self.roots:
+            self.roots[name] = etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+            self.parts[name] = b""
+            self.set_content_type(name, "application/vnd.openxmlformats-package.relationships+xml")
+        root = self.xml(name)
+        taken = {r.get("Id") for r in root}
+        number = len(taken) + 1
+        while f"rIdS{number}" in taken:
+            number += 1
+        rel = etree.SubElement(root, f"{{{REL_NS}}}Relationship")
+        rel.set("Id", f"rIdS{number}")
+        rel.set("Type", rel_type)
+        rel.set("Target", target if external else relative_target(posixpath.dirname(part), target))
+        if external:
+            rel.set("TargetMode", "External")
+        return f"rIdS{number}"
+
+    def to_bytes(self) -> dict[str, bytes]:
+        """Return every part as bytes, changed XML parts serialised."""
+        result = dict(self.parts)
+        for name, root in self.roots.items():
+            result[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return result
+
+
+# Parts that hold or drive macros; an output of samverkan never carries them.
 
     def templated_parts(self) -> list[str]:
         """Return the names of the Word XML parts that contain Jinja tags."""
@@ -68,13 +190,12 @@ def read_package(path: Path, root: Path | None = None) -> Package:
         raise TemplateError(exc.problems) from exc
     if "word/document.xml" not in parts:
         raise TemplateError(Problem(path, "mallen saknar word/document.xml och är ingen Word-fil"))
-    return Package(Path(path), parts)
+    return Package(parts, Path(path))
 
 
 def unpack(data: bytes, path: Path) -> dict[str, bytes]:
     """Return the parts of a .docx (name → bytes); raise DataError for a damaged file, an
     encrypted one, or one beyond the part and size limits (a zip bomb)."""
-    import io
 
     if data[:8] == _OLE_MAGIC:  # OLE: an encrypted or pre-2007 Word file
         raise DataError(Problem(path, "filen är lösenordsskyddad eller i det gamla .doc-formatet",
@@ -117,7 +238,6 @@ def check_workbook(data: bytes, path: Path) -> None:
     whole: the package limits, no document type declarations (entities), at most
     :data:`MAX_SHEET_ROWS` rows per sheet and :data:`MAX_WORKBOOK_ELEMENTS` XML elements in all.
     The parts are streamed, so a bomb is refused after reading only what the limit allows."""
-    import io
 
     if data[:8] == _OLE_MAGIC:
         raise DataError(Problem(path, "arbetsboken är lösenordsskyddad eller i det gamla .xls-formatet",
@@ -244,19 +364,28 @@ def app_xml(props: Properties) -> bytes:
 
 
 def write_docx(target, package: Package, replaced: dict[str, bytes]) -> None:
-    """Write ``package`` with ``replaced`` parts to the open binary file ``target``.
+    """Write ``package`` with ``replaced`` parts to the open binary file ``target`` (see :func:`write_zip`)."""
+    write_zip(target, {name: replaced.get(name, data) for name, data in package.parts.items()})
 
-    Entries keep the template's order with [Content_Types].xml first, and get a
-    fixed timestamp, so equal input gives byte-identical files.
-    """
-    names = list(package.parts)
-    names.sort(key=lambda n: n != CONTENT_TYPES)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+
+def write_zip(target, parts: dict[str, bytes], level: int = ZIP_LEVEL) -> None:
+    """Write ``parts`` as a zip to the open binary file ``target``, the one writer of every package
+    samverkan makes: [Content_Types].xml first, the rest in their order, fixed timestamps and
+    permissions, so the same parts give the same bytes."""
+    names = sorted(parts, key=lambda n: n != CONTENT_TYPES)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, replaced.get(name, package.parts[name]))
+            archive.writestr(info, parts[name])
+
+
+def zip_bytes(parts: dict[str, bytes], level: int = ZIP_LEVEL) -> bytes:
+    """Return ``parts`` packed by :func:`write_zip`."""
+    buffer = io.BytesIO()
+    write_zip(buffer, parts, level)
+    return buffer.getvalue()
 
 
 def prepend_paragraph(xml: bytes, text: str) -> bytes:

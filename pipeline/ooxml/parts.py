@@ -1,151 +1,27 @@
-"""Parts of a .docx package: relationships, content types, and copying parts between packages.
+"""Moving parts between packages: copying what old content needs, merging styles and numbering,
+and pruning an output to what its relationships reach.
 
 A redline is the new package with old content brought back as deletions; that old
 content may point at pictures, diagrams, styles, numbering and notes that only the
-old package has. This module reads packages and copies what such content needs,
-with its own relationships and content types, into the output package.
+old package has. This module copies what such content needs, with its own
+relationships and content types, into the output package (:class:`Package`).
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 
 from lxml import etree
-
-from pipeline.ooxml import safexml
 
 from pipeline.ooxml.names import CONTENT_TYPES_NS as CT_NS
 from pipeline.ooxml.names import PACKAGE_RELS_NS as REL_NS
 from pipeline.ooxml.names import R_NS as DOC_REL
-from pipeline.ooxml.names import W, ZIP_LEVEL
-CONTENT_TYPES = "[Content_Types].xml"
+from pipeline.ooxml.names import W
+from pipeline.ooxml.package import CONTENT_TYPES, Package, relative_target, rels_name
+
 _DIAGRAM = "{http://schemas.microsoft.com/office/drawing/2008/diagram}"
 
 
-def rels_name(part: str) -> str:
-    """Return the name of a part's relationships part ("word/_rels/document.xml.rels")."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-class Package:
-    """The parts of a .docx (name → bytes), with parsed XML and relationships on demand."""
-
-    def __init__(self, parts: dict[str, bytes]):
-        self.parts = parts
-        self.roots: dict[str, etree._Element] = {}  # parsed (and possibly changed) XML parts
-        self._digests: dict[str, str] = {}
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> "Package":
-        """Return the package in ``data`` (a zip file)."""
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return cls({i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()})
-
-    def xml(self, name: str) -> etree._Element:
-        """Return the parsed XML part ``name`` (kept, so changes to it are written back)."""
-        if name not in self.roots:
-            self.roots[name] = safexml.parse(self.parts[name])
-        return self.roots[name]
-
-    def relationships(self, part: str) -> dict[str, tuple[str, str, bool]]:
-        """Return {id: (type, target part or URL, external)} of ``part``."""
-        name = rels_name(part)
-        if name not in self.parts and name not in self.roots:
-            return {}
-        folder = posixpath.dirname(part)
-        found = {}
-        for rel in self.xml(name).iter(f"{{{REL_NS}}}Relationship"):
-            external = rel.get("TargetMode") == "External"
-            target = rel.get("Target", "")
-            if not external:
-                target = target.lstrip("/") if target.startswith("/") else \
-                    posixpath.normpath(posixpath.join(folder, target))
-            found[rel.get("Id")] = (rel.get("Type", ""), target, external)
-        return found
-
-    def related(self, part: str, kind: str) -> str | None:
-        """Return the part that ``part`` relates to with a type ending in "/kind", if any."""
-        for rel_type, target, external in self.relationships(part).values():
-            if rel_type.endswith("/" + kind) and not external:
-                return target
-        return None
-
-    def main_part(self) -> str | None:
-        """Return the name of the main document part."""
-        for rel_type, target, external in self.relationships("").values():
-            if rel_type.endswith("/officeDocument") and not external:
-                return target
-        return None
-
-    def digest(self, part: str) -> str:
-        """Return a short digest of a part's bytes."""
-        if part not in self._digests:
-            # Python's own hash: stable within the process, and hashlib costs start-up time.
-            self._digests[part] = format(hash(self.parts.get(part, b"")) & 0xFFFFFFFFFFFFFFFF, "016x")
-        return self._digests[part]
-
-    def target_key(self, part: str, rid: str) -> str:
-        """Return what a relationship points at, comparable across packages (bytes, or a URL)."""
-        rel_type, target, external = self.relationships(part).get(rid, ("", rid, True))
-        if external or target not in self.parts:
-            return f"{rel_type.rsplit('/', 1)[-1]}:{target}"
-        return f"{rel_type.rsplit('/', 1)[-1]}:{self.digest(target)}"
-
-    def content_type(self, part: str) -> str | None:
-        """Return the content type of ``part``."""
-        types = self.xml(CONTENT_TYPES)
-        for override in types.iter(f"{{{CT_NS}}}Override"):
-            if override.get("PartName", "").lstrip("/") == part:
-                return override.get("ContentType")
-        extension = posixpath.splitext(part)[1].lstrip(".").lower()
-        for default in types.iter(f"{{{CT_NS}}}Default"):
-            if default.get("Extension", "").lower() == extension:
-                return default.get("ContentType")
-        return None
-
-    def set_content_type(self, part: str, content_type: str) -> None:
-        """Make ``part`` have ``content_type`` (an Override unless the extension's default says so)."""
-        if self.content_type(part) == content_type:
-            return
-        override = etree.SubElement(self.xml(CONTENT_TYPES), f"{{{CT_NS}}}Override")
-        override.set("PartName", "/" + part)
-        override.set("ContentType", content_type)
-
-    def relate(self, part: str, rel_type: str, target: str, external: bool = False) -> str:
-        """Return the id of a relationship from ``part`` to ``target``, adding it if needed."""
-        for rid, (kind, existing, is_external) in self.relationships(part).items():
-            if kind == rel_type and existing == target and is_external == external:
-                return rid
-        name = rels_name(part)
-        if name not in self.parts and name not in self.roots:
-            self.roots[name] = etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
-            self.parts[name] = b""
-            self.set_content_type(name, "application/vnd.openxmlformats-package.relationships+xml")
-        root = self.xml(name)
-        taken = {r.get("Id") for r in root}
-        number = len(taken) + 1
-        while f"rIdS{number}" in taken:
-            number += 1
-        rel = etree.SubElement(root, f"{{{REL_NS}}}Relationship")
-        rel.set("Id", f"rIdS{number}")
-        rel.set("Type", rel_type)
-        rel.set("Target", target if external else _relative(posixpath.dirname(part), target))
-        if external:
-            rel.set("TargetMode", "External")
-        return f"rIdS{number}"
-
-    def to_bytes(self) -> dict[str, bytes]:
-        """Return every part as bytes, changed XML parts serialised."""
-        result = dict(self.parts)
-        for name, root in self.roots.items():
-            result[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        return result
-
-
-# Parts that hold or drive macros; an output of samverkan never carries them.
 _MACRO_RELATIONSHIPS = ("/vbaProject", "/wordVbaData", "/keyMapCustomizations", "/attachedToolbars")
 _MACRO_FREE_MAIN = {
     "application/vnd.ms-word.document.macroEnabled.main+xml":
@@ -195,28 +71,6 @@ def prune(package: Package) -> None:
             types.remove(entry)
         elif content_type in _MACRO_FREE_MAIN:
             entry.set("ContentType", _MACRO_FREE_MAIN[content_type])
-
-
-def write_zip(parts: dict[str, bytes]) -> bytes:
-    """Return ``parts`` as .docx bytes: [Content_Types].xml first, fixed timestamps (same input, same bytes).
-
-    The same rules as :func:`pipeline.ooxml.write_docx`, here so that ``samverkan jamfor``
-    does not import that module's dependencies.
-    """
-    names = sorted(parts, key=lambda n: n != CONTENT_TYPES)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, parts[name])
-    return buffer.getvalue()
-
-
-def _relative(folder: str, target: str) -> str:
-    """Return ``target`` relative to ``folder``, as relationships write it."""
-    return posixpath.relpath(target, folder or ".")
 
 
 class PartCopier:
@@ -279,7 +133,7 @@ class PartCopier:
         rel = etree.SubElement(self.target.xml(name), f"{{{REL_NS}}}Relationship")
         rel.set("Id", rid)
         rel.set("Type", rel_type)
-        rel.set("Target", _relative(posixpath.dirname(part), target))
+        rel.set("Target", relative_target(posixpath.dirname(part), target))
 
     def _free_name(self, part: str) -> str:
         """Return ``part``'s name if the target has it free or with the same bytes, else a new one."""

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,16 +26,16 @@ from pipeline.data.version import Version
 from pipeline.errors import DataError, Problem
 from pipeline.files import output
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
+from pipeline.ooxml.package import zip_bytes
 from pipeline.publish import archive_xml as xml
-from pipeline.publish.web import require_decided
+from pipeline.publish.site import require_decided
 
 SCHEMA_FILES = ("mets.xsd", "xlink.xsd")
 DOCUMENTATION = "om-paketet.txt"
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass
-class Package:
+class ArchivePackage:
     """An archive package in memory: its id and its files (path inside the package → bytes)."""
 
     id: str
@@ -45,14 +43,7 @@ class Package:
 
     def zip_bytes(self) -> bytes:
         """Return the package as a zip of its folder (sorted entries, fixed times)."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-            for name in sorted(self.files):
-                info = zipfile.ZipInfo(f"{self.id}/{name}", date_time=_FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, self.files[name])
-        return buffer.getvalue()
+        return zip_bytes({f"{self.id}/{name}": self.files[name] for name in sorted(self.files)}, level=6)
 
 
 def package_id(version: Version) -> str:
@@ -70,7 +61,7 @@ def archive_version(version_dir: Path, out_dir: Path | None = None, now: dt.date
     return write(package, target, within=None if out_dir else DEFAULT_OUTPUT)
 
 
-def write(package: Package, target: Path, within: Path | None = None) -> list[Path]:
+def write(package: ArchivePackage, target: Path, within: Path | None = None) -> list[Path]:
     """Write the package folder one sub-folder at a time, the root METS.xml last (a folder without it
     is no package), then the zip; return every file written."""
     by_folder: dict[str, dict[str, bytes]] = {}
@@ -85,13 +76,13 @@ def write(package: Package, target: Path, within: Path | None = None) -> list[Pa
     return written
 
 
-def build(version: Version, now: dt.datetime) -> Package:
+def build(version: Version, now: dt.datetime) -> ArchivePackage:
     """Return the archive package of a decided, sealed version."""
     require_decided(version, "arkiveras")
     decision, sealed = seal.read(version.folder)
     sources = _sealed_sources(version, sealed)
     pdfs = _pdfs(version)
-    package = Package(package_id(version))
+    package = ArchivePackage(package_id(version))
     created = now.isoformat()
     reps = {
         "rep1": xml.Representation("rep1", "Beslutade dokument som PDF/A-2",

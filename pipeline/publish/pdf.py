@@ -40,7 +40,7 @@ class ConversionError(PipelineError):
 
 
 @dataclass(frozen=True)
-class Job:
+class PdfJob:
     """A document to convert, and where its PDF goes."""
 
     source: Path
@@ -61,7 +61,7 @@ def soffice() -> str:
     return found
 
 
-def convert(jobs: list[Job]) -> tuple[list[Path], list[Problem]]:
+def convert(jobs: list[PdfJob]) -> tuple[list[Path], list[Problem]]:
     """Convert every job's document to PDF; return the PDFs written and the documents that failed."""
     if not jobs:
         return [], []
@@ -118,7 +118,7 @@ def _stall_seconds() -> float:
     return value
 
 
-def _stage(jobs: list[Job], folder: Path) -> list[tuple[Job, Path]]:
+def _stage(jobs: list[PdfJob], folder: Path) -> list[tuple[PdfJob, Path]]:
     """Link each document into the work folder under a unique name (LibreOffice names the PDF
     after the document, and documents from different folders share names)."""
     folder.mkdir(parents=True)
@@ -143,8 +143,8 @@ def _complete(pdf: Path) -> bool:
         return False
 
 
-def _run(command: str, staged: list[tuple[Job, Path]], work: Path,
-         stall: float) -> tuple[list[tuple[Job, Path]], list[Problem]]:
+def _run(command: str, staged: list[tuple[PdfJob, Path]], work: Path,
+         stall: float) -> tuple[list[tuple[PdfJob, Path]], list[Problem]]:
     """Run LibreOffice over the staged documents, restarting it past any that fail."""
     out = work / "out"
     done, problems = [], []
@@ -212,13 +212,13 @@ def convert_run(documents: list[Path], packages: list[tuple] = ()) -> tuple[list
     composer makes one from the first part (see :func:`package.compose`)."""
     from pipeline.publish.package import Part, compose
 
-    jobs = [Job(Path(p), Path(p).with_suffix(".pdf")) for p in documents]
+    jobs = [PdfJob(Path(p), Path(p).with_suffix(".pdf")) for p in documents]
     with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-paket-") as folder:
         for index, (title, parts, target, *cover) in enumerate(packages):
             source = Path(folder) / f"{index}-{Path(target).stem}.docx"
             parts = [part if isinstance(part, Part) else Part(*part) for part in parts]
             source.write_bytes(compose(parts, title, *cover))
-            jobs.append(Job(source, Path(target)))
+            jobs.append(PdfJob(source, Path(target)))
         return convert(jobs)
 
 

@@ -31,7 +31,7 @@ def main() -> int:
         print(f"{len(documents)} dokument från batchen för Dalarnas 15 kommuner")
 
         started = time.perf_counter()
-        written, problems = pdf.convert([pdf.Job(d, scratch / "a" / f"{i}.pdf") for i, d in enumerate(documents)])
+        written, problems = pdf.convert([pdf.PdfJob(d, scratch / "a" / f"{i}.pdf") for i, d in enumerate(documents)])
         one_process = time.perf_counter() - started
         assert len(written) == len(documents) and not problems
 

@@ -23,7 +23,7 @@ from pipeline.data.version import find_versions  # noqa: E402
 from pipeline.documents.render import render  # noqa: E402
 from pipeline.publish.archive import archive_version  # noqa: E402
 from pipeline.publish.pdf import convert_run  # noqa: E402
-from pipeline.publish.web import publish_version  # noqa: E402
+from pipeline.publish.site import publish_version  # noqa: E402
 
 
 def _render_pdf(folder: Path, out: Path) -> None:

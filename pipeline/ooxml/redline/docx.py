@@ -15,7 +15,8 @@ import re
 from lxml import etree
 
 from pipeline.ooxml import redline
-from pipeline.ooxml.parts import DOC_REL, Definitions, Package, PartCopier
+from pipeline.ooxml.package import Package
+from pipeline.ooxml.parts import DOC_REL, Definitions, PartCopier
 from pipeline.ooxml.redline.paragraphs import strip_markers
 from pipeline.ooxml.redline.tokens import R, W
 
@@ -45,7 +46,7 @@ def accept_tracked_changes(package: Package) -> list[str]:
 class PackageSides(redline.Sides):
     """The engine's view of one old part and the output part it is compared into."""
 
-    def __init__(self, job: "Job", old_part: str | None, new_part: str):
+    def __init__(self, job: "RedlineJob", old_part: str | None, new_part: str):
         self.job, self.old_part, self.new_part = job, old_part, new_part
 
     def relkey_old(self, rid: str) -> str:
@@ -109,7 +110,7 @@ class PackageSides(redline.Sides):
 class NoteBook:
     """The footnotes (or endnotes) of both documents, and how they end up in the output."""
 
-    def __init__(self, job: "Job", kind: str):
+    def __init__(self, job: "RedlineJob", kind: str):
         self.job, self.kind = job, kind
         self.tag = W + NOTE_KINDS[kind][0]
         self.old_part = job.old.related(job.old_main, kind)
@@ -182,7 +183,7 @@ def _mark_all(container, revisions: redline.Revisions, kind: str, adopted: bool 
 class CommentBook:
     """Comments on deleted old content, copied into the output under fresh ids."""
 
-    def __init__(self, job: "Job"):
+    def __init__(self, job: "RedlineJob"):
         self.job = job
         self.old_part = job.old.related(job.old_main, "comments")
         self.new_part = job.new.related(job.new_main, "comments")
@@ -224,7 +225,7 @@ class CommentBook:
                 root.append(comment)
 
 
-class Job:
+class RedlineJob:
     """One comparison of two packages into an output package."""
 
     def __init__(self, old: Package, new: Package):

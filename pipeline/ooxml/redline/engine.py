@@ -10,10 +10,10 @@ and rejecting gives the old.
 
 This module works on block containers (body, cells, headers, footers, notes,
 text boxes, content controls); paragraphs are compared in
-:mod:`pipeline.redline_paragraphs`, words in :mod:`pipeline.redline_words`,
-blocks aligned in :mod:`pipeline.redline_align`. Package-level work (pictures,
+:mod:`pipeline.ooxml.redline.paragraphs`, words in :mod:`pipeline.ooxml.redline.words`,
+blocks aligned in :mod:`pipeline.ooxml.redline.align`. Package-level work (pictures,
 styles, numbering, notes) is behind :class:`Sides`, which
-:mod:`pipeline.ooxml_parts` implements for whole .docx files.
+:mod:`pipeline.ooxml.redline.docx` implements for whole .docx files.
 """
 
 from __future__ import annotations
