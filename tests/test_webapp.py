@@ -13,6 +13,7 @@ import pytest
 
 from conftest import AGREEMENTS
 from pipeline.data.load import load_yaml
+from pipeline.data import yamledit
 from pipeline.web import edits, forms
 from pipeline.web.app import create_app
 from pipeline.web.security import COOKIE, Session
@@ -194,7 +195,7 @@ def test_every_data_file_is_saved_back_byte_for_byte_when_nothing_changed():
     assert len(files) > 40
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert edits.updated_text(text, load_yaml(path).data) == text, path
+        assert yamledit.updated_text(text, load_yaml(path).data) == text, path
 
 
 def test_the_form_shows_the_inherited_county_text_and_can_override_it(web):
