@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline import report
+from pipeline.cli import report
 from pipeline.compare.versions import compare
 
 from conftest import AGREEMENTS
