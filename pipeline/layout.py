@@ -51,7 +51,7 @@ class VersionRef:
     folder: Path  # absolute, links not followed
 
     @classmethod
-    def of(cls, folder: Path) -> "VersionRef":
+    def of(cls, folder: Path) -> VersionRef:
         """Return the reference of the version in ``folder`` (relative or absolute)."""
         return cls(absolute(folder))
 
@@ -89,7 +89,7 @@ class VersionRef:
         """Return the version's job key: "dalarna/orsa/2023"."""
         return f"{self.county}/{self.kommun}/{self.name}"
 
-    def sibling(self, name: str) -> "VersionRef":
+    def sibling(self, name: str) -> VersionRef:
         """Return the version ``name`` of the same kommun."""
         return VersionRef(self.kommun_dir / name)
 
@@ -97,7 +97,7 @@ class VersionRef:
         """Return where the version's documents go: ``out/<län>/<kommun>/<version>``."""
         return Path(out) / self.county / self.kommun / self.name
 
-    def comparison_dir(self, old: "VersionRef", out: Path = DEFAULT_OUTPUT) -> Path:
+    def comparison_dir(self, old: VersionRef, out: Path = DEFAULT_OUTPUT) -> Path:
         """Return where the comparison from ``old`` goes: ``out/<län>/<kommun>/andringar-<old>-<new>``."""
         return Path(out) / self.county / self.kommun / comparison_name(old.name, self.name)
 

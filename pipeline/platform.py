@@ -9,6 +9,7 @@ No other module imports ``fcntl`` or ``msvcrt``, or calls ``os.killpg``,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -108,10 +109,8 @@ class ProcessTree:
     def kill(self) -> None:
         """End the program and every process it started, then reap it."""
         if self.groups:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         else:
             self.note()
             _kill_with_children(self.process.pid, list(self.members.values()))
@@ -119,10 +118,8 @@ class ProcessTree:
                 kill_processes_using(self.marker)  # members that outlived the program
         import subprocess
 
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 def _kill_with_children(pid: int, noted: list = ()) -> None:

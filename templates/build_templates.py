@@ -258,19 +258,19 @@ def data_table(document, caption: str, headers: list[str], loop: str, cells: lis
     _caption(table, caption)
     header_row = table.rows[0]
     _repeat_header(header_row)
-    for cell, text in zip(header_row.cells, headers):
+    for cell, text in zip(header_row.cells, headers, strict=False):
         cell.paragraphs[0].add_run(text).bold = True
         _shade(cell, "D9D9D9")
     table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + loop + " %}")
-    for cell, text in zip(table.rows[2].cells, cells):
+    for cell, text in zip(table.rows[2].cells, cells, strict=False):
         cell.paragraphs[0].add_run(text)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     _cant_split(table.rows[2])
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=False):
         column.width = Cm(width)  # the grid, which LibreOffice follows
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Cm(width)  # the cells, which Word follows
     document.add_paragraph()
 

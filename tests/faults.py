@@ -45,7 +45,7 @@ class Faults:
         """Return the numbers of the changes that decide a change: the atomic rename of a
         transaction's journal onto its name, or of a staged new version folder onto its own."""
         found = []
-        for k, (name, paths) in enumerate(zip(self.names, self.paths), start=1):
+        for k, (name, paths) in enumerate(zip(self.names, self.paths, strict=False), start=1):
             if name not in ("replace", "rename") or len(paths) != 2:
                 continue
             source, target = (os.path.basename(p) for p in paths)

@@ -14,14 +14,13 @@ import zipfile
 
 import pytest
 
+from conftest import edit, posix_signals
+from pipeline.cli import main
 from pipeline.county import work
 from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
-from pipeline.files.lock import Lock
-from pipeline.cli import main
-from pipeline.errors import OutputError
 from pipeline.county.manifest import MANIFEST_FILE
-
-from conftest import edit, posix_signals
+from pipeline.errors import OutputError
+from pipeline.files.lock import Lock
 from synthetic import make_country
 
 TODAY = dt.date(2026, 11, 27)
@@ -142,9 +141,8 @@ def test_output_inside_the_data_is_refused(country, capsys):
 def test_a_second_batch_at_the_same_time_is_refused(country, tmp_path):
     out = tmp_path / "ut"
     out.mkdir()
-    with Lock(out, "batch", BATCH_LOCK_FILE):
-        with pytest.raises(OutputError) as caught:
-            run_batch(country.parent, out, jobs=1, today=TODAY)
+    with Lock(out, "batch", BATCH_LOCK_FILE), pytest.raises(OutputError) as caught:
+        run_batch(country.parent, out, jobs=1, today=TODAY)
     assert "en annan körning (batch, process" in caught.value.problems[0].message
     assert not list(out.rglob("*.docx"))
 

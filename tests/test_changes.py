@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.data.changes import (ADDED, CHANGED, GROUPS, PLANS_GROUP, REMOVED, Change, as_dicts,
-                                      summarize)
+from pipeline.data.changes import ADDED, CHANGED, GROUPS, PLANS_GROUP, REMOVED, Change, as_dicts, summarize
 from pipeline.data.load import Loaded
 from pipeline.data.version import Plan, Version
 

@@ -8,9 +8,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli, main
-
 from conftest import ORSA_2023, ROOT, edit
+from pipeline.cli import cli, main
 
 
 def run(args, capsys):

@@ -14,17 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.ooxml import redline
-from pipeline.cli import main
-from pipeline.data.changes import GROUPS, PLANS_GROUP
-from pipeline.compare.versions import compare, diff
-from pipeline.errors import SchemaError
-from pipeline.versions.lifecycle import start_version
-from pipeline.ooxml.redline import W
-from pipeline.documents.render import render_version
-from pipeline.data.validate import validate_version
-
 from conftest import AGREEMENTS, ROOT, edit
+from pipeline.cli import main
+from pipeline.compare.versions import compare, diff
+from pipeline.data.changes import GROUPS, PLANS_GROUP
+from pipeline.data.validate import validate_version
+from pipeline.documents.render import render_version
+from pipeline.errors import SchemaError
+from pipeline.ooxml import redline
+from pipeline.ooxml.redline import W
+from pipeline.versions.lifecycle import start_version
 
 ORSA = AGREEMENTS / "dalarna" / "orsa"
 

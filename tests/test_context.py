@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import ORSA_2023
 from pipeline.data.validate import validate_version
 from pipeline.documents import context
-
-from conftest import ORSA_2023
 
 
 def test_dates_print_in_swedish_and_iso():

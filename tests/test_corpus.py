@@ -24,9 +24,8 @@ import zipfile
 
 import pytest
 
-from pipeline.compare.jamfor import compare_files
-
 from conftest import ROOT
+from pipeline.compare.jamfor import compare_files
 from test_redline_oracle import content, integrity
 
 CORPUS = ROOT.parent / "shared" / "redline-corpus"

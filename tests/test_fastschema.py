@@ -9,10 +9,9 @@ import cerberus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import AGREEMENTS
 from pipeline.data import fastschema, schema
 from pipeline.data.validate import validate_version
-
-from conftest import AGREEMENTS
 
 DOCUMENTS = []
 for folder in ("orsa/2023", "falun/2027", "hedemora/2026"):

@@ -21,15 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.errors import PipelineError
-from pipeline.versions.lifecycle import Decision, record_decision, seal_decided, start_version
-from pipeline.files.lock import LOCK_FILE, holder_of
-from pipeline.documents.render import render
-
+import webcalls
 from conftest import edit, new_draft
 from faults import ALL_CHANGES, Faults, disk_full, install
-import webcalls
+from pipeline.cli import main
+from pipeline.documents.render import render
+from pipeline.errors import PipelineError
+from pipeline.files.lock import LOCK_FILE, holder_of
+from pipeline.versions.lifecycle import Decision, record_decision, seal_decided, start_version
 
 HERE = Path(__file__).resolve().parent
 DECISION = Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011")

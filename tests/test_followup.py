@@ -47,7 +47,12 @@ def test_an_unaddressed_cause_in_a_draft_is_a_warning_and_strikt_makes_it_an_err
     report = validate_paths([plan.parent.parent])
     assert report.ok
     assert [(w.file, w.line, w.message) for w in report.warnings] == [
-        (plan, line_of(plan, "- id: O3"), "ingen aktivitet angriper orsaken O3 (Hemtjänstpersonal vet inte hur de ska a…)")]
+        (
+            plan,
+            line_of(plan, "- id: O3"),
+            "ingen aktivitet angriper orsaken O3 (Hemtjänstpersonal vet inte hur de ska a…)",
+        )
+    ]
     assert main(["validate", str(plan.parent.parent)]) == 0
     out = capsys.readouterr().out
     assert "Varningar: 1" in out and "--strikt" in out and "orsaken O3" in out
@@ -63,8 +68,9 @@ def test_a_draft_plan_without_any_links_is_one_warning(county, capsys):
     assert report.ok
     plans = sorted((draft / "planer").glob("*.yaml"))
     assert [(w.file, w.message) for w in report.warnings] == [
-        (p, f"bilaga {n} har ingen spårbarhet: inga id:n eller länkar mellan orsaker, aktiviteter, mål och "
-            "indikatorer") for n, p in enumerate(plans, start=1)]
+        (p, f"bilaga {n} har ingen spårbarhet: inga id:n eller länkar mellan orsaker, aktiviteter, mål och indikatorer")
+        for n, p in enumerate(plans, start=1)
+    ]
     assert main(["validate", "--strikt", str(draft)]) == 1
     assert "ingen spårbarhet" in capsys.readouterr().err
 
@@ -102,13 +108,15 @@ def test_sealed_versions_are_as_they_were_decided():
 
 # --- records beside a sealed version -----------------------------------------------------------
 
+
 def test_a_follow_up_record_never_breaks_a_sealed_versions_check(sealed_county):
     orsa = sealed_county / "orsa" / "2023"
     assert (orsa / "sigill.json").exists() and list((orsa / "uppfoljning").glob("*.yaml"))
     assert seal_check(orsa) == []
     (orsa / "uppfoljning" / "2026-10-01.yaml").write_text(
         "planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n      - id: A1\n        status: klar\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert seal_check(orsa) == []
     assert validate_paths([orsa]).ok
     assert main(["kontrollera", str(orsa)]) == 0
@@ -117,17 +125,22 @@ def test_a_follow_up_record_never_breaks_a_sealed_versions_check(sealed_county):
 def test_a_record_naming_an_unknown_activity_or_status_is_a_located_error(sealed_county):
     orsa = sealed_county / "orsa" / "2023"
     record = orsa / "uppfoljning" / "2026-10-01.yaml"
-    record.write_text("planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n"
-                      "      - id: A9\n        status: grönt\n", encoding="utf-8")
+    record.write_text(
+        "planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n      - id: A9\n        status: grönt\n",
+        encoding="utf-8",
+    )
     problems = validate_paths([orsa]).problems
     assert any(p.line == 5 and "grönt" in p.message for p in problems), [p.format() for p in problems]
-    record.write_text("planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n"
-                      "      - id: A9\n        status: grön\n", encoding="utf-8")
+    record.write_text(
+        "planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n      - id: A9\n        status: grön\n",
+        encoding="utf-8",
+    )
     problems = validate_paths([orsa]).problems
     assert any(p.line == 4 and "'A9' är ingen aktivitet i bilaga 1" in p.message for p in problems)
 
 
 # --- the report and its charts -------------------------------------------------------------------
+
 
 def test_report_has_charts_with_alt_text_and_tables(sealed_county, tmp_path):
     from pipeline.followup.report import write_report
@@ -166,6 +179,7 @@ def test_uppfoljning_command_and_a_missing_date(sealed_county, tmp_path, capsys)
 
 # --- workbooks ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def workbook(sealed_county, tmp_path):
     from pipeline.followup.workbook import export_workbook
@@ -202,20 +216,28 @@ def test_an_edited_workbook_becomes_the_expected_record(sealed_county, workbook)
     data = yaml.safe_load(result.path.read_text(encoding="utf-8"))
     plan = data["planer"][0]
     assert plan["plan"] == "01-ordningsstorningar-centrum"
-    assert plan["aktiviteter"][0] == {"id": "A1", "status": "gul", "kommentar": "Ny belysning beställd.",
-                                      "rapporterad_av": "Orsa kommun"}
+    assert plan["aktiviteter"][0] == {
+        "id": "A1",
+        "status": "gul",
+        "kommentar": "Ny belysning beställd.",
+        "rapporterad_av": "Orsa kommun",
+    }
     assert {"id": "I1", "värde": 29} in plan["indikatorer"]
     assert seal_check(orsa) == [] and validate_paths([orsa]).ok
 
 
-@pytest.mark.parametrize("change, where, words", [
-    (lambda b: b["Bilaga 1"].__setitem__("G6", "grönt"), "'Bilaga 1'!G6", "'grönt' är ingen status"),
-    (lambda b: b["Bilaga 1"].__setitem__("A7", "A9"), "'Bilaga 1'!A7", "'A9' är ingen aktivitet"),
-    (lambda b: b["Bilaga 2"].delete_cols(7), "'Bilaga 2'!G5", "kolumnen 'Status' saknas"),
-    (lambda b: b["Bilaga 1"].__setitem__("H6", "=1+1"), "'Bilaga 1'!H6", "formel"),
-])
-def test_a_wrong_workbook_gives_located_errors_and_writes_nothing(sealed_county, workbook, change, where, words,
-                                                                  capsys):
+@pytest.mark.parametrize(
+    "change, where, words",
+    [
+        (lambda b: b["Bilaga 1"].__setitem__("G6", "grönt"), "'Bilaga 1'!G6", "'grönt' är ingen status"),
+        (lambda b: b["Bilaga 1"].__setitem__("A7", "A9"), "'Bilaga 1'!A7", "'A9' är ingen aktivitet"),
+        (lambda b: b["Bilaga 2"].delete_cols(7), "'Bilaga 2'!G5", "kolumnen 'Status' saknas"),
+        (lambda b: b["Bilaga 1"].__setitem__("H6", "=1+1"), "'Bilaga 1'!H6", "formel"),
+    ],
+)
+def test_a_wrong_workbook_gives_located_errors_and_writes_nothing(
+    sealed_county, workbook, change, where, words, capsys
+):
     import openpyxl
 
     book = openpyxl.load_workbook(workbook)
@@ -234,8 +256,10 @@ def test_a_wrong_workbook_gives_located_errors_and_writes_nothing(sealed_county,
 def test_a_record_written_by_hand_is_not_replaced_without_ersatt(sealed_county, workbook, capsys):
     orsa = sealed_county / "orsa" / "2023"
     record = orsa / "uppfoljning" / "2026-11-20.yaml"
-    record.write_text("planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n"
-                      "      - id: A1\n        status: röd\n", encoding="utf-8")
+    record.write_text(
+        "planer:\n  - plan: 01-ordningsstorningar-centrum\n    aktiviteter:\n      - id: A1\n        status: röd\n",
+        encoding="utf-8",
+    )
     assert main(["import", str(workbook), str(orsa), "--datum", "2026-11-20"]) == 1
     assert "för hand" in capsys.readouterr().err
     assert main(["import", str(workbook), str(orsa), "--datum", "2026-11-20", "--ersätt"]) == 0
@@ -244,6 +268,7 @@ def test_a_record_written_by_hand_is_not_replaced_without_ersatt(sealed_county, 
 
 
 # --- the county --------------------------------------------------------------------------------------
+
 
 def test_county_export_json_follows_its_schema_and_csv_opens_in_excel(sealed_county):
     import jsonschema
@@ -269,8 +294,11 @@ def test_batch_makes_follow_up_reports_and_the_overview_shows_them(sealed_county
     report = run_batch(sealed_county, tmp_path / "ut", jobs=1, today=dt.date(2026, 11, 27))
     assert report.ok, [p.format() for p in report.problems]
     made = sorted((tmp_path / "ut" / "dalarna" / "orsa" / "2023" / "uppfoljning").glob("*.docx"))
-    assert [p.name for p in made] == ["uppfoljning-2026-02-12.docx", "uppfoljning-2026-05-14.docx",
-                                      "uppfoljning-2026-09-17.docx"]
+    assert [p.name for p in made] == [
+        "uppfoljning-2026-02-12.docx",
+        "uppfoljning-2026-05-14.docx",
+        "uppfoljning-2026-09-17.docx",
+    ]
     overview = docx.Document(tmp_path / "ut" / "dalarna" / "lansoversikt.docx")
     cells = [c.text for t in overview.tables for row in t.rows for c in row.cells]
     assert any(c.startswith("17 september 2026 (version 2023)") for c in cells)
@@ -298,9 +326,9 @@ def test_render_writes_the_atgardsplan_with_bras_columns(sealed_county, tmp_path
 
 
 def test_the_atgardsplan_of_a_plan_without_links_ties_nothing_and_leaves_nothing_out(sealed_county, tmp_path):
-    import docx
-
     import io
+
+    import docx
 
     from pipeline.documents.render import render_version
 

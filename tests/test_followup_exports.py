@@ -122,7 +122,8 @@ def test_a_text_that_starts_with_equals_is_exported_as_text(sealed_county, tmp_p
     orsa = sealed_county / "orsa" / "2023"
     record = orsa / "uppfoljning" / "2026-09-17.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace(
-        "    kommentar: Genomförd enligt plan.", "    kommentar: '=HYPERLINK(\"http://x\",\"y\")'", 1), encoding="utf-8")
+        "    kommentar: Genomförd enligt plan.", "    kommentar: '=HYPERLINK(\"http://x\",\"y\")'", 1),
+        encoding="utf-8")
     path = export_workbook(orsa, tmp_path / "orsa.xlsx")
     cells = [c for sheet in openpyxl.load_workbook(path).worksheets for row in sheet.iter_rows() for c in row]
     assert any(c.value == '=HYPERLINK("http://x","y")' for c in cells)
@@ -131,10 +132,22 @@ def test_a_text_that_starts_with_equals_is_exported_as_text(sealed_county, tmp_p
         assert not any(b"<f>" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+46 70", "'+46 70"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"), (" =HYPERLINK(1)", "' =HYPERLINK(1)"), ("Klar.", "Klar."), ("", ""), (None, ""), (3, 3),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+46 70", "'+46 70"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        (" =HYPERLINK(1)", "' =HYPERLINK(1)"),
+        ("Klar.", "Klar."),
+        ("", ""),
+        (None, ""),
+        (3, 3),
+    ],
+)
 def test_csv_fields_that_a_spreadsheet_would_run_are_neutralised(value, expected):
     from pipeline.followup.county import inert
 
@@ -147,8 +160,12 @@ def test_a_comment_like_a_formula_leaves_the_csv_export_inert(sealed_county):
     from pipeline.followup.county import export_county
 
     record = sealed_county / "orsa" / "2023" / "uppfoljning" / "2026-09-17.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace(
-        "    kommentar: Genomförd enligt plan.", f"    kommentar: '{HYPERLINK.strip()}'", 1), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "    kommentar: Genomförd enligt plan.", f"    kommentar: '{HYPERLINK.strip()}'", 1
+        ),
+        encoding="utf-8",
+    )
     text = export_county(sealed_county, "csv", DAY)
     fields = [f for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";") for f in row]
     assert "'" + HYPERLINK.strip() in fields
@@ -157,6 +174,7 @@ def test_a_comment_like_a_formula_leaves_the_csv_export_inert(sealed_county):
 
 # --- spreadsheets beyond the limits -------------------------------------------------------------
 
+
 def _with_sheet(path: Path, rows: int) -> bytes:
     """Return the workbook at ``path`` with its second sheet replaced by one of ``rows`` rows."""
     with zipfile.ZipFile(path) as archive:
@@ -164,7 +182,8 @@ def _with_sheet(path: Path, rows: int) -> bytes:
     body = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c></row>' for r in range(1, rows + 1))
     parts["xl/worksheets/sheet2.xml"] = (
         '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{body}</sheetData></worksheet>").encode()
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -217,7 +236,8 @@ def test_a_workbook_with_a_document_type_declaration_is_refused(sealed_county, t
     with zipfile.ZipFile(path) as archive:
         parts = {n: archive.read(n) for n in archive.namelist()}
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-        b"<workbook", b'<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><workbook', 1)
+        b"<workbook", b'<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><workbook', 1
+    )
     bad = tmp_path / "entiteter.xlsx"
     with zipfile.ZipFile(bad, "w") as archive:
         for name, data in parts.items():
@@ -236,6 +256,7 @@ def test_json_county_export_is_still_valid_json_after_masking(marked_orsa):
 
 # --- where a named file may go ---------------------------------------------------------------------
 
+
 def test_a_workbook_named_in_the_project_folder_is_written_as_the_readme_shows(sealed_county, monkeypatch, capsys):
     project = sealed_county.parent.parent  # holds agreements/, as a clone does
     monkeypatch.chdir(project)
@@ -245,10 +266,13 @@ def test_a_workbook_named_in_the_project_folder_is_written_as_the_readme_shows(s
     assert (project / "lan.csv").read_bytes().startswith("\ufeff".encode())
 
 
-@pytest.mark.parametrize("args", [
-    ["export", "agreements/dalarna/orsa/2023", "--xlsx", "agreements/dalarna/orsa/2023/orsa.xlsx"],
-    ["export", "agreements", "--format", "csv", "--ut", "agreements/dalarna/lan.csv"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "agreements/dalarna/orsa/2023", "--xlsx", "agreements/dalarna/orsa/2023/orsa.xlsx"],
+        ["export", "agreements", "--format", "csv", "--ut", "agreements/dalarna/lan.csv"],
+    ],
+)
 def test_a_named_file_inside_the_data_is_refused(sealed_county, monkeypatch, capsys, args):
     project = sealed_county.parent.parent
     monkeypatch.chdir(project)

@@ -84,8 +84,8 @@ def _replace(value, path, new):
 def test_valid_structure_with_hostile_values_never_ends_in_a_traceback(version_copy, data):
     """Every leaf of a real plan may become a hostile text, number, list or nothing; validate and,
     when valid, render: a result or a located error."""
-    from pipeline.documents.render import render_version
     from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
 
     plan = version_copy / "planer" / "01-ordningsstorningar-centrum.yaml"
     original = plan.read_bytes()
@@ -212,8 +212,8 @@ def test_a_damaged_workbook_is_a_located_error(workbook_case, cut, flip):
 
 @pytest.fixture(scope="module")
 def word_pair(tmp_path_factory):
-    from pipeline.documents.render import render_version
     from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
 
     documents = {d.name: d.data for d in render_version(validate_version(ORSA_2023))}
     return _Quiet((documents["samverkansoverenskommelse.docx"], documents["bilaga-1-ordningsstorningar-centrum.docx"]))

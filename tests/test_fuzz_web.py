@@ -29,8 +29,8 @@ from werkzeug.datastructures import MultiDict
 
 from conftest import AGREEMENTS
 from pipeline.data import seal
-from pipeline.versions.lifecycle import check_version_name
 from pipeline.files.lock import LOCK_FILE
+from pipeline.versions.lifecycle import check_version_name
 from pipeline.web import forms
 from pipeline.web.app import create_app
 from pipeline.web.security import COOKIE, Session

@@ -15,10 +15,9 @@ import zipfile
 import pytest
 from lxml import etree
 
-from pipeline.compare import versions as compare
 from pipeline.cli import main
+from pipeline.compare import versions as compare
 from pipeline.documents.render import render
-
 from scenarios import orsa_2027
 from test_libreoffice import convert  # skips without LibreOffice, as the tests there do
 
@@ -45,7 +44,7 @@ def broken_words(pdf_text: str, words: set[str]) -> list[str]:
     """Return words split across two lines without a hyphen: "Giltighetsti|d"."""
     lines = [line.strip() for line in pdf_text.splitlines() if line.strip()]
     broken = []
-    for first, second in zip(lines, lines[1:]):
+    for first, second in zip(lines, lines[1:], strict=False):
         end, start = WORD.findall(first[-40:]), WORD.findall(second[:40])
         if not end or not start or not first[-1].isalpha() or not second[0].isalpha():
             continue
@@ -72,7 +71,7 @@ def test_no_word_is_split_without_a_hyphen(county, tmp_path):
         copies.append(copy)
     pdfs = convert(copies, tmp_path / "pdf", tmp_path / "profile")
     found = {}
-    for copy, pdf in zip(copies, pdfs):
+    for copy, pdf in zip(copies, pdfs, strict=False):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         broken = broken_words(text, source_words(copy))
         if broken:

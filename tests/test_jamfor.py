@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.errors import PipelineError
 from pipeline.compare.jamfor import CompareError, compare_files, default_output, jamfor, read_word
+from pipeline.errors import PipelineError
 from pipeline.ooxml.redline import W
-
 from test_redline_oracle import Doc, content, integrity
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

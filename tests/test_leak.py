@@ -100,7 +100,10 @@ def texts_of(path: Path) -> list[tuple[str, str]]:
         return [(path.name, text.decode("utf-8"))]
     if path.suffix in (".html", ".css"):
         raw = path.read_text(encoding="utf-8")
-        return [(path.name, re.sub(r"<[^>]+>", "", raw)), (f"{path.name} (attribut)", " | ".join(re.findall(r'="([^"]*)"', raw)))]
+        return [
+            (path.name, re.sub(r"<[^>]+>", "", raw)),
+            (f"{path.name} (attribut)", " | ".join(re.findall(r'="([^"]*)"', raw))),
+        ]
     return []
 
 
@@ -144,8 +147,8 @@ def public_outputs(tmp_path_factory):
     import datetime as dt
 
     from pipeline.county.batch import run_batch
-    from pipeline.versions.lifecycle import Decision, record_decision, start_version
     from pipeline.publish import public, web
+    from pipeline.versions.lifecycle import Decision, record_decision, start_version
 
     base = tmp_path_factory.mktemp("offentlig")
     county = base / "agreements" / "dalarna"
@@ -167,8 +170,12 @@ def public_outputs(tmp_path_factory):
     if LIBREOFFICE:
         written += web.publish_version(county / "falun/2027", out / "falun" / "webb", today=dt.date(2026, 11, 27))
     newer, _ = start_version(county / "falun", "2028", today=dt.date(2026, 11, 26))
-    edit(newer / "overenskommelse.yaml", "[sekretess: OSL 18 kap. 1 §]Polisen bedömer att en grupp med kopplingar till\n"
-         "    Borlänge använder resecentrum i Falun för att rekrytera ungdomar till narkotikaförsäljning.[/sekretess]", "")
+    edit(
+        newer / "overenskommelse.yaml",
+        "[sekretess: OSL 18 kap. 1 §]Polisen bedömer att en grupp med kopplingar till\n"
+        "    Borlänge använder resecentrum i Falun för att rekrytera ungdomar till narkotikaförsäljning.[/sekretess]",
+        "",
+    )
     plan = newer / "planer" / "02-narkotika-unga.yaml"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(_PASSAGE.sub("", text), encoding="utf-8")
@@ -203,8 +210,9 @@ def test_no_masked_text_in_any_public_word_file(public_outputs):
 
 
 def test_a_deleted_secret_is_deleted_as_its_notice(public_outputs):
-    redline = next(p for p in public_outputs["files"] if p.name == "andringar-samverkansoverenskommelse.docx"
-                   and "2028" in p.parts)
+    redline = next(
+        p for p in public_outputs["files"] if p.name == "andringar-samverkansoverenskommelse.docx" and "2028" in p.parts
+    )
     with zipfile.ZipFile(redline) as archive:
         body = archive.read("word/document.xml").decode("utf-8")
     deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", body))
@@ -213,8 +221,11 @@ def test_a_deleted_secret_is_deleted_as_its_notice(public_outputs):
 
 
 def test_role_only_persons_show_their_role(public_outputs):
-    agreement = next(p for p in public_outputs["files"] if p.name == "samverkansoverenskommelse.docx"
-                     and "falun/2027/render" in p.as_posix())
+    agreement = next(
+        p
+        for p in public_outputs["files"]
+        if p.name == "samverkansoverenskommelse.docx" and "falun/2027/render" in p.as_posix()
+    )
     with zipfile.ZipFile(agreement) as archive:
         text = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode("utf-8"))
     assert text.count("Lokalpolisområdeschef") >= 2 and "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]" in text

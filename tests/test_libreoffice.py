@@ -10,17 +10,15 @@ import os
 import re
 import shutil
 import subprocess
-
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from pipeline.ooxml.redline import W_NS
-from pipeline.documents.render import render
-
 from conftest import ORSA_2023, ROOT
+from pipeline.documents.render import render
+from pipeline.ooxml.redline import W_NS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -64,7 +62,7 @@ def pdfs(tmp_path_factory):
     old = render(ROOT / "agreements" / "dalarna" / "orsa" / "2019", out / "2019")[0]
     documents.append(old.rename(out / "2023" / "samverkansoverenskommelse-2019.docx"))
     pdfs = convert(documents, out, tmp_path_factory.mktemp("lo-profile"))
-    return {d.name: pdf for d, pdf in zip(documents, pdfs)}
+    return {d.name: pdf for d, pdf in zip(documents, pdfs, strict=False)}
 
 
 def test_every_document_converts(pdfs):
@@ -140,6 +138,7 @@ def redlines(tmp_path_factory):
 
 def odt_content(path):
     import zipfile
+
     from lxml import etree
 
     with zipfile.ZipFile(path) as archive:
@@ -164,10 +163,12 @@ def accepted_text(content):
 
 
 def test_libreoffice_sees_the_tracked_changes(redlines):
-    from pipeline.ooxml.redline import W
+    import io
+    import zipfile
 
-    import io, zipfile
     from lxml import etree
+
+    from pipeline.ooxml.redline import W
 
     agreement = redlines["comparison"].redlines[0]
     content = odt_content(redlines["odt"][0])
@@ -193,10 +194,10 @@ def test_libreoffice_accepted_text_is_the_new_version(redlines):
     expected = []
     for block in document.element.body:
         if block.tag.endswith("}p"):
-            expected.append("".join(t.text or "" for t in block.iter("{%s}t" % W_NS)))
+            expected.append("".join(t.text or "" for t in block.iter(f"{{{W_NS}}}t")))
         elif block.tag.endswith("}tbl"):
-            for paragraph in block.iter("{%s}p" % W_NS):
-                expected.append("".join(t.text or "" for t in paragraph.iter("{%s}t" % W_NS)))
+            for paragraph in block.iter(f"{{{W_NS}}}p"):
+                expected.append("".join(t.text or "" for t in paragraph.iter(f"{{{W_NS}}}t")))
     assert accepted_text(content) == [" ".join(t.split()) for t in expected if t.strip()]
 
 

@@ -7,14 +7,13 @@ import hashlib
 
 import pytest
 
+from conftest import edit, new_draft
 from pipeline.cli import main
+from pipeline.data.load import load_yaml
+from pipeline.data.validate import validate_paths, validate_version
+from pipeline.documents.render import render_version
 from pipeline.errors import DataError, SchemaError
 from pipeline.versions.lifecycle import Decision, record_decision, start_version
-from pipeline.data.load import load_yaml
-from pipeline.documents.render import render_version
-from pipeline.data.validate import validate_paths, validate_version
-
-from conftest import edit, new_draft
 
 DECISION = Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011")
 

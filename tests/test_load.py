@@ -8,11 +8,10 @@ import time
 
 import pytest
 
-from pipeline.errors import DataError
+from conftest import FIXTURES, line_of
 from pipeline.data.load import load_yaml, merge
 from pipeline.data.version import load_version, shared_part
-
-from conftest import FIXTURES, line_of
+from pipeline.errors import DataError
 
 BAD = FIXTURES / "bad"
 

@@ -23,23 +23,36 @@ def test_a_marked_sentence_is_read_with_its_ground():
     assert marks.strip(text) == "Före. Hemlig mening. Efter."
 
 
-@pytest.mark.parametrize("text", ["[Sekretess OSL 18 kap. 1 §]x[/SEKRETESS]", "[ sekretess : 21 kap. 3 § OSL ]x[ /sekretess ]"])
+@pytest.mark.parametrize(
+    "text", ["[Sekretess OSL 18 kap. 1 §]x[/SEKRETESS]", "[ sekretess : 21 kap. 3 § OSL ]x[ /sekretess ]"]
+)
 def test_tags_are_read_loosely(text):
     found, wrong = marks.spans(text)
     assert wrong == [] and found[0].text == "x" and marks.strip(text) == "x"
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("[sekretess: OSL 18 kap. 1 §]aldrig stängd", "avslutas aldrig"),
-    ("ingen början[/sekretess]", "utan ett"),
-    ("[sekretess: OSL 18 kap. 1 §]a[sekretess: OSL 18 kap. 1 §]b[/sekretess]", "börjar innan"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("[sekretess: OSL 18 kap. 1 §]aldrig stängd", "avslutas aldrig"),
+        ("ingen början[/sekretess]", "utan ett"),
+        ("[sekretess: OSL 18 kap. 1 §]a[sekretess: OSL 18 kap. 1 §]b[/sekretess]", "börjar innan"),
+    ],
+)
 def test_tags_that_do_not_pair_are_reported(text, reason):
     assert any(reason in w for w in marks.spans(text)[1])
 
 
-@pytest.mark.parametrize("ground, ok", [("OSL 18 kap. 1 §", True), ("26 kap. 1 § offentlighets- och sekretesslagen", True),
-                                        ("", False), (None, False), ("hemligt", False)])
+@pytest.mark.parametrize(
+    "ground, ok",
+    [
+        ("OSL 18 kap. 1 §", True),
+        ("26 kap. 1 § offentlighets- och sekretesslagen", True),
+        ("", False),
+        (None, False),
+        ("hemligt", False),
+    ],
+)
 def test_a_ground_names_chapter_and_section(ground, ok):
     assert (marks.ground_problem(ground) is None) == ok
 
@@ -56,8 +69,9 @@ def _copy(tmp_path: Path) -> Path:
 def test_validation_flags_a_marked_passage_without_legal_ground(tmp_path):
     version = _copy(tmp_path)
     plan = version / "planer" / "02-narkotika-unga.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("[sekretess: OSL 18 kap. 1 §]", "[sekretess]"),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("[sekretess: OSL 18 kap. 1 §]", "[sekretess]"), encoding="utf-8"
+    )
     with pytest.raises(SchemaError) as caught:
         validate_version(version)
     problem = caught.value.problems[0]
@@ -68,19 +82,22 @@ def test_validation_flags_a_marked_passage_without_legal_ground(tmp_path):
 def test_validation_flags_a_section_mark_without_legal_ground_and_a_person_without_role(tmp_path):
     version = _copy(tmp_path)
     plan = version / "planer" / "01-trygghet-centrum.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("kartläggning:\n", "kartläggning:\n  sekretess:\n"),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("kartläggning:\n", "kartläggning:\n  sekretess:\n"), encoding="utf-8"
+    )
     with pytest.raises(SchemaError) as caught:
         validate_version(version)
     assert [(p.field, p.message) for p in caught.value.problems] == [
-        ("kartläggning.sekretess", "sekretessmarkeringen saknar lagrum")]
+        ("kartläggning.sekretess", "sekretessmarkeringen saknar lagrum")
+    ]
 
 
 def test_an_unknown_publication_choice_is_refused(tmp_path):
     version = _copy(tmp_path)
     agreement = version / "overenskommelse.yaml"
-    agreement.write_text(agreement.read_text(encoding="utf-8").replace("publiceras_som: roll", "publiceras_som: namn"),
-                         encoding="utf-8")
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace("publiceras_som: roll", "publiceras_som: namn"), encoding="utf-8"
+    )
     with pytest.raises(SchemaError) as caught:
         validate_version(version)
     assert caught.value.problems[0].field == "underskrifter[2].publiceras_som"

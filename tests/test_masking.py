@@ -174,7 +174,8 @@ def test_the_public_version_shows_role_only_persons_by_role_without_telephone_or
         {"namn": "Utan Roll", "publiceras_som": "roll", "epost": "u@b.se"}]  # no role to show: kept
     assert public.data["syfte"] == "Kontakta Utredare."
     assert public.plans[0].data == {"titel": "Plan", "text": "Utredare leder."}
-    assert (public.plans[0].number, public.plans[0].slug, public.folder, public.county) == (1, "p1", version.folder, None)
+    plan = public.plans[0]
+    assert (plan.number, plan.slug, public.folder, public.county) == (1, "p1", version.folder, None)
     assert version.data["handläggare"]["namn"] == "Anna Hemlig"  # the version itself is untouched
 
 
@@ -184,8 +185,9 @@ def test_check_document_raises_when_a_masked_text_is_left_and_names_the_part(mon
     with pytest.raises(masking.MaskingError) as caught:
         masking.check_document("bilaga-1.docx", document, MASKS)
     problem = caught.value.problems[0]
-    assert problem.message.startswith("den offentliga versionen av bilaga-1.docx innehåller fortfarande en "
-                                      "maskerad uppgift (")
+    assert problem.message.startswith(
+        "den offentliga versionen av bilaga-1.docx innehåller fortfarande en maskerad uppgift ("
+    )
     assert problem.message.endswith("); inget skrevs")
     assert problem.hint == "Rapportera felet till dem som underhåller samverkan."
 
@@ -200,13 +202,17 @@ def test_mask_document_removes_the_sekretess_tags_in_any_case():
 
 
 def test_a_role_only_person_without_telephone_email_or_name_is_shown_by_role():
-    data = {"handläggare": {"namn": "Anna Hemlig", "titel": "Utredare", "publiceras_som": "roll"},
-            "underskrifter": [{"roll": "Chef", "publiceras_som": "roll"}]}
+    data = {
+        "handläggare": {"namn": "Anna Hemlig", "titel": "Utredare", "publiceras_som": "roll"},
+        "underskrifter": [{"roll": "Chef", "publiceras_som": "roll"}],
+    }
     public = masking.public_version(a_version(data))
     assert public.data["handläggare"] == {"namn": "Utredare", "titel": "Utredare", "publiceras_som": "roll"}
     assert public.data["underskrifter"] == [{"roll": "Chef", "publiceras_som": "roll", "namn": "Chef"}]
     assert masking._person_masks({"roll": "Chef", "telefon": "0250-1"}) == [
-        masking.Mask("", "Chef"), masking.Mask("0250-1", masking.PERSONAL_NOTICE)]
+        masking.Mask("", "Chef"),
+        masking.Mask("0250-1", masking.PERSONAL_NOTICE),
+    ]
 
 
 def test_the_public_version_keeps_the_county_text():

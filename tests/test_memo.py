@@ -10,11 +10,10 @@ import docx
 import pytest
 import yaml
 
-from pipeline.compare import versions as compare
-from pipeline.cli import main
-from pipeline.documents.changetable import change_rows
-
 from conftest import ROOT
+from pipeline.cli import main
+from pipeline.compare import versions as compare
+from pipeline.documents.changetable import change_rows
 from scenarios import orsa_2027
 
 SECTIONS = ["Förslag till beslut", "Sammanfattning", "Ärendet", "Bedömning", "Ekonomiska konsekvenser",
@@ -139,7 +138,8 @@ def test_a_first_agreement_gets_a_memo_without_a_change_table(county, tmp_path, 
     assert "Ändringar jämfört med gällande överenskommelse" not in texts
     assert not docx.Document(io.BytesIO(data)).tables
     assert not any("ersätter" in t for t in texts)
-    assert any(t.startswith("Kommunstyrelsen godkänner samverkansöverenskommelsen mellan Hedemora kommun") for t in texts)
+    proposal = "Kommunstyrelsen godkänner samverkansöverenskommelsen mellan Hedemora kommun"
+    assert any(t.startswith(proposal) for t in texts)
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["tjansteskrivelse.docx"]
 
 
@@ -165,8 +165,9 @@ def test_a_diff_right_after_ny_does_not_contradict_itself(county, tmp_path, caps
 
     start_version(county / "orsa", "2027")
     capsys.readouterr()
-    assert main(["diff", str(county / "orsa" / "2023"), str(county / "orsa" / "2027"), "--out",
-                 str(tmp_path / "ut")]) == 0
+    assert (
+        main(["diff", str(county / "orsa" / "2023"), str(county / "orsa" / "2027"), "--out", str(tmp_path / "ut")]) == 0
+    )
     out = capsys.readouterr().out
     assert "Inga ändringar i innehållet." in out and "Inga ändringar.\n" not in out
     assert "Dokumenten skiljer sig ändå" in out

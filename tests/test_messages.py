@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, ORSA_2023, edit, line_of
 from pipeline.cli import main
 from pipeline.data import schema, yamlerrors
-from pipeline.errors import DataError
 from pipeline.data.load import load_text, load_yaml
 from pipeline.data.validate import validate_paths
-
-from conftest import FIXTURES, ORSA_2023, edit, line_of
+from pipeline.errors import DataError
 
 BAD = FIXTURES / "bad"
 MISLEADING = ("kolon på fel ställe", "citattecken", "Tillåtna fält här: exempel, version")

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from pipeline import ooxml
 from pipeline.errors import DataError, TemplateError
 from pipeline.ooxml import text
-
-from conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "overenskommelse.docx"
 

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from faults import Faults, disk_full, install
 from pipeline.errors import OutputError
 from pipeline.files import output, transaction
 from pipeline.files.lock import LOCK_FILE, Lock
 from pipeline.files.output import LEDGER, Ledger
 from pipeline.files.transaction import JOURNAL, sha256
-
-from faults import Faults, disk_full, install
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +49,13 @@ def test_write_all_writes_the_files_and_lists_them_with_checksum_and_size(out):
     assert written == [out / "b.docx", out / "a.docx"]
     assert visible_files(out) == {"a.docx": b"aa", "b.docx": b"bbb"}
     assert ledger_of(out) == {
-        "format": 1, "om": "Filer som samverkan har skrivit i mappen. Bara dessa skrivs över eller tas bort.",
-        "filer": {"a.docx": {"sha256": sha256(b"aa"), "storlek": 2}, "b.docx": {"sha256": sha256(b"bbb"), "storlek": 3}}}
+        "format": 1,
+        "om": "Filer som samverkan har skrivit i mappen. Bara dessa skrivs över eller tas bort.",
+        "filer": {
+            "a.docx": {"sha256": sha256(b"aa"), "storlek": 2},
+            "b.docx": {"sha256": sha256(b"bbb"), "storlek": 3},
+        },
+    }
     assert list(ledger_of(out)["filer"]) == ["a.docx", "b.docx"]  # sorted, so the list is the same every time
     assert (out / LEDGER).read_text(encoding="utf-8").endswith("}\n")
 
@@ -60,7 +64,7 @@ def test_our_own_files_are_written_over_and_stale_ones_removed(out):
     output.write_all(out, {"bilaga-1.docx": b"1", "bilaga-2.docx": b"2", "x.docx": b"x"})
     result = output.publish(out, {"bilaga-1.docx": b"ett"}, stale=("bilaga-*.docx",))
     assert (result.written, result.removed) == ([out / "bilaga-1.docx"], [out / "bilaga-2.docx"])
-    assert visible_files(out) == {"bilaga-1.docx": "ett".encode(), "x.docx": b"x"}
+    assert visible_files(out) == {"bilaga-1.docx": b"ett", "x.docx": b"x"}
     assert set(ledger_of(out)["filer"]) == {"bilaga-1.docx", "x.docx"}
 
 
@@ -77,10 +81,12 @@ def test_a_foreign_file_with_a_name_we_need_is_an_error_and_nothing_is_written(o
     (out / "a.docx").write_bytes(b"en annans")
     with pytest.raises(OutputError) as caught:
         output.write_all(out, {"a.docx": b"v\xc3\xa5r", "b.docx": b"b"})
-    assert visible_files(out) == {"a.docx": "en annans".encode()}
+    assert visible_files(out) == {"a.docx": b"en annans"}
     problem = caught.value.problems[0]
-    assert (problem.file, problem.message) == (out / "a.docx", "filen finns redan och är inte skriven av samverkan "
-                                                               "(eller har ändrats sedan); den skrivs inte över")
+    assert (problem.file, problem.message) == (
+        out / "a.docx",
+        "filen finns redan och är inte skriven av samverkan (eller har ändrats sedan); den skrivs inte över",
+    )
     assert problem.hint == "Flytta eller byt namn på filen, eller välj en annan mapp med --out."
 
 
@@ -121,8 +127,12 @@ def test_a_folder_or_link_with_a_name_we_need_is_an_error_naming_each(out, tmp_p
         output.write_all(out, {"a.docx": b"a", "b.docx": b"b", "c.docx": b"c"})
     assert [(p.file, p.message, p.hint) for p in caught.value.problems] == [
         (out / "a.docx", "kan inte skrivas: det finns en mapp med samma namn", None),
-        (out / "b.docx", "kan inte skrivas: det finns en länk med samma namn, och samverkan skriver inte genom "
-                         "länkar", "Ta bort länken eller välj en annan mapp med --out.")]
+        (
+            out / "b.docx",
+            "kan inte skrivas: det finns en länk med samma namn, och samverkan skriver inte genom länkar",
+            "Ta bort länken eller välj en annan mapp med --out.",
+        ),
+    ]
     assert not (tmp_path / "elsewhere.docx").exists() and not (out / "c.docx").exists()
 
 
@@ -136,6 +146,7 @@ def test_publish_first_completes_an_interrupted_write(out):
 
 
 # --- removing ------------------------------------------------------------------------------------------
+
 
 def test_remove_owned_removes_only_our_unchanged_files(out):
     output.write_all(out, {"a.docx": b"a", "b.docx": b"b", "c.docx": b"c"})
@@ -169,6 +180,7 @@ def test_remove_owned_leaves_a_missing_folder_or_a_file_in_its_place_alone(tmp_p
 
 # --- the list of our files -----------------------------------------------------------------------------
 
+
 def test_owns_is_true_only_for_a_listed_plain_file_with_its_size_and_checksum(out, tmp_path):
     output.write_all(out, {"a.docx": b"abc", "b.docx": b"b", "c.docx": b"c"})
     assert output.owns(out, "a.docx") is True
@@ -183,9 +195,17 @@ def test_owns_is_true_only_for_a_listed_plain_file_with_its_size_and_checksum(ou
     assert output.owns(out, "a.docx") is False
 
 
-@pytest.mark.parametrize("content", [
-    b"not json", b"[]", b'{"format": 2, "filer": {"a.docx": {"sha256": "x", "storlek": 1}}}', b'{"format": 1}',
-    b'{"format": 1, "filer": []}', "\xff".encode("latin-1")])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b"[]",
+        b'{"format": 2, "filer": {"a.docx": {"sha256": "x", "storlek": 1}}}',
+        b'{"format": 1}',
+        b'{"format": 1, "filer": []}',
+        "\xff".encode("latin-1"),
+    ],
+)
 def test_a_list_that_cannot_be_read_or_has_the_wrong_shape_counts_as_empty(out, content):
     out.mkdir()
     (out / "a.docx").write_bytes(b"a")
@@ -209,10 +229,26 @@ def test_a_list_that_is_a_link_or_folder_counts_as_empty(out, tmp_path):
 def test_entries_of_the_wrong_shape_are_dropped_from_the_list(out):
     out.mkdir()
     good = {"sha256": sha256(b"a"), "storlek": 1}
-    (out / LEDGER).write_text(json.dumps({"format": 1, "filer": {
-        "a.docx": good, "../x": good, "sub/b.docx": good, "c\\d": good, "..": good, ".": good,
-        "e.docx": {"sha256": 1, "storlek": 1}, "f.docx": {"sha256": "x", "storlek": "1"}, "g.docx": "x",
-        "h.docx": {"storlek": 1}}}), encoding="utf-8")
+    (out / LEDGER).write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "filer": {
+                    "a.docx": good,
+                    "../x": good,
+                    "sub/b.docx": good,
+                    "c\\d": good,
+                    "..": good,
+                    ".": good,
+                    "e.docx": {"sha256": 1, "storlek": 1},
+                    "f.docx": {"sha256": "x", "storlek": "1"},
+                    "g.docx": "x",
+                    "h.docx": {"storlek": 1},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     assert Ledger.read(out).files == {"a.docx": good}
 
 
@@ -221,8 +257,9 @@ def test_adopt_lists_files_an_earlier_version_wrote_when_they_are_unchanged(out)
     (out / "a.docx").write_bytes(b"a")
     (out / "b.docx").write_bytes(b"changed")
     (out / "sub").mkdir()
-    output.adopt(out, {"a.docx": sha256(b"a"), "b.docx": sha256(b"b"), "missing.docx": sha256(b"m"),
-                       "sub/c.docx": sha256(b"c")})
+    output.adopt(
+        out, {"a.docx": sha256(b"a"), "b.docx": sha256(b"b"), "missing.docx": sha256(b"m"), "sub/c.docx": sha256(b"c")}
+    )
     assert ledger_of(out)["filer"] == {"a.docx": {"sha256": sha256(b"a"), "storlek": 1}}
     output.adopt(out, {"a.docx": sha256(b"other")})  # already listed: kept as it is
     assert ledger_of(out)["filer"]["a.docx"]["sha256"] == sha256(b"a")
@@ -235,6 +272,7 @@ def test_adopt_writes_nothing_when_nothing_is_found(out):
 
 
 # --- folders -------------------------------------------------------------------------------------------
+
 
 def test_prepare_folder_creates_the_folders_between_and_returns_the_folder(tmp_path):
     assert output.prepare_folder(tmp_path / "ut" / "a" / "b", within=tmp_path / "ut") == tmp_path / "ut" / "a" / "b"
@@ -249,8 +287,12 @@ def test_a_link_between_the_output_root_and_the_folder_is_refused(tmp_path):
     with pytest.raises(OutputError) as caught:
         output.prepare_folder(tmp_path / "ut" / "a" / "b", within=tmp_path / "ut")
     assert [(p.file, p.message, p.hint) for p in caught.value.problems] == [
-        (tmp_path / "ut" / "a", "är en länk; samverkan skriver inte genom länkar",
-         "Ta bort länken, eller välj en annan mapp med --out.")]
+        (
+            tmp_path / "ut" / "a",
+            "är en länk; samverkan skriver inte genom länkar",
+            "Ta bort länken, eller välj en annan mapp med --out.",
+        )
+    ]
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
@@ -260,8 +302,11 @@ def test_an_output_root_that_is_a_link_is_refused_naming_where_it_leads(tmp_path
     with pytest.raises(OutputError) as caught:
         output.prepare_folder(tmp_path / "ut")
     assert [(p.message, p.hint) for p in caught.value.problems] == [
-        ("utdatamappen är en länk; samverkan skriver inte genom länkar",
-         f"Ange mappen som länken pekar på: --out {tmp_path / 'elsewhere'}")]
+        (
+            "utdatamappen är en länk; samverkan skriver inte genom länkar",
+            f"Ange mappen som länken pekar på: --out {tmp_path / 'elsewhere'}",
+        )
+    ]
 
 
 def test_a_file_where_the_output_folder_or_a_folder_above_it_goes_is_an_error(tmp_path):
@@ -285,11 +330,14 @@ def test_a_folder_that_cannot_be_written_is_an_error(tmp_path, monkeypatch):
     def access(path, mode):  # as for a read-only folder (root may write anywhere, so it is simulated)
         asked.append((Path(path), mode))
         return False
+
     monkeypatch.setattr(os, "access", access)
     with pytest.raises(OutputError) as caught:
         output.prepare_folder(tmp_path / "ut")
     assert (caught.value.problems[0].message, caught.value.problems[0].hint) == (
-        "utdatamappen är skrivskyddad", "Välj en annan mapp med --out, eller ändra mappens behörigheter.")
+        "utdatamappen är skrivskyddad",
+        "Välj en annan mapp med --out, eller ändra mappens behörigheter.",
+    )
     assert asked == [(tmp_path / "ut", os.W_OK | os.X_OK)]
 
 
@@ -302,11 +350,14 @@ def test_the_output_folder_may_not_lie_in_the_data_or_hold_it(tmp_path):
             output.check_output_place(data, inside)
         assert (caught.value.problems[0].message, caught.value.problems[0].hint) == (
             f"utdatamappen ligger i datamappen {data}",
-            "Välj en mapp utanför data, t.ex. --out ut i projektmappen.")
+            "Välj en mapp utanför data, t.ex. --out ut i projektmappen.",
+        )
     with pytest.raises(OutputError) as caught:
         output.check_output_place(data, tmp_path)
     assert (caught.value.problems[0].message, caught.value.problems[0].hint) == (
-        f"datamappen {data} ligger i utdatamappen", "Välj en utdatamapp som inte innehåller data.")
+        f"datamappen {data} ligger i utdatamappen",
+        "Välj en utdatamapp som inte innehåller data.",
+    )
 
 
 def test_default_mode_follows_the_umask():
@@ -323,13 +374,17 @@ def test_default_mode_follows_the_umask():
 def raising(exc):
     def fail(*args, **kwargs):
         raise exc
+
     return fail
 
 
-@pytest.mark.parametrize("exc, message", [
-    (PermissionError(13, "denied"), "utdatamappen kan inte läsas (behörighet saknas)"),
-    (NotADirectoryError(20, "not a dir"), "utdatamappen kan inte skapas: en del av sökvägen är en fil"),
-])
+@pytest.mark.parametrize(
+    "exc, message",
+    [
+        (PermissionError(13, "denied"), "utdatamappen kan inte läsas (behörighet saknas)"),
+        (NotADirectoryError(20, "not a dir"), "utdatamappen kan inte skapas: en del av sökvägen är en fil"),
+    ],
+)
 def test_a_folder_that_cannot_be_looked_at_is_an_error_naming_it(tmp_path, monkeypatch, exc, message):
     monkeypatch.setattr(output.os, "lstat", raising(exc))
     with pytest.raises(OutputError) as caught:
@@ -337,11 +392,14 @@ def test_a_folder_that_cannot_be_looked_at_is_an_error_naming_it(tmp_path, monke
     assert [(p.file, p.message) for p in caught.value.problems] == [(tmp_path / "ut", message)]
 
 
-@pytest.mark.parametrize("exc, message", [
-    (FileExistsError(17, "exists"), "utdatamappen kan inte skapas: en fil med samma namn finns"),
-    (NotADirectoryError(20, "not a dir"), "utdatamappen kan inte skapas: en del av sökvägen är en fil"),
-    (OSError(28, "full"), "utdatamappen kan inte skapas (disken är full)"),
-])
+@pytest.mark.parametrize(
+    "exc, message",
+    [
+        (FileExistsError(17, "exists"), "utdatamappen kan inte skapas: en fil med samma namn finns"),
+        (NotADirectoryError(20, "not a dir"), "utdatamappen kan inte skapas: en del av sökvägen är en fil"),
+        (OSError(28, "full"), "utdatamappen kan inte skapas (disken är full)"),
+    ],
+)
 def test_a_folder_that_cannot_be_made_is_an_error_naming_it(tmp_path, monkeypatch, exc, message):
     monkeypatch.setattr(Path, "mkdir", raising(exc))
     with pytest.raises(OutputError) as caught:
@@ -357,6 +415,7 @@ def test_a_folder_made_by_another_run_meanwhile_is_used(tmp_path, monkeypatch):
         if Path(path) == tmp_path / "ut":
             raise FileNotFoundError(2, "missing")
         return real(path, *args, **kwargs)
+
     monkeypatch.setattr(output.os, "lstat", not_yet)
     assert output.prepare_folder(tmp_path / "ut") == tmp_path / "ut"
 
@@ -395,7 +454,8 @@ def test_an_interrupted_write_that_cannot_be_completed_stops_the_next_one(out):
     finally:
         undo()
     assert [(p.file, p.message) for p in caught.value.problems] == [
-        (out, "en avbruten skrivning kan inte slutföras (disken är full)")]
+        (out, "en avbruten skrivning kan inte slutföras (disken är full)")
+    ]
     assert not (out / "c.docx").exists()
 
 
@@ -434,8 +494,9 @@ def test_adopt_goes_through_every_name_and_never_one_in_a_subfolder(out):
     (out / "sub" / "c.docx").write_bytes(b"c")
     (out / "b.docx").write_bytes(b"b")
     output.write_all(out, {"a.docx": b"a"})
-    output.adopt(out, {"a.docx": sha256(b"a"), "saknas.docx": sha256(b"s"), "sub/c.docx": sha256(b"c"),
-                       "b.docx": sha256(b"b")})
+    output.adopt(
+        out, {"a.docx": sha256(b"a"), "saknas.docx": sha256(b"s"), "sub/c.docx": sha256(b"c"), "b.docx": sha256(b"b")}
+    )
     assert set(ledger_of(out)["filer"]) == {"a.docx", "b.docx"}
 
 
@@ -460,9 +521,11 @@ def test_write_all_removes_stale_outputs_and_keeps_links_between_out_of_bounds(t
 def test_the_list_is_written_as_indented_utf8_json(out):
     output.write_all(out, {"å.docx": b"a"})
     text = (out / LEDGER).read_bytes().decode("utf-8")
-    assert text == ('{\n "format": 1,\n "om": "Filer som samverkan har skrivit i mappen. Bara dessa skrivs över eller '
-                    'tas bort.",\n "filer": {\n  "å.docx": {\n   "sha256": "' + sha256(b"a") + '",\n   "storlek": 1\n'
-                    '  }\n }\n}\n')
+    assert text == (
+        '{\n "format": 1,\n "om": "Filer som samverkan har skrivit i mappen. Bara dessa skrivs över eller '
+        'tas bort.",\n "filer": {\n  "å.docx": {\n   "sha256": "' + sha256(b"a") + '",\n   "storlek": 1\n'
+        "  }\n }\n}\n"
+    )
 
 
 def test_default_mode_takes_away_what_the_umask_forbids():

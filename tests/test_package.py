@@ -14,13 +14,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.compare import versions as compare
-from pipeline.publish import pdf
-from pipeline.versions.lifecycle import start_version
-from pipeline.publish.package import REMOVED_BANNER, Part, compose, decision_package, heading_text
-from pipeline.ooxml.redline import W
-
 from conftest import AGREEMENTS
+from pipeline.compare import versions as compare
+from pipeline.ooxml.redline import W
+from pipeline.publish import pdf
+from pipeline.publish.package import REMOVED_BANNER, Part, compose, decision_package, heading_text
+from pipeline.versions.lifecycle import start_version
 
 ORSA = AGREEMENTS / "dalarna" / "orsa"
 REAL = shutil.which("soffice") and shutil.which("pdfinfo") and shutil.which("pdftotext")
@@ -99,7 +98,7 @@ def test_contents_lines_point_at_bookmarks_on_the_part_headings(decided):
     links = [h.get(W + "anchor") for h in body.iter(W + "hyperlink") if h.get(W + "anchor")]
     assert len(references) == len(parts) and links == references
     starts = {b.get(W + "name"): b for b in body.iter(W + "bookmarkStart")}
-    for reference, part in zip(references, parts):
+    for reference, part in zip(references, parts, strict=False):
         heading = starts[reference].getparent()
         assert "".join(t.text for t in heading.iter(W + "t")) == part.label
     ids = [b.get(W + "id") for b in body.iter(W + "bookmarkStart")]

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import platform
-
 from conftest import ROOT
+from pipeline import platform
 
 POSIX_ONLY_MODULES = {"fcntl", "msvcrt", "termios", "pwd", "grp", "resource"}
 POSIX_ONLY_CALLS = {("os", "killpg"), ("os", "fchmod"), ("os", "setsid"), ("os", "getpgid"), ("signal", "SIGKILL"),
@@ -39,8 +38,14 @@ def uses_outside_the_seam() -> list[str]:
                 found.append(f"{where}: reads /proc")
             elif isinstance(node, ast.keyword) and node.arg == "start_new_session":
                 found.append(f"{where}: start_new_session")
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_context"
-                  and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == "fork"):
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get_context"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value == "fork"
+            ):
                 found.append(f"{where}: get_context('fork')")
     return found
 
@@ -69,9 +74,13 @@ def test_the_start_method_can_be_forced(monkeypatch):
     assert platform.worker_start_method() == "spawn"
 
 
-@pytest.mark.parametrize("system, place", [
-    ("win32", r"C:\Program Files\LibreOffice\program\soffice.exe"),
-    ("darwin", "/Applications/LibreOffice.app/Contents/MacOS/soffice")])
+@pytest.mark.parametrize(
+    "system, place",
+    [
+        ("win32", r"C:\Program Files\LibreOffice\program\soffice.exe"),
+        ("darwin", "/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+    ],
+)
 def test_soffice_is_found_where_installers_put_it(monkeypatch, system, place):
     monkeypatch.setattr(platform.sys, "platform", system)
     monkeypatch.setattr("shutil.which", lambda name: None)
@@ -96,9 +105,11 @@ def test_pid_alive():
 
 def test_a_process_tree_ends_with_its_orphans(tmp_path):
     marker = str(tmp_path / "arbete")
-    code = ("import subprocess, sys, time\n"
-            f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', {marker!r}])\n"
-            "time.sleep(0.5)\n")  # the program exits and leaves its helper behind, as soffice may
+    code = (
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', {marker!r}])\n"
+        "time.sleep(0.5)\n"
+    )  # the program exits and leaves its helper behind, as soffice may
     tree = platform.ProcessTree([sys.executable, "-c", code, marker], marker=marker)
     tree.wait(timeout=30)
     import psutil

@@ -133,9 +133,11 @@ class Reader:
                 content = child.find(W + "sdtContent")
                 if content is not None:
                     found += self._flat_blocks(content)
-            elif child.tag in (W + "customXml", W + "sdtContent"):
-                found += self._flat_blocks(child)
-            elif child.tag in (W + "ins", W + "del", W + "moveTo", W + "moveFrom") and self.shown(child):
+            elif (
+                child.tag in (W + "customXml", W + "sdtContent")
+                or child.tag in (W + "ins", W + "del", W + "moveTo", W + "moveFrom")
+                and self.shown(child)
+            ):
                 found += self._flat_blocks(child)
         return found
 
@@ -172,8 +174,10 @@ class Reader:
             elif tag == W + "hyperlink":
                 inner = self.inline(child, part)
                 if inner:
-                    target = child.get(W + "anchor") or self.doc.rel_by_id(part).get(
-                        child.get(f"{{{R_NS}}}id"), ("", "?"))[1]
+                    target = (
+                        child.get(W + "anchor")
+                        or self.doc.rel_by_id(part).get(child.get(f"{{{R_NS}}}id"), ("", "?"))[1]
+                    )
                     parts.append(f"<a {target}>{inner}</a>")
             elif tag == W + "fldSimple":
                 parts.append("⟦" + " ".join(child.get(W + "instr", "").split()) + "⟧" + self.inline(child, part))
@@ -258,12 +262,18 @@ class Reader:
         rels = self.doc.rel_by_id(part)
         for node in element.iter():
             for name, value in node.attrib.items():
-                if name.startswith(f"{{{R_NS}}}") and name != f"{{{R_NS}}}id" or (
-                        name == f"{{{R_NS}}}id" and node.tag.endswith("imagedata")):
+                if (
+                    name.startswith(f"{{{R_NS}}}")
+                    and name != f"{{{R_NS}}}id"
+                    or (name == f"{{{R_NS}}}id" and node.tag.endswith("imagedata"))
+                ):
                     kind, target = rels.get(value, ("", None))
                     data = self.doc.canonical(target) if target in self.doc.parts else None
-                    digest = hashlib.sha1(data).hexdigest()[:8] if data is not None else \
-                        (target if kind.endswith("/hyperlink") or target and "://" in target else "MISSING")
+                    digest = (
+                        hashlib.sha1(data).hexdigest()[:8]
+                        if data is not None
+                        else (target if kind.endswith("/hyperlink") or target and "://" in target else "MISSING")
+                    )
                     parts.append(f"[img {digest}]")
         seen_box = False
         for box in element.iter(W + "txbxContent"):
@@ -325,9 +335,11 @@ def _content_type_problems(doc: Doc) -> list[str]:
     types = doc.xml("[Content_Types].xml")
     defaults = {d.get("Extension").lower() for d in types.iter(CT + "Default")}
     overrides = {o.get("PartName").lstrip("/") for o in types.iter(CT + "Override")}
-    return [f"{name}: no content type" for name in doc.parts
-            if name != "[Content_Types].xml" and name not in overrides
-            and name.rsplit(".", 1)[-1].lower() not in defaults]
+    return [
+        f"{name}: no content type"
+        for name in doc.parts
+        if name != "[Content_Types].xml" and name not in overrides and name.rsplit(".", 1)[-1].lower() not in defaults
+    ]
 
 
 def _relationship_problems(doc: Doc) -> list[str]:
@@ -337,14 +349,20 @@ def _relationship_problems(doc: Doc) -> list[str]:
             continue
         rels = doc.rel_by_id(name)
         for target_kind, target in rels.values():
-            if "://" not in target and not target.startswith(("mailto:", "#", "file:", "..")) \
-                    and target not in doc.parts and not target_kind.endswith("/hyperlink"):
+            if (
+                "://" not in target
+                and not target.startswith(("mailto:", "#", "file:", ".."))
+                and target not in doc.parts
+                and not target_kind.endswith("/hyperlink")
+            ):
                 problems.append(f"{name}: relationship to missing part {target}")
         for node in doc.xml(name).iter():
             for attr, value in node.attrib.items():
                 if attr.startswith(f"{{{R_NS}}}") and value and value not in rels:
-                    problems.append(f"{name}: {etree.QName(node).localname}/@r:{etree.QName(attr).localname}"
-                                    f"={value} has no relationship")
+                    problems.append(
+                        f"{name}: {etree.QName(node).localname}/@r:{etree.QName(attr).localname}"
+                        f"={value} has no relationship"
+                    )
     return problems
 
 
@@ -369,8 +387,9 @@ def _definition_problems(doc: Doc) -> list[str]:
     for name in doc.parts:
         if not name.startswith("word/") or not name.endswith(".xml"):
             continue
-        for node in doc.xml(name).iter(W + "pStyle", W + "rStyle", W + "tblStyle", W + "numId",
-                                       *(W + t for t in NOTE_TYPES.values())):
+        for node in doc.xml(name).iter(
+            W + "pStyle", W + "rStyle", W + "tblStyle", W + "numId", *(W + t for t in NOTE_TYPES.values())
+        ):
             local = etree.QName(node).localname
             if local.endswith("Style") and "styles" not in name and node.get(W + "val") not in styles:
                 problems.append(f"{name}: style {node.get(W + 'val')} is not defined")
@@ -385,14 +404,17 @@ def _definition_problems(doc: Doc) -> list[str]:
 
 # --- the resolver itself is tested: it must see what it is there to see ----------------------------
 
+
 def test_resolver_reads_tracked_changes_and_joins_removed_paragraph_marks():
     from test_jamfor import docx
 
-    data = docx('<w:p><w:pPr><w:rPr><w:ins w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:rPr></w:pPr>'
-                '<w:r><w:t>Ett</w:t></w:r><w:ins w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r>'
-                '<w:t xml:space="preserve"> nytt</w:t></w:r></w:ins></w:p><w:p><w:del w:id="3" w:author="A" '
-                'w:date="2024-01-01T00:00:00Z"><w:r><w:delText>gammalt</w:delText></w:r></w:del>'
-                "<w:r><w:t>stycke</w:t></w:r></w:p>")
+    data = docx(
+        '<w:p><w:pPr><w:rPr><w:ins w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:rPr></w:pPr>'
+        '<w:r><w:t>Ett</w:t></w:r><w:ins w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r>'
+        '<w:t xml:space="preserve"> nytt</w:t></w:r></w:ins></w:p><w:p><w:del w:id="3" w:author="A" '
+        'w:date="2024-01-01T00:00:00Z"><w:r><w:delText>gammalt</w:delText></w:r></w:del>'
+        "<w:r><w:t>stycke</w:t></w:r></w:p>"
+    )
     assert content(data, accept=True)["body"] == ["Ett nytt", "stycke"]
     assert content(data, accept=False)["body"] == ["Ettgammaltstycke"]
 
@@ -400,9 +422,16 @@ def test_resolver_reads_tracked_changes_and_joins_removed_paragraph_marks():
 def test_integrity_finds_dangling_references():
     from test_jamfor import docx, picture
 
-    data = docx('<w:p><w:pPr><w:pStyle w:val="Saknas"/><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr>'
-                + picture("rIdSaknas") + '<w:r><w:footnoteReference w:id="9"/></w:r></w:p>')
+    data = docx(
+        '<w:p><w:pPr><w:pStyle w:val="Saknas"/><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr>'
+        + picture("rIdSaknas")
+        + '<w:r><w:footnoteReference w:id="9"/></w:r></w:p>'
+    )
     problems = "\n".join(integrity(data))
-    for expected in ("style Saknas is not defined", "numbering 4 is not defined", "r:embed=rIdSaknas",
-                     "footnoteReference 9 points nowhere"):
+    for expected in (
+        "style Saknas is not defined",
+        "numbering 4 is not defined",
+        "r:embed=rIdSaknas",
+        "footnoteReference 9 points nowhere",
+    ):
         assert expected in problems

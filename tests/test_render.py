@@ -11,11 +11,10 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline.errors import OutputError, SchemaError, TemplateError
-from pipeline.documents.render import render, render_version
-from pipeline.data.validate import validate_version
-
 from conftest import ORSA_2023, ROOT, edit, visible
+from pipeline.data.validate import validate_version
+from pipeline.documents.render import render, render_version
+from pipeline.errors import OutputError, SchemaError, TemplateError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -88,7 +87,7 @@ def test_headings_are_built_in_and_in_order(orsa_documents):
         assert styles[0] == "Title" and styles.count("Title") == 1
         levels = [int(s.split()[-1]) for s in styles[1:]]
         assert levels[0] == 1
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
 
 
 def test_accessibility_metadata(orsa_documents):
@@ -124,7 +123,7 @@ def test_same_input_gives_identical_bytes(tmp_path, orsa):
     os.utime(orsa / "overenskommelse.yaml", (0, 0))  # a different mtime must not matter
     second = render(orsa, tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in second]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a.read_bytes() == b.read_bytes(), a.name
     with zipfile.ZipFile(first[0]) as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -135,9 +134,13 @@ DANGEROUS = "A & B < C > D \"citat\" 'apostrof' {{ 7*7 }} {% if x %}ja{% endif %
 
 
 def test_markup_and_template_code_in_data_render_literally(orsa):
-    edit(orsa / "overenskommelse.yaml", "diarienummer: KS 2023/0042", f"diarienummer: '{DANGEROUS.replace(chr(39), chr(39) * 2)}'")
-    edit(orsa / "planer" / "01-ordningsstorningar-centrum.yaml",
-         "titel: Ordningsstörningar i Orsa centrum helgkvällar", f"titel: '{DANGEROUS.replace(chr(39), chr(39) * 2)}'")
+    quoted = DANGEROUS.replace(chr(39), chr(39) * 2)
+    edit(orsa / "overenskommelse.yaml", "diarienummer: KS 2023/0042", f"diarienummer: '{quoted}'")
+    edit(
+        orsa / "planer" / "01-ordningsstorningar-centrum.yaml",
+        "titel: Ordningsstörningar i Orsa centrum helgkvällar",
+        f"titel: '{DANGEROUS.replace(chr(39), chr(39) * 2)}'",
+    )
     documents = render_version(validate_version(orsa))
     agreement_text = text_of(documents[0].data)
     assert f"Dnr {DANGEROUS}" in agreement_text
@@ -150,8 +153,10 @@ def test_paragraphs_and_line_breaks_in_text(orsa):
     text = path.read_text(encoding="utf-8")
     start = text.index("kommunikation:")
     end = text.index("\n\n", start)
-    path.write_text(text[:start] + "kommunikation: |\n  Första stycket.\n\n  Andra stycket,\n  med radbrytning.\n"
-                    + text[end:], encoding="utf-8")
+    path.write_text(
+        text[:start] + "kommunikation: |\n  Första stycket.\n\n  Andra stycket,\n  med radbrytning.\n" + text[end:],
+        encoding="utf-8",
+    )
     document = docx.Document(io.BytesIO(render_version(validate_version(orsa))[0].data))
     texts = [p.text for p in document.paragraphs]
     first = texts.index("Första stycket.")
@@ -242,8 +247,9 @@ def rewrite_part(docx_path, name, change):
 
 def test_unknown_template_variable_is_found_when_the_template_loads(tmp_path):
     folder = copy_templates(tmp_path)
-    rewrite_part(folder / "overenskommelse.docx", "word/document.xml",
-                 lambda xml: xml.replace("{{ bakgrund }}", "{{ bakgrun }}"))
+    rewrite_part(
+        folder / "overenskommelse.docx", "word/document.xml", lambda xml: xml.replace("{{ bakgrund }}", "{{ bakgrun }}")
+    )
     with pytest.raises(TemplateError) as caught:
         render_version(validate_version(ORSA_2023), folder)
     (problem,) = caught.value.problems
@@ -253,8 +259,9 @@ def test_unknown_template_variable_is_found_when_the_template_loads(tmp_path):
 
 def test_missing_nested_variable_is_an_error_not_empty_text(tmp_path):
     folder = copy_templates(tmp_path)
-    rewrite_part(folder / "plan.docx", "word/document.xml",
-                 lambda xml: xml.replace("{{ a.resurser }}", "{{ a.resurs }}"))
+    rewrite_part(
+        folder / "plan.docx", "word/document.xml", lambda xml: xml.replace("{{ a.resurser }}", "{{ a.resurs }}")
+    )
     with pytest.raises(TemplateError) as caught:
         render_version(validate_version(ORSA_2023), folder)
     (problem,) = caught.value.problems
@@ -266,8 +273,10 @@ def test_tags_split_by_word_editing_still_render(tmp_path):
     folder = copy_templates(tmp_path)
 
     def word_like(xml):
-        split = ('{{ </w:t></w:r><w:proofErr w:type="spellStart"/><w:r w:rsidR="00A1B2C3">'
-                 '<w:t>bakgrund</w:t></w:r><w:proofErr w:type="spellEnd"/><w:r><w:t xml:space="preserve"> }}')
+        split = (
+            '{{ </w:t></w:r><w:proofErr w:type="spellStart"/><w:r w:rsidR="00A1B2C3">'
+            '<w:t>bakgrund</w:t></w:r><w:proofErr w:type="spellEnd"/><w:r><w:t xml:space="preserve"> }}'
+        )
         assert "{{ bakgrund }}" in xml
         return xml.replace("{{ bakgrund }}", split).replace("{{ syfte }}", "{{ syfte ”}}".replace("”", ""))
 
@@ -279,8 +288,9 @@ def test_tags_split_by_word_editing_still_render(tmp_path):
 
 def test_template_syntax_error_names_the_template(tmp_path):
     folder = copy_templates(tmp_path)
-    rewrite_part(folder / "overenskommelse.docx", "word/document.xml",
-                 lambda xml: xml.replace("{{ syfte }}", "{{ syfte }"))
+    rewrite_part(
+        folder / "overenskommelse.docx", "word/document.xml", lambda xml: xml.replace("{{ syfte }}", "{{ syfte }")
+    )
     with pytest.raises(TemplateError) as caught:
         render_version(validate_version(ORSA_2023), folder)
     assert caught.value.problems[0].file == folder / "overenskommelse.docx"
@@ -292,8 +302,11 @@ def test_template_producing_broken_xml_fails_loudly(tmp_path):
     folder = copy_templates(tmp_path)
     # A paragraph-level if that ends inside a table: docxtpl's recover=True would
     # silently drop the half table; the strict parse refuses it.
-    rewrite_part(folder / "overenskommelse.docx", "word/document.xml",
-                 lambda xml: xml.replace("{{ syfte }}", "{%p if false %}").replace(">Roll<", ">{%p endif %}<"))
+    rewrite_part(
+        folder / "overenskommelse.docx",
+        "word/document.xml",
+        lambda xml: xml.replace("{{ syfte }}", "{%p if false %}").replace(">Roll<", ">{%p endif %}<"),
+    )
     with pytest.raises(TemplateError) as caught:
         render_version(validate_version(ORSA_2023), folder)
     assert "ogiltig XML" in caught.value.problems[0].message
@@ -302,12 +315,16 @@ def test_template_producing_broken_xml_fails_loudly(tmp_path):
 def test_templates_are_in_sync_with_their_build_script(tmp_path):
     """The committed templates are what build_templates.py makes (or were edited on purpose)."""
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("build_templates", ROOT / "templates" / "build_templates.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for name, build in (("overenskommelse.docx", module.agreement_template), ("plan.docx", module.plan_template),
-                        ("tjansteskrivelse.docx", module.memo_template),
-                        ("lansoversikt.docx", module.overview_template)):
+    for name, build in (
+        ("overenskommelse.docx", module.agreement_template),
+        ("plan.docx", module.plan_template),
+        ("tjansteskrivelse.docx", module.memo_template),
+        ("lansoversikt.docx", module.overview_template),
+    ):
         module.save(build(), tmp_path / name)
         with zipfile.ZipFile(tmp_path / name) as fresh, zipfile.ZipFile(ROOT / "templates" / name) as kept:
             assert fresh.read("word/document.xml") == kept.read("word/document.xml"), name
@@ -317,13 +334,14 @@ def test_the_validity_is_said_once_and_the_police_sign_as_polismyndigheten(count
     written = render(county / "falun" / "2027", tmp_path / "ut")
     document = docx.Document(written[0])
     texts = [p.text for p in document.paragraphs]
-    section = texts[texts.index("Giltighetstid och uppsägning") + 1:texts.index("Organisation och mötesformer")]
+    section = texts[texts.index("Giltighetstid och uppsägning") + 1 : texts.index("Organisation och mötesformer")]
     assert sum("gäller från" in t for t in section) == 1
     assert "För Polismyndigheten, lokalpolisområde Falun" in texts
     assert "För Lokalpolisområde Falun" not in texts
 
 
 # --- a decided version's documents are the decided documents ------------------------------------
+
 
 def test_render_of_a_decided_version_writes_the_documents_it_was_decided_with(sealed_county, tmp_path):
     for name in ("2019", "2023"):
@@ -337,8 +355,13 @@ def test_render_of_a_decided_version_writes_the_documents_it_was_decided_with(se
 
 def test_a_decided_version_keeps_its_decided_wording_when_the_templates_change(sealed_county, tmp_path):
     """Orsa 2019 was decided with "För Lokalpolisområde Mora"; today's templates say otherwise."""
-    fresh = text_of(next(d for d in render_version(validate_version(sealed_county / "orsa" / "2019"))
-                         if d.name == "samverkansoverenskommelse.docx").data)
+    fresh = text_of(
+        next(
+            d
+            for d in render_version(validate_version(sealed_county / "orsa" / "2019"))
+            if d.name == "samverkansoverenskommelse.docx"
+        ).data
+    )
     written = render(sealed_county / "orsa" / "2019", tmp_path / "ut")
     decided = text_of(written[0].read_bytes())
     assert decided != fresh
@@ -347,7 +370,6 @@ def test_a_decided_version_keeps_its_decided_wording_when_the_templates_change(s
 
 def test_a_diff_of_two_decided_versions_accepts_to_the_decided_document(sealed_county, tmp_path):
     from pipeline.compare.versions import diff
-
     from test_redline_oracle import content
 
     orsa = sealed_county / "orsa"
@@ -357,8 +379,10 @@ def test_a_diff_of_two_decided_versions_accepts_to_the_decided_document(sealed_c
     decided = content((orsa / "2023" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes(), accept=True)
     assert accepted["body"] == decided["body"]
     rejected = content(redline.read_bytes(), accept=False)
-    assert rejected["body"] == content((orsa / "2019" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes(),
-                                       accept=False)["body"]
+    assert (
+        rejected["body"]
+        == content((orsa / "2019" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes(), accept=False)["body"]
+    )
 
 
 def test_a_fresh_rendering_of_a_decided_unsealed_version_says_so_on_every_page(county, tmp_path):

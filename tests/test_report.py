@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from conftest import AGREEMENTS
 from pipeline.cli import report
 from pipeline.compare.versions import compare
-
-from conftest import AGREEMENTS
 
 ORSA = AGREEMENTS / "dalarna" / "orsa"
 

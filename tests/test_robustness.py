@@ -12,14 +12,13 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline.files import output
-from pipeline.data import yamledit
-from pipeline.cli import main
-from pipeline.errors import OutputError, TemplateError
-from pipeline.documents.render import render, render_version
-from pipeline.data.validate import validate_paths, validate_version
-
 from conftest import ROOT, edit, visible
+from pipeline.cli import main
+from pipeline.data import yamledit
+from pipeline.data.validate import validate_paths, validate_version
+from pipeline.documents.render import render, render_version
+from pipeline.errors import OutputError, TemplateError
+from pipeline.files import output
 
 F, P, C = "overenskommelse.yaml", "planer/02-ungdomar-skolor.yaml", "../../lan.yaml"
 
@@ -93,7 +92,9 @@ def test_validate_dot_inside_a_version_folder(orsa, monkeypatch, capsys):
 def test_lpo_check_works_for_any_folder_spelling_and_missing_kommuner(county):
     (county / "orsa").rename(county / "Orsa")
     edit(county / "Orsa" / "2023" / F, "lokalpolisområde: Mora", "lokalpolisområde: Falun")
-    assert any("hör till lokalpolisområde Mora" in p.message for p in validate_paths([county / "Orsa" / "2023"]).problems)
+    assert any(
+        "hör till lokalpolisområde Mora" in p.message for p in validate_paths([county / "Orsa" / "2023"]).problems
+    )
     (county / "Orsa").rename(county / "nyby")
     problems = validate_paths([county / "nyby" / "2023"]).problems
     assert any("finns inte i länets indelning" in p.message for p in problems)
@@ -107,8 +108,12 @@ def test_errors_in_the_shared_county_text_name_the_county_field(orsa, county):
 
 def test_plans_in_numeric_order_and_odd_files_reported(orsa):
     plans = orsa / "planer"
-    for old, new in (("01-ordningsstorningar-centrum", "1-a"), ("02-ungdomar-skolor", "2-b"),
-                     ("03-hot-mot-fortroendevalda", "9-c"), ("04-alkohol-sommarsasong", "10-d")):
+    for old, new in (
+        ("01-ordningsstorningar-centrum", "1-a"),
+        ("02-ungdomar-skolor", "2-b"),
+        ("03-hot-mot-fortroendevalda", "9-c"),
+        ("04-alkohol-sommarsasong", "10-d"),
+    ):
         (plans / f"{old}.yaml").rename(plans / f"{new}.yaml")
     (plans / "10-d.yaml").rename(plans / "10-d.YAML")
     version = validate_version(orsa)
@@ -170,8 +175,7 @@ def test_a_failed_swap_restores_every_file(tmp_path, monkeypatch):
     with pytest.raises(OutputError):
         output.write_all(out, {"a.docx": b"ny a", "b.docx": b"ny b", "c.docx": b"ny c"})
     monkeypatch.setattr(os, "replace", real)
-    assert visible(out) == {
-        "a.docx": b"gammal a", "b.docx": b"gammal b", "c.docx": b"gammal c"}
+    assert visible(out) == {"a.docx": b"gammal a", "b.docx": b"gammal b", "c.docx": b"gammal c"}
 
 
 def test_a_folder_in_the_way_stops_before_anything_is_replaced(tmp_path, orsa):
@@ -192,8 +196,12 @@ def test_bilagor_of_removed_plans_are_removed(tmp_path, orsa):
     (orsa / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
     render(orsa, out)
     assert sorted(visible(out)) == [
-        "atgardsplan.docx", "bilaga-1-ordningsstorningar-centrum.docx", "bilaga-2-ungdomar-skolor.docx",
-        "bilaga-3-alkohol-sommarsasong.docx", "samverkansoverenskommelse.docx"]
+        "atgardsplan.docx",
+        "bilaga-1-ordningsstorningar-centrum.docx",
+        "bilaga-2-ungdomar-skolor.docx",
+        "bilaga-3-alkohol-sommarsasong.docx",
+        "samverkansoverenskommelse.docx",
+    ]
 
 
 def test_render_and_diff_refuse_to_write_into_the_data(orsa, capsys):
@@ -221,10 +229,19 @@ def test_reordered_goals_are_a_reordering(county):
     text = (new / F).read_text(encoding="utf-8")
     first = "  - Öka tryggheten och minska brottsligheten i Orsa kommun.\n"
     assert first in text
-    text = text.replace(first, "").replace("\nfokusområden:", "  - " + first.strip()[2:] + "\n  - Ett helt nytt mål.\n\nfokusområden:", 1)
+    text = text.replace(first, "").replace(
+        "\nfokusområden:", "  - " + first.strip()[2:] + "\n  - Ett helt nytt mål.\n\nfokusområden:", 1
+    )
     (new / F).write_text(text, encoding="utf-8")
-    goals = [c for c in summarize(validate_version(county / "orsa" / "2023"), validate_version(new)) if c.group == "Mål"]
+    goals = [
+        c for c in summarize(validate_version(county / "orsa" / "2023"), validate_version(new)) if c.group == "Mål"
+    ]
     assert [(c.kind, c.what, c.new) for c in goals] == [
         ("tillagd", "mål", "Ett helt nytt mål."),
-        ("ändrad", "mål (ordning)", "Stärka samarbetet mellan Orsa kommun och lokalpolisområde Mora; "
-                                    "Öka tryggheten och minska brottsligheten i Orsa kommun.")]
+        (
+            "ändrad",
+            "mål (ordning)",
+            "Stärka samarbetet mellan Orsa kommun och lokalpolisområde Mora; "
+            "Öka tryggheten och minska brottsligheten i Orsa kommun.",
+        ),
+    ]

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ORSA_2023, edit, new_draft
 from pipeline.cli import main
 from pipeline.data import rules
 from pipeline.data.load import Loaded
 from pipeline.data.validate import validate_paths
 from pipeline.data.version import Plan, Version, load_version
-
-from conftest import ORSA_2023, edit, new_draft
 
 
 @pytest.fixture

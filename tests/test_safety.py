@@ -22,16 +22,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit, fake_soffice, new_draft, stray_fake_children, visible
 from pipeline.cli import main
 from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
 from pipeline.county.manifest import MANIFEST_FILE
-from pipeline.versions.lifecycle import Decision, record_decision, start_version
 from pipeline.data.validate import validate_paths
 from pipeline.documents.render import render
 from pipeline.errors import DataError, OutputError, PipelineError, SchemaError, TemplateError
 from pipeline.files import lock
-
-from conftest import edit, fake_soffice, new_draft, stray_fake_children, visible
+from pipeline.versions.lifecycle import Decision, record_decision, start_version
 
 TODAY = dt.date(2026, 11, 27)
 F = "overenskommelse.yaml"
@@ -42,7 +41,7 @@ needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform =
 def tree(folder: Path) -> dict[str, str]:
     """Return every file below ``folder`` with its checksum (links not followed)."""
     result = {}
-    for current, dirs, files in os.walk(folder):
+    for current, _dirs, files in os.walk(folder):
         for name in files:
             path = Path(current) / name
             if not path.is_symlink():
@@ -559,10 +558,23 @@ def test_a_closed_stdout_ends_quietly(county):
 def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_path, how):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), "SAMVERKAN_SOFFICE": str(fake_soffice(tmp_path / "bin")), "FAKE_SOFFICE_HANG": "samverkan",
-           "SAMVERKAN_PDF_STALL": "600"}
-    command = [sys.executable, "-m", "pipeline", "render", str(county / "orsa" / "2023"), "--out",
-               str(tmp_path / "ut"), "--pdf"]
+    env = {
+        **os.environ,
+        "TMPDIR": str(temp),
+        "SAMVERKAN_SOFFICE": str(fake_soffice(tmp_path / "bin")),
+        "FAKE_SOFFICE_HANG": "samverkan",
+        "SAMVERKAN_PDF_STALL": "600",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "render",
+        str(county / "orsa" / "2023"),
+        "--out",
+        str(tmp_path / "ut"),
+        "--pdf",
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not stray_fake_children():
@@ -573,8 +585,9 @@ def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_pa
     if how == "SIGTERM":
         assert code == 128 + signal.SIGTERM
     else:  # nothing can run in a killed process: the next PDF run clears what it left
-        subprocess.run(command, env={**env, "FAKE_SOFFICE_HANG": ""}, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            command, env={**env, "FAKE_SOFFICE_HANG": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and stray_fake_children():
         time.sleep(0.05)
@@ -583,6 +596,7 @@ def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_pa
 
 
 # --- everything outside the output folder stays byte for byte --------------------------------------
+
 
 @needs_symlinks
 def test_links_planted_in_ut_and_the_data_change_nothing_outside(sealed_county, tmp_path, capsys):
@@ -597,19 +611,43 @@ def test_links_planted_in_ut_and_the_data_change_nothing_outside(sealed_county, 
     (out / "dalarna" / "mora").symlink_to(sealed_county / "mora")
     (sealed_county / "orsa" / "2023" / "planer" / "09-lank.yaml").symlink_to(outside / "hemlig.yaml")
     (sealed_county / "leksand" / "2024" / "planer" / "09-lank.yaml").symlink_to(
-        sealed_county / "orsa" / "2023" / "beslutat" / "samverkansoverenskommelse.docx")
+        sealed_county / "orsa" / "2023" / "beslutat" / "samverkansoverenskommelse.docx"
+    )
     before_outside, before_data = tree(outside), tree(root)
     main(["batch", str(root), "--out", str(out), "--datum", "2026-11-27"])
     main(["render", str(sealed_county / "falun" / "2023"), "--out", str(out / "dalarna" / "orsa" / "2019")])
     main(["render", str(sealed_county / "falun" / "2023")])
-    main(["diff", str(sealed_county / "falun" / "2023"), str(sealed_county / "falun" / "2027"), "--out",
-          str(out / "dalarna" / "mora")])
+    main(
+        [
+            "diff",
+            str(sealed_county / "falun" / "2023"),
+            str(sealed_county / "falun" / "2027"),
+            "--out",
+            str(out / "dalarna" / "mora"),
+        ]
+    )
     assert tree(outside) == before_outside
     assert tree(root) == before_data
     assert main(["ny", str(sealed_county / "borlange"), "2029"]) == 0
     folder = sealed_county / "borlange" / "2029"
-    assert main(["beslut", str(folder), "--organ", "Kommunstyrelsen", "--datum", dt.date.today().isoformat(),
-                 "--paragraf", "§ 1", "--diarienummer", "KS 2029/1", "--nytt-diarienummer"]) == 0, err_of(capsys)
+    assert (
+        main(
+            [
+                "beslut",
+                str(folder),
+                "--organ",
+                "Kommunstyrelsen",
+                "--datum",
+                dt.date.today().isoformat(),
+                "--paragraf",
+                "§ 1",
+                "--diarienummer",
+                "KS 2029/1",
+                "--nytt-diarienummer",
+            ]
+        )
+        == 0
+    ), err_of(capsys)
     assert tree(outside) == before_outside
     after = tree(root)
     assert {k: v for k, v in after.items() if not k.startswith("dalarna/borlange/2029/")} == before_data

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from faults import Faults, disk_full, install
 from pipeline.errors import OutputError
 from pipeline.files import transaction
 from pipeline.files.lock import LOCK_FILE, Busy, Lock
 from pipeline.files.transaction import JOURNAL, TEMP_PREFIX
-
-from faults import Faults, disk_full, install
 
 MODULE = ("pipeline.files.transaction",)
 

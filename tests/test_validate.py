@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import AGREEMENTS, edit, line_of
 from pipeline.data.validate import validate_paths, validate_version
 from pipeline.errors import SchemaError
-
-from conftest import AGREEMENTS, edit, line_of
 
 
 def problems_of(path):

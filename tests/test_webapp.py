@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import AGREEMENTS
-from pipeline.data.load import load_yaml
 from pipeline.data import yamledit
-from pipeline.web import edits, forms
+from pipeline.data.load import load_yaml
+from pipeline.web import forms
 from pipeline.web.app import create_app
 from pipeline.web.security import COOKIE, Session
 
@@ -220,7 +220,9 @@ def test_saving_a_changed_goal_keeps_the_files_comments(web):
     assert answer.status_code == 303
     after = path.read_text(encoding="utf-8")
     assert load_yaml(path).data["mål"][0] == "Fler invånare i Falun ska känna sig trygga i centrum, också på kvällen."
-    comments = lambda text: [line.split("#", 1)[1] for line in text.splitlines() if "  # " in line or line.startswith("#")]
+    def comments(text):
+        return [line.split("#", 1)[1] for line in text.splitlines() if "  # " in line or line.startswith("#")]
+
     assert comments(after) == comments(before)
     changed = [line for line in after.splitlines() if line not in before.splitlines()]
     assert changed and all("trygga i centrum" in line or line.strip().startswith(("- ", "kvällen"))

@@ -216,7 +216,8 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
     assert data["mål"][0] == NEW_GOAL and data["diarienummer"] == "KS 2027/0042"
     assert data["status"] == "beslutad" and data["beslut"]["paragraf"] == "§ 12"
     plan = next((county / "orsa" / "2027" / "planer").glob("01-*.yaml"))
-    assert any(a["aktivitet"] == NEW_ACTIVITY and a["ansvarig"] == "Orsa kommun" for a in load_yaml(plan).data["aktiviteter"])
+    activities = load_yaml(plan).data["aktiviteter"]
+    assert any(a["aktivitet"] == NEW_ACTIVITY and a["ansvarig"] == "Orsa kommun" for a in activities)
     comments = [line.split("  # ", 1)[1] for line in original.splitlines() if "  # " in line]
     saved = agreement.read_text(encoding="utf-8")
     assert comments and all(comment in saved for comment in comments if "2023" not in comment)

@@ -20,11 +20,10 @@ from werkzeug.datastructures import MultiDict
 from conftest import new_draft
 from pipeline.cli import main
 from pipeline.data import seal
-from pipeline.versions.lifecycle import Decision, record_decision, start_version
-from pipeline.data.load import load_yaml
-from pipeline.errors import DataError, PipelineError, SchemaError
+from pipeline.errors import DataError, SchemaError
 from pipeline.files.lock import Lock
-from pipeline.web import edits, forms, plans
+from pipeline.versions.lifecycle import Decision, record_decision, start_version
+from pipeline.web import forms, plans
 from test_webapp import HOST, ORIGIN, form_of, get, post, submit, web  # noqa: F401  (web: a fixture)
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
@@ -151,7 +150,7 @@ class CountingForm(MultiDict):
     operations = 0
 
     def keys(self):
-        for key in super().keys():
+        for key in super().keys():  # noqa: SIM118 - the counted call itself
             type(self).operations += 1
             yield key
 
@@ -216,11 +215,29 @@ def test_names_with_digits_that_are_no_index_are_no_list_items():
 
 # --- 9. crafted actions, impossible dates, any failure: 4xx and a Swedish page --------------------------------
 
-@pytest.mark.parametrize("action", ["", "foo", "ärv:f", "ta-bort:f.mål.x", "lägg-till:f.exempel",
-                                    "lägg-till:f.mål.0", "ned:f.mål.²", "upp:f.mål.99", "ta-bort:f",
-                                    "lägg-till:f.beslut", "skriv-över:f.finns.inte", "lägg-till:f.beredning.0.organ", "ärv:x.mål",
-                                    "ned:f.mål.0.x", "lägg-till:f.." + "a" * 3000, "ta-bort:f.mål.-1",
-                                    "lägg-till:f.aktiviteter", "spara:f.mål"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "",
+        "foo",
+        "ärv:f",
+        "ta-bort:f.mål.x",
+        "lägg-till:f.exempel",
+        "lägg-till:f.mål.0",
+        "ned:f.mål.²",
+        "upp:f.mål.99",
+        "ta-bort:f",
+        "lägg-till:f.beslut",
+        "skriv-över:f.finns.inte",
+        "lägg-till:f.beredning.0.organ",
+        "ärv:x.mål",
+        "ned:f.mål.0.x",
+        "lägg-till:f.." + "a" * 3000,
+        "ta-bort:f.mål.-1",
+        "lägg-till:f.aktiviteter",
+        "spara:f.mål",
+    ],
+)
 def test_a_crafted_form_action_is_refused_with_a_swedish_page(web, action):
     client, session, county = web
     before = tree(county.parent)
@@ -243,8 +260,9 @@ def test_the_form_s_own_buttons_are_all_accepted(web):
 def test_a_new_version_with_an_impossible_start_date_is_refused(web, day):
     client, session, county = web
     before = tree(county.parent)
-    answer = post(client, session, "/k/dalarna/orsa/ny-version",
-                  {"namn": "2031", "flytta_datum": "ja", "ny_start": day})
+    answer = post(
+        client, session, "/k/dalarna/orsa/ny-version", {"namn": "2031", "flytta_datum": "ja", "ny_start": day}
+    )
     refused_in_swedish(answer, 400, "inget datum", "1900", "2999")
     assert tree(county.parent) == before
 
@@ -253,8 +271,12 @@ def test_a_decision_with_an_impossible_date_is_refused(web):
     client, session, county = web
     before = tree(county.parent)
     for day in ("0001-01-01", "9999-12-31"):
-        answer = post(client, session, "/v/dalarna/falun/2027/beslut",
-                      {"organ": "Kommunstyrelsen", "paragraf": "1", "diarienummer": "KS2026/0912", "datum": day})
+        answer = post(
+            client,
+            session,
+            "/v/dalarna/falun/2027/beslut",
+            {"organ": "Kommunstyrelsen", "paragraf": "1", "diarienummer": "KS2026/0912", "datum": day},
+        )
         refused_in_swedish(answer, 400, "inget datum")
     assert tree(county.parent) == before
 
@@ -297,6 +319,7 @@ def test_a_wrong_method_or_unknown_address_is_a_swedish_page(web):
 
 # --- 10. the default button of a form --------------------------------------------------------------------------
 
+
 class Buttons(HTMLParser):
     """The submit buttons of each form of a page, in order: form id or action → [(name, value)]."""
 
@@ -331,6 +354,7 @@ def test_the_default_button_of_the_form_is_spara(web, url):
 
 # --- 11. control characters in what becomes a file or a YAML text -------------------------------------------------
 
+
 @pytest.mark.parametrize("title", ["Plan\x00x", "Plan\x1bx", "Plan\u2028x", "Plan\x85x", "Plan\ufffex"])
 def test_a_control_character_in_a_new_plan_s_title_is_refused(web, title):
     client, session, county = web
@@ -356,8 +380,9 @@ def test_a_control_character_in_a_form_s_text_is_not_saved_and_the_form_keeps_it
 def test_a_control_character_in_a_new_name_of_a_plan_is_refused(web):
     client, session, county = web
     before = tree(county.parent)
-    answer = post(client, session, "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml/byt-namn",
-                  {"nytt_namn": "01-ny\x00tt"})
+    answer = post(
+        client, session, "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml/byt-namn", {"nytt_namn": "01-ny\x00tt"}
+    )
     refused_in_swedish(answer, 400, "styrtecknet")
     assert tree(county.parent) == before
 
@@ -367,9 +392,12 @@ def test_a_control_character_in_a_decision_is_refused(web, organ):
     client, session, county = web
     folder = new_draft(county)
     before = tree(county.parent)
-    answer = post(client, session, "/v/dalarna/orsa/2027/beslut",
-                  {"organ": organ, "paragraf": "12", "diarienummer": "KS 2027/0011",
-                   "datum": dt.date.today().isoformat()})
+    answer = post(
+        client,
+        session,
+        "/v/dalarna/orsa/2027/beslut",
+        {"organ": organ, "paragraf": "12", "diarienummer": "KS 2027/0011", "datum": dt.date.today().isoformat()},
+    )
     refused_in_swedish(answer, 400, "styrtecknet")
     assert tree(county.parent) == before and not seal.is_sealed(folder)
 
@@ -412,8 +440,29 @@ def test_a_plan_cannot_be_renamed_to_a_device_name(web):
 def test_the_one_place_that_says_what_can_be_a_file_name():
     from pipeline.data.names import file_name_problem, text_problem
 
-    for bad in ["CON", "con", "Con.txt", "nul.tar.gz", "COM1", "com9.yaml", "LPT1", "lpt9.txt", "AUX", "PRN.x",
-                "COM¹", "x.", "x ", "a:b", "a|b", "a\x00b", "a\nb", "", ".", "..", "x" * 256]:
+    for bad in [
+        "CON",
+        "con",
+        "Con.txt",
+        "nul.tar.gz",
+        "COM1",
+        "com9.yaml",
+        "LPT1",
+        "lpt9.txt",
+        "AUX",
+        "PRN.x",
+        "COM¹",
+        "x.",
+        "x ",
+        "a:b",
+        "a|b",
+        "a\x00b",
+        "a\nb",
+        "",
+        ".",
+        "..",
+        "x" * 256,
+    ]:
         assert file_name_problem(bad), bad
     for good in ["2027", "console", "com10", "lpt", "nul-plan.yaml", "01-con.yaml", "a.b", "å" * 100]:
         assert file_name_problem(good) is None, good

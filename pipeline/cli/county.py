@@ -40,8 +40,8 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf, public, archive):
     inte om. Avbryts körningen blir inga halvskrivna filer kvar, och nästa
     körning gör klart det som återstår.
     """
-    from pipeline.county.batch import run_batch
     from pipeline.cli.report import batch_json, batch_text, progress_printer
+    from pipeline.county.batch import run_batch
 
     with progress_printer(enabled=fmt == "text") as progress:
         report = run_batch(root, out_dir, jobs=jobs, force=force, today=today, progress=progress, pdf=pdf,

@@ -23,8 +23,8 @@ def validate(paths, strict):
     ingen aktivitet angriper) visas efter felen. Avslutas med 0 om inget fel
     finns, annars 1.
     """
-    from pipeline.errors import SchemaError
     from pipeline.data.validate import validate_paths
+    from pipeline.errors import SchemaError
 
     report = validate_paths(list(paths) or [Path("agreements")], strict=strict)
     if not report.ok:
@@ -75,8 +75,8 @@ def ny(kommun_dir, name, new_start):
     pekar på den föregående versionen och tar bort dess beslut, så att bara det
     som ändras behöver redigeras. En befintlig version skrivs aldrig över.
     """
-    from pipeline.versions.lifecycle import start_version
     from pipeline.cli.report import new_version_text
+    from pipeline.versions.lifecycle import start_version
 
     created = start_version(kommun_dir, name, new_start=new_start)
     click.echo(new_version_text(created))
@@ -147,8 +147,8 @@ def kontrollera(version_dir, expected):
     självt med kontrollsumman i kommunens diarium. Avslutas med 0 bara när allt
     stämmer, annars 1.
     """
-    from pipeline.errors import SchemaError
     from pipeline.data.seal import verify
+    from pipeline.errors import SchemaError
 
     digest, problems = verify(version_dir, expected)
     if problems:

@@ -18,13 +18,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.ooxml import safexml
-
-from pipeline.files import output
-from pipeline.ooxml import redline
 from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.files import inputs
+from pipeline.files import inputs, output
 from pipeline.ooxml import package as ooxml_package
+from pipeline.ooxml import redline, safexml
 from pipeline.ooxml.package import Package, zip_bytes
 from pipeline.ooxml.parts import prune
 from pipeline.ooxml.redline.docx import RedlineJob, accept_tracked_changes

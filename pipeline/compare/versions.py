@@ -13,26 +13,27 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.ooxml import safexml
-
+from pipeline import ooxml, resources
 from pipeline.data import changes as change_summary
-from pipeline.documents import context
-from pipeline import ooxml
-from pipeline.files import output
-from pipeline.ooxml import redline
-from pipeline import resources
 from pipeline.data import seal
-from pipeline.documents import template
-from pipeline.documents import memo as memo_module
-from pipeline.swedish import bilagor_span
-from pipeline.errors import Problem, SchemaError
-from pipeline.layout import DEFAULT_OUTPUT, PACKAGE_FILE, SEAL_FILE
-from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
-from pipeline.documents.model import RenderedDocument, document_properties, write_document
-from pipeline.documents.render import (AGREEMENT_FILE_NAME, decided_documents, plan_file_name, render_version,
-                                       version_documents)
 from pipeline.data.validate import validate_version
 from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
+from pipeline.documents import context, template
+from pipeline.documents import memo as memo_module
+from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
+from pipeline.documents.model import RenderedDocument, document_properties, write_document
+from pipeline.documents.render import (
+    AGREEMENT_FILE_NAME,
+    decided_documents,
+    plan_file_name,
+    render_version,
+    version_documents,
+)
+from pipeline.errors import Problem, SchemaError
+from pipeline.files import output
+from pipeline.layout import DEFAULT_OUTPUT, PACKAGE_FILE, SEAL_FILE
+from pipeline.ooxml import redline, safexml
+from pipeline.swedish import bilagor_span
 
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
 MEMO_FILE_NAME = "tjansteskrivelse.docx"

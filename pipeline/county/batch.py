@@ -10,6 +10,7 @@ keep their own books (:mod:`overviews`, :mod:`pdfs`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
@@ -19,11 +20,11 @@ from pipeline.county import pool
 from pipeline.county.manifest import Manifest
 from pipeline.county.overviews import make_overviews
 from pipeline.county.pdfs import make_pdfs
-from pipeline.county.published import make_archives, make_public
 from pipeline.county.plan import BatchPlan, plan_batch
-from pipeline.data.tree import check_root
+from pipeline.county.published import make_archives, make_public
 from pipeline.county.results import BatchReport
 from pipeline.county.work import JobResult
+from pipeline.data.tree import check_root
 from pipeline.errors import PipelineError
 from pipeline.files import output, transaction
 from pipeline.files.lock import Lock
@@ -118,7 +119,5 @@ def tidy_output(out: Path) -> None:
     for folder, dirs, files in os.walk(out, followlinks=False):
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
         if transaction.JOURNAL in files or any(f.startswith(transaction.TEMP_PREFIX) for f in files):
-            try:
+            with contextlib.suppress(PipelineError):  # another run is writing there; it cleans up after itself
                 transaction.tidy(Path(folder))
-            except PipelineError:
-                pass  # another run is writing there; it cleans up after itself

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.files import output
 from pipeline.errors import OutputError, Problem
+from pipeline.files import output
 
 MANIFEST_FILE = "manifest.json"
 FORMAT = 1
@@ -78,7 +78,7 @@ class Manifest:
         self._dirty = False
 
     @classmethod
-    def load(cls, folder: Path) -> "Manifest":
+    def load(cls, folder: Path) -> Manifest:
         """Return the manifest in ``folder``. One that cannot be read, or whose entries have the
         wrong shape or name files outside the folder, is reported in ``problem`` and rebuilt:
         all work is redone, and no file it names is trusted."""

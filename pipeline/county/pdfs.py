@@ -12,11 +12,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.layout import PACKAGE_FILE
-from pipeline.publish.package import package_from_plan
 from pipeline.county.manifest import Manifest, fingerprint
 from pipeline.county.plan import BatchPlan
 from pipeline.county.results import BatchReport
+from pipeline.layout import PACKAGE_FILE
+from pipeline.publish.package import package_from_plan
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """Planning a batch: which kommuner and versions there are, and which jobs need running.
 
 A job is a version's documents, the comparison with its predecessor, a first
-agreement's memo, or a version's follow-up reports (one per follow-up record). Its fingerprint covers everything it is made from (data,
-county text, templates, schemas, the program's version); a job whose fingerprint
-and outputs are unchanged since the last run is skipped.
+agreement's memo, or a version's follow-up reports (one per follow-up record). Its
+fingerprint covers everything it is made from (data, county text, templates, schemas,
+the program's version); a job whose fingerprint and outputs are unchanged since the
+last run is skipped.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> BatchP
     counties, problems = find_counties(root)
     run_inputs, hashes = inputs_of_run(), FileHashes()
     tasks, skipped, known = [], [], set()
-    for county, kommuner in counties.items():
+    for _county, kommuner in counties.items():
         for kommun in kommuner:
             jobs = _kommun_jobs(kommun, out, manifest, run_inputs, hashes)
             known.update(j.key for j in jobs)

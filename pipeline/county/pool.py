@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from pipeline import platform
 from pipeline.county import work

@@ -88,8 +88,9 @@ def make_archives(plan: BatchPlan, manifest: Manifest, report: BatchReport, forc
         if manifest.up_to_date(key, print_) and not force:
             continue
         try:
-            from pipeline.data.validate import validate_version
             import datetime as dt
+
+            from pipeline.data.validate import validate_version
 
             version = validate_version(job.version)
             package = build(version, dt.datetime.now(dt.timezone.utc).replace(microsecond=0))

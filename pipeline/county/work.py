@@ -3,6 +3,7 @@ for a user's error, so one broken kommun never stops the others."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,18 +154,14 @@ def worker_start(compile_templates: bool = False) -> None:
 
 def warm_up() -> None:
     """Compile the templates and load the schemas of this process, before any task needs them."""
-    from pipeline.documents import context
-    from pipeline.documents import memo
-    from pipeline.documents import template
     from pipeline.compare.versions import MEMO_TEMPLATE
+    from pipeline.documents import context, memo, template
     from pipeline.documents.atgardsplan import ACTION_PLAN_NAMES, ACTION_PLAN_TEMPLATE
     from pipeline.documents.render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE
 
     folder = resources.templates_dir()
     for name, names in ((AGREEMENT_TEMPLATE, context.agreement_names()), (PLAN_TEMPLATE, context.plan_names()),
                         (MEMO_TEMPLATE, memo.MEMO_NAMES), (ACTION_PLAN_TEMPLATE, ACTION_PLAN_NAMES)):
-        try:
+        with contextlib.suppress(PipelineError):  # the workers report it, once per job
             template.load(folder / name, names)
-        except PipelineError:
-            pass  # the workers report it, once per job
     _validator()

@@ -12,8 +12,8 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.swedish import long_date
 from pipeline.data.version import Version, match_plans
+from pipeline.swedish import long_date
 
 ADDED, REMOVED, CHANGED = "tillagd", "borttagen", "ändrad"
 
@@ -55,7 +55,8 @@ LABELS = {
     "medborgarlöften": "medborgarlöfte", "underskrifter": "underskrift",
     "aktiviteter": "aktivitet", "uppföljning": "uppföljning", "mål": "mål",
     "samverkansgrupp": "samverkansgrupp", "delar": "del", "beredning": "beredning",
-    "beslut": "beslut", "organ": "organ", "datum": "datum", "paragraf": "paragraf", "brå": "BRÅ", "mötesfrekvens": "mötesfrekvens",
+    "beslut": "beslut", "organ": "organ", "datum": "datum", "paragraf": "paragraf", "brå": "BRÅ",
+    "mötesfrekvens": "mötesfrekvens",
 }
 
 

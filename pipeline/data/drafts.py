@@ -10,14 +10,14 @@ it) or refused after it – never written into a decided version.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pipeline.data import seal
-from pipeline.files.inputs import read_bytes
 from pipeline.data.load import load_text
 from pipeline.errors import DataError, OutputError, PipelineError, Problem, os_reason
 from pipeline.files import transaction
+from pipeline.files.inputs import read_bytes
 from pipeline.files.lock import Lock
 from pipeline.layout import AGREEMENT_FILE, VersionRef
 

@@ -24,12 +24,11 @@ from pathlib import Path
 import yaml
 
 from pipeline.data import schema
-from pipeline.files import inputs
 from pipeline.data.load import Loaded, closest, load_text, load_yaml
 from pipeline.data.rules import forbidden_characters, party_names
 from pipeline.data.tracing import trace
 from pipeline.errors import DataError, OutputError, PipelineError, Problem
-from pipeline.files import transaction
+from pipeline.files import inputs, transaction
 from pipeline.layout import FOLLOWUP_FOLDER, nfc
 
 STATUSES = ("grön", "gul", "röd", "ej påbörjad", "klar")
@@ -154,7 +153,8 @@ def _entries(loaded: Loaded, index: int, entry: dict, plan, parties: list[str]) 
         for offset, row in enumerate(entry.get(section) or []):
             where = ("planer", index, section, offset)
             if row["id"] in seen:
-                problems.append(loaded.problem(where + ("id",), f"{what}en {row['id']} finns redan i planens uppföljning"))
+                problems.append(loaded.problem(where + ("id",),
+                                               f"{what}en {row['id']} finns redan i planens uppföljning"))
             elif row["id"] not in known:
                 suggestion = closest(row["id"], known)
                 problems.append(loaded.problem(where + ("id",), f"'{row['id']}' är ingen {what} i bilaga {plan.number}",
@@ -184,7 +184,7 @@ def encode(data: dict, source: str) -> bytes:
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     return f"{_MARK} ({source}); ändra gärna, men då skrivs den inte över utan --ersätt. " \
-           f"kontrollsumma {digest}\n{body}".encode("utf-8")
+           f"kontrollsumma {digest}\n{body}".encode()
 
 
 def written_by_us(text: str) -> bool:

@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from pipeline.files import inputs
 from pipeline.data import yamlerrors
 from pipeline.errors import DataError, Problem
+from pipeline.files import inputs
 from pipeline.layout import nfc
 
 # A real agreement or plan has a few hundred values; anything near this is an alias bomb

@@ -11,12 +11,12 @@ import datetime as dt
 import os
 import re
 
+from pipeline.data.load import Loaded, closest
+from pipeline.data.names import file_name_problem
+from pipeline.data.version import Version, slugify
 from pipeline.errors import Problem
 from pipeline.layout import AGREEMENT_FILE, COMPARISON_PREFIX, FIRST_PREFIX, VERSION_NAME
-from pipeline.data.names import file_name_problem
-from pipeline.data.load import Loaded, closest
 from pipeline.swedish import long_date
-from pipeline.data.version import Version, slugify
 
 UNTIL_FURTHER_NOTICE = "tills vidare"
 XML_FORBIDDEN = _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -307,7 +307,8 @@ def plan_time_rules(plan, validity: dict) -> list[Problem]:
             hint="En plans period ligger inom överenskommelsens giltighetstid."))
     if isinstance(last, dt.date) and isinstance(end, dt.date) and last > end:
         problems.append(loaded.problem(
-            ("period", "till"), f"{label} slutar {long_date(last)}, efter att överenskommelsen slutar gälla {long_date(end)}",
+            ("period", "till"),
+            f"{label} slutar {long_date(last)}, efter att överenskommelsen slutar gälla {long_date(end)}",
             hint="En plans period ligger inom överenskommelsens giltighetstid."))
     if isinstance(first, dt.date) and isinstance(last, dt.date):
         problems += _dates_within(loaded, data, first, last)

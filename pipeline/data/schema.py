@@ -10,15 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
 
 from pipeline import resources
 from pipeline.data import fastschema as fast
-from pipeline.errors import Problem
 from pipeline.data.load import Loaded, closest, format_path
+from pipeline.errors import Problem
 
 MAX_LISTED_FIELDS = 8  # more allowed fields than this are not listed: the hint names the schema file
 
@@ -33,7 +33,7 @@ _TYPE_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict:
     """Return the cerberus schema ``schemas/<name>.yaml`` as a dict (read once per process)."""
     path = resources.schemas_dir() / f"{name}.yaml"
@@ -42,7 +42,7 @@ def load_schema(name: str) -> dict:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # nosec B506
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str):
     import cerberus  # imported lazily: `samverkan --help` must stay fast
 

@@ -19,9 +19,9 @@ import os
 import re
 from pathlib import Path
 
+from pipeline.data.version import plan_files
 from pipeline.errors import DataError, Problem, os_reason
 from pipeline.layout import AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, SEAL_FILE
-from pipeline.data.version import plan_files
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 

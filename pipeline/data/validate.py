@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.data import marks, rules
-from pipeline.data import schema
-from pipeline.data import seal
-from pipeline.data import tracing
+from pipeline.data import marks, rules, schema, seal, tracing
+from pipeline.data.version import (
+    COUNTY_SHARED_KEY,
+    Version,
+    find_versions,
+    folder_problem,
+    is_version_folder,
+    read_version,
+    scan,
+)
 from pipeline.errors import DataError, Problem, SchemaError
 from pipeline.layout import AGREEMENT_FILE
-from pipeline.data.version import (COUNTY_SHARED_KEY, Version, find_versions, folder_problem, is_version_folder, read_version,
-                      scan)
 
 
 @dataclass
@@ -64,7 +68,8 @@ class Validator:
                 self._county_checked.add(version.county.file)
                 problems += county_problems
         agreement_problems = schema.check(version.agreement, "overenskommelse")
-        problems += agreement_problems + rules.forbidden_characters(version.agreement) + marks.problems(version.agreement)
+        problems += (agreement_problems + rules.forbidden_characters(version.agreement)
+                     + marks.problems(version.agreement))
         valid_plans = []
         for plan in version.plans:
             plan_problems = schema.check(plan.loaded, "plan")
@@ -114,8 +119,8 @@ def validate_version(folder: Path) -> Version:
     """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
     folder = Path(folder)
     if folder.is_file():
-        raise DataError(Problem(folder, "är en fil; ange versionens mapp",
-                                hint=f"Till exempel {folder.parent if folder.parent.name != 'planer' else folder.parent.parent}."))
+        version = folder.parent.parent if folder.parent.name == "planer" else folder.parent
+        raise DataError(Problem(folder, "är en fil; ange versionens mapp", hint=f"Till exempel {version}."))
     if not folder.is_dir():
         raise DataError(Problem(folder, "versionsmappen finns inte"))
     if not is_version_folder(folder):

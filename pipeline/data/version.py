@@ -14,11 +14,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.files import transaction
-from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, PLANS_FOLDER, SEAL_FILE,
-                     VersionRef, nfc)
 from pipeline.data.load import Loaded, load_text, load_yaml, merge
+from pipeline.errors import DataError, PipelineError, Problem
+from pipeline.files import transaction
+from pipeline.layout import (
+    AGREEMENT_FILE,
+    ARCHIVE_FOLDER,
+    COUNTY_FILE,
+    FROZEN_COUNTY_FILE,
+    PLANS_FOLDER,
+    SEAL_FILE,
+    VersionRef,
+    nfc,
+)
 
 COUNTY_SHARED_KEY = "gemensamt"
 _SKIPPED_FOLDERS = {PLANS_FOLDER, ARCHIVE_FOLDER}

@@ -131,7 +131,7 @@ def _column(line: _Line) -> int:
 
 def _step(structure: list[_Line]) -> int:
     """Return the file's usual step of indentation (most often 2)."""
-    steps = [b.indent - a.indent for a, b in zip(structure, structure[1:]) if b.indent > a.indent]
+    steps = [b.indent - a.indent for a, b in zip(structure, structure[1:], strict=False) if b.indent > a.indent]
     return max(sorted(set(steps)), key=steps.count) if steps else 2
 
 
@@ -233,7 +233,7 @@ def _split(path: Path, slip: _Slip) -> Problem | None:
         return None
     if children and children[0].indent != line.indent + slip.step:
         return None
-    if any(a.opens and _column(b) <= _column(a) for a, b in zip(children, children[1:] + [line])):
+    if any(a.opens and _column(b) <= _column(a) for a, b in zip(children, children[1:] + [line], strict=False)):
         return None  # a 'key:' among its lines is left empty: the slip is in there
     block = next(level for level in closed if level.indent == line.indent)
     return _wrong_indent(path, parent, parent.indent, f"står mitt bland {_group(block)}, som har "
@@ -260,7 +260,7 @@ def _odd_opener(path: Path, slip: _Slip, alone: bool = False) -> Problem | None:
     ``slip.line`` sits where that level would be without the slip (and, if ``alone``, no other
     line is at that level, so that moving the one line mends it)."""
     levels = slip.levels
-    for parent, level in zip(levels, levels[1:]):
+    for parent, level in zip(levels, levels[1:], strict=False):
         shift = level.indent - parent.indent - slip.step
         if shift == 0 or level.first is parent.first or (level.seq and level.indent == parent.indent):
             continue  # on the step, a '- key:' line's own mapping, or a list written flush with its key

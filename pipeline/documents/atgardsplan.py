@@ -15,8 +15,8 @@ from pipeline import resources
 from pipeline.data.tracing import Item, Trace, trace, uses_links
 from pipeline.data.version import Version
 from pipeline.documents import context, template
-from pipeline.swedish import amount
 from pipeline.documents.model import RenderedDocument, document_properties
+from pipeline.swedish import amount
 
 ACTION_PLAN_TEMPLATE = "atgardsplan.docx"
 ACTION_PLAN_FILE_NAME = "atgardsplan.docx"

@@ -223,7 +223,8 @@ def _identity(path: tuple) -> str | None:
 
 
 _FIELD_WORDS = {"samverkansgrupp": "samverkansgruppen", "brå": "BRÅ", "kontaktfunktioner": "kontaktfunktioner",
-                "mötesfrekvens": "mötesfrekvens", "beskrivning": "beskrivning", "namn": "namn", "övriga": "övriga parter",
+                "mötesfrekvens": "mötesfrekvens", "beskrivning": "beskrivning", "namn": "namn",
+                "övriga": "övriga parter",
                 "polisen": "polisen", "kommun": "kommunen", "roll": "roll", "part": "part", "uppgift": "uppgift"}
 
 

@@ -12,11 +12,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from pipeline.data import marks, schema as schemas
+from pipeline.data import marks
+from pipeline.data import schema as schemas
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
-from pipeline.swedish import long_date
 from pipeline.data.version import Plan, Version
-
+from pipeline.swedish import long_date
 
 # Names a template may use besides the schema's fields; checked when a template loads.
 AGREEMENT_NAMES = {"titel", "titel_gemener", "kommun", "polisen", "statusrad", "giltighet",
@@ -111,7 +111,7 @@ def _label_items(data: dict) -> None:
                           (found.goals[:len(data["mål"]["effektmål"])], data["mål"]["effektmål"]),
                           (found.goals[len(data["mål"]["effektmål"]):], data["mål"]["operativa_mål"])):
         values[:] = [f"{item.id} {item.text}" if isinstance(value, dict) else value
-                     for item, value in zip(items, values)]
+                     for item, value in zip(items, values, strict=False)]
 
 
 def _status_line(data: dict) -> str:

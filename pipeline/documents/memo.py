@@ -116,7 +116,8 @@ def summary(old: Version | None, new: Version, rows: list[dict], agreement: dict
         return (f"{parties} föreslås teckna en samverkansöverenskommelse om brottsförebyggande och "
                 f"trygghetsskapande arbete, att gälla {agreement['giltighet']}.{described}")
     current = _described_version(old)
-    text = f"{parties} samverkar enligt en samverkansöverenskommelse. {current} Parterna har tagit fram ett förslag till ny överenskommelse."
+    text = (f"{parties} samverkar enligt en samverkansöverenskommelse. {current} Parterna har tagit fram ett "
+            "förslag till ny överenskommelse.")
     if not rows:
         return text + " Förslaget innehåller inga ändringar i sak jämfört med den."
     weighty = [r["sammanfattning"] for r in rows if r.get("sammanfattning")][:4]

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.documents import context
-from pipeline import ooxml
-from pipeline import resources
-from pipeline.documents import template
-from pipeline.documents.model import RenderedDocument, write_document
+from pipeline import ooxml, resources
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.version import Version
+from pipeline.documents import context, template
+from pipeline.documents.model import RenderedDocument, write_document
 
 OVERVIEW_TEMPLATE = "lansoversikt.docx"
 OVERVIEW_FILE_NAME = "lansoversikt.docx"

@@ -5,17 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.documents import context
-from pipeline import ooxml
-from pipeline.files import output
-from pipeline import resources
-from pipeline.documents import template
-from pipeline.documents.atgardsplan import render_action_plan
-from pipeline.layout import DEFAULT_OUTPUT
+from pipeline import ooxml, resources
 from pipeline.data.validate import validate_version
-from pipeline.files import inputs
 from pipeline.data.version import ARCHIVE_FOLDER, Version
+from pipeline.documents import context, template
+from pipeline.documents.atgardsplan import render_action_plan
 from pipeline.documents.model import RenderedDocument, document_properties
+from pipeline.files import inputs, output
+from pipeline.layout import DEFAULT_OUTPUT
 
 AGREEMENT_TEMPLATE = "overenskommelse.docx"
 PLAN_TEMPLATE = "plan.docx"

@@ -21,8 +21,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pipeline import ooxml
 from pipeline.documents import templatecache
-from pipeline.ooxml import text
 from pipeline.errors import Problem, TemplateError
+from pipeline.ooxml import text
+
 
 @dataclass
 class CompiledPart:

@@ -26,6 +26,7 @@ beside their name and renamed into place (safe when processes run at once).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -36,7 +37,7 @@ import stat
 import sys
 import tempfile
 import types
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -51,7 +52,7 @@ MAX_ENTRY_BYTES = 16 * 1024 * 1024  # a prepared template is a few hundred kB
 _MAC_BYTES = 32
 
 
-@lru_cache(maxsize=None)
+@cache
 def folder() -> Path | None:
     """Return the cache folder (created private), or None when the cache is off, cannot be
     made, or may be written by others."""
@@ -70,7 +71,7 @@ def folder() -> Path | None:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key() -> bytes | None:
     """Return the user's cache key, made on first use; None when it cannot be kept privately."""
     import platformdirs
@@ -132,7 +133,7 @@ def _write_verified(name: str, payload: bytes, context: bytes = b"") -> None:
         _write_atomically(where / name, _mac(name, context, payload) + payload)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stamp() -> str:
     """Return what, besides the template, decides how it is prepared and compiled."""
     preparer = Path(__file__).with_name("template.py").read_bytes()
@@ -197,10 +198,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
             stream.write(data)
         os.replace(temporary, path)
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
 
 
 class VerifiedBytecodeCache(jinja2.BytecodeCache):
@@ -225,7 +224,7 @@ class VerifiedBytecodeCache(jinja2.BytecodeCache):
             _write_verified(f"{bucket.key}.kod", marshal.dumps(bucket.code), bucket.checksum.encode("ascii"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Return the bytecode cache for compiled template code, or None when the cache is off."""
     return VerifiedBytecodeCache() if folder() is not None else None

@@ -8,6 +8,7 @@ process, or by another computer, is an error that names the holder.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -38,7 +39,7 @@ class Lock:
         self.notice = notice  # called with a Swedish message when a stale lock is taken over
         self.held = False
 
-    def __enter__(self) -> "Lock":
+    def __enter__(self) -> Lock:
         self.acquire()
         return self
 
@@ -79,10 +80,8 @@ class Lock:
             return
         self.held = False
         _HELD.discard(str(self.path))
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.path)
-        except OSError:
-            pass
 
     def _create(self) -> bool:
         """Create the lock file with its owner record in one step; ``False`` if it exists.
@@ -105,10 +104,8 @@ class Lock:
         except OSError:
             return self._create_in_place(record)  # no hard links here
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(draft)
-            except OSError:
-                pass
 
     def _create_in_place(self, record: bytes) -> bool:
         try:
@@ -127,10 +124,8 @@ class Lock:
             os.write(handle, data)
         except OSError:
             os.close(handle)
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(path)
-            except OSError:
-                pass
             raise
         os.close(handle)
 
@@ -189,10 +184,8 @@ class Lock:
         except (OSError, ValueError):
             moved = {}
         if moved != holder and moved:  # a new owner got there first: give it back
-            try:
+            with contextlib.suppress(OSError):
                 os.rename(aside, self.path)
-            except OSError:
-                pass
             return False
         os.unlink(aside)
         return True

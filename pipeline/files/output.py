@@ -19,8 +19,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.files import transaction
 from pipeline.errors import OutputError, Problem, os_reason
+from pipeline.files import transaction
 from pipeline.files.lock import LOCK_FILE, Lock
 
 LEDGER = ".samverkan-filer.json"
@@ -139,7 +139,7 @@ def owns(folder: Path, name: str) -> bool:
     return Ledger.read(Path(folder)).owns(Path(folder), name)
 
 
-def _check_targets(folder: Path, files: dict[str, bytes], ledger: "Ledger", replace=()) -> None:
+def _check_targets(folder: Path, files: dict[str, bytes], ledger: Ledger, replace=()) -> None:
     """Raise OutputError for every target name that is taken by something not ours."""
     problems = []
     for name in files:
@@ -165,7 +165,7 @@ def _check_targets(folder: Path, files: dict[str, bytes], ledger: "Ledger", repl
         raise OutputError(problems)
 
 
-def _removals(folder: Path, ledger: "Ledger", keep: set[str], stale, remove) -> list[str]:
+def _removals(folder: Path, ledger: Ledger, keep: set[str], stale, remove) -> list[str]:
     """Return the names of our files to remove: matching ``stale`` and not kept, or in ``remove``."""
     names = [n for n in ledger.files if n not in keep and any(fnmatch.fnmatchcase(n, p) for p in stale)]
     names += [n for n in remove if n not in names and n not in keep]
@@ -187,7 +187,7 @@ class Ledger:
         self.files: dict[str, dict] = files or {}
 
     @classmethod
-    def read(cls, folder: Path) -> "Ledger":
+    def read(cls, folder: Path) -> Ledger:
         """Return the folder's list; an unreadable or malformed one counts as empty (nothing is
         ours, so nothing is overwritten or removed)."""
         path = folder / LEDGER

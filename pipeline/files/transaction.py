@@ -21,6 +21,7 @@ through ``os`` in this module, so tests can fail the k-th one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -91,10 +92,8 @@ def settle(root: Path, strict: bool = True) -> None:
     if journal:
         tidy(root)
         return
-    try:
+    with contextlib.suppress(OutputError, OSError):
         tidy(root)  # only leftovers: reading goes on even where they cannot be removed
-    except (OutputError, OSError):
-        pass
 
 
 def _leftovers(root: Path) -> bool:
@@ -191,10 +190,8 @@ def _stage(root: Path, writes: dict[str, bytes], removes) -> dict:
         _write_journal(root, journal, temporary("j", 0))  # the change is decided here
     except BaseException:
         for name in made:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(root / name)
-            except OSError:
-                pass
         raise
     return journal
 
@@ -267,10 +264,8 @@ def _roll_back(root: Path, journal: dict) -> None:
         if entry["kopia"] and exists(root / entry["kopia"]) and not exists(target):
             os.replace(root / entry["kopia"], target)
     for folder in reversed(journal.get("nya_mappar", [])):
-        try:
+        with contextlib.suppress(OSError):  # gone already, or holds something that is not ours
             os.rmdir(root / folder)
-        except OSError:
-            pass  # gone already, or holds something that is not ours
     platform.fsync_folder(root)
     _finish(root, journal)
 
@@ -280,10 +275,8 @@ def _finish(root: Path, journal: dict) -> None:
     os.unlink(root / JOURNAL)
     for entry in journal["skriv"] + journal["ta_bort"]:
         if entry.get("kopia"):
-            try:
+            with contextlib.suppress(OSError):  # a leftover with our prefix; the next change in the folder removes it
                 os.unlink(root / entry["kopia"])
-            except OSError:
-                pass  # a leftover with our prefix; the next change in the folder removes it
 
 
 def _read_journal(path: Path) -> dict:

@@ -85,7 +85,7 @@ def indicator_chart(indicator, number: int) -> Picture:
     axes = figure.add_subplot()
     positions = list(range(len(dates)))
     axes.plot(positions, values, marker="o", color="#1f4e79", linewidth=2, label="Uppmätt")
-    for x, value in zip(positions, values):
+    for x, value in zip(positions, values, strict=False):
         axes.annotate(amount(value), (x, value), textcoords="offset points", xytext=(0, 7), ha="center")
     if indicator.target is not None:
         axes.axhline(indicator.target, color="#1b7837", linestyle="--", linewidth=1.5,
@@ -130,11 +130,11 @@ def status_chart(rows: list[tuple[str, dict[str, int]]], number: int) -> Picture
             continue
         bars = axes.barh(positions, widths, left=left, color=colour, edgecolor="#555555", linewidth=0.5,
                          label=status, height=0.6)
-        for bar, width in zip(bars, widths):
+        for bar, width in zip(bars, widths, strict=False):
             if width:
                 axes.text(bar.get_x() + width / 2, bar.get_y() + bar.get_height() / 2, str(width), ha="center",
                           va="center", color="white" if status in ("klar", "röd") else "black")
-        left = [a + b for a, b in zip(left, widths)]
+        left = [a + b for a, b in zip(left, widths, strict=False)]
     axes.set_yticks(positions, labels)
     axes.set_xlabel("antal aktiviteter")
     axes.xaxis.get_major_locator().set_params(integer=True)

@@ -16,11 +16,11 @@ import io
 import json
 from pathlib import Path
 
+from pipeline.data import followups
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE
 from pipeline.data.tracing import trace
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.data import followups
 from pipeline.followup.status import follow_up
 
 SCHEMA_NAME = "export.schema.json"
@@ -100,7 +100,8 @@ def version_rows(county: str, version, found: list, mask=lambda text: text) -> l
         for activity in plan.activities:
             causes, goals = found_links.causes_of(activity.item), found_links.goals_of(activity.item)
             rows.append(base | {
-                "bilaga": plan.plan.number, "plan": plan.plan.data["titel"], "fokusområde": plan.plan.data["fokusområde"],
+                "bilaga": plan.plan.number, "plan": plan.plan.data["titel"],
+                "fokusområde": plan.plan.data["fokusområde"],
                 "aktivitet_id": activity.item.id, "aktivitet": " ".join(activity.item.text.split()),
                 "ansvarig": activity.responsible, "orsaker": causes,
                 "orsakstexter": [" ".join(by_id[c].text.split()) for c in causes if c in by_id],

@@ -14,17 +14,25 @@ import re
 import zipfile
 from pathlib import Path
 
-from pipeline.files import inputs
+from pipeline.data import followups
+from pipeline.data.followups import STATUSES
 from pipeline.data.load import closest
 from pipeline.data.rules import party_names
 from pipeline.data.tracing import trace
 from pipeline.data.validate import validate_version
 from pipeline.errors import DataError, Problem, SchemaError
+from pipeline.files import inputs
+from pipeline.followup.workbook import (
+    ACTIVITIES,
+    ACTIVITY_COLUMNS,
+    INDICATOR_COLUMNS,
+    INDICATORS,
+    INFO_ROWS,
+    INFO_SHEET,
+    PLAN_KEY_CELL,
+    sheet_name,
+)
 from pipeline.ooxml.package import check_workbook
-from pipeline.data import followups
-from pipeline.data.followups import STATUSES
-from pipeline.followup.workbook import (ACTIVITIES, ACTIVITY_COLUMNS, INDICATOR_COLUMNS, INDICATORS, INFO_ROWS,
-                                        INFO_SHEET, PLAN_KEY_CELL, sheet_name)
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 

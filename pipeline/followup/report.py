@@ -12,12 +12,12 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline import ooxml, resources
+from pipeline.data import followups
 from pipeline.data.validate import validate_version
 from pipeline.documents import context, template
 from pipeline.documents.model import RenderedDocument, document_properties, write_document
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.data import followups
 from pipeline.followup import charts
 from pipeline.followup.status import FollowUp, follow_up
 from pipeline.layout import DEFAULT_OUTPUT
@@ -135,7 +135,8 @@ def summary(state: FollowUp) -> list[str]:
     totals = state.counts()
     activities = sum(totals.values())
     listed = joined([f"{n} {s}" for s, n in totals.items() if n])
-    lines = [f"{count(activities, 'aktivitet', 'aktiviteter')} i {count(len(state.plans), 'plan', 'planer')}: {listed}."]
+    plans = count(len(state.plans), "plan", "planer")
+    lines = [f"{count(activities, 'aktivitet', 'aktiviteter')} i {plans}: {listed}."]
     changed = [a for p in state.plans for a in p.activities if a.previous is not None and a.previous != a.status]
     if state.previous:
         lines.append(f"Sedan uppföljningen den {long_date(state.previous)} har "

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pipeline.data.tracing import Item, trace
 from pipeline.data.followups import STATUSES, Record, plan_key
+from pipeline.data.tracing import Item, trace
 
 NOT_FOLLOWED = "ej uppföljd"
 ORDER = ("klar", "grön", "gul", "röd", "ej påbörjad", NOT_FOLLOWED)  # best first, as the overview counts them

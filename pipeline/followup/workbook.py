@@ -17,12 +17,12 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from pipeline.data import followups
+from pipeline.data.followups import STATUSES
 from pipeline.data.rules import party_names
 from pipeline.data.validate import validate_version
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.data import followups
-from pipeline.data.followups import STATUSES
 from pipeline.followup.status import NOT_FOLLOWED, follow_up
 
 INFO_SHEET = "Uppföljning"
@@ -203,7 +203,7 @@ def text_cell(sheet, row: int, column: int, value):
 
 def _row(sheet, row: int, columns: list[str], values: list) -> None:
     _, Alignment, PatternFill, Protection = _style()
-    for column, (name, value) in enumerate(zip(columns, values), start=1):
+    for column, (name, value) in enumerate(zip(columns, values, strict=False), start=1):
         cell = text_cell(sheet, row, column, value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if name in EDITABLE:

@@ -6,9 +6,23 @@ types and merging styles and numbering; ``text`` reads text out of parts; ``name
 the namespace table; ``redline`` is the engine that writes tracked changes.
 """
 
-from pipeline.ooxml.package import (APP_PART, CONTENT_TYPES, CORE_PART, MAX_PARTS, MAX_UNPACKED_BYTES,  # noqa: F401
-                                    Package, Properties, app_xml, core_xml, document_title, finish_part,
-                                    prepend_paragraph, read_package, unpack, write_docx)
+from pipeline.ooxml.package import (  # noqa: F401
+                                    APP_PART,
+                                    CONTENT_TYPES,
+                                    CORE_PART,
+                                    MAX_PARTS,
+                                    MAX_UNPACKED_BYTES,
+                                    Package,
+                                    Properties,
+                                    app_xml,
+                                    core_xml,
+                                    document_title,
+                                    finish_part,
+                                    prepend_paragraph,
+                                    read_package,
+                                    unpack,
+                                    write_docx,
+)
 
 __all__ = ["APP_PART", "CONTENT_TYPES", "CORE_PART", "MAX_PARTS", "MAX_UNPACKED_BYTES", "Package", "Properties",
            "app_xml", "core_xml", "document_title", "finish_part", "prepend_paragraph", "read_package", "unpack",

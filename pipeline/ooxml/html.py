@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-
 from pipeline.ooxml import safexml
-
 from pipeline.ooxml.names import W
 
 _HEADINGS = {"Title": "h1", "Heading1": "h2", "Heading2": "h3", "Heading3": "h4"}

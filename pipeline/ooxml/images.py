@@ -14,7 +14,6 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from pipeline.ooxml import safexml
-
 from pipeline.ooxml.names import CONTENT_TYPES_NS, PACKAGE_RELS_NS
 from pipeline.ooxml.package import CONTENT_TYPES, Package
 

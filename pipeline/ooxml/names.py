@@ -1,11 +1,11 @@
 """The XML namespaces of Word files, in one table."""
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-M = "{%s}" % M_NS
+M = f"{{{M_NS}}}"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-R = "{%s}" % R_NS
+R = f"{{{R_NS}}}"
 PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 DC = "{http://purl.org/dc/elements/1.1/}"

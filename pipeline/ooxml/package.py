@@ -25,7 +25,7 @@ from pipeline.files import inputs
 from pipeline.ooxml import safexml
 from pipeline.ooxml.names import CONTENT_TYPES_NS as CT_NS
 from pipeline.ooxml.names import PACKAGE_RELS_NS as REL_NS
-from pipeline.ooxml.names import W, ZIP_LEVEL
+from pipeline.ooxml.names import ZIP_LEVEL, W
 from pipeline.ooxml.text import document_title  # noqa: F401  (kept where callers look for it)
 
 _TAG = re.compile(r"{[{%#]")
@@ -349,7 +349,7 @@ def core_xml(props: Properties) -> bytes:
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"{body}</cp:coreProperties>").encode("utf-8")
+            f"{body}</cp:coreProperties>").encode()
 
 
 def app_xml(props: Properties) -> bytes:
@@ -360,7 +360,7 @@ def app_xml(props: Properties) -> bytes:
             f"<Application>samverkan</Application><Company>{_escape(_one_line(props.organisation))}</Company>"
             "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
             "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
-            "</Properties>").encode("utf-8")
+            "</Properties>").encode()
 
 
 def write_docx(target, package: Package, replaced: dict[str, bytes]) -> None:

@@ -65,9 +65,8 @@ def prune(package: Package) -> None:
     types = package.xml(CONTENT_TYPES)
     for entry in list(types):
         content_type = entry.get("ContentType", "")
-        if entry.tag == f"{{{CT_NS}}}Override" and entry.get("PartName", "").lstrip("/") not in keep:
-            types.remove(entry)
-        elif "vbaProject" in content_type or "vbaData" in content_type:
+        stray = entry.tag == f"{{{CT_NS}}}Override" and entry.get("PartName", "").lstrip("/") not in keep
+        if stray or "vbaProject" in content_type or "vbaData" in content_type:
             types.remove(entry)
         elif content_type in _MACRO_FREE_MAIN:
             entry.set("ContentType", _MACRO_FREE_MAIN[content_type])

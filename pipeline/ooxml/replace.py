@@ -16,8 +16,7 @@ import zipfile
 from lxml import etree
 
 from pipeline.ooxml import safexml
-
-from pipeline.ooxml.names import W, XML_SPACE, ZIP_LEVEL
+from pipeline.ooxml.names import XML_SPACE, ZIP_LEVEL, W
 
 _TEXT_TAGS = (W + "t", W + "delText", W + "instrText", W + "delInstrText")
 Rule = tuple[re.Pattern, str]
@@ -99,14 +98,14 @@ def _replace_in_nodes(nodes: list, pattern: re.Pattern, replacement: str) -> int
         position += len(text)
     for match in reversed(matches):
         first = True
-        for index, node in enumerate(nodes):
+        for index in range(len(nodes)):
             lo, hi = starts[index], starts[index] + len(texts[index])
             if hi <= match.start() or lo >= match.end() or (lo == hi):
                 continue
             a, b = max(match.start(), lo) - lo, min(match.end(), hi) - lo
             texts[index] = texts[index][:a] + (replacement if first else "") + texts[index][b:]
             first = False
-    for node, text in zip(nodes, texts):
+    for node, text in zip(nodes, texts, strict=False):
         if (node.text or "") != text:
             node.text = text
             node.set(XML_SPACE, "preserve")

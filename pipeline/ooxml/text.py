@@ -8,9 +8,7 @@ import zipfile
 from lxml import etree
 
 from pipeline.ooxml import safexml
-
 from pipeline.ooxml.names import DC, W
-
 
 
 def paragraph_texts(container) -> list[str]:

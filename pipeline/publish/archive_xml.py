@@ -27,8 +27,8 @@ DCTERMS_NS = "http://purl.org/dc/terms/"
 RECORD_NS = "urn:samverkan:beslut:1"
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 CONTENT_TYPE = "Samverkansöverenskommelse"
-_M, _C, _X = "{%s}" % METS_NS, "{%s}" % CSIP_NS, "{%s}" % XLINK_NS
-_P = "{%s}" % PREMIS_NS
+_M, _C, _X = f"{{{METS_NS}}}", f"{{{CSIP_NS}}}", f"{{{XLINK_NS}}}"
+_P = f"{{{PREMIS_NS}}}"
 MIME_TYPES = {".pdf": "application/pdf", ".yaml": "application/yaml", ".json": "application/json",
               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
               ".xml": "application/xml", ".xsd": "application/xml", ".txt": "text/plain"}
@@ -78,7 +78,7 @@ def _sub(parent, tag: str, text: str | None = None, **attributes):
 def dublin_core(f: dict) -> bytes:
     """Return the Dublin Core record of the package."""
     root = etree.Element("metadata", nsmap={"dc": DC_NS, "dcterms": DCTERMS_NS})
-    d, t = "{%s}" % DC_NS, "{%s}" % DCTERMS_NS
+    d, t = f"{{{DC_NS}}}", f"{{{DCTERMS_NS}}}"
     _sub(root, d + "title", f"Samverkansöverenskommelse mellan {f['kommun']} och lokalpolisområde "
                             f"{f['lokalpolisområde']}, version {f['version']}")
     _sub(root, d + "creator", f["kommun"])
@@ -113,8 +113,8 @@ def access_note(f: dict) -> str:
 
 def decision_record(f: dict) -> bytes:
     """Return the decision as a record of its own (kommun, ärende, diarienummer, organ, datum, paragraf)."""
-    root = etree.Element("{%s}beslut" % RECORD_NS, nsmap={None: RECORD_NS})
-    n = "{%s}" % RECORD_NS
+    root = etree.Element(f"{{{RECORD_NS}}}beslut", nsmap={None: RECORD_NS})
+    n = f"{{{RECORD_NS}}}"
     for key, tag in (("kommun", "kommun"), ("län", "lan"), ("ärende", "arende"), ("diarienummer", "diarienummer"),
                      ("organ", "organ"), ("datum", "datum"), ("paragraf", "paragraf"), ("version", "version")):
         _sub(root, n + tag, f[key])
@@ -138,7 +138,7 @@ def _mets_root(object_id: str, label: str, created: str, representation: bool, o
     root.set(_C + "CONTENTINFORMATIONTYPE", "OTHER")
     root.set(_C + "OTHERCONTENTINFORMATIONTYPE", CONTENT_TYPE)
     root.set("PROFILE", SIP_PROFILE)
-    root.set("{%s}schemaLocation" % XSI_NS, f"{METS_NS} schemas/mets.xsd {XLINK_NS} schemas/xlink.xsd"
+    root.set(f"{{{XSI_NS}}}schemaLocation", f"{METS_NS} schemas/mets.xsd {XLINK_NS} schemas/xlink.xsd"
              if not representation else f"{METS_NS} ../../schemas/mets.xsd {XLINK_NS} ../../schemas/xlink.xsd")
     header = _sub(root, _M + "metsHdr", CREATEDATE=created, LASTMODDATE=created, RECORDSTATUS="NEW")
     header.set(_C + "OAISPACKAGETYPE", "SIP")
@@ -177,7 +177,7 @@ def representation_mets(package: str, rep: Representation, created: str) -> byte
     root = _mets_root(f"{package}-{rep.name}", rep.label, created, representation=True)
     files = _sub(root, _M + "fileSec", ID="filesec-" + rep.name)
     group = _sub(files, _M + "fileGrp", ID="grp-data", USE="Data")
-    ids = [(_file(group, path, data, created, _ids("file", path)).get("ID")) for path, data in sorted(rep.files.items())]
+    ids = [_file(group, path, data, created, _ids("file", path)).get("ID") for path, data in sorted(rep.files.items())]
     structure = _sub(root, _M + "structMap", ID="struct-" + rep.name, TYPE="PHYSICAL", LABEL="CSIP")
     top = _sub(structure, _M + "div", ID="div-" + rep.name, LABEL=rep.name)
     data_div = _sub(top, _M + "div", ID="div-data", LABEL="Data")
@@ -247,7 +247,8 @@ def premis(f: dict, reps: dict[str, Representation], sealed: dict[str, str], cre
               ("forsegling", "message digest calculation", f"{f['datum']}",
                f"Versionen förseglades: SHA-256 för varje fil i sigill.json (sigillets kontrollsumma {f['sigill']}).",
                "samverkan"),
-              ("kontroll", "fixity check", created, "Varje fil i rep2 stämmer med sigillets kontrollsumma.", "samverkan"),
+              ("kontroll", "fixity check", created, "Varje fil i rep2 stämmer med sigillets kontrollsumma.",
+               "samverkan"),
               ("pdfa", "migration", created, "Dokumenten i beslutat/ konverterades till PDF/A-2 (LibreOffice).",
                "libreoffice"),
               ("paket", "information package creation", created, "Arkivpaketet (E-ARK SIP 2.1) skapades.", "samverkan")]
@@ -278,7 +279,7 @@ def _local_identifier(parent, name: str, value: str) -> None:
 def _premis_object(root, path: str, data: bytes, sealed_digest: str | None) -> None:
     suffix = "." + path.rsplit(".", 1)[-1].lower()
     item = _sub(root, _P + "object")
-    item.set("{%s}type" % XSI_NS, "premis:file")
+    item.set(f"{{{XSI_NS}}}type", "premis:file")
     _local_identifier(item, "objectIdentifier", path)
     characteristics = _sub(item, _P + "objectCharacteristics")
     fixity = _sub(characteristics, _P + "fixity")

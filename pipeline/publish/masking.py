@@ -152,7 +152,7 @@ def _masked(value, masks: list[Mask], ground: str | None = None):
 
 def _masked_persons(data: dict) -> dict:
     """Return agreement data whose role-only persons show their role (and no telephone or e-mail)."""
-    for path, person in marks.persons(data):
+    for _path, person in marks.persons(data):
         if person.get(marks.PERSON_FIELD) == marks.ROLE_ONLY and marks.role_of(person):
             person["namn"] = marks.role_of(person)
             for key in ("telefon", "epost"):

@@ -110,7 +110,7 @@ def compose(parts: list[Part], title: str, cover: Cover | None = None) -> bytes:
         composer.append(document)
         _take_section(master, document)
     anchors = _bookmark(master, headings)
-    _front_matter(master, cover, [(heading_text(p), a) for p, a in zip(parts, anchors)], front_section)
+    _front_matter(master, cover, [(heading_text(p), a) for p, a in zip(parts, anchors, strict=False)], front_section)
     buffer = io.BytesIO()
     composer.save(buffer)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ outlives the run.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
@@ -18,9 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.files import output
 from pipeline import platform
 from pipeline.errors import PipelineError, Problem
+from pipeline.files import output
 
 SOFFICE_VARIABLE = "SAMVERKAN_SOFFICE"  # path to soffice, when it is not on PATH
 STALL_VARIABLE = "SAMVERKAN_PDF_STALL"  # seconds without progress before a document counts as hung
@@ -195,10 +196,9 @@ def _watch(process: platform.ProcessTree, remaining, out: Path, stall: float) ->
                 finished += 1
             return finished, f"LibreOffice avslutades med kod {code}" if code else "ingen PDF skapades"
         if finished == len(remaining):
-            try:
+            # Every PDF is done; the process is killed by the caller.
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(stall, 1))
-            except subprocess.TimeoutExpired:
-                pass  # every PDF is done; the process is killed by the caller
             return finished, ""
         if time.monotonic() - last_progress > stall:
             return finished, f"inget svar på {stall:.0f} sekunder"

@@ -126,8 +126,10 @@ def paragraphs(text) -> Markup:
     """Return a text as HTML paragraphs: one per paragraph of the data ("\\a"), line breaks kept."""
     if not text:
         return Markup("")
-    return Markup("\n").join(Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in part.split("\n")))
-                             for part in re.split(r"\a", str(text)) if part.strip())
+    def paragraph(part: str) -> Markup:
+        return Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in part.split("\n")))
+
+    return Markup("\n").join(paragraph(part) for part in re.split(r"\a", str(text)) if part.strip())
 
 
 def _pdf_title(documents: list, name: str) -> str:

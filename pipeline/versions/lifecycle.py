@@ -21,21 +21,24 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.data import dates, dateshift, names
-from pipeline.files import inputs
-from pipeline.data import load
-from pipeline.data import rules
-from pipeline.data import seal
-from pipeline.files import transaction
-from pipeline.data import yamledit
-from pipeline.errors import DataError, OutputError, Problem, SchemaError, os_reason
-from pipeline.layout import (AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, PLANS_FOLDER,
-                     SEAL_FILE, VERSION_NAME, VersionRef, nfc)
+from pipeline.data import dates, dateshift, load, names, rules, seal, yamledit
 from pipeline.data.load import load_text, load_yaml, merge
-from pipeline.files.lock import Lock
-from pipeline.documents.render import render_version
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import COUNTY_SHARED_KEY, Version, load_county, plan_files, scan, shared_part
+from pipeline.documents.render import render_version
+from pipeline.errors import DataError, OutputError, Problem, SchemaError, os_reason
+from pipeline.files import inputs, transaction
+from pipeline.files.lock import Lock
+from pipeline.layout import (
+    AGREEMENT_FILE,
+    ARCHIVE_FOLDER,
+    FROZEN_COUNTY_FILE,
+    PLANS_FOLDER,
+    SEAL_FILE,
+    VERSION_NAME,
+    VersionRef,
+    nfc,
+)
 
 STAGING_PREFIX = transaction.TEMP_PREFIX + "ny-"
 

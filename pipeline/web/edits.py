@@ -16,9 +16,10 @@ from ruamel.yaml.error import YAMLError
 
 from pipeline.data import drafts, names
 from pipeline.data.yamledit import updated_text
-from pipeline.files.inputs import read_bytes
 from pipeline.errors import DataError, Problem, SchemaError
+from pipeline.files.inputs import read_bytes
 from pipeline.layout import VersionRef
+
 
 class Conflict(DataError):
     """The file changed on disk since the form was read."""

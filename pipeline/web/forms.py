@@ -15,7 +15,7 @@ import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import yaml
 
@@ -53,7 +53,7 @@ class Field:
         return self.kind == "list" and self.item is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def labels() -> dict:
     """Return the labels of every schema: {schema: {"a.b": {etikett, hjälp, …}}}."""
     with open(resources.schemas_dir() / LABELS_FILE, encoding="utf-8") as handle:
@@ -61,7 +61,7 @@ def labels() -> dict:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # nosec B506
 
 
-@lru_cache(maxsize=None)
+@cache
 def fields_of(schema_name: str) -> tuple[Field, ...]:
     """Return the fields of a schema, in its order."""
     return tuple(_fields(load_schema(schema_name), (), schema_name))
@@ -191,7 +191,7 @@ class FormIndex:
         self.present: set[str] = set()
         self.items: dict[str, set[int]] = {}
         count = 0
-        for key in form.keys():
+        for key in form.keys():  # noqa: SIM118 - a MultiDict; tests count the calls of keys()
             count += 1
             if count > MAX_FIELDS:
                 raise too_large("fält")
@@ -359,7 +359,9 @@ def apply_action(action: str, fields: tuple[Field, ...], data: dict, inherited: 
             raise _refused(action)
         if verb == "ta-bort":
             del target[index]
-            return input_name(tuple(list_path)) if not target else input_name(tuple(list_path) + (min(index, len(target) - 1),))
+            if not target:
+                return input_name(tuple(list_path))
+            return input_name(tuple(list_path) + (min(index, len(target) - 1),))
         other = index - 1 if verb == "upp" else index + 1
         if 0 <= other < len(target):
             target[index], target[other] = target[other], target[index]
@@ -482,7 +484,8 @@ def choices(item: Field, agreement: dict) -> list[str]:
     if item.allowed:
         return [str(v) for v in item.allowed]
     if item.choices_from == "fokusområden":
-        return [str(f.get("namn")) for f in agreement.get("fokusområden") or [] if isinstance(f, dict) and f.get("namn")]
+        return [str(f.get("namn")) for f in agreement.get("fokusområden") or []
+                if isinstance(f, dict) and f.get("namn")]
     if item.choices_from == "parter":
         return [str(n) for n in rules.party_names(agreement)]
     return []

@@ -11,14 +11,11 @@ import datetime as dt
 import io
 from pathlib import Path
 
-
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
 from pipeline.errors import DataError, PipelineError, Problem
 from pipeline.web import edits, forms
-from pipeline.web.workspace import (FormFile, NotFound, VersionInfo, current_workspace, problem_in,
-                                    version_problems)
-
+from pipeline.web.workspace import FormFile, NotFound, VersionInfo, current_workspace, problem_in, version_problems
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 bp = Blueprint("sidor", __name__)
@@ -224,7 +221,8 @@ def _predecessor(info, new: str) -> str:
 
     folder = _folder(info, new)
     try:
-        previous = load_yaml(folder / "overenskommelse.yaml", root=current_workspace().root).data.get("föregående_version")
+        agreement = load_yaml(folder / "overenskommelse.yaml", root=current_workspace().root).data
+        previous = agreement.get("föregående_version")
     except PipelineError:
         previous = None
     names = [v.name for v in info.versions]

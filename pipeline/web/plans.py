@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 
 from pipeline.data import drafts, names
-from pipeline.files.inputs import read_bytes
 from pipeline.data.version import plan_files, slugify
 from pipeline.errors import DataError, Problem, SchemaError
+from pipeline.files.inputs import read_bytes
 from pipeline.layout import PLANS_FOLDER, VersionRef, nfc
 
 MAX_TITLE = 120

@@ -17,11 +17,11 @@ from pathlib import Path
 import yaml
 
 from pipeline.data import seal
-from pipeline.files.inputs import read_bytes
 from pipeline.data.load import load_yaml
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import load_county, plan_files, shared_part
 from pipeline.errors import PipelineError, Problem
+from pipeline.files.inputs import read_bytes
 from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, nfc
 from pipeline.web import edits, forms
 

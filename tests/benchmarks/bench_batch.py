@@ -81,9 +81,9 @@ def docxtpl_per_document(county: Path, sample: int, scratch: Path) -> float:
     """Return the median seconds per document for bare docxtpl on the batch's own templates and contexts."""
     from docxtpl import DocxTemplate
 
+    from pipeline.data.validate import validate_version
     from pipeline.documents import context
     from pipeline.resources import templates_dir
-    from pipeline.data.validate import validate_version
 
     jobs = []
     for kommun in sorted(county.iterdir())[:sample]:

@@ -91,8 +91,8 @@ def main() -> int:
             original, modified = CORPUS / pair["original"], CORPUS / pair["modified"]
             old, new = original.read_bytes(), modified.read_bytes()
             size = len(old) + len(new)
-            runs = [("samverkan", lambda: ours(original, modified, out, env)),
-                    ("Docxodus", lambda: theirs(engine, old, new))]
+            runs = [("samverkan", lambda original=original, modified=modified: ours(original, modified, out, env)),
+                    ("Docxodus", lambda old=old, new=new: theirs(engine, old, new))]
             for name, run in (runs if number % 2 == 0 else runs[::-1]):
                 elapsed, data = run()
                 results[name].append((pair["id"], size, elapsed, checks(data, old, new)))
@@ -121,14 +121,23 @@ def report(results: dict) -> None:
     for name, values in times.items():
         worst = max(results[name], key=lambda r: r[2])
         print(f"{name}: median {statistics.median(values) * 1000:.0f} ms, sämst {worst[2] * 1000:.0f} ms ({worst[0]})")
-    ratios = [a[2] / b[2] for a, b in zip(results["samverkan"], results["Docxodus"])]
+    ratios = [a[2] / b[2] for a, b in zip(results["samverkan"], results["Docxodus"], strict=False)]
     largest = max(range(total), key=lambda i: results["samverkan"][i][1])
-    print(f"kvot (samverkan/Docxodus): mediantider {statistics.median(times['samverkan']) / statistics.median(times['Docxodus']):.3f}, "
-          f"median per par {statistics.median(ratios):.3f}, största paret ({results['samverkan'][largest][0]}) "
-          f"{ratios[largest]:.3f} (mål ≤ 0,1)")
-    failed = [(r[0], [c for c, ok in zip(CHECKS, r[3]) if not ok]) for r in results["samverkan"] if not all(r[3])]
+    ratio = statistics.median(times["samverkan"]) / statistics.median(times["Docxodus"])
+    print(
+        f"kvot (samverkan/Docxodus): mediantider {ratio:.3f}, "
+        f"median per par {statistics.median(ratios):.3f}, största paret ({results['samverkan'][largest][0]}) "
+        f"{ratios[largest]:.3f} (mål ≤ 0,1)"
+    )
+    failed = [
+        (r[0], [c for c, ok in zip(CHECKS, r[3], strict=False) if not ok])
+        for r in results["samverkan"]
+        if not all(r[3])
+    ]
     print("samverkan, par som inte klarar alla kontroller:", failed or "inga")
-    failed = [(r[0], [c for c, ok in zip(CHECKS, r[3]) if not ok]) for r in results["Docxodus"] if not all(r[3])]
+    failed = [
+        (r[0], [c for c, ok in zip(CHECKS, r[3], strict=False) if not ok]) for r in results["Docxodus"] if not all(r[3])
+    ]
     print("Docxodus, par som inte klarar alla kontroller:", failed or "inga")
 
 

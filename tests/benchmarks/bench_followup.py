@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 def versions_with_records() -> list:
     """Return every valid version under agreements/ that has follow-up records."""
+    from pipeline.data.followups import record_files
     from pipeline.data.validate import validate_version
     from pipeline.data.version import find_versions
-    from pipeline.data.followups import record_files
 
     return [validate_version(folder) for folder in find_versions(ROOT / "agreements")
             if record_files(folder)[0]]
@@ -57,8 +57,8 @@ def ours(versions) -> int:
 
 def bare_jobs(versions) -> list:
     """Return (context, pictures) for every report: the context our template gets, and the PNGs."""
-    from pipeline.documents import context
     from pipeline.data import followups
+    from pipeline.documents import context
     from pipeline.followup.report import report_context
     from pipeline.followup.status import follow_up
 

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import pdf  # noqa: E402
 from pipeline.county.batch import run_batch  # noqa: E402
+from pipeline.publish import pdf  # noqa: E402
 
 
 def main() -> int:
@@ -46,8 +46,13 @@ def main() -> int:
                            capture_output=True)
         per_document = time.perf_counter() - started
         assert len(list((scratch / "b").rglob("*.pdf"))) == len(documents)
-        print(f"  en LibreOffice-process:    {one_process:6.1f} s ({one_process / len(documents) * 1000:.0f} ms/dokument)")
-        print(f"  ett soffice-anrop/dokument: {per_document:6.1f} s ({per_document / len(documents) * 1000:.0f} ms/dokument)")
+        print(
+            f"  en LibreOffice-process:    {one_process:6.1f} s ({one_process / len(documents) * 1000:.0f} ms/dokument)"
+        )
+        print(
+            f"  ett soffice-anrop/dokument: {per_document:6.1f} s "
+            f"({per_document / len(documents) * 1000:.0f} ms/dokument)"
+        )
         print(f"  kvot {one_process / per_document:.2f} (mål ≤ 0,3)")
     shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -28,14 +28,46 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
-from pipeline import ooxml
-from pipeline import redline  # noqa: E402
+from pipeline import ooxml  # noqa: E402
 from pipeline.compare.versions import redline_docx  # noqa: E402
 from pipeline.documents.model import RenderedDocument  # noqa: E402
+from pipeline.ooxml import redline  # noqa: E402
 
-WORDS = ("kommun polis trygghet samverkan lägesbild brottsförebyggande åtgärd uppföljning centrum skola "
-         "fritidsgård ungdomar föräldrar vandring belysning skadegörelse anmälan statistik möte rådet "
-         "insats ansvar resurser mål analys orsak plats tid vecka månad år sommar vinter").split()
+WORDS = [
+    "kommun",
+    "polis",
+    "trygghet",
+    "samverkan",
+    "lägesbild",
+    "brottsförebyggande",
+    "åtgärd",
+    "uppföljning",
+    "centrum",
+    "skola",
+    "fritidsgård",
+    "ungdomar",
+    "föräldrar",
+    "vandring",
+    "belysning",
+    "skadegörelse",
+    "anmälan",
+    "statistik",
+    "möte",
+    "rådet",
+    "insats",
+    "ansvar",
+    "resurser",
+    "mål",
+    "analys",
+    "orsak",
+    "plats",
+    "tid",
+    "vecka",
+    "månad",
+    "år",
+    "sommar",
+    "vinter",
+]
 
 
 def body_texts(data: bytes, accept: bool | None = None) -> list[str]:
@@ -56,13 +88,18 @@ def alternations(data: bytes) -> list[int]:
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     counts = []
     for paragraph in root.iter(redline.W + "p"):
-        if paragraph.find(f"{redline.W}pPr/{redline.W}rPr/{redline.W}ins") is not None or \
-                paragraph.find(f"{redline.W}pPr/{redline.W}rPr/{redline.W}del") is not None:
+        if (
+            paragraph.find(f"{redline.W}pPr/{redline.W}rPr/{redline.W}ins") is not None
+            or paragraph.find(f"{redline.W}pPr/{redline.W}rPr/{redline.W}del") is not None
+        ):
             continue
-        kinds = [m.tag for m in paragraph.iter(redline.W + "ins", redline.W + "del")
-                 if m.getparent().tag != redline.W + "rPr"]
+        kinds = [
+            m.tag
+            for m in paragraph.iter(redline.W + "ins", redline.W + "del")
+            if m.getparent().tag != redline.W + "rPr"
+        ]
         if kinds:
-            counts.append(sum(1 for a, b in zip(kinds, kinds[1:]) if a != b))
+            counts.append(sum(1 for a, b in zip(kinds, kinds[1:], strict=False) if a != b))
     return counts
 
 
@@ -70,8 +107,10 @@ def describe_alternations(data: bytes) -> str:
     counts = alternations(data)
     if not counts:
         return "inga ändrade stycken"
-    return (f"{len(counts)} ändrade stycken, i snitt {statistics.mean(counts):.2f} växlingar "
-            f"(strykning/infogning) per stycke, högst {max(counts)}")
+    return (
+        f"{len(counts)} ändrade stycken, i snitt {statistics.mean(counts):.2f} växlingar "
+        f"(strykning/infogning) per stycke, högst {max(counts)}"
+    )
 
 
 def revision_marks(data: bytes) -> int:
@@ -126,8 +165,8 @@ def generated_pair(seed: int = 2023) -> tuple[bytes, bytes]:
                 document.add_paragraph(content)
             else:
                 table = document.add_table(rows=len(content), cols=4)
-                for row, values in zip(table.rows, content):
-                    for cell, value in zip(row.cells, values):
+                for row, values in zip(table.rows, content, strict=False):
+                    for cell, value in zip(row.cells, values, strict=False):
                         cell.text = value
         buffer = io.BytesIO()
         document.save(buffer)
@@ -137,8 +176,8 @@ def generated_pair(seed: int = 2023) -> tuple[bytes, bytes]:
 
 
 def orsa_pair() -> tuple[bytes, bytes]:
-    from pipeline.documents.render import render_version
     from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
 
     orsa = ROOT / "agreements" / "dalarna" / "orsa"
     old = (orsa / "2019" / "beslutat" / "samverkansoverenskommelse.docx").read_bytes()
@@ -149,8 +188,9 @@ def orsa_pair() -> tuple[bytes, bytes]:
 def ours(old: bytes, new: bytes) -> bytes:
     revisions = redline.Revisions("Orsa kommun", "2023-01-31T00:00:00Z")
     props = ooxml.Properties("Ändringar", "Jämförelse", "Orsa kommun", __import__("datetime").date(2023, 1, 31))
-    return redline_docx(RenderedDocument("a", "a", old).parts, RenderedDocument("b", "b", new).parts,
-                        revisions, props)[0]
+    return redline_docx(RenderedDocument("a", "a", old).parts, RenderedDocument("b", "b", new).parts, revisions, props)[
+        0
+    ]
 
 
 def orsa_documents() -> list[bytes]:
@@ -169,8 +209,10 @@ def orsa_documents() -> list[bytes]:
 def readability() -> None:
     """Print the alternations per changed paragraph on Orsa's documents and generated pairs."""
     counts = [c for data in orsa_documents() for c in alternations(data)]
-    print(f"Orsa 2019→2023, alla ändringsdokument: {len(counts)} ändrade stycken, i snitt "
-          f"{statistics.mean(counts):.2f} växlingar per stycke, högst {max(counts)}")
+    print(
+        f"Orsa 2019→2023, alla ändringsdokument: {len(counts)} ändrade stycken, i snitt "
+        f"{statistics.mean(counts):.2f} växlingar per stycke, högst {max(counts)}"
+    )
     for seed in (2023, 1, 2):
         print(f"genererat par (frö {seed}): {describe_alternations(ours(*generated_pair(seed)))}")
 
@@ -204,22 +246,28 @@ def main() -> int:
         print("python-redlines med Docxodus saknas: pip install -e '.[bench]'", file=sys.stderr)
         return 1
     engine = DocxodusEngine()
-    for label, (old, new) in (("Orsa 2019→2023, överenskommelsen", orsa_pair()),
-                              ("genererat par, ca 50 sidor", generated_pair())):
+    for label, (old, new) in (
+        ("Orsa 2019→2023, överenskommelsen", orsa_pair()),
+        ("genererat par, ca 50 sidor", generated_pair()),
+    ):
         ours_time, ours_out = 0.0, None
         theirs_time, theirs_out = 0.0, None
         ours_times, theirs_times = [], []
         for _ in range(args.rounds):  # interleaved, so both see the same machine load
-            t, ours_out = median_time(lambda: ours(old, new), 1)
+            t, ours_out = median_time(lambda old=old, new=new: ours(old, new), 1)
             ours_times.append(t)
-            t, theirs_out = median_time(lambda: engine.run_redline("Orsa kommun", old, new)[0], 1)
+            t, theirs_out = median_time(lambda old=old, new=new: engine.run_redline("Orsa kommun", old, new)[0], 1)
             theirs_times.append(t)
         ours_time, theirs_time = statistics.median(ours_times), statistics.median(theirs_times)
         print(f"{label}: {len(body_texts(new))} stycken")
-        print(f"  samverkan  {ours_time * 1000:8.1f} ms  {revision_marks(ours_out):5d} ändringsmarkeringar  "
-              f"{properties_hold(old, new, ours_out)}")
-        print(f"  Docxodus   {theirs_time * 1000:8.1f} ms  {revision_marks(theirs_out):5d} ändringsmarkeringar  "
-              f"{properties_hold(old, new, theirs_out)}")
+        print(
+            f"  samverkan  {ours_time * 1000:8.1f} ms  {revision_marks(ours_out):5d} ändringsmarkeringar  "
+            f"{properties_hold(old, new, ours_out)}"
+        )
+        print(
+            f"  Docxodus   {theirs_time * 1000:8.1f} ms  {revision_marks(theirs_out):5d} ändringsmarkeringar  "
+            f"{properties_hold(old, new, theirs_out)}"
+        )
         print(f"  samverkan är {theirs_time / ours_time:.1f} gånger snabbare (mål: minst 5)")
         print(f"  läsbarhet, samverkan: {describe_alternations(ours_out)}")
         print(f"  läsbarhet, Docxodus:  {describe_alternations(theirs_out)}")

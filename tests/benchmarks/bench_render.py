@@ -35,10 +35,10 @@ def pipeline_once(out: Path) -> None:
 
 def docxtpl_jobs():
     """Return (template path, context, file name) for every document, built by the pipeline."""
+    from pipeline.data.validate import validate_version
     from pipeline.documents import context
     from pipeline.documents.render import AGREEMENT_FILE_NAME, plan_file_name
     from pipeline.resources import templates_dir
-    from pipeline.data.validate import validate_version
 
     version = validate_version(ORSA_2023)
     agreement = context.agreement_context(version)

@@ -107,10 +107,14 @@ def report(client: Client, data: Path, rounds: int) -> None:
     fields = form_fields(client.get(form))
     edited = [(k, "Fler ska känna sig trygga i Falu centrum, också på kvällen." if k == "f.mål.0" else v)
               for k, v in fields]
-    check = lambda: client.post(form + "kontroll", edited)
+    def check():
+        return client.post(form + "kontroll", edited)
+
     assert "Inga fel" in check()
     validate = samverkan() + ["validate", str(data / "dalarna" / "falun" / "2027")]
-    run = lambda: subprocess.run(validate, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def run():
+        return subprocess.run(validate, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     check(), run()
     ours, theirs = [], []
     for _ in range(rounds):
@@ -123,7 +127,7 @@ def report(client: Client, data: Path, rounds: int) -> None:
                         ("the Orsa 2023 preview", "/v/dalarna/orsa/2023/forhandsvisning"),
                         ("the Falun 2027 form (a draft, all fields)", form)):
         client.get(path)
-        times = [timed(lambda: client.get(path)) for _ in range(max(3, rounds // 3))]
+        times = [timed(lambda path=path: client.get(path)) for _ in range(max(3, rounds // 3))]
         print(f"(b) loading {label}: {statistics.median(times) * 1000:6.1f} ms")
 
 

@@ -7,9 +7,18 @@ time; ``paragraphs`` writes a compared paragraph back with ``w:ins``/``w:del``;
 ``resolve`` accepts or rejects every change; ``docx`` compares whole packages.
 """
 
-from pipeline.ooxml.names import W, W_NS  # noqa: F401
-from pipeline.ooxml.redline.engine import (Revisions, Sides, body, count_revisions, deleted_document,  # noqa: F401
-                                           diff_body, diff_container, diff_part, mark_block)
+from pipeline.ooxml.names import W_NS, W  # noqa: F401
+from pipeline.ooxml.redline.engine import (  # noqa: F401
+                                           Revisions,
+                                           Sides,
+                                           body,
+                                           count_revisions,
+                                           deleted_document,
+                                           diff_body,
+                                           diff_container,
+                                           diff_part,
+                                           mark_block,
+)
 from pipeline.ooxml.redline.resolve import resolve  # noqa: F401
 from pipeline.ooxml.text import paragraph_texts  # noqa: F401
 

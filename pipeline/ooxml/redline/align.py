@@ -44,7 +44,7 @@ def align(keys_old: list, keys_new: list, score, stats: Counter, words=None) -> 
     matcher = difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            pairs += zip(range(i1, i2), range(j1, j2))
+            pairs += zip(range(i1, i2), range(j1, j2), strict=False)
         else:
             pairs += _pair_stretch(range(i1, i2), range(j1, j2), score, stats, words)
     return pairs
@@ -56,7 +56,7 @@ def _pair_stretch(old_range: range, new_range: range, score, stats: Counter, wor
         return [(i, None) for i in old_range] + [(None, j) for j in new_range]
     if len(old_range) * len(new_range) <= _ALL_PAIRS or words is None:
         candidates = [(i, j) for i in old_range for j in new_range] \
-            if len(old_range) * len(new_range) <= _ALL_PAIRS else list(zip(old_range, new_range))
+            if len(old_range) * len(new_range) <= _ALL_PAIRS else list(zip(old_range, new_range, strict=False))
     else:
         candidates = _candidates(old_range, new_range, words)
     scored = []
@@ -110,7 +110,7 @@ def _ordered_pairs(ranked: list[tuple]) -> list[tuple]:
         olds.insert(position, i)
         news.insert(position, j)
         chosen[i] = j
-    return list(zip(olds, news))
+    return list(zip(olds, news, strict=False))
 
 
 def _with_lone_blocks(chosen: list[tuple], old_range: range, new_range: range) -> list[tuple]:

@@ -46,7 +46,7 @@ def accept_tracked_changes(package: Package) -> list[str]:
 class PackageSides(redline.Sides):
     """The engine's view of one old part and the output part it is compared into."""
 
-    def __init__(self, job: "RedlineJob", old_part: str | None, new_part: str):
+    def __init__(self, job: RedlineJob, old_part: str | None, new_part: str):
         self.job, self.old_part, self.new_part = job, old_part, new_part
 
     def relkey_old(self, rid: str) -> str:
@@ -110,7 +110,7 @@ class PackageSides(redline.Sides):
 class NoteBook:
     """The footnotes (or endnotes) of both documents, and how they end up in the output."""
 
-    def __init__(self, job: "RedlineJob", kind: str):
+    def __init__(self, job: RedlineJob, kind: str):
         self.job, self.kind = job, kind
         self.tag = W + NOTE_KINDS[kind][0]
         self.old_part = job.old.related(job.old_main, kind)
@@ -183,7 +183,7 @@ def _mark_all(container, revisions: redline.Revisions, kind: str, adopted: bool 
 class CommentBook:
     """Comments on deleted old content, copied into the output under fresh ids."""
 
-    def __init__(self, job: "RedlineJob"):
+    def __init__(self, job: RedlineJob):
         self.job = job
         self.old_part = job.old.related(job.old_main, "comments")
         self.new_part = job.new.related(job.new_main, "comments")

@@ -25,8 +25,15 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipeline.ooxml.redline import align as redline_align
-from pipeline.ooxml.redline.paragraphs import (diff_paragraph, mark_kind, pair_references, set_mark,
-                                               strip_markers, unmark, whole_paragraph)
+from pipeline.ooxml.redline.paragraphs import (
+    diff_paragraph,
+    mark_kind,
+    pair_references,
+    set_mark,
+    strip_markers,
+    unmark,
+    whole_paragraph,
+)
 from pipeline.ooxml.redline.tokens import M, W
 
 _BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
@@ -203,7 +210,7 @@ def diff_row(old, new, revisions: Revisions) -> etree._Element:
         pair_references(old, new, revisions.sides)
         return copy.deepcopy(new)
     result = copy.deepcopy(new)
-    for old_cell, cell in zip(_cells(old), _cells(result)):
+    for old_cell, cell in zip(_cells(old), _cells(result), strict=False):
         diff_container(old_cell, cell, revisions)
     return result
 
@@ -265,8 +272,8 @@ def diff_blocks(old_blocks: list, new_blocks: list, revisions: Revisions) -> lis
 def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) -> list[tuple]:
     """Return (new index or None, output blocks) for each aligned pair, in order."""
     texts = {"old": [_text(b) for b in old_blocks], "new": [_text(b) for b in new_blocks]}
-    keys_old = [_block_key(b, t) for b, t in zip(old_blocks, texts["old"])]
-    keys_new = [_block_key(b, t) for b, t in zip(new_blocks, texts["new"])]
+    keys_old = [_block_key(b, t) for b, t in zip(old_blocks, texts["old"], strict=False)]
+    keys_new = [_block_key(b, t) for b, t in zip(new_blocks, texts["new"], strict=False)]
 
     def score(i, j):
         if old_blocks[i].tag != new_blocks[j].tag:
@@ -358,7 +365,7 @@ def _keep_last_mark(blocks: list) -> None:
     marks = [p.find(f"{W}pPr/{W}rPr/{W}{mark_kind(p)}") if mark_kind(p) else None for p in chain]
     for paragraph in chain:
         unmark(paragraph)
-    for paragraph, mark in zip(chain[:-1], marks[1:]):
+    for paragraph, mark in zip(chain[:-1], marks[1:], strict=False):
         set_mark(paragraph, mark)
 
 

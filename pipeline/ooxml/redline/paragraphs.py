@@ -14,8 +14,18 @@ import copy
 from lxml import etree
 
 from pipeline.ooxml.redline import words as redline_words
-from pipeline.ooxml.redline.tokens import (MARKERS, NOTE_REFERENCES, W, XML_SPACE, Token, Tokenizer, as_deleted,
-                             complex_field, mark_inside, rpr_key)
+from pipeline.ooxml.redline.tokens import (
+    MARKERS,
+    NOTE_REFERENCES,
+    XML_SPACE,
+    Token,
+    Tokenizer,
+    W,
+    as_deleted,
+    complex_field,
+    mark_inside,
+    rpr_key,
+)
 
 _HEADING_STYLES = ("heading", "rubrik", "title", "titel", "subtitle", "underrubrik")
 _WRAPPABLE_UNITS = ("field", "oMath", "oMathPara")  # runs or equations: allowed inside w:ins/w:del
@@ -92,7 +102,7 @@ def whole_paragraph(paragraph, revisions, kind: str, mark: bool = True) -> etree
 def pair_references(old, new, sides) -> None:
     """Tell the package which note references of two equal blocks belong together, in order."""
     for tag in NOTE_REFERENCES:
-        for old_ref, new_ref in zip(old.iter(tag), new.iter(tag)):
+        for old_ref, new_ref in zip(old.iter(tag), new.iter(tag), strict=False):
             sides.paired(old_ref, new_ref)
 
 
@@ -101,7 +111,7 @@ def pair_references(old, new, sides) -> None:
 def _equal_pieces(old_tokens: list[Token], new_tokens: list[Token], revisions) -> list:
     """Return the pieces of equal tokens: the new content, with the old formatting if it changed."""
     pieces = []
-    for old, new in zip(old_tokens, new_tokens):
+    for old, new in zip(old_tokens, new_tokens, strict=False):
         pieces += [("marker", copy.deepcopy(m)) for m in new.markers]
         if new.kind == "text":
             pieces += _text_pieces(old, new)
@@ -123,7 +133,7 @@ def _text_pieces(old: Token, new: Token) -> list:
         return [("text", rpr, None, text) for text, rpr in new.items]
     bounds = sorted({0, len(new.key[1])} | _bounds(old.items) | _bounds(new.items))
     pieces = []
-    for start, stop in zip(bounds, bounds[1:]):
+    for start, stop in zip(bounds, bounds[1:], strict=False):
         new_rpr, old_rpr = _rpr_at(new.items, start), _rpr_at(old.items, start)
         changed = rpr_key(old_rpr) != rpr_key(new_rpr)
         pieces.append(("text", new_rpr, (old_rpr,) if changed else None, new.key[1][start:stop]))
@@ -238,7 +248,7 @@ def _diff_boxes(old_element, new_copy, revisions) -> None:
     old_boxes = list(old_element.iter(W + "txbxContent"))
     new_boxes = list(new_copy.iter(W + "txbxContent"))
     if len(old_boxes) == len(new_boxes):
-        for old_box, new_box in zip(old_boxes, new_boxes):
+        for old_box, new_box in zip(old_boxes, new_boxes, strict=False):
             revisions.compare_blocks(old_box, new_box)
 
 
