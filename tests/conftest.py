@@ -34,6 +34,60 @@ FALUN_2027 = AGREEMENTS / "dalarna" / "falun" / "2027"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# --- tiers: what a test needs besides Python ------------------------------------------------------
+#
+# A test marked `libreoffice`, `browser` or `corpus` needs that installed (or the material beside
+# the project); it is skipped, with what is missing, where it is not – except under CI=true (and,
+# for the corpus, SAMVERKAN_REQUIRE_CORPUS=1), where a missing tool stops the run. Such tests are
+# also slow: `pytest -m "not slow"` is the quick tier for developers.
+
+def _missing_libreoffice() -> str | None:
+    import shutil
+
+    tools = {"soffice": shutil.which("soffice") or shutil.which("libreoffice"), "pdftotext": shutil.which("pdftotext"),
+             "pdfinfo": shutil.which("pdfinfo"), "pdftoppm": shutil.which("pdftoppm")}
+    missing = [name for name, found in tools.items() if not found]
+    return f"LibreOffice eller poppler-utils saknas ({', '.join(missing)})" if missing else None
+
+
+def _missing_browser() -> str | None:
+    from browser import MISSING
+
+    return MISSING
+
+
+def _missing_corpus() -> str | None:
+    corpus = ROOT.parent / "shared" / "redline-corpus" / "pairs.tsv"
+    vocabularies = ROOT.parent / "shared" / "eark-vocabularies"
+    if not corpus.is_file() or not vocabularies.is_dir():
+        return f"materialet bredvid projektet saknas ({corpus.parent}, {vocabularies})"
+    return None
+
+
+LIBREOFFICE = _missing_libreoffice() is None  # for tests that add a PDF step when they can
+
+NEEDS = {"libreoffice": (_missing_libreoffice, "CI"), "browser": (_missing_browser, "CI"),
+         "corpus": (_missing_corpus, "SAMVERKAN_REQUIRE_CORPUS")}
+_REQUIRED = {"CI": "true", "SAMVERKAN_REQUIRE_CORPUS": "1"}
+
+
+def pytest_collection_modifyitems(config, items):
+    found: dict[str, str | None] = {}
+    for item in items:
+        for marker, (missing, variable) in NEEDS.items():
+            if item.get_closest_marker(marker) is None:
+                continue
+            item.add_marker(pytest.mark.slow)
+            if marker not in found:
+                found[marker] = missing()
+            if found[marker] is None:
+                continue
+            if os.environ.get(variable) == _REQUIRED[variable]:
+                raise pytest.UsageError(f"{variable}={_REQUIRED[variable]} men {found[marker]}; "
+                                        ".ci/run ska installera det")
+            item.add_marker(pytest.mark.skip(reason=found[marker]))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def template_cache(tmp_path_factory):
     """Keep the prepared templates of the test run in a folder of its own, not the user's cache."""

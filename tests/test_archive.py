@@ -19,7 +19,6 @@ from conftest import AGREEMENTS, ROOT
 from pipeline.data.seal import read as read_seal
 from pipeline.errors import PipelineError
 from pipeline.publish.archive import archive_version
-from test_pdf import REAL as LIBREOFFICE
 
 VOCABULARIES = ROOT.parent / "shared" / "eark-vocabularies"
 ORSA_2023 = AGREEMENTS / "dalarna" / "orsa" / "2023"
@@ -30,9 +29,9 @@ NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
 # specification means the submitting organisation's note; no package can satisfy both rules.
 VALIDATOR_DEFECTS = {"SIP14"}
 # eark-validator leaves the METS.xml it parses open; that is its own, not ours.
-pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"),
+pytestmark = [pytest.mark.corpus, pytest.mark.filterwarnings("ignore::ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
-needs_libreoffice = pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice (soffice) eller poppler-utils saknas")
+needs_libreoffice = pytest.mark.libreoffice
 
 if not VOCABULARIES.is_dir():
     if os.environ.get("SAMVERKAN_REQUIRE_CORPUS") == "1":

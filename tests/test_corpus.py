@@ -36,6 +36,8 @@ if not (CORPUS / "pairs.tsv").is_file():
         raise RuntimeError(f"korpusen saknas: {CORPUS}")
     pytest.skip(f"korpusen finns inte: {CORPUS}", allow_module_level=True)
 
+pytestmark = pytest.mark.corpus
+
 with open(CORPUS / "pairs.tsv", encoding="utf-8", newline="") as stream:
     PAIRS = [row for row in csv.DictReader(stream, delimiter="\t")]
 # Pairs that may fail, each with the reason; none at present. Use
@@ -90,10 +92,6 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.mark.libreoffice
 def test_libreoffice_opens_a_sample(tmp_path):
-    if not SOFFICE:
-        if os.environ.get("CI") == "true":
-            raise RuntimeError("CI=true men LibreOffice (soffice) saknas")
-        pytest.skip("LibreOffice (soffice) är inte installerat")
     pairs = {p["id"]: p for p in PAIRS}
     files = []
     for name in LIBREOFFICE_SAMPLE:

@@ -26,8 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import AGREEMENTS, edit
-from test_pdf import REAL as LIBREOFFICE
+from conftest import AGREEMENTS, LIBREOFFICE, edit
 
 MARKED = ["falun/2027", "hedemora/2026", "sater/2026"]
 _PASSAGE = re.compile(r"\[\s*sekretess[^\]]*\](.*?)\[\s*/\s*sekretess\s*\]", re.IGNORECASE | re.DOTALL)
@@ -147,7 +146,7 @@ def public_outputs(tmp_path_factory):
     import datetime as dt
 
     from pipeline.county.batch import run_batch
-    from pipeline.publish import public, web
+    from pipeline.publish import public, site
     from pipeline.versions.lifecycle import Decision, record_decision, start_version
 
     base = tmp_path_factory.mktemp("offentlig")
@@ -168,7 +167,7 @@ def public_outputs(tmp_path_factory):
     edit(county / "falun/2027/overenskommelse.yaml", "datum: 2027-02-09", "datum: 2026-11-20")
     record_decision(county / "falun/2027", Decision("Kommunstyrelsen", "2026-11-20", "§ 20", "KS2026/0912"))
     if LIBREOFFICE:
-        written += web.publish_version(county / "falun/2027", out / "falun" / "webb", today=dt.date(2026, 11, 27))
+        written += site.publish_version(county / "falun/2027", out / "falun" / "webb", today=dt.date(2026, 11, 27))
     newer, _ = start_version(county / "falun", "2028", today=dt.date(2026, 11, 26))
     edit(
         newer / "overenskommelse.yaml",
@@ -231,7 +230,7 @@ def test_role_only_persons_show_their_role(public_outputs):
     assert text.count("Lokalpolisområdeschef") >= 2 and "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]" in text
 
 
-@pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice (soffice) eller poppler-utils saknas")
+@pytest.mark.libreoffice
 def test_no_masked_text_in_any_public_pdf_or_web_page(public_outputs, tmp_path):
     from pipeline.publish.package import decision_package
     from pipeline.publish.pdf import convert_run

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from browser import axe_violations, chromium, describe, needs_chromium
-from conftest import AGREEMENTS
+from conftest import AGREEMENTS, LIBREOFFICE
 from pipeline.data.validate import validate_version
 from pipeline.publish.site import PublicationError, publication, publish_version
-from test_pdf import REAL as LIBREOFFICE
 
 ORSA_2023 = AGREEMENTS / "dalarna" / "orsa" / "2023"
 
@@ -60,7 +59,7 @@ def test_the_style_sheet_has_a_print_style(site):
     assert "@media print" in (site / "stil.css").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice (soffice) eller poppler-utils saknas")
+@pytest.mark.libreoffice
 def test_the_overview_links_the_pdf_a_documents(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     pdfs = sorted(p.name for p in site.glob("*.pdf"))

@@ -20,9 +20,8 @@ import threading
 import pytest
 
 from browser import axe_violations, chromium, describe, needs_chromium
-from conftest import AGREEMENTS, ROOT
+from conftest import AGREEMENTS, LIBREOFFICE, ROOT
 from pipeline.data.load import load_yaml
-from test_pdf import REAL as LIBREOFFICE
 
 pytestmark = needs_chromium
 SCREENSHOT = ROOT / "docs" / "sekreterare" / "webb-formular.png"
