@@ -5,13 +5,20 @@ end a LibreOffice process tree, where soffice is installed, which start method
 worker processes use, and the flags that open a file without following a link.
 No other module imports ``fcntl`` or ``msvcrt``, or calls ``os.killpg``,
 ``os.fchmod`` or ``os.setsid``; a test reads the source to make sure.
+
+psutil (about 80 ms to import), subprocess and ctypes (Windows only) are imported inside the
+functions that need them: most commands start no program and end none.
 """
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
+import shutil
 import signal
+import socket
+import stat
 import sys
 import time
 from pathlib import Path
@@ -170,7 +177,6 @@ def kill_processes_using(folder) -> int:
 
 def find_soffice(configured: str | None) -> str | None:
     """Return the soffice program: ``configured``, else on PATH, else where installers put it."""
-    import shutil
 
     if configured:
         return configured
@@ -197,7 +203,6 @@ def soffice_install_hint() -> str:
 
 def worker_start_method() -> str:
     """Return the start method for worker processes: fork on Linux only, spawn elsewhere."""
-    import multiprocessing
 
     forced = os.environ.get("SAMVERKAN_START_METHOD")
     if forced in multiprocessing.get_all_start_methods():
@@ -244,7 +249,6 @@ def hostname() -> str:
     """Return this computer's name."""
     if hasattr(os, "uname"):  # POSIX: the same name, without importing socket
         return os.uname().nodename
-    import socket
 
     return socket.gethostname()
 
@@ -254,7 +258,6 @@ def make_private_folder(folder: Path) -> bool:
     ``True`` when it is private: a real folder (not a link), owned by this user, that nobody
     else may write in. On Windows a folder under the user's profile is private by its ACL and
     only the link test applies."""
-    import stat
 
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

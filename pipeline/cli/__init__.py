@@ -9,12 +9,18 @@ data or files, 2 for usage. Only click is imported at start-up (see :mod:`pipeli
 from __future__ import annotations
 
 import errno
+import gc
+import os
+import signal
 import sys
+import threading
 
 import click
 
+from pipeline import platform
 from pipeline.cli import compare, county, followup, publish, sv, versions, web
 from pipeline.cli.common import CONTEXT, warnings_text
+from pipeline.errors import Interrupted, PipelineError
 
 sv.install()
 
@@ -42,7 +48,6 @@ def _fewer_collections() -> None:
     that live until it ends (parsed documents, compiled templates), and collecting them
     over and over costs 4 % of a diff. Memory that is garbage is still freed at once by
     reference counting."""
-    import gc
 
     first, second, third = gc.get_threshold()
     gc.set_threshold(max(first, 7000), second, third)
@@ -51,7 +56,6 @@ def _fewer_collections() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code: 0 ok, 1 bad data or files, 2 wrong usage,
     128 + the signal when stopped (130 for Ctrl-C), 141 when the reader of the output has gone."""
-    from pipeline.errors import Interrupted, PipelineError
 
     _fewer_collections()
     restore = _stop_on_signals()
@@ -91,11 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 def _stop_on_signals():
     """Turn SIGTERM and SIGHUP into an :class:`Interrupted` exception, so clean-up code runs (no
     LibreOffice process or temporary folder is left behind); return a function undoing that."""
-    import signal
-    import threading
 
-    from pipeline import platform
-    from pipeline.errors import Interrupted
 
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
@@ -123,7 +123,6 @@ def _stdout_closed() -> bool:
 
 def _output_closed() -> int:
     """End quietly when whoever reads our output has gone (``samverkan … | head``)."""
-    import os
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

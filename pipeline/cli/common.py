@@ -11,6 +11,9 @@ from pathlib import Path
 
 import click
 
+from pipeline.data import dates
+from pipeline.errors import PipelineError, visible
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -20,8 +23,6 @@ class IsoDate(click.ParamType):
     name = "ÅÅÅÅ-MM-DD"
 
     def convert(self, value, param, ctx):
-        from pipeline.data import dates
-
         if not isinstance(value, str):
             return value
         try:
@@ -35,7 +36,6 @@ DATE = IsoDate()
 
 def echo_path(prefix: str, path) -> None:
     """Print a line naming a file, with control characters in its name made visible."""
-    from pipeline.errors import visible
 
     click.echo(visible(f"{prefix}{path}"))
 
@@ -48,7 +48,6 @@ def echo_written(paths) -> None:
 
 def pdfs(documents: list[Path], packages=(), quiet: bool = False) -> None:
     """Convert documents (and beslutspaket) to PDF in one LibreOffice run; raise if any failed."""
-    from pipeline.errors import PipelineError
     from pipeline.publish.pdf import convert_run
 
     written, problems = convert_run(documents, packages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import click
@@ -120,7 +121,6 @@ def jamfor(old, new, out, forfattare, datum, pdf):
 
 def _alias(command: click.Command) -> click.Command:
     """Return ``command`` under another name, left out of the help."""
-    import copy
 
     alias = copy.copy(command)
     alias.hidden = True

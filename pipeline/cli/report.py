@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
+import click
+
 from pipeline.data.changes import as_dicts
+from pipeline.errors import visible
+from pipeline.swedish import distance
 
 _WIDTH = 100
 
@@ -137,10 +142,6 @@ class progress_printer:
         return self if self.enabled else None
 
     def __call__(self, done: int, total: int, results) -> None:
-        import sys
-
-        import click
-
         stream = sys.stderr
         if stream.isatty():
             if self.bar is None:
@@ -160,8 +161,6 @@ class progress_printer:
 
 def new_version_text(created, shown: int = 8) -> str:
     """Return what ``ny`` did: the new version, and the dates moved or left to update."""
-    from pipeline.errors import visible
-    from pipeline.swedish import distance
 
     lines = [visible(f"Skapade {created.folder} från {created.source} (status: utkast).")]
     if created.moved:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import DATE, echo_path, echo_written, pdfs, plural, warnings_text
+from pipeline.errors import SchemaError
 
 
 @click.command(options_metavar="[FLAGGOR]")
@@ -24,7 +25,6 @@ def validate(paths, strict):
     finns, annars 1.
     """
     from pipeline.data.validate import validate_paths
-    from pipeline.errors import SchemaError
 
     report = validate_paths(list(paths) or [Path("agreements")], strict=strict)
     if not report.ok:
@@ -148,7 +148,6 @@ def kontrollera(version_dir, expected):
     stämmer, annars 1.
     """
     from pipeline.data.seal import verify
-    from pipeline.errors import SchemaError
 
     digest, problems = verify(version_dir, expected)
     if problems:

@@ -16,6 +16,7 @@ from lxml import etree
 from pipeline import ooxml, resources
 from pipeline.data import changes as change_summary
 from pipeline.data import seal
+from pipeline.data.load import load_yaml
 from pipeline.data.validate import validate_version
 from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
 from pipeline.documents import context, template
@@ -165,8 +166,6 @@ def _builds_on(later: Version, earlier: Version, limit: int = 50) -> bool:
         seen.add(name)
         sibling = later.ref.sibling(name).folder / "overenskommelse.yaml"
         try:
-            from pipeline.data.load import load_yaml
-
             name = load_yaml(sibling, root=later.ref.root).data.get("föregående_version")
         except Exception:  # an unreadable predecessor ends the chain; validation reports it
             return False

@@ -10,13 +10,12 @@ from pipeline.county.plan import BatchPlan, inputs_of_run
 from pipeline.county.results import BatchReport
 from pipeline.county.work import write_job
 from pipeline.data.load import load_yaml
+from pipeline.documents.overview import kommun_row, overview_context, render_overview
 from pipeline.errors import PipelineError
 from pipeline.layout import COUNTY_FILE
 
 
 def make_overviews(plan: BatchPlan, manifest: Manifest, report: BatchReport, today: dt.date, force: bool) -> None:
-    from pipeline.documents.overview import kommun_row, overview_context, render_overview
-
     broken_keys = {r.key for r in report.ran if r.problems}
     for county, kommuner in plan.counties.items():
         rows = []

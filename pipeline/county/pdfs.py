@@ -17,6 +17,7 @@ from pipeline.county.plan import BatchPlan
 from pipeline.county.results import BatchReport
 from pipeline.layout import PACKAGE_FILE
 from pipeline.publish.package import package_from_plan
+from pipeline.publish.pdf import EXPORT_FILTER, convert_run
 
 
 @dataclass
@@ -31,7 +32,6 @@ class Wanted:
 def make_pdfs(plan: BatchPlan, manifest: Manifest, report: BatchReport, force: bool, make: bool) -> None:
     """Make the PDFs (and beslutspaket) that are missing or older than their documents; without
     ``make``, remove the ones that are older, so no PDF disagrees with its document."""
-    from pipeline.publish.pdf import EXPORT_FILTER
 
     if not make and not any(k.startswith(("pdf:", "paket:")) for k in manifest.entries):
         return  # no PDFs were ever made here: nothing can be out of date
@@ -77,7 +77,6 @@ def _remove_outdated(manifest: Manifest, report: BatchReport, wanted: Wanted) ->
 
 def _convert(manifest: Manifest, report: BatchReport, wanted: Wanted) -> None:
     """Convert what is due in one LibreOffice run and record what was made."""
-    from pipeline.publish.pdf import convert_run
 
     if not wanted.documents and not wanted.packages:
         return

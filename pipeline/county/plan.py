@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline import resources
 from pipeline.county.manifest import Entry, FileHashes, Manifest, fingerprint
 from pipeline.data import rules
+from pipeline.data.followups import record_files
 from pipeline.data.load import load_yaml
 from pipeline.data.tree import find_counties, kommun_versions
 from pipeline.data.version import plan_files
@@ -141,7 +142,6 @@ def _kommun_jobs(kommun: Path, out: Path, manifest: Manifest, run_inputs: list[s
 
 def _followup_inputs(version: Path, hashes: FileHashes) -> list[str]:
     """Return the version's follow-up records with their checksums (none: no follow-up job)."""
-    from pipeline.data.followups import record_files
 
     files, problems = record_files(version)
     return [f"{p.name}={hashes(p)}" for _, p in files] + [f"fel:{p.file}" for p in problems]

@@ -11,14 +11,20 @@ version does not change.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
 from pipeline.county.manifest import Manifest, fingerprint
 from pipeline.county.plan import BatchPlan
 from pipeline.county.results import BatchReport
+from pipeline.county.work import write_job
+from pipeline.data import seal
+from pipeline.data.validate import validate_version
 from pipeline.errors import PipelineError
 from pipeline.layout import PUBLIC_FOLDER, VersionRef
+from pipeline.publish.archive import build, package_id, write
+from pipeline.publish.public import compare_public, public_documents
 
 PUBLIC_PREFIX = "offentlig:"
 ARCHIVE_PREFIX = "arkiv:"
@@ -60,9 +66,6 @@ def make_public(plan: BatchPlan, manifest: Manifest, report: BatchReport, force:
 
 def _public_job(job, folder: Path, out: Path) -> dict[Path, str]:
     """Write one job's public documents and return their checksums."""
-    from pipeline.county.work import write_job
-    from pipeline.data.validate import validate_version
-    from pipeline.publish.public import compare_public, public_documents
 
     version = validate_version(job.version)
     if job.kind == "render":
@@ -76,8 +79,6 @@ def _public_job(job, folder: Path, out: Path) -> dict[Path, str]:
 
 def make_archives(plan: BatchPlan, manifest: Manifest, report: BatchReport, force: bool) -> None:
     """Write an archive package for every decided, sealed version that has none or an old one."""
-    from pipeline.data import seal
-    from pipeline.publish.archive import build, package_id, write
 
     for job in _jobs(plan):
         entry = manifest.entries.get(job.key)
@@ -88,10 +89,6 @@ def make_archives(plan: BatchPlan, manifest: Manifest, report: BatchReport, forc
         if manifest.up_to_date(key, print_) and not force:
             continue
         try:
-            import datetime as dt
-
-            from pipeline.data.validate import validate_version
-
             version = validate_version(job.version)
             package = build(version, dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
             written = write(package, VersionRef.of(job.version).archive_dir(report.out), within=report.out)

@@ -9,9 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import platform, resources
+from pipeline.compare.versions import MEMO_TEMPLATE, compare_versions
 from pipeline.county.plan import KommunTask
+from pipeline.data.validate import Validator
+from pipeline.documents import context, memo, template
+from pipeline.documents.atgardsplan import ACTION_PLAN_NAMES, ACTION_PLAN_TEMPLATE
+from pipeline.documents.overview import version_facts
+from pipeline.documents.render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE, version_documents
 from pipeline.errors import PipelineError, Problem
 from pipeline.files import output, transaction
+from pipeline.followup.report import render_all
 from pipeline.layout import VersionRef
 
 
@@ -34,8 +41,6 @@ _VALIDATOR = None
 def _validator():
     global _VALIDATOR
     if _VALIDATOR is None:
-        from pipeline.data.validate import Validator
-
         _VALIDATOR = Validator()
     return _VALIDATOR
 
@@ -79,15 +84,12 @@ class _Kommun:
         return self.versions[folder]
 
     def documents(self, job, version) -> list:
-        from pipeline.documents.render import version_documents
-
         if job.version not in self.rendered:
             self.rendered[job.version] = version_documents(version)
         return self.rendered[job.version]
 
     def render(self, job, version, result: JobResult) -> None:
         """A version's documents, and the facts the overview needs."""
-        from pipeline.documents.overview import version_facts
 
         documents = self.documents(job, version)
         result.facts = version_facts(version) | {"indata": job.own_print}
@@ -95,7 +97,6 @@ class _Kommun:
 
     def first(self, job, version, result: JobResult) -> None:
         """A first agreement's memo (no predecessor to compare with)."""
-        from pipeline.compare.versions import compare_versions
 
         comparison = compare_versions(None, version, self.documents(job, version))
         result.facts = {"underlag": version.name, "version_jobb": _version_key(job, self.task),
@@ -104,7 +105,6 @@ class _Kommun:
 
     def diff(self, job, version, result: JobResult) -> None:
         """The comparison with the predecessor: redlines and memo."""
-        from pipeline.compare.versions import compare_versions
 
         previous = self.valid(job.previous)
         if previous is None:
@@ -119,7 +119,6 @@ class _Kommun:
 
     def followup(self, job, version, result: JobResult) -> None:
         """The version's follow-up reports, one per record, and the facts the overview needs."""
-        from pipeline.followup.report import render_all
 
         documents, facts, problems = render_all(version)
         if problems:
@@ -154,10 +153,6 @@ def worker_start(compile_templates: bool = False) -> None:
 
 def warm_up() -> None:
     """Compile the templates and load the schemas of this process, before any task needs them."""
-    from pipeline.compare.versions import MEMO_TEMPLATE
-    from pipeline.documents import context, memo, template
-    from pipeline.documents.atgardsplan import ACTION_PLAN_NAMES, ACTION_PLAN_TEMPLATE
-    from pipeline.documents.render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE
 
     folder = resources.templates_dir()
     for name, names in ((AGREEMENT_TEMPLATE, context.agreement_names()), (PLAN_TEMPLATE, context.plan_names()),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.data import marks, rules, schema, seal, tracing
+from pipeline.data import followups, marks, rules, schema, seal, tracing
 from pipeline.data.version import (
     COUNTY_SHARED_KEY,
     Version,
@@ -87,7 +87,6 @@ class Validator:
 def validate_paths(paths: list[Path], strict: bool = False) -> Report:
     """Return a report on every version at or under ``paths`` and its follow-up records; with
     ``strict``, warnings count as problems."""
-    from pipeline.data import followups
 
     report = Report()
     validator = Validator()

@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.data import marks
 from pipeline.data import schema as schemas
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
+from pipeline.data.tracing import trace
 from pipeline.data.version import Plan, Version
 from pipeline.swedish import long_date
 
@@ -104,7 +105,6 @@ def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
 def _label_items(data: dict) -> None:
     """Write each cause and goal of a plan's context as one text: as it is when the plan wrote it as a
     text (before the rule of traceability), else with its id in front ("O1 Låg kunskap om …")."""
-    from pipeline.data.tracing import trace
 
     found = trace(data)
     for items, values in ((found.causes, data["orsaksanalys"]["orsaker"]),

@@ -38,9 +38,11 @@ import sys
 import tempfile
 import types
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 import jinja2
+import platformdirs
 
 from pipeline import platform
 
@@ -59,12 +61,7 @@ def folder() -> Path | None:
     configured = os.environ.get(CACHE_VARIABLE)
     if configured == OFF:
         return None
-    if configured:
-        path = Path(configured)
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_cache_dir("samverkan", appauthor=False))
+    path = Path(configured) if configured else Path(platformdirs.user_cache_dir("samverkan", appauthor=False))
     path = path / "mallar"
     if not platform.make_private_folder(path) or _key() is None:
         return None
@@ -74,7 +71,6 @@ def folder() -> Path | None:
 @cache
 def _key() -> bytes | None:
     """Return the user's cache key, made on first use; None when it cannot be kept privately."""
-    import platformdirs
 
     where = Path(platformdirs.user_data_dir("samverkan", appauthor=False))
     if not platform.make_private_folder(where):
@@ -144,7 +140,6 @@ def _stamp() -> str:
 def _docxtpl_code() -> str:
     """Return a digest of docxtpl's source, which prepares the templates: any other version or
     a patched copy gives another digest (found without importing docxtpl, which is slow)."""
-    from importlib.util import find_spec
 
     spec = find_spec("docxtpl")
     if spec is None or not spec.origin:

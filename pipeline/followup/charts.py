@@ -17,7 +17,10 @@ DPI = 110
 WIDTH_CM = 15.5
 COLOURS = {"klar": "#1b7837", "grön": "#7fbf7b", "gul": "#f1c232", "röd": "#d6604d", "ej påbörjad": "#9e9e9e",
            "ej uppföljd": "#e8e8e8"}
-_FIGURE = None  # (Figure class, canvas class), imported once per process
+# (Figure class, canvas class), imported once per process, when the first chart is drawn: matplotlib
+# costs about a second to import, and the report's module is loaded by every batch worker, most of
+# whose versions have no follow-up to draw.
+_FIGURE = None
 
 
 def _matplotlib():

@@ -19,9 +19,13 @@ from pathlib import Path
 from pipeline.data import followups
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE
 from pipeline.data.tracing import trace
+from pipeline.data.tree import check_root, find_counties, kommun_versions
+from pipeline.data.validate import Validator
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
 from pipeline.followup.status import follow_up
+from pipeline.layout import data_root
+from pipeline.publish import masking
 
 SCHEMA_NAME = "export.schema.json"
 COLUMNS = ["län", "kommun", "lokalpolisområde", "version", "versionsstatus", "gäller_från", "gäller_till",
@@ -45,8 +49,6 @@ def current_version(versions: list, day: dt.date):
 
 def county_rows(root: Path, day: dt.date) -> list[dict]:
     """Return the export's rows for every kommun under ``root``; raise SchemaError with every problem."""
-    from pipeline.data.tree import check_root, find_counties, kommun_versions
-    from pipeline.data.validate import Validator
 
     check_root(root)
     counties, problems = find_counties(root)
@@ -74,7 +76,6 @@ def county_rows(root: Path, day: dt.date) -> list[dict]:
 def public_rows(county: str, version, found: list) -> list[dict]:
     """Return the rows of ``version`` as published: masked as ``--offentlig`` masks its documents
     (marked passages and sections, role-only persons), then searched for anything left."""
-    from pipeline.publish import masking
 
     masks = masking.masks_of(version)
     rows = version_rows(county, masking.public_version(version), found,
@@ -149,7 +150,6 @@ def inert(value) -> str:
 def write_export(target: Path, text: str, root: Path) -> Path:
     """Write the export to ``target`` in one step (outside the data ``root``, never over a file
     samverkan did not write)."""
-    from pipeline.layout import data_root
 
     target = Path(target)
     if not target.name:

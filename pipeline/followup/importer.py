@@ -10,9 +10,12 @@ is written (:func:`pipeline.data.followups.write` compares content, not bytes).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from pathlib import Path
+
+import openpyxl
 
 from pipeline.data import followups
 from pipeline.data.followups import STATUSES
@@ -65,11 +68,9 @@ class _Reader:
 
 def read_workbook(path: Path, root: Path | None = None):
     """Return the openpyxl workbook at ``path``; raise DataError if it is not a readable .xlsx."""
-    import openpyxl
 
     raw = inputs.read_bytes(path, root, MAX_WORKBOOK_BYTES, what="arbetsboken")
     check_workbook(raw, path)  # limits before openpyxl parses anything whole
-    import io
 
     try:
         return openpyxl.load_workbook(io.BytesIO(raw), data_only=False)

@@ -17,13 +17,19 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from pipeline.data import followups
 from pipeline.data.followups import STATUSES
 from pipeline.data.rules import party_names
+from pipeline.data.tracing import trace
 from pipeline.data.validate import validate_version
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
 from pipeline.followup.status import NOT_FOLLOWED, follow_up
+from pipeline.publish.masking import grounds_of
 
 INFO_SHEET = "Uppföljning"
 INFO_ROWS = {"kommun": 3, "version": 4, "datum": 5, "uppföljt_av": 6, "exempel": 7}
@@ -65,7 +71,6 @@ def export_workbook(version_dir: Path, target: Path, day: dt.date | None = None)
 
 def workbook_bytes(version, found: list, day: dt.date | None) -> bytes:
     """Return the workbook as .xlsx bytes."""
-    from openpyxl import Workbook
 
     dates = [r.date for r in found]
     day = day or (dates[-1] if dates else None)
@@ -88,8 +93,6 @@ def workbook_bytes(version, found: list, day: dt.date | None) -> bytes:
 
 
 def _style():
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-
     return Font, Alignment, PatternFill, Protection
 
 
@@ -114,7 +117,6 @@ def _info_sheet(sheet, version, day: dt.date | None, record) -> None:
                    f"samverkan import ARBETSBOK.xlsx {version.ref.key}")
     sheet["A9"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A9:D12")
-    from pipeline.publish.masking import grounds_of
 
     grounds = grounds_of(version)
     if grounds:
@@ -129,9 +131,7 @@ def _info_sheet(sheet, version, day: dt.date | None, record) -> None:
 def _plan_sheet(sheet, plan, now, earlier, parties: list[str], day: dt.date | None) -> None:
     """Fill a plan's sheet: ``now`` is its state at ``day`` (None for a new follow-up), ``earlier``
     its state at the follow-up before."""
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from pipeline.data.tracing import trace
 
     Font, Alignment, _, _ = _style()
     text_cell(sheet, 1, 1, f"{sheet_name(plan)} – {plan.data['titel']}")

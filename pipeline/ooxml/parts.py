@@ -9,6 +9,7 @@ relationships and content types, into the output package (:class:`Package`).
 
 from __future__ import annotations
 
+import copy
 import posixpath
 
 from lxml import etree
@@ -265,7 +266,6 @@ def _find(root, tag: str, attribute: str, value: str):
 
 def _deepcopy(element):
     """Return a deep copy of an element."""
-    import copy
 
     return copy.deepcopy(element)
 

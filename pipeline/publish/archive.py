@@ -23,11 +23,13 @@ from pipeline import resources
 from pipeline.data import seal
 from pipeline.data.validate import validate_version
 from pipeline.data.version import Version
+from pipeline.documents.render import decided_documents
 from pipeline.errors import DataError, Problem
 from pipeline.files import output
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
 from pipeline.ooxml.package import zip_bytes
 from pipeline.publish import archive_xml as xml
+from pipeline.publish.pdf import pdf_bytes
 from pipeline.publish.site import require_decided
 
 SCHEMA_FILES = ("mets.xsd", "xlink.xsd")
@@ -119,7 +121,5 @@ def _sealed_sources(version: Version, sealed: dict[str, str]) -> dict[str, bytes
 
 def _pdfs(version: Version) -> dict[str, bytes]:
     """Return the documents as decided, as PDF/A (name → bytes, by name), from one LibreOffice run."""
-    from pipeline.documents.render import decided_documents
-    from pipeline.publish.pdf import pdf_bytes
 
     return dict(sorted(pdf_bytes(decided_documents(version)).items()))

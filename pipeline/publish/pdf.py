@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline import platform
 from pipeline.errors import PipelineError, Problem
 from pipeline.files import output
+from pipeline.publish.package import Part, compose
 
 SOFFICE_VARIABLE = "SAMVERKAN_SOFFICE"  # path to soffice, when it is not on PATH
 STALL_VARIABLE = "SAMVERKAN_PDF_STALL"  # seconds without progress before a document counts as hung
@@ -210,7 +211,6 @@ def convert_run(documents: list[Path], packages: list[tuple] = ()) -> tuple[list
     (title, parts, target PDF[, cover]), all in one LibreOffice run. A part is a
     :class:`package.Part` or a (label, .docx bytes) pair; without a cover, the
     composer makes one from the first part (see :func:`package.compose`)."""
-    from pipeline.publish.package import Part, compose
 
     jobs = [PdfJob(Path(p), Path(p).with_suffix(".pdf")) for p in documents]
     with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-paket-") as folder:

@@ -27,6 +27,7 @@ from pipeline.errors import PipelineError, Problem
 from pipeline.files import output
 from pipeline.layout import DEFAULT_OUTPUT, SEAL_FILE
 from pipeline.publish import masking
+from pipeline.publish.pdf import pdf_bytes
 from pipeline.publish.public import public_documents
 
 WEB_TEMPLATES = "webb"
@@ -72,7 +73,6 @@ def require_decided(version: Version, what: str) -> None:
 def publication(version: Version, today: dt.date, pdf: bool = True) -> dict[str, bytes]:
     """Return the files of a version's web publication (name → bytes)."""
     documents = public_documents(version)
-    from pipeline.publish.pdf import pdf_bytes
 
     pdfs = pdf_bytes(documents) if pdf else {}
     public = masking.public_version(version)

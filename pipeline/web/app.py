@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, make_response, redirect, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from pipeline.errors import PipelineError
-from pipeline.swedish import sentence
+from pipeline.swedish import long_date, sentence
 from pipeline.web import forms, pages, security
 from pipeline.web.workspace import NotFound, Workspace
 
@@ -87,7 +88,6 @@ def _query_without_token() -> str:
     rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
     if not rest:
         return ""
-    from urllib.parse import urlencode
 
     return "?" + urlencode(rest)
 
@@ -153,7 +153,5 @@ def paragraphs(text) -> Markup:
 
 def _date_text(value) -> str:
     if isinstance(value, dt.date):
-        from pipeline.swedish import long_date
-
         return long_date(value)
     return "" if value is None else str(value)

@@ -12,9 +12,12 @@ from pathlib import Path
 from pipeline.compare import versions
 from pipeline.data.validate import validate_version
 from pipeline.documents.changetable import change_rows
-from pipeline.documents.render import version_documents
+from pipeline.documents.model import RenderedDocument
+from pipeline.documents.render import render, version_documents
 from pipeline.errors import DataError, Problem
 from pipeline.ooxml.html import body_html, count_changes
+from pipeline.publish.package import decision_package
+from pipeline.publish.pdf import convert_run
 from pipeline.web.workspace import NotFound
 
 PDF = "application/pdf"
@@ -38,9 +41,6 @@ def version_document(folder: Path, name: str) -> tuple[bytes, str, str]:
     if name.endswith(".docx"):
         return documents[word].data, word, DOCX
     if name.endswith(".pdf"):
-        from pipeline.documents.render import render
-        from pipeline.publish.pdf import convert_run
-
         written = render(folder)
         _converted(convert_run([p for p in written if p.name == word]))
         pdf = next(p for p in written if p.name == word).with_suffix(".pdf")
@@ -53,8 +53,6 @@ def comparison_view(old: Path, new: Path) -> dict:
     comparison = versions.compare(old, new)
     shown = []
     for redline in comparison.redlines:
-        from pipeline.documents.model import RenderedDocument
-
         html = body_html(RenderedDocument(redline.name, redline.title, redline.data).parts["word/document.xml"])
         inserted, deleted = count_changes(html)
         shown.append({"titel": redline.title, "status": redline.status, "fil": redline.name, "html": html,
@@ -67,9 +65,6 @@ def comparison_document(old: Path, new: Path, name: str) -> tuple[bytes, str, st
     """Return (bytes, file name, type) of the memo, a redline, or the beslutspaket (PDF)."""
     comparison = versions.compare(old, new)
     if name == PACKAGE:
-        from pipeline.publish.package import decision_package
-        from pipeline.publish.pdf import convert_run
-
         _, written = versions.write(comparison)
         folder = written[0].parent
         _converted(convert_run([], [decision_package(comparison, folder)]))

@@ -13,8 +13,14 @@ from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
+from pipeline.data.dates import typed_date
+from pipeline.data.load import load_yaml
+from pipeline.data.version import plan_files
 from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.web import edits, forms
+from pipeline.versions.lifecycle import Decision, record_decision, start_version
+from pipeline.web import documents, edits, forms
+from pipeline.web.documents import comparison_view, preview_documents, version_document
+from pipeline.web.plans import add_plan, remove, rename
 from pipeline.web.workspace import FormFile, NotFound, VersionInfo, current_workspace, problem_in, version_problems
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -108,9 +114,6 @@ def _check_url(version: VersionInfo, plan: str | None) -> str:
 
 
 def _plans(version: VersionInfo) -> list[dict]:
-    from pipeline.data.load import load_yaml
-    from pipeline.data.version import plan_files
-
     result = []
     for number, path in enumerate(plan_files(version.folder, links=False), start=1):
         try:
@@ -145,8 +148,6 @@ def _check(version: VersionInfo, plan: str | None):
 # --- plans ---------------------------------------------------------------------------------------------------
 
 def new_plan(county, kommun, name):
-    from pipeline.web.plans import add_plan
-
     version = current_workspace().version(county, kommun, name)
     path = add_plan(version.folder, request.form.get("titel", ""), current_workspace().merged_agreement(version))
     flash(f"Planen {path.name} är skapad. Fyll i den.")
@@ -154,8 +155,6 @@ def new_plan(county, kommun, name):
 
 
 def remove_plan(county, kommun, name, plan):
-    from pipeline.web.plans import remove
-
     version = current_workspace().version(county, kommun, name)
     path = current_workspace().plan_file(version, plan)
     if request.form.get("bekräfta") != "ja":
@@ -167,8 +166,6 @@ def remove_plan(county, kommun, name, plan):
 
 
 def rename_plan(county, kommun, name, plan):
-    from pipeline.web.plans import rename
-
     version = current_workspace().version(county, kommun, name)
     path = rename(version.folder, current_workspace().plan_file(version, plan), request.form.get("nytt_namn", ""))
     flash(f"Planen heter nu {path.name}.")
@@ -178,8 +175,6 @@ def rename_plan(county, kommun, name, plan):
 # --- preview and documents ------------------------------------------------------------------------------
 
 def preview(county, kommun, name):
-    from pipeline.web.documents import preview_documents
-
     version = current_workspace().version(county, kommun, name)
     problems = version_problems(version.folder)
     documents = [] if problems else preview_documents(version.folder)
@@ -187,8 +182,6 @@ def preview(county, kommun, name):
 
 
 def document(county, kommun, name, document):
-    from pipeline.web.documents import version_document
-
     version = current_workspace().version(county, kommun, name)
     data, file_name, mimetype = version_document(version.folder, document)
     return send_bytes(data, file_name, mimetype)
@@ -197,8 +190,6 @@ def document(county, kommun, name, document):
 # --- comparison ----------------------------------------------------------------------------------------------
 
 def compare(county, kommun):
-    from pipeline.web.documents import comparison_view
-
     info = current_workspace().kommun(county, kommun)
     names = [v.name for v in info.versions]
     new = request.args.get("ny") or (info.drafts[-1].name if info.drafts else names[-1])
@@ -217,8 +208,6 @@ def compare(county, kommun):
 
 
 def _predecessor(info, new: str) -> str:
-    from pipeline.data.load import load_yaml
-
     folder = _folder(info, new)
     try:
         agreement = load_yaml(folder / "overenskommelse.yaml", root=current_workspace().root).data
@@ -240,18 +229,14 @@ def _folder(info, name: str) -> Path:
 
 
 def comparison_document(county, kommun, old, new, document):
-    from pipeline.web.documents import comparison_document as made
-
     info = current_workspace().kommun(county, kommun)
-    data, file_name, mimetype = made(_folder(info, old), _folder(info, new), document)
+    data, file_name, mimetype = documents.comparison_document(_folder(info, old), _folder(info, new), document)
     return send_bytes(data, file_name, mimetype)
 
 
 # --- lifecycle ---------------------------------------------------------------------------------------------------
 
 def new_version(county, kommun):
-    from pipeline.versions.lifecycle import start_version
-
     info = current_workspace().kommun(county, kommun)
     name = request.form.get("namn", "").strip()
     start = _date_field(request.form.get("ny_start", ""), "ny startdag") if request.form.get("flytta_datum") else None
@@ -266,8 +251,6 @@ def new_version(county, kommun):
 
 
 def decide(county, kommun, name):
-    from pipeline.versions.lifecycle import Decision, record_decision
-
     version = current_workspace().version(county, kommun, name)
     form = request.form
     day = _date_field(form.get("datum", ""), "datum")
@@ -282,7 +265,6 @@ def decide(county, kommun, name):
 
 def _date_field(text: str, field: str) -> dt.date:
     """Return a typed date (ÅÅÅÅ-MM-DD, years 1900–2999, as on the command line); raise otherwise."""
-    from pipeline.data.dates import typed_date
 
     return typed_date(text, field=field)
 

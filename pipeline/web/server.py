@@ -11,8 +11,11 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+from waitress.server import create_server
+
 from pipeline.errors import DataError, Problem
 from pipeline.web import security
+from pipeline.web.app import create_app
 
 HOST = "127.0.0.1"
 
@@ -32,9 +35,7 @@ def bind(port: int = 0) -> socket.socket:
 
 def make_server(data_root: Path, port: int = 0):
     """Return (server, session): a waitress server for the app, not yet running."""
-    from waitress.server import create_server
 
-    from pipeline.web.app import create_app
 
     listener = bind(port)
     session = security.Session(port=listener.getsockname()[1])

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask import current_app
 
 from pipeline.data import seal
-from pipeline.data.load import load_yaml
+from pipeline.data.load import load_yaml, merge
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import load_county, plan_files, shared_part
 from pipeline.errors import PipelineError, Problem
@@ -28,7 +29,6 @@ from pipeline.web import edits, forms
 
 def current_workspace() -> Workspace:
     """Return the workspace of the web app handling the request now."""
-    from flask import current_app
 
     return current_app.extensions["samverkan"]["workspace"]
 
@@ -165,7 +165,6 @@ class Workspace:
             return {}
         if county is None:
             return loaded.data
-        from pipeline.data.load import merge
 
         return merge(shared_part(county), loaded).data
 

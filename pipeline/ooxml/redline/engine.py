@@ -34,7 +34,7 @@ from pipeline.ooxml.redline.paragraphs import (
     unmark,
     whole_paragraph,
 )
-from pipeline.ooxml.redline.tokens import M, W
+from pipeline.ooxml.redline.tokens import M, W, normal
 
 _BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
 _CONTAINER_PROPS = (W + "tcPr", W + "sectPr", W + "sdtPr", W + "sdtEndPr", W + "customXmlPr")
@@ -259,7 +259,6 @@ def _same(old, new, revisions: Revisions) -> bool:
         return False
     if b" r:" not in new_xml and b"Reference" not in new_xml:
         return True
-    from pipeline.ooxml.redline.tokens import normal
 
     return normal([old], revisions.sides.relkey_old) == normal([new], revisions.sides.relkey_new)
 
