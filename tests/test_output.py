@@ -360,14 +360,6 @@ def test_the_output_folder_may_not_lie_in_the_data_or_hold_it(tmp_path):
     )
 
 
-def test_default_mode_follows_the_umask():
-    old = os.umask(0o027)
-    try:
-        assert (output.default_mode(), output.default_mode(directory=True)) == (0o640, 0o750)
-    finally:
-        os.umask(old)
-
-
 # --- every error names its folder, and what it was doing ------------------------------------------------
 
 
@@ -527,11 +519,3 @@ def test_the_list_is_written_as_indented_utf8_json(out):
         "  }\n }\n}\n"
     )
 
-
-def test_default_mode_takes_away_what_the_umask_forbids():
-    old = os.umask(0o022)
-    try:
-        assert (output.default_mode(), output.default_mode(directory=True)) == (0o644, 0o755)
-        assert os.umask(0o022) == 0o022  # and leaves the umask as it was
-    finally:
-        os.umask(old)

@@ -75,11 +75,6 @@ def strip(text: str) -> str:
     return _TAG.sub("", text)
 
 
-def has_marks(text: str) -> bool:
-    """``True`` when ``text`` holds a sekretess tag."""
-    return "[" in text and _TAG.search(text) is not None
-
-
 def ground_problem(ground: object) -> str | None:
     """Return why ``ground`` is not a legal ground (missing, or no chapter and section), or None."""
     if not isinstance(ground, str) or not ground.strip():

@@ -273,9 +273,3 @@ def check_file_place(data: Path, target: Path) -> None:
         raise OutputError(Problem(target, f"filen skulle hamna i datamappen {data}, där bara data hör hemma",
                                   hint="Ange en fil utanför datamappen, t.ex. i projektmappen."))
 
-
-def default_mode(directory: bool = False) -> int:
-    """Return the permissions a new file (or folder) gets from the user's umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return (0o777 if directory else 0o666) & ~mask

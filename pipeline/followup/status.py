@@ -54,12 +54,6 @@ class Indicator:
     def target(self) -> float | None:
         return self.item.data.get("målvärde")
 
-    @property
-    def numeric(self) -> bool:
-        """``True`` when the indicator is measured in numbers (it has a target or values)."""
-        return self.target is not None or bool(self.points)
-
-
 @dataclass
 class PlanStatus:
     """One plan at the follow-up."""

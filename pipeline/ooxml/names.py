@@ -9,7 +9,6 @@ R = f"{{{R_NS}}}"
 PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 DC = "{http://purl.org/dc/elements/1.1/}"
-MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 # Deflate level of the Word files this program writes. Level 1 packs a document in half the

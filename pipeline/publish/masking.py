@@ -23,7 +23,6 @@ from pipeline.ooxml import replace
 NOTICE = "[Uppgift borttagen med stöd av {ground}]"
 PERSONAL_NOTICE = "[Personuppgift borttagen]"
 MIN_LENGTH = 3  # shorter texts are not searched for (they would mask words everywhere)
-PUBLIC_LABEL = "Offentlig version"
 
 
 class MaskingError(PipelineError):

@@ -32,7 +32,6 @@ from pipeline.publish.public import public_documents
 
 WEB_TEMPLATES = "webb"
 STYLE_SHEET = "stil.css"
-PAGE_FILES = ("index.html", "overenskommelse.html", "medborgarloften.html", "beslut.html")
 STALE_OUTPUTS = ("*.html", "*.pdf", STYLE_SHEET)
 
 

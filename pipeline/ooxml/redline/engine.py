@@ -121,11 +121,6 @@ def _mark_adopted(block, revisions: Revisions, kind: str, paragraph_marks: bool)
         revisions.sides = sides
 
 
-def whole_table(table, revisions: Revisions, kind: str) -> etree._Element:
-    """Return a table whose rows and content are all inserted or deleted."""
-    return mark_block(table, revisions, kind)
-
-
 def whole_row(row, revisions: Revisions, kind: str) -> etree._Element:
     """Return a table row marked as inserted or deleted, its content marked the same way."""
     result = copy.deepcopy(row)
@@ -261,11 +256,6 @@ def _same(old, new, revisions: Revisions) -> bool:
         return True
 
     return normal([old], revisions.sides.relkey_old) == normal([new], revisions.sides.relkey_new)
-
-
-def diff_blocks(old_blocks: list, new_blocks: list, revisions: Revisions) -> list:
-    """Return the blocks of a container (body, cell, header) with revisions against the old."""
-    return [block for _, blocks in _aligned_output(old_blocks, new_blocks, revisions) for block in blocks]
 
 
 def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) -> list[tuple]:

@@ -245,11 +245,6 @@ def as_deleted(element) -> None:
     _retag(element, _DELETED_FORM)
 
 
-def as_live(element) -> None:
-    """Turn deleted text and instructions back into live ones (for content that is not deleted)."""
-    _retag(element, _LIVE_FORM)
-
-
 def _retag(element, names: dict) -> None:
     for node in _iter_outside_boxes(element):
         if node.tag in names:

@@ -38,12 +38,6 @@ def encode(old_keys: list, new_keys: list) -> tuple[str, str]:
     return text(old_keys), text(new_keys)
 
 
-def raw_opcodes(old_keys: list, new_keys: list) -> list[tuple]:
-    """Return a minimal diff as (op, i1, i2, j1, j2) with op "equal" or "change"."""
-    a, b = encode(old_keys, new_keys)
-    return _opcodes(_DMP.diff_main(a, b, False))
-
-
 def opcodes(old_keys: list, new_keys: list, words: tuple[list[bool], list[bool]],
             heading: bool = False) -> list[tuple]:
     """Return the readable diff of two token sequences as (op, i1, i2, j1, j2).
