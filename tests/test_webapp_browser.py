@@ -79,10 +79,24 @@ def check_accessibility(page, where: str) -> None:
     assert not violations, f"{where}:\n{describe(violations)}"
 
 
+# Counts what the user typed and which typing the live check last answered: every input event
+# takes a number; a check request carries the number current when htmx sends it, and its answer,
+# once swapped in, marks that number answered. Installed before the page's own scripts run.
+TRACK_CHECKS = """
+window.__typed = 0; window.__answered = -1;
+document.addEventListener('input', () => { window.__typed += 1; }, true);
+document.addEventListener('change', () => { window.__typed += 1; }, true);
+document.addEventListener('htmx:beforeRequest', (e) => { e.detail.xhr.__typed = window.__typed; });
+document.addEventListener('htmx:afterSettle', (e) => {
+  if (e.detail.xhr && e.detail.xhr.__typed !== undefined) { window.__answered = e.detail.xhr.__typed; }
+});
+"""
+
+
 def wait_for_check(page) -> None:
-    """Wait until htmx has sent the live check and swapped in its answer."""
-    page.wait_for_timeout(700)
-    page.wait_for_load_state("networkidle")
+    """Wait until the live check has answered everything typed so far (a state, not a time: on a
+    loaded machine the answer may take seconds)."""
+    page.wait_for_function("() => window.__answered === window.__typed", timeout=30_000)
 
 
 def shows(page, selector: str, text) -> None:
@@ -100,6 +114,7 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
     base, session, county = server
     original = (county / "orsa" / "2023" / "overenskommelse.yaml").read_text(encoding="utf-8")
     with chromium(bypass_csp=True) as page:
+        page.add_init_script(TRACK_CHECKS)
         page.goto(session.url())
         assert page.url == base + "/"
         check_accessibility(page, "startsidan")
@@ -229,6 +244,7 @@ def test_a_plan_with_ids_links_and_numbers_with_the_keyboard(server):
     typed with a decimal comma is saved as a number."""
     base, session, county = server
     with chromium(bypass_csp=True) as page:
+        page.add_init_script(TRACK_CHECKS)
         page.goto(session.url())
         page.goto(f"{base}/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml")
         check_accessibility(page, "en plan med id:n, länkar och tal")
@@ -261,6 +277,7 @@ def test_enter_in_a_text_field_saves_and_moves_nothing(server):
     path = county / "falun" / "2027" / "overenskommelse.yaml"
     before = load_yaml(path).data
     with chromium(bypass_csp=True) as page:
+        page.add_init_script(TRACK_CHECKS)
         page.goto(session.url())
         page.goto(f"{base}/v/dalarna/falun/2027/")
         check_accessibility(page, "formuläret med Spara först")
