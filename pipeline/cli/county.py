@@ -1,4 +1,5 @@
-"""The county coordinator's command: ``batch``, everything for every kommun at once."""
+"""The county coordinator's commands: ``batch``, everything for every kommun at once, and ``granska``,
+the same documents read against the rules every document keeps."""
 
 from __future__ import annotations
 
@@ -53,5 +54,29 @@ def batch(root, out_dir, jobs, force, fmt, today, pdf, public, archive):
         raise click.exceptions.Exit(1)
 
 
+@click.command(options_metavar="[FLAGGOR]")
+@click.argument("folder", metavar="[DATAMAPP|VERSIONSMAPP]", required=False, default=Path("agreements"),
+                type=click.Path(path_type=Path))
+@click.option("--utan-pdf", "no_pdf", is_flag=True,
+              help="Läs bara Word-dokumenten, skriv inte ut dem som PDF (snabbare, men sidorna granskas inte).")
+def granska(folder, no_pdf):
+    """Granska dokumenten: gör alla dokument och läs dem som mottagaren gör.
 
-COMMANDS = (batch,)
+    Dokumenten för DATAMAPP (standard agreements/), ett län, en kommun eller en
+    version görs i en tillfällig mapp – interna och offentliga, och som PDF när
+    LibreOffice finns – och läses mot reglerna: inga fältnamn ur datan, inga
+    upprepade meningar, datum utskrivna, giltigheten angiven en gång, varje rad
+    i ändringstabellen på papperet, kontrollsumman obruten, offentliga dokument
+    märkta. Inget skrivs i datamappen. Avslutningskoden är 1 om något hittas.
+    """
+    from pipeline.cli.report import progress_printer, review_text
+    from pipeline.county.review import review_folder
+
+    with progress_printer(enabled=True) as progress:
+        report = review_folder(folder, pdf=False if no_pdf else None, progress=progress)
+    click.echo(review_text(report))
+    if report.findings or report.problems:
+        raise click.exceptions.Exit(1)
+
+
+COMMANDS = (batch, granska)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.data.changes import as_dicts
+from pipeline.documents.review import RULES
 from pipeline.errors import visible
 from pipeline.swedish import distance
 
@@ -176,4 +177,24 @@ def new_version_text(created, shown: int = 8) -> str:
         lines.append(f"  … och {len(dates) - shown} till.")
     lines.append("Uppdatera också det som gäller den nya versionen, till exempel diarienummer, giltighetstid, "
                  "handläggare och sammanträde, och kör samverkan validate.")
+    return "\n".join(lines)
+
+
+def review_text(report) -> str:
+    """Return what ``granska`` found, document by document, with the rule's name and the place."""
+    lines = []
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem hindrade dokument från att göras eller läsas:")
+        lines += ["  " + p.format() for p in sorted(dict.fromkeys(report.problems), key=lambda p: p.sort_key())]
+    current = None
+    for finding in sorted(report.findings, key=lambda f: (f.document, f.rule, f.where)):
+        if finding.document != current:
+            current = finding.document
+            lines.append(visible(f"{current}:"))
+        lines.append(visible(f"  {RULES[finding.rule][0]} – {finding.where}: {finding.message}"))
+    pages = f", {report.with_pdf} av dem även som utskrivna sidor" if report.pdf else \
+        " (bara som Word-dokument, inte som utskrivna sidor)"
+    found = len(report.findings)
+    summary = "inga fel" if not found else ("1 fel" if found == 1 else f"{found} fel")
+    lines.append(f"Granskade {report.documents} dokument{pages}: {summary}.")
     return "\n".join(lines)
