@@ -125,6 +125,15 @@ def test_a_field_name_a_person_writes_is_not_a_finding():
     assert findings(kept, "fältnamn") == []
 
 
+def test_one_day_written_two_ways_is_one_validity():
+    assert findings(doc(running=["Den gäller från den 1 maj 2024.", "Överenskommelsen gäller från 2024-05-01."]),
+                    "giltighet") == []
+
+
+def test_a_number_that_names_is_not_a_count():
+    assert findings(doc(cells=[Cell(1, 2, 2, "2 datum i bilaga 1 ändrade. Enligt kap. 2 ny lag.")]), "plural") == []
+
+
 def test_a_finding_says_where_in_plain_swedish():
     found = review.review(doc(cells=[Cell(2, 5, 3, "Belysning.; Vakter.")]))
     assert [(f.rule, f.where) for f in found] == [("skiljetecken", "tabell 2, rad 5")]

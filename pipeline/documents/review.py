@@ -271,14 +271,24 @@ _VALIDITY = re.compile(r"gäller\s+(?:från\s+och\s+med|fr\.\s*o\.\s*m\.|från\s
 def validity_once(document: DocumentText) -> Iterator[tuple[str, str]]:
     """A document says from when the agreement is valid with one date, not two (a change table may
     show the old date beside the new one; running text and headers may not)."""
-    dates: dict[str, str] = {}
+    dates: dict[tuple[int, int, int], tuple[str, str]] = {}
     texts = [(f"stycke {number}", text) for number, text in enumerate(document.running, start=1)]
     for where, text in texts + [("sidhuvud eller sidfot", text) for text in document.headers]:
         for match in _VALIDITY.finditer(text):
-            dates.setdefault(" ".join(match.group(1).split()).lower(), where)
+            written = " ".join(match.group(1).split())
+            dates.setdefault(_day(written), (written, where))
     if len(dates) > 1:
-        listed = ", ".join(f"{date} ({where})" for date, where in dates.items())
+        listed = ", ".join(f"{written} ({where})" for written, where in dates.values())
         yield "hela dokumentet", f"dokumentet anger olika dagar som det gäller från: {listed}"
+
+
+def _day(written: str) -> tuple[int, int, int]:
+    """Return (year, month, day) of "1 mars 2027" or "2027-03-01", so one day written two ways is one."""
+    if "-" in written:
+        year, month, day = (int(part) for part in written.split("-"))
+        return year, month, day
+    day_text, month_name, year_text = written.lower().split()
+    return int(year_text), MONTHS.index(month_name) + 1, int(day_text)
 
 
 _ISO_DATE = re.compile(r"(?<![\d/-])\d{4}-\d{2}-\d{2}(?![\d-])")
@@ -365,6 +375,8 @@ _PLURALS = {"klar": "klara", "grön": "gröna", "gul": "gula", "röd": "röda", 
 _SINGULARS = {plural: singular for singular, plural in _PLURALS.items() if plural != singular}
 _NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9,
                  "tio": 10, "elva": 11, "tolv": 12}
+_LABEL_BEFORE = re.compile(r"\b(bilaga|bilagan|bilagorna|kap\.|kapitel|sida|sidan|nr|§|punkt|version|"
+                           r"versionen|steg|del|år|lag|mål|aktivitet|orsak|indikator)\s*$", re.IGNORECASE)
 _COUNT = re.compile(r"(?<![\w,.])(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(\w+)", re.IGNORECASE)
 
 
@@ -373,6 +385,8 @@ def plural_agreement(document: DocumentText) -> Iterator[tuple[str, str]]:
     for where, text in document.all_text():
         for match in _COUNT.finditer(text):
             number, word = match.group(1).lower(), match.group(2).lower()
+            if _LABEL_BEFORE.search(text[:match.start()]):
+                continue  # "bilaga 1 ändrade", "kap. 2 …": a number that names, not counts
             count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
             if count != 1 and word in _PLURALS and _PLURALS[word] != word:
                 yield where, f"”{match.group(0)}” ska vara ”{match.group(1)} {_PLURALS[word]}”"
