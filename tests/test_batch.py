@@ -287,3 +287,19 @@ def test_an_unreadable_county_file_is_a_located_error_not_a_traceback(sealed_cou
     assert code == 1 and "Traceback" not in err
     assert f"{target}: filen kan inte läsas (behörighet saknas)" in err
     assert "övriga kommuner är genererade" not in err  # none could be: every kommun needs the county file
+
+
+def test_public_documents_are_made_for_versions_and_comparisons_never_for_follow_ups(tmp_path):
+    from conftest import AGREEMENTS
+
+    county = tmp_path / "agreements" / "dalarna"
+    county.mkdir(parents=True)
+    shutil.copy(AGREEMENTS / "dalarna" / "lan.yaml", county / "lan.yaml")
+    shutil.copytree(AGREEMENTS / "dalarna" / "avesta", county / "avesta")  # two versions, follow-ups on 2024
+    out = tmp_path / "ut"
+    report = run_batch(county, out, jobs=1, public=True)
+    assert not report.problems, report.problems
+    public = sorted(p.relative_to(out).parent.as_posix() for p in out.rglob("offentlig/*.docx"))
+    assert "dalarna/avesta/2024/uppfoljning/offentlig" not in public  # a first-agreement memo was written here
+    assert {"dalarna/avesta/2020/offentlig", "dalarna/avesta/2024/offentlig",
+            "dalarna/avesta/andringar-2020-2024/offentlig"} == set(public)

@@ -28,6 +28,9 @@ from pipeline.publish.public import compare_public, public_documents
 
 PUBLIC_PREFIX = "offentlig:"
 ARCHIVE_PREFIX = "arkiv:"
+# The jobs whose documents have a public version: a version's documents, and its comparison with the
+# one before it (or the decision documents of a first agreement). Follow-up reports are internal.
+PUBLIC_KINDS = ("render", "diff", "first")
 
 
 def _jobs(plan: BatchPlan) -> list:
@@ -42,7 +45,7 @@ def make_public(plan: BatchPlan, manifest: Manifest, report: BatchReport, force:
         return
     wanted = {}
     for job in _jobs(plan):
-        if job.key in manifest.entries:  # the job itself succeeded
+        if job.kind in PUBLIC_KINDS and job.key in manifest.entries:  # the job itself succeeded
             wanted[PUBLIC_PREFIX + job.key] = (job, fingerprint(manifest.entries[job.key].fingerprint, "offentlig"))
     counties = {county.name for county in plan.counties}
     for key in [k for k in manifest.entries if k.startswith(PUBLIC_PREFIX) and k not in wanted
