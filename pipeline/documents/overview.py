@@ -10,6 +10,7 @@ from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.documents.model import RenderedDocument, write_document
+from pipeline.swedish import count, long_date
 
 OVERVIEW_TEMPLATE = "lansoversikt.docx"
 OVERVIEW_FILE_NAME = "lansoversikt.docx"
@@ -116,12 +117,18 @@ def _validity(facts: dict) -> str:
     return f"{start} – {context.long_date(dt.date.fromisoformat(facts['till']))}"
 
 
+def _day(value) -> str:
+    """Return a date from the data the way running text writes it ("1 september 2020"), or "–"."""
+    return long_date(value) if isinstance(value, dt.date) else str(value) if value else "–"
+
+
 def overview_context(county: dict, rows: list[dict], today: dt.date) -> dict:
     """Return the context of the overview template for a county's rows."""
     rows = sorted(rows, key=lambda r: swedish_key(r["kommun"]))
     organisation = county.get("polisorganisation") or {}
     in_force = sum(1 for r in rows if r["gällande"] != "–")
-    summary = (f"{len(rows)} kommuner: {in_force} har en gällande samverkansöverenskommelse, "
+    counted = count(len(rows), "kommun", "kommuner")
+    summary = (f"{counted[:1].upper()}{counted[1:]}: {in_force} har en gällande samverkansöverenskommelse, "
                f"{sum(r['expires'] for r in rows)} löper ut inom {WARNING_MONTHS} månader och "
                f"{sum(r['undecided'] for r in rows)} saknar beslutad överenskommelse.")
     areas = [_area_line(name, entries) for name, entries in _areas_by_name(organisation).items()]
@@ -133,7 +140,7 @@ def overview_context(county: dict, rows: list[dict], today: dt.date) -> dict:
         "kommuner": rows,
         "polisorganisation": (f"Polisregion {organisation.get('polisregion', '–')}, polisområde "
                               f"{organisation.get('polisområde', '–')}, enligt indelningen från "
-                              f"{organisation.get('gäller_från', '–')}."),
+                              f"{_day(organisation.get('gäller_från'))}."),
         "lokalpolisområden": areas,
     }
 
