@@ -276,3 +276,23 @@ def test_granska_refuses_a_folder_that_is_not_data(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipeline", "granska", str(tmp_path), "--utan-pdf"],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr and done.stderr.startswith("Fel: ")
+
+
+def test_what_is_found_in_a_decided_version_s_documents_is_kept_apart_but_its_follow_ups_are_reviewed(tmp_path):
+    from pipeline.county.review import review_outputs
+
+    def write(path: Path) -> None:
+        document = docx.Document()
+        document.add_paragraph("Belysning.; Vakter.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document.save(path)
+
+    decided = tmp_path / "dalarna" / "mora" / "2019"
+    write(decided / "samverkansoverenskommelse.docx")
+    write(decided / "uppfoljning" / "uppfoljning-2026-05-14.docx")
+    write(tmp_path / "dalarna" / "mora" / "2027" / "samverkansoverenskommelse.docx")
+    report = review_outputs(tmp_path, [decided])
+    assert report.documents == 3
+    assert [f.document for f in report.decided] == ["dalarna/mora/2019/samverkansoverenskommelse.docx"]
+    assert sorted(f.document for f in report.findings) == ["dalarna/mora/2019/uppfoljning/uppfoljning-2026-05-14.docx",
+                                                           "dalarna/mora/2027/samverkansoverenskommelse.docx"]

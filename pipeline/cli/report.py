@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -192,6 +193,10 @@ def review_text(report) -> str:
             current = finding.document
             lines.append(visible(f"{current}:"))
         lines.append(visible(f"  {RULES[finding.rule][0]} – {finding.where}: {finding.message}"))
+    if report.decided:
+        rules = Counter(RULES[f.rule][0] for f in report.decided)
+        lines.append("I beslutade versioners dokument, som inte ändras längre (räknas inte som fel): "
+                     + "; ".join(f"{rule}: {n}" for rule, n in sorted(rules.items())) + ".")
     pages = f", {report.with_pdf} av dem även som utskrivna sidor" if report.pdf else \
         " (bara som Word-dokument, inte som utskrivna sidor)"
     found = len(report.findings)

@@ -7,6 +7,11 @@ batch run (internal and public, with PDFs when LibreOffice is there) into a temp
 is removed afterwards. A version or kommun folder is reviewed by copying its kommun, with the
 county's lan.yaml, into that temporary folder first, so that its comparisons with earlier
 versions are made as in the real batch.
+
+A decided version's documents are those it was decided with, and the comparison that led to it
+was what the kommunstyrelse read: neither can change any more. What is found in them is reported
+apart, as history, and does not make the review fail; its follow-up reports are made now and are
+reviewed like any document.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.county.batch import run_batch
-from pipeline.data.tree import check_root
+from pipeline.data import seal
+from pipeline.data.tree import check_root, find_counties, kommun_versions
 from pipeline.documents.review import DocumentText, Finding, read_docx, read_html, read_pdf_pages, review
 from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, PUBLIC_FOLDER
+from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, FOLLOWUP_FOLDER, PUBLIC_FOLDER, VersionRef, comparison_name
 from pipeline.publish.pdf import soffice
 
 MAX_DOCUMENTS = 20_000
@@ -33,6 +39,7 @@ class ReviewReport:
     documents: int = 0
     with_pdf: int = 0
     findings: list[Finding] = field(default_factory=list)
+    decided: list[Finding] = field(default_factory=list)  # in documents of decided versions
     problems: list[Problem] = field(default_factory=list)
     pdf: bool = False
 
@@ -47,7 +54,7 @@ def review_folder(folder: Path, pdf: bool | None = None, progress=None) -> Revie
         root = _data_to_review(folder, Path(work) / "data")
         out = Path(work) / "ut"
         batch = run_batch(root, out, jobs=1, pdf=pdf, public=True, progress=progress)
-        report = review_outputs(out)
+        report = review_outputs(out, decided_outputs(root, out))
         report.pdf = pdf
         report.problems = list(batch.problems) + report.problems
         return report
@@ -76,9 +83,31 @@ def _data_to_review(folder: Path, copy: Path) -> Path:
     return folder
 
 
-def review_outputs(out: Path) -> ReviewReport:
+def decided_outputs(root: Path, out: Path) -> list[Path]:
+    """Return the output folders of documents that can no longer change: a decided version's own
+    documents (not its follow-up reports) and the comparisons that end in a decided version."""
+    counties, _ = find_counties(root)
+    folders = []
+    for kommuner in counties.values():
+        for kommun in kommuner:
+            versions, _ = kommun_versions(kommun)
+            for version in (v for v in versions if seal.is_sealed(v)):
+                ref = VersionRef(version)
+                folders.append(ref.output_dir(out))
+                folders += sorted(ref.output_dir(out).parent.glob(comparison_name("*", ref.name)))
+    return folders
+
+
+def _is_decided(path: Path, decided: list[Path]) -> bool:
+    for folder in decided:
+        if path.is_relative_to(folder):
+            return FOLLOWUP_FOLDER not in path.relative_to(folder).parts
+    return False
+
+
+def review_outputs(out: Path, decided: list[Path] = ()) -> ReviewReport:
     """Review every document under ``out`` (the .docx with its PDF beside it, PDFs without a .docx
-    such as a beslutspaket, and web pages)."""
+    such as a beslutspaket, and web pages); what is found in ``decided`` folders is kept apart."""
     report = ReviewReport()
     files = sorted(path for path in out.rglob("*") if path.is_file() and not path.is_symlink())
     if len(files) > MAX_DOCUMENTS:
@@ -89,7 +118,10 @@ def review_outputs(out: Path) -> ReviewReport:
         if document is not None:
             report.documents += 1
             report.with_pdf += document.pages is not None
-            report.findings += review(document)
+            if _is_decided(path, list(decided)):
+                report.decided += review(document)
+            else:
+                report.findings += review(document)
     return report
 
 
