@@ -179,3 +179,17 @@ def test_the_summary_counts_in_swedish(orsa):
     assert "godkändes av kommunstyrelsen den 13 februari 2023, § 12" in summary
     assert "att bilagan alkohol och langning under sommarsäsongen utgår" in summary
     assert "1 borttagna" not in summary and "ärende" not in summary.lower().replace("ärendet", "")
+
+
+def test_a_first_agreement_memo_names_each_focus_area_in_quotes():
+    # Joined bare, "Trygghet i Hedemora tätort och Unga som riskerar …" read as one name with a stray capital.
+    import io
+
+    import docx
+
+    from conftest import AGREEMENTS
+    from pipeline.compare.versions import propose
+
+    memo = propose(AGREEMENTS / "dalarna" / "hedemora" / "2026").documents()["tjansteskrivelse.docx"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(memo)).paragraphs)
+    assert "Fokusområden: ”Trygghet i Hedemora tätort” och ”Unga som riskerar att dras in i kriminalitet”." in text

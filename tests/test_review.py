@@ -81,6 +81,8 @@ CASES = [
                                "Den gäller från den 1 mars 2023 och tills vidare."]),
      doc(running=["Överenskommelsen gäller från och med 1 mars 2027.", "Den följs upp varje år."],
          cells=[Cell(1, 2, 3, "gäller från den 1 mars 2023")])),
+    ("datum", doc(cells=[Cell(1, 3, 4, "Från 2027-05-01")]),
+     doc(cells=[Cell(1, 3, 4, "Från den 1 maj 2027"), Cell(1, 3, 5, "2027-05-01 – 2027-09-30")])),
     ("datum", doc(running=["Från 2027-05-01 finns ordningsvakter vid resecentrum."]),
      doc(running=["Från den 1 maj 2027 finns ordningsvakter vid resecentrum."], headers=["Datum 2027-03-01"],
          cells=[Cell(1, 2, 1, "2027-05-01")])),

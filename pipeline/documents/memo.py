@@ -161,7 +161,9 @@ def preparation(version: Version, organ: str) -> str:
 
 def contents(version: Version) -> list[str]:
     """Return what a first agreement holds, for the memo: fokusområden and bilagor."""
-    items = [f"Fokusområden: {joined([f['namn'] for f in version.data['fokusområden']])}."]
+    # Each name in quotes: joined as they are, "… tätort och Unga som …" read as one name.
+    names = [f"”{focus['namn']}”" for focus in version.data["fokusområden"]]
+    items = [f"Fokusområden: {joined(names)}."]
     items += [f"Bilaga {p.number} – {p.data['titel']}" for p in version.plans]
     return items
 

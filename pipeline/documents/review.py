@@ -294,13 +294,22 @@ def _day(written: str) -> tuple[int, int, int]:
 _ISO_DATE = re.compile(r"(?<![\d/-])\d{4}-\d{2}-\d{2}(?![\d-])")
 
 
+_PROSE_DATE = re.compile(r"[A-Za-zÅÄÖåäö]\s+(\d{4}-\d{2}-\d{2})(?![\d-])")
+
+
 def iso_dates(document: DocumentText) -> Iterator[tuple[str, str]]:
     """Dates in running text are written the Swedish way ("1 maj 2027"); ISO dates belong in
-    headers (Datum 2027-03-01) and in tables."""
+    headers (Datum 2027-03-01) and in tables, where a cell holds the date alone ("2027-05-01",
+    "2027-05-01 – 2027-09-30"), not within words ("Från 2027-05-01")."""
     for number, text in enumerate(document.running, start=1):
         match = _ISO_DATE.search(text)
         if match:
             yield f"stycke {number}", f"datumet {match.group(0)} står i löptext: ”{_excerpt(text, match.start())}”"
+    for cell in document.cells:
+        match = _PROSE_DATE.search(cell.text)
+        if match:
+            yield (f"tabell {cell.table}, rad {cell.row}, kolumn {cell.column}",
+                   f"datumet {match.group(1)} står i en mening: ”{_excerpt(cell.text, match.start())}”")
 
 
 def _squeezed(text: str) -> str:
