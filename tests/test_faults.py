@@ -113,6 +113,7 @@ def settle_and_snapshot(name: str, county: Path) -> dict:
 # --- in-process: a full disk at every change ----------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_full_disk_at_any_change_leaves_everything_as_before(name, pristine, tmp_path):
     before, after = before_and_after(name, pristine, tmp_path)
     counting = Faults(None, disk_full)
@@ -151,6 +152,7 @@ def run_killed(county: Path, arguments: list[str], k: int, count_file: Path) -> 
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_kill_before_the_decision_leaves_the_old_state_and_after_it_the_new(name, pristine, tmp_path):
     """The moment a change is decided is the atomic rename of its journal (or of a staged new
     version folder): killed before it, the next command finds everything as before; killed after

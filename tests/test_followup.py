@@ -286,6 +286,7 @@ def test_county_export_json_follows_its_schema_and_csv_opens_in_excel(sealed_cou
     assert csv_text.startswith("\ufefflän;kommun;") and "\r\n" in csv_text
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_batch_makes_follow_up_reports_and_the_overview_shows_them(sealed_county, tmp_path):
     import docx
 

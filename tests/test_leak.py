@@ -28,6 +28,9 @@ import yaml
 
 from conftest import AGREEMENTS, LIBREOFFICE, edit
 
+# Every test here reads the outputs of batch runs over the whole example county.
+pytestmark = pytest.mark.slow
+
 MARKED = ["falun/2027", "hedemora/2026", "sater/2026"]
 _PASSAGE = re.compile(r"\[\s*sekretess[^\]]*\](.*?)\[\s*/\s*sekretess\s*\]", re.IGNORECASE | re.DOTALL)
 

@@ -72,6 +72,7 @@ def test_the_change_table_is_for_people(orsa):
     assert len(orsa.changes) > 3 * len(rows)  # the full detail stays in `diff --format json`
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_no_field_path_or_yaml_key_in_any_memo(county, tmp_path):
     keys = schema_keys()
     memos = [orsa_2027_memo(county)]
@@ -143,6 +144,7 @@ def test_a_first_agreement_gets_a_memo_without_a_change_table(county, tmp_path, 
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["tjansteskrivelse.docx"]
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_batch_makes_the_memo_of_a_first_agreement_awaiting_decision(county, tmp_path):
     out = tmp_path / "ut"
     assert main(["batch", str(county), "--out", str(out), "--datum", "2026-11-27"]) == 0

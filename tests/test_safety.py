@@ -57,6 +57,7 @@ def err_of(capsys) -> str:
 
 # --- 1. output ownership --------------------------------------------------------------------------
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_manifest_cannot_delete_outside_ut(county, tmp_path, capsys):
     out = tmp_path / "ut"
     victim = tmp_path / "victim"
@@ -81,6 +82,7 @@ def test_manifest_cannot_delete_outside_ut(county, tmp_path, capsys):
 @pytest.mark.parametrize("jobs", [[], {"a": []}, {"a": {"fingeravtryck": 1}},
                                   {"a": {"fingeravtryck": "x", "filer": ["y"]}},
                                   {"a": {"fingeravtryck": "x", "filer": {"y": "z"}}}])
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_manifest_of_the_wrong_shape_is_reported_and_rebuilt(county, tmp_path, capsys, jobs):
     out = tmp_path / "ut"
     out.mkdir()
@@ -101,6 +103,7 @@ def test_a_link_planted_as_the_lock_is_not_followed(county, tmp_path, capsys):
 
 
 @needs_symlinks
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_link_inside_ut_is_never_written_through(sealed_county, tmp_path):
     out = tmp_path / "ut"
     archive = sealed_county / "mora" / "2023" / "beslutat"
@@ -145,6 +148,7 @@ def test_an_output_edited_since_it_was_written_is_not_overwritten(orsa, tmp_path
     assert "har ändrats sedan" in caught.value.problems[0].message
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_batch_into_an_existing_folder_keeps_foreign_temporary_files(county, tmp_path):
     out = tmp_path / "ut"
     (out / "egen").mkdir(parents=True)
@@ -155,6 +159,7 @@ def test_batch_into_an_existing_folder_keeps_foreign_temporary_files(county, tmp
     assert (out / ".x.tmp").read_bytes() == b"mitt"
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_stale_lock_of_a_dead_process_is_taken_over_with_a_message(county, tmp_path):
     out = tmp_path / "ut"
     out.mkdir()
@@ -222,6 +227,7 @@ def test_many_plain_values_are_a_size_limit_not_an_alias_bomb(orsa, capsys):
 
 @pytest.mark.parametrize("name", ["overenskommelse.yml", "Overenskommelse.yaml", "överenskommelse.yaml",
                                   "overenskommelse.yaml.txt", "overenskomelse.yaml"])
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_near_miss_agreement_name_is_an_error_naming_the_expected_name(county, name, capsys):
     folder = county / "orsa" / "2023"
     (folder / F).rename(folder / name)
@@ -232,6 +238,7 @@ def test_a_near_miss_agreement_name_is_an_error_naming_the_expected_name(county,
     assert any(name in p.message for p in report.problems)
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_a_sealed_version_without_its_agreement_is_an_error(sealed_county, capsys, tmp_path):
     (sealed_county / "orsa" / "2023" / F).unlink()
     assert main(["validate", str(sealed_county)]) == 1
@@ -445,6 +452,7 @@ def test_ny_in_a_folder_it_cannot_write_is_an_error(county, monkeypatch, capsys)
     assert not (county / "orsa" / "2027").exists()
 
 
+@pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_an_unreadable_kommun_folder_is_an_error(county, monkeypatch, tmp_path):
     from pipeline.county import batch
 
