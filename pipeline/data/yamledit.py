@@ -41,7 +41,9 @@ def updated_text(text: str, data: dict, anew: frozenset[str] | set[str] = frozen
     top-level fields in ``anew`` are written as new values, without their old end-of-line comment,
     and new top-level fields in ``spaced`` get a blank line before them."""
     yaml = _yaml()
-    tree = yaml.load(text)
+    # ruamel's round-trip loader builds only maps, lists and scalars (it derives from its safe
+    # constructor); no tag can make it build a Python object.
+    tree = yaml.load(text)  # nosec B506
     if not isinstance(tree, CommentedMap):
         tree = CommentedMap()
     for key in anew:
