@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.data.changes import as_dicts
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 _WIDTH = 100
 
@@ -131,7 +135,7 @@ class progress_printer:
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def __enter__(self):
         return self if self.enabled else None
