@@ -111,6 +111,10 @@ class DataError(PipelineError):
 class SchemaError(PipelineError):
     """Raised when data does not follow the schemas or the cross-field rules."""
 
+    # Set only by `samverkan validera`, whose error text lists the warnings after the errors (cli/__init__.py
+    # reads it with getattr); declared here for the type checker, it has no value by default.
+    warnings: list[Problem]
+
 
 class TemplateError(PipelineError):
     """Raised when a Word template is broken or uses a variable the data does not have."""

@@ -21,6 +21,7 @@ import socket
 import stat
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 WINDOWS = sys.platform == "win32"
@@ -129,7 +130,7 @@ class ProcessTree:
             self.process.wait(timeout=10)
 
 
-def _kill_with_children(pid: int, noted: list = ()) -> None:
+def _kill_with_children(pid: int, noted: Iterable = ()) -> None:
     """End a process, its descendants, and ``noted`` processes (psutil.Process objects, which
     know their start time, so a reused process id is never killed)."""
     import psutil

@@ -28,7 +28,7 @@ class IsoDate(click.ParamType):
         try:
             return dates.parse(value)
         except ValueError:
-            self.fail(dates.date_problem(value), param, ctx)
+            self.fail(dates.not_a_date(value), param, ctx)
 
 
 DATE = IsoDate()

@@ -7,6 +7,7 @@ import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from pipeline.data.changes import as_dicts
 from pipeline.documents.review import RULES
 from pipeline.errors import visible
 from pipeline.swedish import distance
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 _WIDTH = 100
 
@@ -138,7 +142,7 @@ class progress_printer:
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def __enter__(self):
         return self if self.enabled else None

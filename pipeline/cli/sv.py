@@ -76,7 +76,8 @@ def install() -> None:
     """Make click speak Swedish in this process."""
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
                    click.parser, click.types):
+        # setattr: click imports these names from gettext without exporting them, so mypy knows no such attributes.
         if hasattr(module, "_"):
-            module._ = _gettext
+            setattr(module, "_", _gettext)  # noqa: B010
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            setattr(module, "ngettext", _ngettext)  # noqa: B010

@@ -72,9 +72,10 @@ class Comparison:
         its title, its cover, and its parts in order – each a label, where its document is
         ("underlag": beside the memo, "version": among the new version's documents), the
         document's file name and its status."""
-        parts = [(self.memo.title, "underlag", self.memo.name, None)]
-        for item in self.redlines:
-            title = f"{item.title} i version {self.old.name}" if item.status == "utgår" else item.title
+        parts: list[tuple[str, str, str, str | None]] = [(self.memo.title, "underlag", self.memo.name, None)]
+        for item in self.redlines:  # only a comparison with an old version has redlines
+            title = (f"{item.title} i version {self.old.name}"
+                     if item.status == "utgår" and self.old is not None else item.title)
             parts.append((f"{STATUS_LABELS[item.status]}: {title}", "underlag", item.name, item.status))
         parts += [(f"Förslag: {d.title}", "version", d.name, None) for d in self.proposed_documents()]
         data = self.new.data
@@ -159,7 +160,7 @@ def check_order(old: Version, new: Version) -> None:
 def _builds_on(later: Version, earlier: Version, limit: int = 50) -> bool:
     """``True`` when ``later``'s chain of föregående_version reaches ``earlier``."""
     name = later.data.get("föregående_version")
-    seen = set()
+    seen: set[str] = set()
     while name and name not in seen and len(seen) < limit:
         if name == earlier.name:
             return True
@@ -172,7 +173,7 @@ def _builds_on(later: Version, earlier: Version, limit: int = 50) -> bool:
     return False
 
 
-def compare_versions(old: Version, new: Version, new_documents: list[RenderedDocument],
+def compare_versions(old: Version | None, new: Version, new_documents: list[RenderedDocument],
                      templates_dir: Path | None = None,
                      old_documents: list[RenderedDocument] | None = None, decided=None) -> Comparison:
     """Return the comparison of two valid versions, given the new version's rendered documents.
@@ -230,7 +231,7 @@ def _redlines(old: Version, new: Version, old_documents: list[RenderedDocument],
                                          "ändrad" if previous else "ny", previous, document,
                                          agreement_props, revisions))
     for before, previous in removed:  # plans that the new version no longer has
-        if previous is not None:
+        if before is not None and previous is not None:  # a previous document is only found for a plan
             results.append(_redline_document(f"{REDLINE_PREFIX}utgar-{before.number}-{before.slug}.docx",
                                              previous.title, "utgår", previous, None, agreement_props, revisions))
     return results
@@ -264,7 +265,7 @@ def redline_docx(old_parts: dict[str, bytes] | None, new_parts: dict[str, bytes]
     else:
         replaced["word/document.xml"] = redline.diff_body(_root(old_parts, "word/document.xml"),
                                                           _root(new_parts, "word/document.xml"), revisions)
-        for part in base:
+        for part in new_parts:  # the base
             if part.startswith(("word/header", "word/footer")) and part.endswith(".xml"):
                 replaced[part] = redline.diff_part(_root(old_parts, part), _root(new_parts, part), revisions)
     encoded = {part: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -285,7 +286,7 @@ def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> 
     if old is not None and marked:
         items.append(f"Ändringsdokument: förslaget med ändringarna markerade mot version {old.name}, {day}")
     for item in redlines:
-        if item.status == "utgår":
+        if item.status == "utgår" and old is not None:  # only a comparison with an old version has redlines
             items.append(f"{item.title} i version {old.name}, som utgår, {day}")
     anchor = _decided_anchor(old) if old is not None and old.ref != new.ref else None
     if anchor:

@@ -117,5 +117,5 @@ def _package(manifest: Manifest, members: list[str], target: Path):
     memo and redlines from its folder, the proposal from the version's folder."""
     comparison = manifest.entries[members[0]]
     folders = {"underlag": target.parent, "version": manifest.folder / members[1]}
-    return package_from_plan(comparison.facts["paket"], lambda where, name: (folders[where] / name).read_bytes(),
-                             target)
+    plan = (comparison.facts or {})["paket"]  # the members were chosen for having one
+    return package_from_plan(plan, lambda where, name: (folders[where] / name).read_bytes(), target)

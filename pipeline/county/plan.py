@@ -93,7 +93,8 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> BatchP
     """Return the jobs to run: every version and comparison whose inputs or outputs changed."""
     counties, problems = find_counties(root)
     run_inputs, hashes = inputs_of_run(), FileHashes()
-    tasks, skipped, known = [], [], set()
+    tasks, skipped = [], []
+    known: set[str] = set()
     for _county, kommuner in counties.items():
         for kommun in kommuner:
             jobs = _kommun_jobs(kommun, out, manifest, run_inputs, hashes)

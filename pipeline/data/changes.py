@@ -113,8 +113,8 @@ def _printable(value) -> str | None:
 
 def _joined(parts: list[str | None]) -> str:
     """Return parts joined with "; ", without a full stop before the semicolon."""
-    parts = [p for p in parts if p]
-    return "; ".join([p.rstrip(".") for p in parts[:-1]] + parts[-1:])
+    texts = [p for p in parts if p]
+    return "; ".join([p.rstrip(".") for p in texts[:-1]] + texts[-1:])
 
 
 def _describe(path: tuple) -> str:

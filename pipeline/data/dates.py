@@ -22,9 +22,14 @@ def date_problem(text: str) -> str | None:
     try:
         parse(text)
     except ValueError:
-        return (f"'{text.strip()}' är inget datum i formen ÅÅÅÅ-MM-DD mellan år {FIRST_YEAR} och {LAST_YEAR}, "
-                "t.ex. 2026-11-27")
+        return not_a_date(text)
     return None
+
+
+def not_a_date(text: str) -> str:
+    """Return the message for ``text``, which :func:`parse` refused."""
+    return (f"'{text.strip()}' är inget datum i formen ÅÅÅÅ-MM-DD mellan år {FIRST_YEAR} och {LAST_YEAR}, "
+            "t.ex. 2026-11-27")
 
 
 def parse(text: str) -> dt.date:
@@ -49,7 +54,7 @@ def typed_date(text: str, where: Path | None = None, field: str | None = None) -
     try:
         return parse(text)
     except ValueError:
-        raise SchemaError(Problem(where, date_problem(text), field=field,
+        raise SchemaError(Problem(where, not_a_date(text), field=field,
                                   hint="Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2027-03-01.")) from None
 
 

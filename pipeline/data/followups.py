@@ -46,12 +46,12 @@ class Record:
 
     @property
     def path(self) -> Path:
-        return self.loaded.file
+        return self.loaded.known_file
 
     def entries(self, section: str) -> dict[tuple[str, str], dict]:
         """Return the record's activities (``"aktiviteter"``) or indicators (``"indikatorer"``)
         by (plan key, id)."""
-        found = {}
+        found: dict[tuple[str, str], dict] = {}
         for plan in self.loaded.data.get("planer") or []:
             for entry in plan.get(section) or []:
                 found.setdefault((plan["plan"], entry["id"]), entry)
@@ -190,7 +190,9 @@ def encode(data: dict, source: str) -> bytes:
 def written_by_us(text: str) -> bool:
     """``True`` when a record's text is as samverkan wrote it (its first line's checksum matches)."""
     match = _MARK_LINE.match(text)
-    return bool(match) and hashlib.sha256(text[match.end():].encode("utf-8")).hexdigest() == match.group(1)
+    if match is None:
+        return False
+    return hashlib.sha256(text[match.end():].encode("utf-8")).hexdigest() == match.group(1)
 
 
 def write(version, day: dt.date, data: dict, source: str, replace: bool = False) -> Written:

@@ -51,8 +51,17 @@ class Loaded:
     values: dict[FieldPath, Source] = field(default_factory=dict)
     keys: dict[FieldPath, Source] = field(default_factory=dict)
     file: Path | None = None
-    # Field-name prefixes per file, for values merged in from elsewhere ("gemensamt." in lan.yaml).
-    prefixes: dict[Path, str] = field(default_factory=dict)
+    # Field-name prefixes per file, for values merged in from elsewhere ("gemensamt." in lan.yaml);
+    # keyed by ``file``, which data made in memory lacks.
+    prefixes: dict[Path | None, str] = field(default_factory=dict)
+
+    @property
+    def known_file(self) -> Path:
+        """Return ``file`` of data that was read from a file (a plan, a county file, a record);
+        raise ValueError for data made in memory without one."""
+        if self.file is None:
+            raise ValueError("the data was not read from a file")
+        return self.file
 
     def source(self, path: FieldPath, *, key: bool = False) -> Source | None:
         """Return where the value (or key) at ``path`` was written, or its nearest parent."""

@@ -130,7 +130,7 @@ def persons(data) -> list[tuple[tuple, dict]]:
     """Return (path, mapping) for every person in agreement data who may be marked role-only."""
     if not isinstance(data, dict):
         return []
-    found = []
+    found: list[tuple[tuple, dict]] = []
     if isinstance(data.get("handläggare"), dict):
         found.append((("handläggare",), data["handläggare"]))
     for index, item in enumerate(data.get("underskrifter") or []):

@@ -45,7 +45,7 @@ def police_party_name(lpo: str) -> str:
     return f"Lokalpolisområde {lpo}"
 
 
-def check_version(version: Version, plans: list, broken: set[str] = frozenset(),
+def check_version(version: Version, plans: list, broken: set[str] | frozenset[str] = frozenset(),
                   county_valid: bool = True) -> list[Problem]:
     """Return the cross-field problems of a version.
 
@@ -167,7 +167,7 @@ def plan_name_problems(version: Version) -> list[Problem]:
     """Return a problem for every plan whose file name is too long to name its documents."""
     problems = []
     for plan in version.plans:
-        name = plan.loaded.file.name
+        name = plan.loaded.known_file.name
         if len(name) > MAX_PLAN_NAME or len(name.encode("utf-8")) > 2 * MAX_PLAN_NAME:
             problems.append(Problem(plan.loaded.file, f"filnamnet är för långt ({len(name)} tecken; högst "
                                                       f"{MAX_PLAN_NAME}) för att namnge planens dokument",
@@ -277,7 +277,7 @@ def _county_rules(version: Version) -> list[Problem]:
             if lpo != area["namn"]:
                 return [version.agreement.problem(
                     ("parter", "polisen", "lokalpolisområde"),
-                    f"kommunen hör till lokalpolisområde {area['namn']} enligt {version.county.file.name}, "
+                    f"kommunen hör till lokalpolisområde {area['namn']} enligt {version.county.known_file.name}, "
                     f"inte {lpo}")]
             return []
     return [version.agreement.problem(

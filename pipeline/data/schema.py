@@ -274,7 +274,7 @@ def _explain(loaded: Loaded, schema: dict, error) -> Problem:
         return loaded.problem(path, "fältet saknar värde",
                               hint="Skriv ett värde efter kolonet, eller ta bort fältet om det är valfritt.")
     if code == 0x24:  # type
-        expected = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+        expected: list[str] = error.constraint if isinstance(error.constraint, list) else [error.constraint]
         wanted = " eller ".join(_TYPE_NAMES.get(t, t) for t in expected)
         return loaded.problem(path, f"ska vara {wanted}, men är {_describe(value)}",
                               hint=_type_hint(expected, value))

@@ -42,7 +42,7 @@ class Validator:
 
     def __init__(self):
         self._counties: dict[Path, object] = {}
-        self._county_checked: set[Path] = set()
+        self._county_checked: set[Path | None] = set()
         self.warnings: dict[Path, list[Problem]] = {}  # per version folder, from its last check
 
     def version(self, folder: Path, texts: dict[Path, str] | None = None) -> tuple[Version | None, list[Problem]]:
@@ -118,8 +118,8 @@ def validate_version(folder: Path) -> Version:
     """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
     folder = Path(folder)
     if folder.is_file():
-        version = folder.parent.parent if folder.parent.name == "planer" else folder.parent
-        raise DataError(Problem(folder, "är en fil; ange versionens mapp", hint=f"Till exempel {version}."))
+        meant = folder.parent.parent if folder.parent.name == "planer" else folder.parent
+        raise DataError(Problem(folder, "är en fil; ange versionens mapp", hint=f"Till exempel {meant}."))
     if not folder.is_dir():
         raise DataError(Problem(folder, "versionsmappen finns inte"))
     if not is_version_folder(folder):
@@ -127,7 +127,7 @@ def validate_version(folder: Path) -> Version:
             folder, f"mappen är ingen version ({AGREEMENT_FILE} saknas)",
             hint="Ange en mapp agreements/<län>/<kommun>/<version>/."))
     version, problems = Validator().version(folder)
-    if problems:
+    if problems or version is None:  # no version comes without the problems that say why
         raise (DataError if version is None else SchemaError)(problems)
     return version
 

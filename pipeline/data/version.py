@@ -47,13 +47,14 @@ class Plan:
     @property
     def file_name(self) -> str:
         """Return the name of the plan's file: what identifies it from version to version."""
-        return nfc(self.loaded.file.name)
+        return nfc(self.loaded.known_file.name)
 
 
 def match_plans(old: list[Plan], new: list[Plan]) -> list[tuple[Plan | None, Plan | None]]:
     """Pair each plan with its counterpart in the other version: by file name, then by title
     (a renamed or renumbered file); the rest were added or removed."""
-    pairs, left = [], list(old)
+    pairs: list[tuple[Plan | None, Plan | None]] = []
+    left = list(old)
     unmatched_new = []
     for plan in new:
         same = next((o for o in left if o.file_name == plan.file_name), None)
@@ -109,11 +110,11 @@ class Version:
     @property
     def files(self) -> list[Path]:
         """Return every data file this version is made from."""
-        files = [self.folder / AGREEMENT_FILE] + [p.loaded.file for p in self.plans]
+        files = [self.folder / AGREEMENT_FILE] + [p.loaded.known_file for p in self.plans]
         if (self.folder / FROZEN_COUNTY_FILE).is_file():
             files.insert(0, self.folder / FROZEN_COUNTY_FILE)
         elif self.county is not None:
-            files.insert(0, self.county.file)
+            files.insert(0, self.county.known_file)
         return files
 
 
@@ -180,8 +181,8 @@ def scan(path: Path) -> tuple[list[Path], list[Problem]]:
     if path.is_file() or not path.is_dir():
         return [], []
     found, problems = [], []
-    for folder, dirs, _files in os.walk(path, followlinks=False):
-        folder = Path(folder)
+    for top, dirs, _files in os.walk(path, followlinks=False):
+        folder = Path(top)
         if is_version_folder(folder):
             found.append(folder)
             dirs.clear()
@@ -316,7 +317,7 @@ def shared_part(county: Loaded) -> Loaded:
 def load_version(folder: Path, county_cache: dict | None = None) -> Version:
     """Return the version in ``folder``; raise DataError listing every unreadable file."""
     version, problems = read_version(folder, county_cache)
-    if problems:
+    if problems or version is None:  # no version comes without the problems that say why
         raise DataError(problems)
     return version
 

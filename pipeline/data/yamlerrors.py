@@ -63,7 +63,7 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
     """Return a problem for every line indented with a tab (YAML forbids tabs there)."""
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
-        indent = re.match(r"[ \t]*", line).group(0)
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
             problems.append(Problem(
                 path, "raden är indragen med tabbtecken, som YAML inte tillåter",

@@ -86,7 +86,7 @@ def _colon_of_key(line: str, column: int) -> bool:
     start = len(line) - len(line.lstrip(" "))
     item = _ITEM.match(line, start)
     key = _KEY.match(line, item.end() if item else start)
-    return bool(key) and key.start() + len(key.group(1)) == column
+    return key is not None and key.start() + len(key.group(1)) == column
 
 
 def _structure(lines: list[str]) -> list[_Line]:
@@ -164,11 +164,12 @@ def _indent_problem(path: Path, lines: list[str], error_line: int) -> Problem | 
     enclosing level, when that is what stopped the parser at ``error_line``."""
     structure = _structure(lines)
     levels: list[_Level] = []
-    prev, closed = None, {}
+    prev: _Line | None = None
+    closed: dict[int, list[_Level]] = {}
     for line in structure:
         if line.number > error_line:
             break
-        if not levels:
+        if not levels or prev is None:  # the first line (only then are there no levels)
             levels, verdict = _with_inner([_Level(line.indent, line, None, line.item)], line), ""
         else:
             after, verdict = _fit(levels, prev, line)

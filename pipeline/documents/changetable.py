@@ -63,7 +63,8 @@ def _plan_rows(changes: list[Change]) -> list[dict]:
 
 def _agreement_rows(changes: list[Change]) -> list[dict]:
     """Return rows for the agreement itself: fokusområden, mål, giltighet, parter, text sections."""
-    rows, texts = [], {}
+    rows: list[dict] = []
+    texts: dict[str, list[Change]] = {}  # text section → its changes
     for c in changes:
         if c.plan is not None or not c.path:
             continue
@@ -198,7 +199,8 @@ def _date_rows(changes: list[Change]) -> list[dict]:
 
 def _item(c: Change, text: str) -> str:
     """Return a list item as a reader names it: an activity by its text, not all its fields."""
-    return _identity(c.path) if c.kind in (ADDED, REMOVED) and _identity(c.path) else text
+    identity = _identity(c.path) if c.kind in (ADDED, REMOVED) else None
+    return identity or text
 
 
 def _is_date_shift(c: Change) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import ooxml, resources
@@ -70,7 +71,7 @@ def followup_text(followups: list[dict], version: str | None) -> str:
     return f"{day} (version {latest['version']}): {counts}"
 
 
-def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date, followups: list[dict] = ()) -> dict:
+def kommun_row(slug: str, facts: list[dict], broken: bool, today: dt.date, followups: Sequence[dict] = ()) -> dict:
     """Return one table row: the version in force, the latest version, the latest follow-up and a flag."""
     name = facts[0]["kommun"] if facts else slug
     latest = max(facts, key=lambda f: (f["datum"], f["version"]), default=None)

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 
@@ -37,7 +38,7 @@ JOURNAL = ".samverkan-journal.json"
 TEMP_PREFIX = ".samverkan-tmp-"
 
 
-def apply(root: Path, writes: dict[str, bytes], removes: list[str] = (), *, locked: bool = False,
+def apply(root: Path, writes: dict[str, bytes], removes: Sequence[str] = (), *, locked: bool = False,
           purpose: str = "skriver") -> list[Path]:
     """Write ``writes`` (relative path → bytes) and remove ``removes`` under ``root``, all or
     nothing; return the paths written. ``locked``: the caller already holds the folder's lock."""

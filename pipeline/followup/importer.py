@@ -89,7 +89,7 @@ def import_workbook(path: Path, version_dir: Path, day: dt.date | None = None, r
     book = read_workbook(path)
     reader = _Reader(path)
     day, data = workbook_record(reader, book, version, day)
-    if reader.problems:
+    if reader.problems or day is None:  # a missing date is among the problems
         raise SchemaError(reader.problems)
     if not data["planer"]:
         raise SchemaError(Problem(path, "arbetsboken har inga ifyllda statusar eller värden; ingenting skrevs",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.data.followups import STATUSES, Record, plan_key
 from pipeline.data.tracing import Item, trace
+from pipeline.data.version import Plan, Version
 
 NOT_FOLLOWED = "ej uppföljd"
 ORDER = ("klar", "grön", "gul", "röd", "ej påbörjad", NOT_FOLLOWED)  # best first, as the overview counts them
@@ -58,7 +59,7 @@ class Indicator:
 class PlanStatus:
     """One plan at the follow-up."""
 
-    plan: object  # data.version.Plan
+    plan: Plan
     key: str
     activities: list[ActivityStatus]
     indicators: list[Indicator]
@@ -75,7 +76,7 @@ class PlanStatus:
 class FollowUp:
     """A version at one follow-up date: every plan's status, and the follow-up before."""
 
-    version: object
+    version: Version
     date: dt.date | None  # None: no follow-up recorded yet
     previous: dt.date | None
     plans: list[PlanStatus]

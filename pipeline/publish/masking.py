@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.data import marks
@@ -159,7 +160,7 @@ def _masked_persons(data: dict) -> dict:
     return data
 
 
-def public_version(version: Version, extra: list[Mask] = ()) -> Version:
+def public_version(version: Version, extra: Sequence[Mask] = ()) -> Version:
     """Return ``version`` as published: every text masked with its own masks and ``extra`` (the
     other version's, when two are compared)."""
     masks = unique(masks_of(version) + list(extra))

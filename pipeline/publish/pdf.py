@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,7 +207,7 @@ def _watch(process: platform.ProcessTree, remaining, out: Path, stall: float) ->
         time.sleep(0.05)
 
 
-def convert_run(documents: list[Path], packages: list[tuple] = ()) -> tuple[list[Path], list[Problem]]:
+def convert_run(documents: list[Path], packages: Sequence[tuple] = ()) -> tuple[list[Path], list[Problem]]:
     """Convert .docx files to PDFs beside them, and compose and convert each beslutspaket
     (title, parts, target PDF[, cover]), all in one LibreOffice run. A part is a
     :class:`package.Part` or a (label, .docx bytes) pair; without a cover, the

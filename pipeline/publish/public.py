@@ -12,6 +12,7 @@ is written.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.compare import versions as compared
@@ -24,7 +25,7 @@ from pipeline.layout import DEFAULT_OUTPUT, PUBLIC_FOLDER
 from pipeline.publish import masking
 
 
-def public_documents(version: Version, extra: list[masking.Mask] = ()) -> list[RenderedDocument]:
+def public_documents(version: Version, extra: Sequence[masking.Mask] = ()) -> list[RenderedDocument]:
     """Return the public documents of a valid version, agreement first."""
     masks = masking.unique(masking.masks_of(version) + list(extra))
     decided = decided_documents(version)

@@ -323,7 +323,7 @@ def _frozen_county_text(folder: Path) -> str | None:
     county = load_county(folder)
     if county is None:
         return None
-    header = (f"# Länets gemensamma text ({county.file.name}) som den var när versionen beslutades.\n"
+    header = (f"# Länets gemensamma text ({county.known_file.name}) som den var när versionen beslutades.\n"
               "# Den beslutade versionen följer inte senare ändringar i länsfilen. Ändra inte filen.\n")
     body = yaml.safe_dump({COUNTY_SHARED_KEY: county.data.get(COUNTY_SHARED_KEY) or {}},
                           allow_unicode=True, sort_keys=False, width=100)

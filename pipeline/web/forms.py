@@ -262,7 +262,7 @@ def _value_from_form(item: Field, form, index: FormIndex, path: tuple, original)
         values = []
         for position in index.indices(name):
             before = original[position] if isinstance(original, list) and position < len(original) else None
-            if item.scalar_list:
+            if item.item is not None:  # a scalar list
                 values.append(_scalar(item.item, form.get(f"{name}.{position}", "")))
             else:
                 entry = dict(before) if isinstance(before, dict) else {}
@@ -424,6 +424,8 @@ def _shape(fields, path: tuple) -> tuple[Field, bool] | None:
         if current is None:
             return None
         pool, at_item = current.children, False
+    if current is None:  # never: the path starts with a name, which sets it or returns above
+        return None
     return current, at_item
 
 

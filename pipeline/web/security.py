@@ -73,7 +73,9 @@ def check(session: Session, method: str, host: str | None, cookie: str | None, q
 
 
 def _equal(given: str | None, expected: str) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def _origin_of(referer: str | None) -> str | None:

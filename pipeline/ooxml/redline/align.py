@@ -40,7 +40,7 @@ def align(keys_old: list, keys_new: list, score, stats: Counter, words=None) -> 
     ``score(i, j)`` returns the similarity of old block i and new block j;
     ``words(side, index)`` returns a block's text for finding candidates.
     """
-    pairs = []
+    pairs: list[tuple] = []
     matcher = difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -81,7 +81,7 @@ def _candidates(old_range: range, new_range: range, words) -> list[tuple]:
     candidates = []
     for i in old_range:
         old_set = set(_WORDS.findall(words("old", i).lower()))
-        shared = Counter()
+        shared: Counter[int] = Counter()
         for word in old_set:
             postings = index.get(word, ())
             if len(postings) <= _COMMON:
@@ -98,7 +98,9 @@ def _candidates(old_range: range, new_range: range, words) -> list[tuple]:
 
 def _ordered_pairs(ranked: list[tuple]) -> list[tuple]:
     """Return the best pairs that keep document order on both sides (best first wins)."""
-    olds, news, chosen = [], [], {}
+    olds: list[int] = []
+    news: list[int] = []
+    chosen: dict[int, int] = {}
     for i, j in ranked:
         if i in chosen:
             continue

@@ -231,7 +231,7 @@ class RedlineJob:
     def __init__(self, old: Package, new: Package):
         self.old, self.new = old, new
         self.out = Package(new.to_bytes())
-        self.old_main, self.new_main = old.main_part(), new.main_part()
+        self.old_main, self.new_main = _main_part(old), _main_part(new)
         self.copier = PartCopier(old, self.out)
         self.definitions = Definitions(old, self.out, self.old_main, self.new_main)
         self.notes = {kind: NoteBook(self, kind) for kind in NOTE_KINDS}
@@ -281,6 +281,14 @@ class RedlineJob:
                 seen.add(part)
                 pairs.append((part, old_refs.get(key)))
         return pairs
+
+
+def _main_part(package: Package) -> str:
+    """Return the package's main document part (jamfor.read_word has checked that there is one)."""
+    main = package.main_part()
+    if main is None:
+        raise ValueError("the package has no main document part")
+    return main
 
 
 def _section_references(package: Package, main: str) -> list[dict]:

@@ -375,7 +375,8 @@ def diff_container(old_container, new_container, revisions: Revisions) -> None:
     """
     old_blocks = _blocks(old_container) if old_container is not None else []
     new_blocks = _blocks(new_container)
-    before, pending = {}, []
+    before: dict[int, list] = {}  # block number → the markers before it
+    pending: list = []
     for child in list(new_container):
         if child.tag in _BLOCKS:
             before[len(before)] = pending

@@ -110,7 +110,7 @@ def pair_references(old, new, sides) -> None:
 
 def _equal_pieces(old_tokens: list[Token], new_tokens: list[Token], revisions) -> list:
     """Return the pieces of equal tokens: the new content, with the old formatting if it changed."""
-    pieces = []
+    pieces: list[tuple] = []  # ("marker", element), ("text" or "run", …) and ("unit", …), as _build takes them
     for old, new in zip(old_tokens, new_tokens, strict=False):
         pieces += [("marker", copy.deepcopy(m)) for m in new.markers]
         if new.kind == "text":
@@ -161,7 +161,7 @@ def _rpr_at(items, position: int):
 
 def _changed_pieces(tokens: list[Token], kind: str, revisions) -> list:
     """Return the pieces of inserted (new) or deleted (old) tokens."""
-    pieces = []
+    pieces: list[tuple] = []
     adopt = revisions.sides.adopt if kind == "del" else (lambda e: e)
     for token in tokens:
         if kind == "ins":

@@ -186,7 +186,7 @@ class Tokenizer:
 
 def _merged(pieces: list, rkey) -> list:
     """Return text pieces with neighbours of equal formatting joined (run boundaries are no change)."""
-    merged = []
+    merged: list[tuple] = []
     for text, rpr in pieces:
         if not text:
             continue

@@ -84,7 +84,7 @@ def _absorb_short_gaps(ops: list[tuple], old_keys: list, old_words: list[bool]) 
 
     "Short": at most two words of at most four letters, and no sentence end.
     """
-    result = []
+    result: list[tuple] = []
     for index, op in enumerate(ops):
         if (op[0] == EQUAL and 0 < index < len(ops) - 1 and _is_short_gap(old_keys[op[1]:op[2]])):
             op = (CHANGE,) + op[1:]
