@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,14 +99,14 @@ def decided_outputs(root: Path, out: Path) -> list[Path]:
     return folders
 
 
-def _is_decided(path: Path, decided: list[Path]) -> bool:
+def _is_decided(path: Path, decided: Sequence[Path]) -> bool:
     for folder in decided:
         if path.is_relative_to(folder):
             return FOLLOWUP_FOLDER not in path.relative_to(folder).parts
     return False
 
 
-def review_outputs(out: Path, decided: list[Path] = ()) -> ReviewReport:
+def review_outputs(out: Path, decided: Sequence[Path] = ()) -> ReviewReport:
     """Review every document under ``out`` (the .docx with its PDF beside it, PDFs without a .docx
     such as a beslutspaket, and web pages); what is found in ``decided`` folders is kept apart."""
     report = ReviewReport()
@@ -118,7 +119,7 @@ def review_outputs(out: Path, decided: list[Path] = ()) -> ReviewReport:
         if document is not None:
             report.documents += 1
             report.with_pdf += document.pages is not None
-            if _is_decided(path, list(decided)):
+            if _is_decided(path, decided):
                 report.decided += review(document)
             else:
                 report.findings += review(document)
