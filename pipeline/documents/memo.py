@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pipeline.data.amounts import Amount, AmountChange, amount_changes
 from pipeline.data.changes import Change
 from pipeline.data.version import Version
 from pipeline.documents.changetable import change_rows
 from pipeline.documents.context import agreement_context, long_date
+from pipeline.swedish import amount as swedish_amount
 from pipeline.swedish import bilagor_span, count, joined
 
 MEMO_NAMES = {"kommun", "enhet", "diarienummer", "dnr", "datum", "handläggare", "mottagare", "ärende", "exempel",
@@ -53,10 +55,40 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
         "ändringar": rows,
         "innehåll": contents(new) if old is None else [],
         "bedömning": new.data.get("bedömning") or default_assessment(new, organ),
-        "ekonomiska_konsekvenser": new.data.get("ekonomiska_konsekvenser") or DEFAULT_ECONOMY,
+        "ekonomiska_konsekvenser": economy(old, new),
         "beslutsunderlag": attachments,
         "skickas_till": new.data.get("skickas_till") or default_recipients(new),
     }
+
+
+def economy(old: Version | None, new: Version) -> str:
+    """Return *Ekonomiska konsekvenser*: what the data says, and the amounts the plans name that are
+    new, changed or gone. The default ("inga nya ekonomiska åtaganden") only when there are none."""
+    written = new.data.get("ekonomiska_konsekvenser")
+    changes = amount_changes(old, new)
+    if not changes:
+        return written or DEFAULT_ECONOMY
+    listed = " ".join(_amount_sentence(change) for change in changes)
+    text = f"Planerna anger {'nya eller ändrade kostnader' if old else 'kostnader'}: {listed}"
+    return f"{written} {text}" if written else text
+
+
+def _kronor(amount: Amount) -> str:
+    return f"{swedish_amount(amount.kronor)} kronor" + (" per år" if amount.yearly else "")
+
+
+def _amount_sentence(change: AmountChange) -> str:
+    old, new = change.old, change.new
+    shown = new or old
+    if shown is None:
+        return ""  # a change has an old or a new amount
+    where = f"bilaga {shown.bilaga}" + (f", aktivitet {shown.activity_id}" if shown.activity_id else "")
+    what = f"”{shown.activity.rstrip('.')}” ({where})"
+    if new is None:
+        return f"Kostnaden {_kronor(shown)} för {what} utgår."
+    if old is None:
+        return f"{_kronor(new)} för {what}."
+    return f"{_kronor(new)} för {what}, i stället för {_kronor(old)}."
 
 
 def organ_of(version: Version) -> str:
