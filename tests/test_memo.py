@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import zipfile
 
 import docx
@@ -14,7 +15,8 @@ from conftest import ROOT
 from pipeline.cli import main
 from pipeline.compare import versions as compare
 from pipeline.documents.changetable import change_rows
-from scenarios import orsa_2027
+from pipeline.publish.pdf import pdf_bytes
+from scenarios import orsa_2027, orsa_2027_moved
 
 SECTIONS = ["Förslag till beslut", "Sammanfattning", "Ärendet", "Bedömning", "Ekonomiska konsekvenser",
             "Beslutsunderlag", "Beslutet skickas till"]
@@ -70,6 +72,23 @@ def test_the_change_table_is_for_people(orsa):
     assert rows[1]["ändring"] == "Bilaga 4 utgår: Alkohol och langning under sommarsäsongen."
     assert "Föräldravandringar varje fredag under skolterminen." in rows[5]["nytt"]
     assert len(orsa.changes) > 3 * len(rows)  # the full detail stays in `diff --format json`
+
+
+@pytest.mark.libreoffice
+def test_every_row_of_the_change_table_is_in_the_pdf(county, tmp_path):
+    """Issue 20: the table's header row at the foot of page 1, and every row lost in the PDF."""
+    comparison = compare.compare(county / "orsa" / "2023", orsa_2027_moved(county))
+    rows = change_rows(comparison.changes)
+    assert len(rows) >= 3
+    pdf = tmp_path / "tjansteskrivelse.pdf"
+    pdf.write_bytes(pdf_bytes([comparison.memo])["tjansteskrivelse.pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+    def bare(value: str) -> str:  # the words without line breaks, hyphens or hyphenation
+        return re.sub(r"[\s\-\u00ad]", "", value)
+    for row in rows:
+        for key in ("område", "ändring", "tidigare", "nytt"):
+            assert bare(row[key]) in bare(text), (key, row[key])
 
 
 def test_no_field_path_or_yaml_key_in_any_memo(county, tmp_path):
