@@ -284,7 +284,7 @@ def _list_item_point(c: Change, words: tuple) -> _Point:
 def _named_item_point(key: tuple, changes: list[Change]) -> _Point:
     """Return the changes to one activity or indicator (matched by its text) as one point."""
     words = ITEMS.get(key[-2] if len(key) > 1 and isinstance(key[-2], str) else "", ITEMS["punkter"])
-    identity, name = key[-1]
+    identity, name = key[-1][0], str(key[-1][1])
     whole = [c for c in changes if c.path == key]
     if whole and whole[0].kind in (ADDED, REMOVED):
         c = whole[0]
@@ -351,7 +351,8 @@ def _traced(points: list[_Point], the_many: str) -> str:
     traced = set().union(*(p.traced for p in points)) if points else set()
     if not traced:
         return ""
-    parts = (["fått id"] if "id" in traced else []) + (["fått nya id"] if "nya id" in traced else [])
+    ids = [word for word in ("id", "nya id") if word in traced]
+    parts = [f"fått {joined(ids)}"] if ids else []
     links = [link for link in LINKS if link in traced]
     if "kopplingar" in traced:
         parts.append("fått ändrade kopplingar till orsaker och mål")
