@@ -50,10 +50,14 @@ def _last_day(day: dt.date) -> bool:
     return (day + dt.timedelta(days=1)).month != day.month
 
 
+# Words that take "ett": "ett datum", "ett mål", "ett nytt mål".
+NEUTER = {"datum", "mål", "nytt"}
+
+
 def count(n: int, one: str, many: str) -> str:
-    """Return "1 bilaga" / "4 bilagor" (words for small numbers: "en bilaga", "fyra bilagor")."""
+    """Return "1 bilaga" / "4 bilagor" (words for small numbers: "en bilaga", "fyra bilagor", "ett nytt mål")."""
     if n == 1:
-        return ("ett " if one.split()[0] in ("datum",) else "en ") + one
+        return ("ett " if one.split()[0] in NEUTER else "en ") + one
     return f"{number(n) if n <= 12 else n} {many}"
 
 

@@ -286,8 +286,17 @@ def _caption(table, caption: str) -> None:
 
 
 def _repeat_header(row) -> None:
-    _cant_split(row)
+    """Repeat the header row on every page and keep it with the first row below it.
+
+    The header row is not marked cantSplit: a repeated header row that cannot split, at the foot
+    of a page where the next row does not fit, makes LibreOffice drop every row after it from the
+    layout (issue 20: the memo's change table printed as a lone header row). Keep-with-next on its
+    paragraphs moves the header to the next page with the first row instead, in Word and
+    LibreOffice alike."""
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _cant_split(row) -> None:

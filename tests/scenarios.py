@@ -2,7 +2,9 @@
 
 ``orsa_2027`` is the case the decision documents are judged on: Orsa 2023 → a 2027 draft
 made with ``ny``, every date moved four years on, a goal added, a plan changed, a plan
-removed and a plan added.
+removed and a plan added. ``orsa_2027_moved`` is the draft of issue 20: made with
+``ny --flytta-datum 2027-03-01`` and one goal added to a plan, whose memo puts the change table's
+header row at the foot of page 1.
 """
 
 from __future__ import annotations
@@ -53,6 +55,16 @@ def orsa_2027(county: Path, today: dt.date = dt.date(2026, 10, 1)) -> Path:
     (plans / "04-alkohol-sommarsasong.yaml").unlink()
     (plans / "04-rekrytering-unga.yaml").write_text(NEW_PLAN, encoding="utf-8")
     _edit(agreement, UPPSÄGNING_2023, UPPSÄGNING_2027)
+    return folder
+
+
+def orsa_2027_moved(county: Path, today: dt.date = dt.date(2026, 12, 7)) -> Path:
+    """Make Orsa's 2027 draft as ``samverkan ny orsa 2027 --flytta-datum 2027-03-01`` does, with one
+    operative goal added to bilaga 1; return its folder."""
+    folder = start_version(county / "orsa", "2027", today=today, new_start=dt.date(2027, 3, 1)).folder
+    last_goal = "    - Minst en trygghetsvandring genomförs per halvår.\n"
+    _edit(folder / "planer" / "01-ordningsstorningar-centrum.yaml", last_goal,
+          last_goal + "    - Klotter på kommunens fastigheter saneras inom 48 timmar.\n")
     return folder
 
 

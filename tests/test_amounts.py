@@ -30,8 +30,8 @@ def test_the_falun_memo_names_the_new_and_the_ended_cost_and_never_says_there_is
     assert "inga nya ekonomiska åtaganden" not in text
     assert ("400\u00a0000 kronor per år för ”Ordningsvakter vid resecentrum fredags- och lördagsnätter” "
             "(bilaga 1, aktivitet A2).") in text
-    assert "Kostnaden 150\u00a0000 kronor för ”Förbättra belysningen på gågatan och vid resecentrum” (bilaga 1) utgår." \
-        in text
+    assert ("Kostnaden 150\u00a0000 kronor för ”Förbättra belysningen på gågatan och vid resecentrum” "
+            "(bilaga 1) utgår.") in text
 
 
 def test_an_unchanged_amount_is_not_a_consequence_of_the_proposal():

@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.data.changes import ADDED, CHANGED, GROUPS, PLANS_GROUP, REMOVED, Change, as_dicts, summarize
+from pipeline.data.changes import (
+    ADDED,
+    CHANGED,
+    GROUPS,
+    PLANS_GROUP,
+    REMOVED,
+    Change,
+    as_dicts,
+    item_text,
+    summarize,
+)
 from pipeline.data.load import Loaded
 from pipeline.data.version import Plan, Version
 
@@ -161,6 +171,24 @@ def test_reordered_items_are_one_change_of_the_order():
     assert [(c.kind, c.what, c.old, c.new, c.path) for c in changes] == [
         (CHANGED, "mål (ordning)", "Ett; Två; Tre.", "Tre; Ett; Två.", ("mål", "ordning"))]
     assert (changes[0].old_value, changes[0].new_value) == (["Ett.", "Två.", "Tre."], ["Tre.", "Ett.", "Två."])
+
+
+def test_an_item_of_a_text_list_that_got_an_id_is_matched_by_what_it_says_and_kept_whole():
+    old_plans = [("01-a.yaml", 1, {"titel": "Centrum", "orsaksanalys": {"orsaker": ["Mörkt", "Hög alkoholpåverkan"]}})]
+    new_plans = [("01-a.yaml", 1, {"titel": "Centrum", "orsaksanalys": {"orsaker": [
+        {"id": "O1", "orsak": "Mörkt"}, {"id": "O2", "orsak": "Hög alkoholpåverkan"}]}})]
+    changes = summarize(version({}, old_plans), version({}, new_plans))
+    assert [(c.kind, c.old_value, c.new_value) for c in changes] == [
+        (CHANGED, "Mörkt", {"id": "O1", "orsak": "Mörkt"}),  # too short to be close as printed texts
+        (CHANGED, "Hög alkoholpåverkan", {"id": "O2", "orsak": "Hög alkoholpåverkan"})]
+    assert changes[1].new == "id: O2; orsak: Hög alkoholpåverkan"  # the full detail, for diff --format json
+
+
+def test_what_an_item_says_is_its_text_field_or_itself():
+    assert item_text(" Hög   alkoholpåverkan ") == "Hög alkoholpåverkan"
+    assert item_text({"id": "M2", "mål": "Ordningsvakter vid resecentrum."}) == "Ordningsvakter vid resecentrum."
+    assert item_text({"id": "A1", "aktivitet": "Synlig polisnärvaro.", "mål": ["M1"]}) == "Synlig polisnärvaro."
+    assert item_text({"kanal": "Webb"}) is None and item_text(3) is None
 
 
 def test_a_list_of_mappings_without_an_identity_is_compared_as_texts():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import zipfile
 
 import docx
@@ -14,7 +15,8 @@ from conftest import ROOT
 from pipeline.cli import main
 from pipeline.compare import versions as compare
 from pipeline.documents.changetable import change_rows
-from scenarios import orsa_2027
+from pipeline.publish.pdf import pdf_bytes
+from scenarios import orsa_2027, orsa_2027_moved
 
 SECTIONS = ["Förslag till beslut", "Sammanfattning", "Ärendet", "Bedömning", "Ekonomiska konsekvenser",
             "Beslutsunderlag", "Beslutet skickas till"]
@@ -72,6 +74,23 @@ def test_the_change_table_is_for_people(orsa):
     assert len(orsa.changes) > 3 * len(rows)  # the full detail stays in `diff --format json`
 
 
+@pytest.mark.libreoffice
+def test_every_row_of_the_change_table_is_in_the_pdf(county, tmp_path):
+    """Issue 20: the table's header row at the foot of page 1, and every row lost in the PDF."""
+    comparison = compare.compare(county / "orsa" / "2023", orsa_2027_moved(county))
+    rows = change_rows(comparison.changes)
+    assert len(rows) >= 3
+    pdf = tmp_path / "tjansteskrivelse.pdf"
+    pdf.write_bytes(pdf_bytes([comparison.memo])["tjansteskrivelse.pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+    def bare(value: str) -> str:  # the words without line breaks, hyphens or hyphenation
+        return re.sub(r"[\s\-\u00ad]", "", value)
+    for row in rows:
+        for key in ("område", "ändring", "tidigare", "nytt"):
+            assert bare(row[key]) in bare(text), (key, row[key])
+
+
 @pytest.mark.slow  # a batch over the whole example county, or every step of a change
 def test_no_field_path_or_yaml_key_in_any_memo(county, tmp_path):
     keys = schema_keys()
@@ -89,6 +108,8 @@ def test_no_field_path_or_yaml_key_in_any_memo(county, tmp_path):
                 assert key not in text, key
         for word in ("tillagd:", "borttagen:", "Ändrad:", "1 borttagna", " ärende "):
             assert word not in text
+        for cell in table_cells(data):
+            assert not schema_keys_in(cell), cell
 
 
 def orsa_2027_memo(county) -> bytes:
@@ -99,8 +120,19 @@ def orsa_2027_memo(county) -> bytes:
     return compare.compare(copy / "orsa" / "2023", orsa_2027(copy)).memo.data
 
 
-def schema_keys() -> set[str]:
-    """Return every field name of every schema."""
+def table_cells(data: bytes) -> list[str]:
+    """Return the text of every cell of a memo's tables."""
+    return [c.text for t in docx.Document(io.BytesIO(data)).tables for row in t.rows for c in row.cells]
+
+
+def schema_keys_in(text: str) -> list[str]:
+    """Return the field names written as YAML keys in ``text``: "id: M2; mål: …"."""
+    keys = schema_keys(shortest=1)
+    return [key for key in re.findall(r"(?<![\w-])(\w+): ", text) if key in keys]
+
+
+def schema_keys(shortest: int = 4) -> set[str]:
+    """Return every field name of every schema (at least ``shortest`` letters)."""
     found = set()
 
     def walk(rules):
@@ -113,7 +145,71 @@ def schema_keys() -> set[str]:
                     walk(value)
     for name in ("overenskommelse", "plan", "lan"):
         walk(yaml.safe_load((ROOT / "schemas" / f"{name}.yaml").read_text(encoding="utf-8")))
-    return {k for k in found if len(k) > 3}
+    return {k for k in found if len(k) >= shortest}
+
+
+# --- Falun 2023 → 2027: plans that got ids and links, written for a politician (issue 20) ---------
+
+@pytest.fixture(scope="module")
+def falun_rows():
+    dalarna = ROOT / "agreements" / "dalarna"
+    return change_rows(compare.compare(dalarna / "falun" / "2023", dalarna / "falun" / "2027").changes)
+
+
+def sentences(text: str) -> list[str]:
+    """Return the sentences of a cell (also those joined as "A.; B.")."""
+    return [s.rstrip(";") for s in re.split(r"(?<=[.!?])\s+|(?<=\.);\s*", text) if s not in ("", "…", "–")]
+
+
+def test_the_change_table_never_shows_schema_keys_or_a_stop_before_a_semicolon(falun_rows):
+    for row in falun_rows:
+        for key in ("ändring", "tidigare", "nytt"):
+            assert not schema_keys_in(row[key]), (key, row[key])
+            assert ".;" not in row[key], (key, row[key])
+
+
+def test_no_sentence_is_said_twice_in_a_cell(falun_rows):
+    for row in falun_rows:
+        for key in ("ändring", "tidigare", "nytt"):
+            said = sentences(row[key])
+            assert len(said) == len(set(said)), (key, row[key])
+
+
+def test_counts_count_items_and_name_them_by_what_they_say(falun_rows):
+    plan = {r["ändring"].split(" (")[0]: r for r in falun_rows if r["område"] == "Bilaga 1"}
+    assert ": ett nytt mål, ett mål utgår och två ändringar; målen har fått id;" in plan["Målen i bilaga 1"]["ändring"]
+    assert plan["Målen i bilaga 1"]["nytt"].startswith(
+        "Nytt mål M2: Ordningsvakter finns vid resecentrum varje helgnatt från den 1 maj 2027.")
+    assert plan["Målen i bilaga 1"]["tidigare"].startswith(
+        "Mål som utgår: Belysningen på gågatan är åtgärdad senast den 30 september 2023.")
+    # four activities before and after: one added, one removed, two changed (not "tio nya punkter")
+    activities = plan["Aktiviteterna i bilaga 1"]
+    assert (": en ny aktivitet, en aktivitet utgår och två ändringar; aktiviteterna har fått id och kopplats till "
+            "orsaker och mål; se ändringsdokumentet för bilaga 1.") in activities["ändring"]
+    assert activities["nytt"].startswith("Ny aktivitet A2: Ordningsvakter vid resecentrum fredags- och lördagsnätter.")
+    assert ": en ny indikator, en indikator utgår och två ändringar; indikatorerna har fått id och kopplats till mål;" \
+        in plan["Uppföljningen i bilaga 1"]["ändring"]
+    assert ": en orsak utgår och en ändring; orsakerna har fått id;" in plan["Orsaksanalysen i bilaga 1"]["ändring"]
+    causes = next(r for r in falun_rows if r["ändring"].startswith("Orsaksanalysen i bilaga 2"))
+    assert ": orsakerna har fått id;" in causes["ändring"]  # the same four causes, now O1–O4
+    assert causes["nytt"].startswith("O1: Narkotika är lätt att beställa via sociala medier. O2: ")
+
+
+def test_tidigare_and_nytt_differ_where_the_text_changed(falun_rows):
+    for row in falun_rows:
+        assert row["tidigare"] != row["nytt"], row
+    mapping = next(r for r in falun_rows if r["ändring"].startswith("Kartläggningen i bilaga 2"))
+    assert mapping["tidigare"][:80] != mapping["nytt"][:80]  # the excerpts are around the change
+    goals = next(r for r in falun_rows if r["ändring"].startswith("Målen i bilaga 1"))
+    assert "ska öka från 58 till 65 procent" in goals["tidigare"] and "ska öka från 64 till 70 procent" in goals["nytt"]
+    assert "[sekretess" not in mapping["nytt"]  # the text as the documents show it
+
+
+def test_a_signature_published_by_role_is_said_in_words(falun_rows):
+    row = next(r for r in falun_rows if r["område"] == "Underskrifter")
+    assert (row["ändring"], row["tidigare"], row["nytt"]) == (
+        "I den offentliga versionen visas underskriften av lokalpolisområdeschef med bara rollen.",
+        "Namn och roll", "Bara roll, inte namn")
 
 
 def test_the_case_is_described_from_the_data_where_it_exists(sealed_county):

@@ -330,6 +330,24 @@ def test_templates_are_in_sync_with_their_build_script(tmp_path):
             assert fresh.read("word/document.xml") == kept.read("word/document.xml"), name
 
 
+def test_every_table_header_row_repeats_keeps_with_the_next_row_and_may_split():
+    """A repeated header row marked cantSplit at the foot of a page makes LibreOffice lose every row
+    after it (issue 20); kept with the next row instead, it moves to the next page with it."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    headers = 0
+    for path in sorted((ROOT / "templates").glob("*.docx")):
+        with zipfile.ZipFile(path) as archive:
+            body = etree.fromstring(archive.read("word/document.xml"))
+        for table in body.iter(f"{w}tbl"):
+            first = table.find(f"{w}tr")
+            assert first.find(f"{w}trPr/{w}tblHeader") is not None, path.name
+            assert first.find(f"{w}trPr/{w}cantSplit") is None, path.name
+            for paragraph in first.iter(f"{w}p"):
+                assert paragraph.find(f"{w}pPr/{w}keepNext") is not None, path.name
+            headers += 1
+    assert headers >= 10
+
+
 def test_the_validity_is_said_once_and_the_police_sign_as_polismyndigheten(county, tmp_path):
     written = render(county / "falun" / "2027", tmp_path / "ut")
     document = docx.Document(written[0])

@@ -48,6 +48,10 @@ IDENTITY = {
     "uppföljning": "indikator",
 }
 
+# The field that holds what a list item says when the item is a mapping, in the order looked for
+# (an activity's "mål" are the ids of its goals, its text is "aktivitet").
+TEXT_FIELDS = ("aktivitet", "indikator", "orsak", "mål", "titel", "namn", "text")
+
 LABELS = {
     "parter": "parter", "kommun": "kommun", "polisen": "polisen", "övriga": "övriga parter",
     "giltighetstid": "giltighetstid", "från": "från", "till": "till",
@@ -111,6 +115,18 @@ def _printable(value) -> str | None:
     return " ".join(str(value).split())
 
 
+def item_text(item) -> str | None:
+    """Return what a list item says: a text item itself, a mapping its text field (the cause of
+    {id: O2, orsak: …}, the activity of {id: A1, aktivitet: …, mål: [M1]}); None if it has none."""
+    if isinstance(item, str):
+        return " ".join(item.split())
+    if isinstance(item, dict):
+        for key in TEXT_FIELDS:
+            if isinstance(item.get(key), str):
+                return " ".join(item[key].split())
+    return None
+
+
 def _joined(parts: list[str | None]) -> str:
     """Return parts joined with "; ", without a full stop before the semicolon."""
     texts = [p for p in parts if p]
@@ -150,17 +166,20 @@ def _compare_lists(group: str, path: tuple, old: list, new: list) -> list[Change
         return _compare_by_identity(group, path, identity, old, new)
     label = _describe(path)
     old_texts, new_texts = [_printable(x) for x in old], [_printable(x) for x in new]
-    gone = [t for t in old_texts if t not in new_texts]
-    come = [t for t in new_texts if t not in old_texts]
+    # (printed text, the item itself): the change keeps the item, e.g. a goal with its id
+    gone = [(t, x) for t, x in zip(old_texts, old, strict=True) if t not in new_texts]
+    come = [(t, x) for t, x in zip(new_texts, new, strict=True) if t not in old_texts]
     result = []
-    for text in list(gone):  # a reworded item is a change, not a removal and an addition
-        close = difflib.get_close_matches(text, come, n=1, cutoff=0.6)
+    for text, item in list(gone):  # a reworded item is a change, not a removal and an addition
+        # matched on what the items say: "Hög alkoholpåverkan" is the cause {id: O2, orsak: Hög alkoholpåverkan}
+        says = [item_text(x) or t for t, x in come]
+        close = difflib.get_close_matches(item_text(item) or text, says, n=1, cutoff=0.6)
         if close:
-            result.append(Change(group, CHANGED, label, text, close[0], path, text, close[0]))
-            gone.remove(text)
-            come.remove(close[0])
-    result += [Change(group, REMOVED, label, t, None, path, t, None) for t in gone]
-    result += [Change(group, ADDED, label, None, t, path, None, t) for t in come]
+            new_text, new_item = come.pop(says.index(close[0]))
+            result.append(Change(group, CHANGED, label, text, new_text, path, item, new_item))
+            gone.remove((text, item))
+    result += [Change(group, REMOVED, label, t, None, path, x, None) for t, x in gone]
+    result += [Change(group, ADDED, label, None, t, path, None, x) for t, x in come]
     kept_old = [t for t in old_texts if t in new_texts]
     kept_new = [t for t in new_texts if t in old_texts]
     if kept_old != kept_new:
