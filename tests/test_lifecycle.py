@@ -130,7 +130,7 @@ def test_decided_version_keeps_the_county_text_it_was_decided_with(county, draft
     edit(county / "lan.yaml", "likartat i hela länet. Dokumentationen", "likartat i länet. Dokumentationen")
     decided = validate_version(draft)
     assert "likartat i hela länet. Dokumentationen" in decided.data["dokumentation_av_problembild"]["beskrivning"]
-    another, _ = start_version(county / "orsa", "2028")
+    another, _ = start_version(county / "orsa", "2028", keep_case_number=True)
     fresh = validate_version(another)
     assert "likartat i länet. Dokumentationen" in fresh.data["dokumentation_av_problembild"]["beskrivning"]
     assert render_version(decided)
@@ -182,3 +182,49 @@ def test_beslut_checks_the_diarienummer_against_the_version(draft, capsys):
     assert main(args + ["--nytt-diarienummer"]) == 0
     data = load_yaml(draft / "overenskommelse.yaml").data
     assert data["diarienummer"] == data["beslut"]["diarienummer"] == "KS 2027/0099"
+
+
+# --- ny asks for the new case's diarienummer and lists what to look over; beslut shows it before sealing ---
+
+def test_ny_without_a_diarienummer_is_refused_and_writes_nothing(county, capsys):
+    before = snapshot(county / "orsa")
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Fel: {county / 'orsa'}: fältet '--nytt-diarienummer': den nya versionen behöver ett "
+                          "diarienummer; version 2023 har KS 2023/0042")
+    assert "--nytt-diarienummer \"KS 2027/0011\"" in err and "--behall-diarienummer" in err
+    assert "Traceback" not in err
+    assert snapshot(county / "orsa") == before and not (county / "orsa" / "2027").exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--nytt-diarienummer", "KS 2027/0011", "--behall-diarienummer"], "inte båda"),
+    (["--nytt-diarienummer", "ks  2023/0042"], "är detsamma som den föregående versionens (version 2023)"),
+    (["--nytt-diarienummer", "  "], "diarienumret får inte vara tomt"),
+    (["--nytt-diarienummer", "KS 2027/\x1b0011"], "styrtecknet U+001B"),
+])
+def test_ny_refuses_a_diarienummer_that_cannot_be_the_new_ones(county, capsys, args, words):
+    before = snapshot(county / "orsa")
+    assert main(["ny", str(county / "orsa"), "2027", *args]) == 1
+    assert words in capsys.readouterr().err
+    assert snapshot(county / "orsa") == before
+
+
+def test_ny_writes_the_new_diarienummer_and_lists_the_warnings(county, capsys):
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01",
+                 "--nytt-diarienummer", "KS 2027/0011"]) == 0
+    out = capsys.readouterr().out
+    folder = county / "orsa" / "2027"
+    assert "\ndiarienummer: KS 2027/0011\n" in (folder / "overenskommelse.yaml").read_text(encoding="utf-8")
+    assert "Diarienummer: KS 2027/0011." in out
+    warnings = validate_paths([folder]).warnings
+    assert out.index("Varningar: ") > out.index("Skapade ") and f"Varningar: {len(warnings)} " in out
+
+
+def test_ny_keeping_the_diarienummer_says_so(county, capsys):
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01", "--behall-diarienummer"]) == 0
+    out = capsys.readouterr().out
+    agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
+    assert "\ndiarienummer: KS 2023/0042  # exempel\n" in agreement.read_text(encoding="utf-8")  # as it was
+    assert ("Diarienumret KS 2023/0042 är kvar från version 2023 (--behall-diarienummer). Skriv det nya ärendets "
+            "diarienummer i fältet diarienummer när det finns.") in out

@@ -68,18 +68,29 @@ def render(version_dir, out_dir, pdf, public):
 @click.argument("name", metavar="VERSION")
 @click.option("--flytta-datum", "new_start", type=DATE, metavar="ÅÅÅÅ-MM-DD",
               help="Den nya versionens startdag: alla datum flyttas lika långt som giltighetstidens start.")
-def ny(kommun_dir, name, new_start):
+@click.option("--nytt-diarienummer", "case_number", metavar="DNR",
+              help="Det nya ärendets diarienummer, t.ex. \"KS 2027/0011\"; skrivs in i den nya versionen.")
+@click.option("--behall-diarienummer", "keep_case_number", is_flag=True,
+              help="Behåll den förra versionens diarienummer (med vilje, eller tills det nya finns); validate "
+                   "varnar tills det är ändrat.")
+def ny(kommun_dir, name, new_start, case_number, keep_case_number):
     """Starta en ny version från kommunens senaste version.
 
     Kopierar data och planer till KOMMUNMAPP/VERSION, sätter status utkast,
     pekar på den föregående versionen och tar bort dess beslut, så att bara det
-    som ändras behöver redigeras. En befintlig version skrivs aldrig över.
+    som ändras behöver redigeras. Ange det nya ärendets diarienummer med
+    --nytt-diarienummer, eller --behall-diarienummer. Visar sedan det som ska ses
+    över: datumen och varningarna för gammal text. En befintlig version skrivs
+    aldrig över.
     """
     from pipeline.cli.report import new_version_text
     from pipeline.versions.lifecycle import start_version
 
-    created = start_version(kommun_dir, name, new_start=new_start)
+    created = start_version(kommun_dir, name, new_start=new_start, case_number=case_number,
+                            keep_case_number=keep_case_number)
     click.echo(new_version_text(created))
+    if created.warnings:
+        click.echo(warnings_text(created.warnings))
 
 
 @click.command(options_metavar="[FLAGGOR]")

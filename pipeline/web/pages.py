@@ -17,7 +17,7 @@ from pipeline.data.dates import typed_date
 from pipeline.data.load import load_yaml
 from pipeline.data.version import plan_files
 from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.versions.lifecycle import Decision, record_decision, start_version
+from pipeline.versions.lifecycle import Decision, check_version_name, record_decision, start_version
 from pipeline.web import documents, edits, forms
 from pipeline.web.documents import comparison_view, preview_documents, version_document
 from pipeline.web.plans import add_plan, remove, rename
@@ -243,11 +243,36 @@ def new_version(county, kommun):
     folder = info.versions[0].folder.parent if info.versions else None
     if folder is None:
         raise NotFound(kommun)
-    created = start_version(folder, name, new_start=start)
+    number = request.form.get("nytt_diarienummer", "").strip()
+    keep = bool(request.form.get("behall_diarienummer"))
+    check_version_name(name, folder)  # the name first, as on the command line
+    if not number and not keep:
+        raise DataError(Problem(folder, "den nya versionen skapades inte: den behöver ett diarienummer",
+                                field="nytt_diarienummer",
+                                hint="Skriv det nya ärendets diarienummer, eller kryssa i rutan för att behålla det "
+                                     "gamla (med vilje, eller tills det nya finns)."))
+    created = start_version(folder, name, new_start=start, case_number=number or None, keep_case_number=keep)
     moved = len(created.moved)
     flash(f"Version {name} är skapad från version {created.source.name}"
           + (f"; {moved} datum flyttades." if start else "."))
+    if created.warnings:
+        flash(f"{len(created.warnings)} {'varning' if len(created.warnings) == 1 else 'varningar'} att se över "
+              "(samma som samverkan validate visar):")
+        for warning in created.warnings[:_LISTED_WARNINGS]:
+            flash(_warning_line(warning))
+        if len(created.warnings) > _LISTED_WARNINGS:
+            flash(f"… och {len(created.warnings) - _LISTED_WARNINGS} till.")
     return redirect(url_for("sidor.version", county=county, kommun=kommun, name=created.folder.name), 303)
+
+
+_LISTED_WARNINGS = 10  # after "Ny version"; the rest are counted
+
+
+def _warning_line(problem: Problem) -> str:
+    """Return a warning as one line for a page: the file's name, the line, the field and the message."""
+    where = f"{Path(problem.file).name}, rad {problem.line}" if problem.file and problem.line else ""
+    field = f"fältet {problem.field}" if problem.field else ""
+    return ": ".join(part for part in (", ".join(p for p in (where, field) if p), problem.message) if part)
 
 
 def decide(county, kommun, name):
