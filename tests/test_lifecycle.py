@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from conftest import edit, new_draft
+from conftest import edit, line_of, new_draft
 from pipeline.cli import main
 from pipeline.data.load import load_yaml
 from pipeline.data.validate import validate_paths, validate_version
@@ -210,21 +210,33 @@ def test_ny_refuses_a_diarienummer_that_cannot_be_the_new_ones(county, capsys, a
     assert snapshot(county / "orsa") == before
 
 
-def test_ny_writes_the_new_diarienummer_and_lists_the_warnings(county, capsys):
+def test_ny_writes_the_new_diarienummer_and_lists_the_old_text_to_look_over(county, capsys):
     assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01",
                  "--nytt-diarienummer", "KS 2027/0011"]) == 0
     out = capsys.readouterr().out
     folder = county / "orsa" / "2027"
-    assert "\ndiarienummer: KS 2027/0011\n" in (folder / "overenskommelse.yaml").read_text(encoding="utf-8")
+    text = (folder / "overenskommelse.yaml").read_text(encoding="utf-8")
+    assert "\ndiarienummer: KS 2027/0011\n" in text
     assert "Diarienummer: KS 2027/0011." in out
     warnings = validate_paths([folder]).warnings
     assert out.index("Varningar: ") > out.index("Skapade ") and f"Varningar: {len(warnings)} " in out
+    agreement = folder / "overenskommelse.yaml"
+    assert (f"{agreement}:{line_of(agreement, 'uppsägning:')}:13: fältet 'uppsägning': texten anger "
+            "överenskommelsens giltighet en gång till") in out
+    plan = folder / "planer" / "04-alkohol-sommarsasong.yaml"
+    assert (f"{plan}:{line_of(plan, 'när: Före midsommar 2023')}:10: fältet 'aktiviteter[3].när': texten står kvar "
+            "oförändrad från version 2023 och nämner 2023") in out
+    assert "fältet 'diarienummer'" not in out
 
 
-def test_ny_keeping_the_diarienummer_says_so(county, capsys):
+def test_ny_keeping_the_diarienummer_says_so_and_warns_until_it_is_changed(county, capsys):
     assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01", "--behall-diarienummer"]) == 0
     out = capsys.readouterr().out
     agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
     assert "\ndiarienummer: KS 2023/0042  # exempel\n" in agreement.read_text(encoding="utf-8")  # as it was
     assert ("Diarienumret KS 2023/0042 är kvar från version 2023 (--behall-diarienummer). Skriv det nya ärendets "
             "diarienummer i fältet diarienummer när det finns.") in out
+    assert (f"{agreement}:{line_of(agreement, 'diarienummer: KS')}:15: fältet 'diarienummer': diarienumret "
+            "KS 2023/0042 är den föregående versionens (version 2023)") in out
+    edit(agreement, "diarienummer: KS 2023/0042", "diarienummer: KS 2027/0011")
+    assert not [w for w in validate_paths([agreement.parent]).warnings if w.field == "diarienummer"]

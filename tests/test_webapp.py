@@ -370,7 +370,9 @@ def test_a_new_version_and_its_decision_from_the_web(web):
     answer = post(client, session, "/k/dalarna/orsa/ny-version", {"namn": "2027", "nytt_diarienummer": "KS 2027/0011"})
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/v/dalarna/orsa/2027/")
     page = get(client, answer.headers["Location"]).get_data(as_text=True)
-    assert "Version 2027 är skapad" in page and "varningar att se över" in page  # the plans' missing links
+    assert "Version 2027 är skapad" in page and "varningar att se över" in page
+    # The dates were not moved: what is said is that the validity still starts when the old one did.
+    assert "fältet giltighetstid.från: giltighetstiden börjar 1 mars 2023" in page
     agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
     number = load_yaml(agreement).data["diarienummer"]
     assert number == "KS 2027/0011"

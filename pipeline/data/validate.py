@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.data import followups, marks, rules, schema, seal, tracing
+from pipeline.data import followups, marks, rules, schema, seal, stale, tracing
 from pipeline.data.version import (
     COUNTY_SHARED_KEY,
     Version,
@@ -80,6 +80,8 @@ class Validator:
         if "" not in broken:  # a problem without a field (e.g. not a mapping) breaks everything
             problems += rules.check_version(version, valid_plans, broken, county_valid)
         errors, warnings = tracing.check(version, valid_plans) if "status" not in broken else ([], [])
+        if "" not in broken:
+            warnings += stale.check(version, valid_plans, broken)
         self.warnings[version.folder] = warnings
         return problems + errors
 
