@@ -240,3 +240,53 @@ def test_ny_keeping_the_diarienummer_says_so_and_warns_until_it_is_changed(count
             "KS 2023/0042 är den föregående versionens (version 2023)") in out
     edit(agreement, "diarienummer: KS 2023/0042", "diarienummer: KS 2027/0011")
     assert not [w for w in validate_paths([agreement.parent]).warnings if w.field == "diarienummer"]
+
+
+@pytest.fixture
+def moved(county):
+    """Orsa's 2027 draft with its dates moved: its carried-over text names the old period."""
+    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20), new_start=dt.date(2027, 3, 1),
+                              case_number="KS 2027/0011")
+    return folder
+
+
+BESLUT = ["--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", "§ 7", "--diarienummer", "KS 2027/0011"]
+
+
+def test_beslut_lists_the_warnings_before_it_seals(moved, capsys):
+    warnings = validate_paths([moved]).warnings
+    assert main(["beslut", str(moved), *BESLUT]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Varningar före beslutet: {len(warnings)} (versionen beslutas och förseglas som den är; "
+                          "--strikt stoppar beslutet):\n")
+    assert "fältet 'uppsägning': texten anger överenskommelsens giltighet en gång till" in out
+    assert out.index("fältet 'uppsägning'") < out.index("Beslutet registrerat och versionen förseglad")
+    assert (moved / "sigill.json").is_file()
+
+
+def test_beslut_hands_over_the_warnings_before_anything_is_written(moved):
+    seen = []
+
+    def before_sealing(warnings):
+        seen.append((len(warnings), (moved / "sigill.json").exists(), (moved / "beslutat").exists()))
+
+    sealed = record_decision(moved, Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011"),
+                             before_sealing=before_sealing)
+    assert seen == [(len(sealed.warnings), False, False)] and sealed.warnings
+
+
+def test_beslut_strikt_refuses_a_draft_with_warnings_and_writes_nothing(moved, capsys):
+    before = snapshot(moved)
+    assert main(["beslut", str(moved), *BESLUT, "--strikt"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("Fel: ") and "fältet 'uppsägning': texten anger" in captured.err
+    assert "Traceback" not in captured.err and "Beslutet registrerat" not in captured.out
+    assert snapshot(moved) == before
+
+
+def test_beslut_with_a_new_diarienummer_no_longer_warns_about_the_old(county, capsys):
+    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20), keep_case_number=True)
+    assert main(["beslut", str(folder), "--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", "§ 7",
+                 "--diarienummer", "KS 2027/0011", "--nytt-diarienummer"]) == 0
+    out = capsys.readouterr().out
+    assert "Varningar före beslutet" in out and "fältet 'diarienummer'" not in out

@@ -386,3 +386,5 @@ def test_a_new_version_and_its_decision_from_the_web(web):
     assert load_yaml(agreement).data["status"] == "beslutad"
     page = get(client, "/v/dalarna/orsa/2027/").get_data(as_text=True)
     assert "förseglad" in page.lower() and 'name="f.' not in page
+    assert "Varningar i den beslutade versionen:" in page  # the validity that still starts when the old one did
+    assert "fältet giltighetstid.från: giltighetstiden börjar 1 mars 2023" in page

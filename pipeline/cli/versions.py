@@ -102,18 +102,26 @@ def ny(kommun_dir, name, new_start, case_number, keep_case_number):
               help="Ärendets diarienummer, t.ex. \"KS 2023/0042\"; ska vara versionens.")
 @click.option("--nytt-diarienummer", "new_case_number", is_flag=True,
               help="Ärendet har fått ett nytt diarienummer: skriv in det i versionen också.")
-def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number):
+@click.option("--strikt", "strict", is_flag=True,
+              help="Räkna varningarna (t.ex. text med den förra giltighetstidens datum) som fel: då registreras "
+                   "inget beslut.")
+def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number, strict):
     """Registrera beslutet efter sammanträdet och försegla versionen.
 
     Sätter status beslutad med beslutet, sparar dokumenten som de beslutades i
     VERSIONSMAPP/beslutat/, fryser länets gemensamma text och skriver ett
-    sigill (kontrollsummor) bredvid data. Därefter vägrar validate och render
-    en beslutad version vars filer har ändrats; rättelser görs i en ny version.
+    sigill (kontrollsummor) bredvid data. Varningarna för utkastet (som
+    validate visar) skrivs ut innan versionen förseglas; med --strikt stoppar
+    de beslutet. Därefter vägrar validate och render en beslutad version vars
+    filer har ändrats; rättelser görs i en ny version.
     """
     from pipeline.versions.lifecycle import Decision, record_decision
 
+    def show(warnings):
+        click.echo(warnings_text(warnings, before_decision=True))
+
     result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer,
-                                                   new_case_number))
+                                                   new_case_number), strict=strict, before_sealing=show)
     for notice in result.notices:
         click.echo(f"Obs: {notice}")
     if result.already:

@@ -118,6 +118,12 @@ def validate_paths(paths: list[Path], strict: bool = False) -> Report:
 
 def validate_version(folder: Path) -> Version:
     """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
+    return validate_with_warnings(folder)[0]
+
+
+def validate_with_warnings(folder: Path) -> tuple[Version, list[Problem]]:
+    """Return the valid version in ``folder`` and its warnings; raise SchemaError or DataError with
+    every problem."""
     folder = Path(folder)
     if folder.is_file():
         version = folder.parent.parent if folder.parent.name == "planer" else folder.parent
@@ -128,10 +134,11 @@ def validate_version(folder: Path) -> Version:
         raise DataError(folder_problem(folder) or Problem(
             folder, f"mappen är ingen version ({AGREEMENT_FILE} saknas)",
             hint="Ange en mapp agreements/<län>/<kommun>/<version>/."))
-    version, problems = Validator().version(folder)
+    validator = Validator()
+    version, problems = validator.version(folder)
     if problems:
         raise (DataError if version is None else SchemaError)(problems)
-    return version
+    return version, _unique(validator.warnings.get(folder, []))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import yaml
 
 from pipeline.data import dates, dateshift, load, names, rules, seal, yamledit
 from pipeline.data.load import load_text, load_yaml, merge
-from pipeline.data.validate import Validator, validate_version
+from pipeline.data.validate import Validator, validate_version, validate_with_warnings
 from pipeline.data.version import COUNTY_SHARED_KEY, Version, load_county, plan_files, scan, shared_part
 from pipeline.documents.render import render_version
 from pipeline.errors import DataError, OutputError, Problem, SchemaError, os_reason
@@ -239,6 +240,7 @@ class Sealed:
     digest: str
     already: bool = False  # the same decision was already recorded (e.g. by an interrupted run)
     notices: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # what validate warned about in the draft that was decided
 
 
 def _decision_data(decision: Decision, folder: Path) -> dict:
@@ -290,13 +292,16 @@ def _case_number(version: Version, values: dict, decision: Decision) -> None:
                                    "--nytt-diarienummer så skrivs det in i versionen också."))
 
 
-def record_decision(version_dir: Path, decision: Decision) -> Sealed:
-    """Record the decision in a draft, freeze and seal it, all or nothing."""
+def record_decision(version_dir: Path, decision: Decision, strict: bool = False,
+                    before_sealing: Callable[[list[Problem]], None] | None = None) -> Sealed:
+    """Record the decision in a draft, freeze and seal it, all or nothing. The draft's warnings
+    (old text, the old diarienummer, missing links) go to ``before_sealing`` before anything is
+    written; with ``strict`` they are errors and nothing is written."""
     folder = Path(version_dir)
     _check_folder(folder)
     with Lock(folder, "beslut"):
         _recover(folder)
-        version = validate_version(folder)
+        version, warnings = validate_with_warnings(folder)
         values = _decision_data(decision, folder)
         if version.data.get("status") == "beslutad":
             return _already_decided(version, values)
@@ -307,12 +312,18 @@ def record_decision(version_dir: Path, decision: Decision) -> Sealed:
         if decision.new_case_number:
             text = yamledit.set_field(text, "diarienummer", values["diarienummer"])
         decided = _decided_version(version, text)
+        if decision.new_case_number:  # the old number is replaced now: no longer a warning
+            warnings = [w for w in warnings if w.field != "diarienummer"]
+        if strict and warnings:
+            raise SchemaError(warnings)
+        if before_sealing is not None and warnings:
+            before_sealing(warnings)
         documents = {d.name: d.data for d in render_version(decided)}
         sealed = _write_decision(folder, text, _frozen_county_text(folder), documents, values)
         typed = decision.paragraf.strip()
         if typed != values["paragraf"]:
             sealed = replace(sealed, notices=(f"Paragrafen '{typed}' skrevs som '{values['paragraf']}'.",))
-        return sealed
+        return replace(sealed, warnings=tuple(warnings))
 
 
 def seal_decided(version_dir: Path) -> Sealed:

@@ -285,6 +285,10 @@ def decide(county, kommun, name):
                                                       new_case_number=bool(form.get("nytt_diarienummer"))))
     flash(("Beslutet var redan registrerat. " if sealed.already else "Beslutet är registrerat och versionen "
            "förseglad. ") + f"Sigill: {sealed.digest}." + "".join(" " + n for n in sealed.notices))
+    if sealed.warnings:
+        flash(f"Varningar i den beslutade versionen: {len(sealed.warnings)}.")
+        for warning in sealed.warnings[:_LISTED_WARNINGS]:
+            flash(_warning_line(warning))
     return redirect(url_for("sidor.version", county=county, kommun=kommun, name=name), 303)
 
 
