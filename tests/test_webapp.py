@@ -376,6 +376,9 @@ def test_a_new_version_and_its_decision_from_the_web(web):
     agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
     number = load_yaml(agreement).data["diarienummer"]
     assert number == "KS 2027/0011"
+    page = get(client, answer.headers["Location"]).get_data(as_text=True)  # the decision's card, before deciding
+    assert "Varningar före beslutet (" in page
+    assert "overenskommelse.yaml, fältet giltighetstid.från: giltighetstiden börjar 1 mars 2023" in page
     decision = {"organ": "Kommunstyrelsen", "paragraf": "12", "diarienummer": number}
     future = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": "2999-01-01"})
     assert future.status_code == 400 and "ligger i framtiden" in future.get_data(as_text=True)

@@ -85,10 +85,11 @@ def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
                 refused, status = exc, 409 if isinstance(exc, edits.Conflict) else 400
         else:
             focus = forms.apply_action(action, file.fields, data, file.inherited)
-    problems = current_workspace().check(version, file.path, data)
+    problems, warnings = current_workspace().check_with_warnings(version, file.path, data)
     at_fields, rest = problem_in(problems, file.path, file.fields)
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
                            focus_name=_FocusOnce(focus), fel=at_fields, ovriga_fel=rest,
+                           varningar=[_warning_line(w) for w in warnings],
                            inte_sparat=refused.problems if refused else [],
                            konflikt=isinstance(refused, edits.Conflict),
                            planer=_plans(version), kontroll_url=_check_url(version, plan)), status
@@ -269,10 +270,11 @@ _LISTED_WARNINGS = 10  # after "Ny version"; the rest are counted
 
 
 def _warning_line(problem: Problem) -> str:
-    """Return a warning as one line for a page: the file's name, the line, the field and the message."""
-    where = f"{Path(problem.file).name}, rad {problem.line}" if problem.file and problem.line else ""
-    field = f"fältet {problem.field}" if problem.field else ""
-    return ": ".join(part for part in (", ".join(p for p in (where, field) if p), problem.message) if part)
+    """Return a warning as one line for a page: the file's name, the field and the message (no line:
+    a form's check reads the data as submitted, not as the file has it)."""
+    where = ", ".join(part for part in (Path(problem.file).name if problem.file else "",
+                                        f"fältet {problem.field}" if problem.field else "") if part)
+    return f"{where}: {problem.message}" if where else problem.message
 
 
 def decide(county, kommun, name):
