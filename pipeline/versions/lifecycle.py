@@ -370,7 +370,8 @@ def _already_decided(version: Version, values: dict) -> Sealed:
     raise SchemaError(version.agreement.problem(
         ("status",), f"versionen är redan beslutad ({decided.get('organ')} {decided.get('datum')}, "
                      f"{decided.get('paragraf')})",
-        hint=f"Ändringar görs i en ny version: samverkan ny {version.ref.kommun_dir} <ny version>."))
+        hint=f"Ändringar görs i en ny version: samverkan ny {version.ref.kommun_dir} <ny version> "
+             "--nytt-diarienummer <DNR>."))
 
 
 def _decided_version(version: Version, text: str) -> Version:
