@@ -147,17 +147,12 @@ def visible(folder: Path) -> dict[str, bytes]:
 
 def new_draft(county: Path, kommun: str = "orsa", name: str = "2027", today=None,
               diarienummer: str = "KS 2027/0011") -> Path:
-    """Return a new draft made with ``ny``, its diarienummer updated as a secretary would."""
+    """Return a new draft made with ``ny`` and the new case's diarienummer (``--nytt-diarienummer``)."""
     import datetime as dt
-    import re
 
     from pipeline.versions.lifecycle import start_version
 
-    folder, _ = start_version(county / kommun, name, today=today or dt.date(2026, 1, 20))
-    path = folder / "overenskommelse.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^diarienummer: .*$", f"diarienummer: {diarienummer}", text, count=1),
-                    encoding="utf-8")
+    folder, _ = start_version(county / kommun, name, today=today or dt.date(2026, 1, 20), case_number=diarienummer)
     return folder
 
 

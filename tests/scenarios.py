@@ -36,7 +36,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def orsa_2027(county: Path, today: dt.date = dt.date(2026, 10, 1)) -> Path:
     """Make Orsa's 2027 draft in ``county`` (a copy of agreements/dalarna); return its folder."""
-    folder, _ = start_version(county / "orsa", "2027", today=today)
+    folder, _ = start_version(county / "orsa", "2027", today=today, keep_case_number=True)
     agreement = folder / "overenskommelse.yaml"
     text = agreement.read_text(encoding="utf-8")
     head, _, rest = text.partition("giltighetstid:")

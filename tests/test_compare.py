@@ -158,7 +158,7 @@ def test_template_wording_change_shows_in_a_draft_but_never_in_a_decided_version
     with zipfile.ZipFile(templates / "overenskommelse.docx", "w") as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
-    draft, _ = start_version(sealed_county / "orsa", "2027")
+    draft, _ = start_version(sealed_county / "orsa", "2027", keep_case_number=True)
     comparison = compare(sealed_county / "orsa" / "2023", draft, templates)
     root = parts(comparison.redlines[0].data)["word/document.xml"]
     deleted = " ".join(t.text for t in root.iter(W + "delText"))
@@ -170,7 +170,7 @@ def test_template_wording_change_shows_in_a_draft_but_never_in_a_decided_version
 
 
 def test_removed_plan_is_a_wholly_deleted_document(county, tmp_path):
-    new, _ = start_version(county / "orsa", "2027")
+    new, _ = start_version(county / "orsa", "2027", keep_case_number=True)
     (new / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
     comparison = compare(county / "orsa" / "2023", new)
     removed = [r for r in comparison.redlines if r.status == "utgår"]
@@ -186,7 +186,7 @@ def test_removed_plan_is_a_wholly_deleted_document(county, tmp_path):
 
 def test_plans_are_matched_by_file_then_by_title(county, tmp_path):
     """Plans named alike after their number (01-plan, 02-plan) and a renamed plan file."""
-    new, _ = start_version(county / "orsa", "2027")
+    new, _ = start_version(county / "orsa", "2027", keep_case_number=True)
     for folder in (county / "orsa" / "2023", new):
         for index, path in enumerate(sorted((folder / "planer").glob("*.yaml")), start=1):
             path.rename(path.with_name(f"0{index}-plan.yaml"))
@@ -257,7 +257,7 @@ def set_activities(path, rows):
 def test_generated_pairs(county, old_goals, new_goals, old_rows, new_rows):
     old, new = county / "orsa" / "2023", county / "orsa" / "2027"
     if not new.exists():
-        start_version(county / "orsa", "2027")
+        start_version(county / "orsa", "2027", keep_case_number=True)
     plan = "planer/02-ungdomar-skolor.yaml"
     set_goals(old / "overenskommelse.yaml", old_goals)
     set_activities(old / plan, old_rows)

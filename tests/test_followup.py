@@ -67,7 +67,8 @@ def test_a_draft_plan_without_any_links_is_one_warning(county, capsys):
     report = validate_paths([draft])
     assert report.ok
     plans = sorted((draft / "planer").glob("*.yaml"))
-    assert [(w.file, w.message) for w in report.warnings] == [
+    # (The agreement's own warning, a validity still starting when the old one did, is test_stale's.)
+    assert [(w.file, w.message) for w in report.warnings if w.file.parent.name == "planer"] == [
         (p, f"bilaga {n} har ingen spårbarhet: inga id:n eller länkar mellan orsaker, aktiviteter, mål och indikatorer")
         for n, p in enumerate(plans, start=1)
     ]

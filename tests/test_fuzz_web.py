@@ -40,7 +40,7 @@ DRAFT = ("falun", "2027")
 DECIDED = ("orsa", "2023")
 ROUTES = ["formulär", "plan", "kontroll", "plankontroll", "ny-plan", "ta-bort", "byt-namn", "beslut", "ny-version"]
 OTHER_NAMES = ["titel", "nytt_namn", "namn", "ny_start", "flytta_datum", "datum", "organ", "paragraf", "diarienummer",
-               "nytt_diarienummer", "bekräfta", "sha", "åtgärd"]
+               "nytt_diarienummer", "behall_diarienummer", "bekräfta", "sha", "åtgärd"]
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
@@ -144,7 +144,9 @@ ROUTE_FIELDS = {
                "nytt_diarienummer": st.sampled_from(["", "ja"])},
     "ny-version": {"namn": st.one_of(texts, st.sampled_from(["2031", "CON", "nul", "2027.", "2023", "../x",
                                                              "com1.txt"])),
-                   "flytta_datum": st.sampled_from(["", "ja"]), "ny_start": days},
+                   "flytta_datum": st.sampled_from(["", "ja"]), "ny_start": days,
+                   "nytt_diarienummer": st.one_of(texts, st.sampled_from(["KS 2031/0001", "", "KS2026/0912"])),
+                   "behall_diarienummer": st.sampled_from(["", "ja"])},
 }
 
 

@@ -171,7 +171,7 @@ def public_outputs(tmp_path_factory):
     record_decision(county / "falun/2027", Decision("Kommunstyrelsen", "2026-11-20", "§ 20", "KS2026/0912"))
     if LIBREOFFICE:
         written += site.publish_version(county / "falun/2027", out / "falun" / "webb", today=dt.date(2026, 11, 27))
-    newer, _ = start_version(county / "falun", "2028", today=dt.date(2026, 11, 26))
+    newer, _ = start_version(county / "falun", "2028", today=dt.date(2026, 11, 26), keep_case_number=True)
     edit(
         newer / "overenskommelse.yaml",
         "[sekretess: OSL 18 kap. 1 §]Polisen bedömer att en grupp med kopplingar till\n"

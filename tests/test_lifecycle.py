@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from conftest import edit, new_draft
+from conftest import edit, line_of, new_draft
 from pipeline.cli import main
 from pipeline.data.load import load_yaml
 from pipeline.data.validate import validate_paths, validate_version
@@ -130,7 +130,7 @@ def test_decided_version_keeps_the_county_text_it_was_decided_with(county, draft
     edit(county / "lan.yaml", "likartat i hela länet. Dokumentationen", "likartat i länet. Dokumentationen")
     decided = validate_version(draft)
     assert "likartat i hela länet. Dokumentationen" in decided.data["dokumentation_av_problembild"]["beskrivning"]
-    another, _ = start_version(county / "orsa", "2028")
+    another, _ = start_version(county / "orsa", "2028", keep_case_number=True)
     fresh = validate_version(another)
     assert "likartat i länet. Dokumentationen" in fresh.data["dokumentation_av_problembild"]["beskrivning"]
     assert render_version(decided)
@@ -182,3 +182,111 @@ def test_beslut_checks_the_diarienummer_against_the_version(draft, capsys):
     assert main(args + ["--nytt-diarienummer"]) == 0
     data = load_yaml(draft / "overenskommelse.yaml").data
     assert data["diarienummer"] == data["beslut"]["diarienummer"] == "KS 2027/0099"
+
+
+# --- ny asks for the new case's diarienummer and lists what to look over; beslut shows it before sealing ---
+
+def test_ny_without_a_diarienummer_is_refused_and_writes_nothing(county, capsys):
+    before = snapshot(county / "orsa")
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Fel: {county / 'orsa'}: fältet '--nytt-diarienummer': den nya versionen behöver ett "
+                          "diarienummer; version 2023 har KS 2023/0042")
+    assert "--nytt-diarienummer \"KS 2027/0011\"" in err and "--behall-diarienummer" in err
+    assert "Traceback" not in err
+    assert snapshot(county / "orsa") == before and not (county / "orsa" / "2027").exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--nytt-diarienummer", "KS 2027/0011", "--behall-diarienummer"], "inte båda"),
+    (["--nytt-diarienummer", "ks  2023/0042"], "är detsamma som den föregående versionens (version 2023)"),
+    (["--nytt-diarienummer", "  "], "diarienumret får inte vara tomt"),
+    (["--nytt-diarienummer", "KS 2027/\x1b0011"], "styrtecknet U+001B"),
+])
+def test_ny_refuses_a_diarienummer_that_cannot_be_the_new_ones(county, capsys, args, words):
+    before = snapshot(county / "orsa")
+    assert main(["ny", str(county / "orsa"), "2027", *args]) == 1
+    assert words in capsys.readouterr().err
+    assert snapshot(county / "orsa") == before
+
+
+def test_ny_writes_the_new_diarienummer_and_lists_the_old_text_to_look_over(county, capsys):
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01",
+                 "--nytt-diarienummer", "KS 2027/0011"]) == 0
+    out = capsys.readouterr().out
+    folder = county / "orsa" / "2027"
+    text = (folder / "overenskommelse.yaml").read_text(encoding="utf-8")
+    assert "\ndiarienummer: KS 2027/0011\n" in text
+    assert "Diarienummer: KS 2027/0011." in out
+    warnings = validate_paths([folder]).warnings
+    assert out.index("Varningar: ") > out.index("Skapade ") and f"Varningar: {len(warnings)} " in out
+    agreement = folder / "overenskommelse.yaml"
+    assert (f"{agreement}:{line_of(agreement, 'uppsägning:')}:13: fältet 'uppsägning': texten anger "
+            "överenskommelsens giltighet en gång till") in out
+    plan = folder / "planer" / "04-alkohol-sommarsasong.yaml"
+    assert (f"{plan}:{line_of(plan, 'när: Före midsommar 2023')}:10: fältet 'aktiviteter[3].när': texten står kvar "
+            "oförändrad från version 2023 och nämner 2023") in out
+    assert "fältet 'diarienummer'" not in out
+
+
+def test_ny_keeping_the_diarienummer_says_so_and_warns_until_it_is_changed(county, capsys):
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01", "--behall-diarienummer"]) == 0
+    out = capsys.readouterr().out
+    agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
+    assert "\ndiarienummer: KS 2023/0042  # exempel\n" in agreement.read_text(encoding="utf-8")  # as it was
+    assert ("Diarienumret KS 2023/0042 är kvar från version 2023 (--behall-diarienummer). Skriv det nya ärendets "
+            "diarienummer i fältet diarienummer när det finns.") in out
+    assert (f"{agreement}:{line_of(agreement, 'diarienummer: KS')}:15: fältet 'diarienummer': diarienumret "
+            "KS 2023/0042 är den föregående versionens (version 2023)") in out
+    edit(agreement, "diarienummer: KS 2023/0042", "diarienummer: KS 2027/0011")
+    assert not [w for w in validate_paths([agreement.parent]).warnings if w.field == "diarienummer"]
+
+
+@pytest.fixture
+def moved(county):
+    """Orsa's 2027 draft with its dates moved: its carried-over text names the old period."""
+    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20), new_start=dt.date(2027, 3, 1),
+                              case_number="KS 2027/0011")
+    return folder
+
+
+BESLUT = ["--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", "§ 7", "--diarienummer", "KS 2027/0011"]
+
+
+def test_beslut_lists_the_warnings_before_it_seals(moved, capsys):
+    warnings = validate_paths([moved]).warnings
+    assert main(["beslut", str(moved), *BESLUT]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Varningar före beslutet: {len(warnings)} (versionen beslutas och förseglas som den är; "
+                          "--strikt stoppar beslutet):\n")
+    assert "fältet 'uppsägning': texten anger överenskommelsens giltighet en gång till" in out
+    assert out.index("fältet 'uppsägning'") < out.index("Beslutet registrerat och versionen förseglad")
+    assert (moved / "sigill.json").is_file()
+
+
+def test_beslut_hands_over_the_warnings_before_anything_is_written(moved):
+    seen = []
+
+    def before_sealing(warnings):
+        seen.append((len(warnings), (moved / "sigill.json").exists(), (moved / "beslutat").exists()))
+
+    sealed = record_decision(moved, Decision("Kommunstyrelsen", "2026-02-15", "§ 7", "KS 2027/0011"),
+                             before_sealing=before_sealing)
+    assert seen == [(len(sealed.warnings), False, False)] and sealed.warnings
+
+
+def test_beslut_strikt_refuses_a_draft_with_warnings_and_writes_nothing(moved, capsys):
+    before = snapshot(moved)
+    assert main(["beslut", str(moved), *BESLUT, "--strikt"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("Fel: ") and "fältet 'uppsägning': texten anger" in captured.err
+    assert "Traceback" not in captured.err and "Beslutet registrerat" not in captured.out
+    assert snapshot(moved) == before
+
+
+def test_beslut_with_a_new_diarienummer_no_longer_warns_about_the_old(county, capsys):
+    folder, _ = start_version(county / "orsa", "2027", today=dt.date(2026, 1, 20), keep_case_number=True)
+    assert main(["beslut", str(folder), "--organ", "Kommunstyrelsen", "--datum", "2026-02-15", "--paragraf", "§ 7",
+                 "--diarienummer", "KS 2027/0011", "--nytt-diarienummer"]) == 0
+    out = capsys.readouterr().out
+    assert "Varningar före beslutet" in out and "fältet 'diarienummer'" not in out

@@ -261,7 +261,7 @@ def test_a_reversed_diff_is_refused_unless_asked_for(county, tmp_path, capsys):
 def test_a_diff_right_after_ny_does_not_contradict_itself(county, tmp_path, capsys):
     from pipeline.versions.lifecycle import start_version
 
-    start_version(county / "orsa", "2027")
+    start_version(county / "orsa", "2027", keep_case_number=True)
     capsys.readouterr()
     assert (
         main(["diff", str(county / "orsa" / "2023"), str(county / "orsa" / "2027"), "--out", str(tmp_path / "ut")]) == 0

@@ -43,7 +43,7 @@ def removed(tmp_path_factory):
     county.mkdir(parents=True)
     shutil.copy(AGREEMENTS / "dalarna" / "lan.yaml", county / "lan.yaml")
     shutil.copytree(ORSA, county / "orsa")
-    draft, _ = start_version(county / "orsa", "2027")
+    draft, _ = start_version(county / "orsa", "2027", keep_case_number=True)
     (draft / "planer" / "03-hot-mot-fortroendevalda.yaml").unlink()
     comparison = compare.compare(county / "orsa" / "2023", draft)
     title, parts, _ = planned(comparison)

@@ -225,7 +225,7 @@ def test_reordered_goals_are_a_reordering(county):
     from pipeline.data.changes import summarize
     from pipeline.versions.lifecycle import start_version
 
-    new, _ = start_version(county / "orsa", "2027")
+    new, _ = start_version(county / "orsa", "2027", keep_case_number=True)
     text = (new / F).read_text(encoding="utf-8")
     first = "  - Öka tryggheten och minska brottsligheten i Orsa kommun.\n"
     assert first in text

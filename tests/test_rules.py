@@ -55,7 +55,7 @@ def test_a_decided_version_is_not_judged_by_the_draft_rules(sealed_county):
 
 
 def test_moving_the_dates_makes_the_draft_valid(county, capsys):
-    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01"]) == 0
+    assert main(["ny", str(county / "orsa"), "2027", "--flytta-datum", "2027-03-01", "--behall-diarienummer"]) == 0
     out = capsys.readouterr().out
     assert "Flyttade 24 datum fyra år framåt:" in out
     assert "01-ordningsstorningar-centrum.yaml: period.till 2024-02-29 → 2028-02-29" in out
@@ -65,7 +65,7 @@ def test_moving_the_dates_makes_the_draft_valid(county, capsys):
 
 
 def test_without_moving_ny_lists_the_dates_to_update(county, capsys):
-    assert main(["ny", str(county / "orsa"), "2027"]) == 0
+    assert main(["ny", str(county / "orsa"), "2027", "--behall-diarienummer"]) == 0
     out = capsys.readouterr().out
     assert "De 24 datumen är desamma som i den förra versionen" in out and "--flytta-datum" in out
     assert "overenskommelse.yaml: giltighetstid.från 2023-03-01" in out

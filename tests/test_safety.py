@@ -447,7 +447,7 @@ def test_ny_in_a_folder_it_cannot_write_is_an_error(county, monkeypatch, capsys)
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(lifecycle.os, "mkdir", refused)
-    assert main(["ny", str(county / "orsa"), "2027"]) == 1
+    assert main(["ny", str(county / "orsa"), "2027", "--behall-diarienummer"]) == 1
     assert "behörighet saknas" in err_of(capsys)
     assert not (county / "orsa" / "2027").exists()
 
@@ -487,7 +487,7 @@ def test_a_damaged_archived_document_is_an_error(sealed_county, tmp_path, capsys
     record = json.loads((folder / "sigill.json").read_text(encoding="utf-8"))
     record["sha256"]["beslutat/samverkansoverenskommelse.docx"] = hashlib.sha256(b"inte en zip").hexdigest()
     (folder / "sigill.json").write_text(json.dumps(record), encoding="utf-8")
-    start_version(sealed_county / "orsa", "2027")
+    start_version(sealed_county / "orsa", "2027", keep_case_number=True)
     assert main(["diff", str(folder), str(sealed_county / "orsa" / "2027"), "--out", str(tmp_path / "u")]) == 1
     assert "ingen läsbar .docx-fil" in err_of(capsys)
 
@@ -636,7 +636,7 @@ def test_links_planted_in_ut_and_the_data_change_nothing_outside(sealed_county, 
     )
     assert tree(outside) == before_outside
     assert tree(root) == before_data
-    assert main(["ny", str(sealed_county / "borlange"), "2029"]) == 0
+    assert main(["ny", str(sealed_county / "borlange"), "2029", "--nytt-diarienummer", "2029/KS 0001"]) == 0
     folder = sealed_county / "borlange" / "2029"
     assert (
         main(

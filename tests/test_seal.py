@@ -137,7 +137,7 @@ def test_each_changed_removed_or_added_file_is_named_with_the_decision_in_the_hi
         ("planer/3-c.yaml", "filen har lagts till sedan versionen beslutades")]
     assert {p.hint for p in problems} == {
         "Versionen beslutades av Kommunstyrelsen 2023-02-13 och är förseglad. Återställ filen, eller gör "
-        f"ändringen i en ny version: samverkan ny {version.resolve().parent} <ny version>."}
+        f"ändringen i en ny version: samverkan ny {version.resolve().parent} <ny version> --nytt-diarienummer <DNR>."}
 
 
 def test_a_hint_without_a_named_body_says_beslutsorganet(version):

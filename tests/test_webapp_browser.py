@@ -128,6 +128,8 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
         # Ny version 2027.
         tab_to(page, "#ny-namn")
         page.keyboard.type("2027")
+        tab_to(page, "#ny-dnr")
+        page.keyboard.type("KS 2027/0011")
         tab_to(page, 'form[action$="/ny-version"] button[type=submit]')
         enter(page)
         assert page.url == base + "/v/dalarna/orsa/2027/"

@@ -62,7 +62,12 @@ def plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
-def warnings_text(warnings) -> str:
-    """Return the warnings of a validation, after its errors: they stop nothing unless --strikt."""
-    return (f"Varningar: {len(warnings)} (stoppar inget; --strikt gör dem till fel):\n"
-            + "\n".join(w.format() for w in warnings))
+def warnings_text(warnings, before_decision: bool = False) -> str:
+    """Return the warnings of a validation, after its errors: they stop nothing unless --strikt.
+    ``before_decision``: said by ``beslut`` before it seals what the warnings are about."""
+    if before_decision:
+        head = (f"Varningar före beslutet: {len(warnings)} (versionen beslutas och förseglas som den är; "
+                "--strikt stoppar beslutet):")
+    else:
+        head = f"Varningar: {len(warnings)} (stoppar inget; --strikt gör dem till fel):"
+    return head + "\n" + "\n".join(w.format() for w in warnings)

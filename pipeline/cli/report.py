@@ -180,8 +180,14 @@ def new_version_text(created, shown: int = 8) -> str:
     lines += dates[:shown]
     if len(dates) > shown:
         lines.append(f"  … och {len(dates) - shown} till.")
-    lines.append("Uppdatera också det som gäller den nya versionen, till exempel diarienummer, giltighetstid, "
-                 "handläggare och sammanträde, och kör samverkan validate.")
+    if created.kept_case_number:
+        lines.append(visible(f"Diarienumret {created.case_number} är kvar från version {created.source.name} "
+                             "(--behall-diarienummer). Skriv det nya ärendets diarienummer i fältet diarienummer "
+                             "när det finns."))
+    else:
+        lines.append(visible(f"Diarienummer: {created.case_number}."))
+    lines.append("Uppdatera också det som gäller den nya versionen, till exempel giltighetstid, texter med den förra "
+                 "versionens datum, handläggare och sammanträde, och kör samverkan validate.")
     return "\n".join(lines)
 
 

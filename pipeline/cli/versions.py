@@ -68,18 +68,29 @@ def render(version_dir, out_dir, pdf, public):
 @click.argument("name", metavar="VERSION")
 @click.option("--flytta-datum", "new_start", type=DATE, metavar="ÅÅÅÅ-MM-DD",
               help="Den nya versionens startdag: alla datum flyttas lika långt som giltighetstidens start.")
-def ny(kommun_dir, name, new_start):
+@click.option("--nytt-diarienummer", "case_number", metavar="DNR",
+              help="Det nya ärendets diarienummer, t.ex. \"KS 2027/0011\"; skrivs in i den nya versionen.")
+@click.option("--behall-diarienummer", "keep_case_number", is_flag=True,
+              help="Behåll den förra versionens diarienummer (med vilje, eller tills det nya finns); validate "
+                   "varnar tills det är ändrat.")
+def ny(kommun_dir, name, new_start, case_number, keep_case_number):
     """Starta en ny version från kommunens senaste version.
 
     Kopierar data och planer till KOMMUNMAPP/VERSION, sätter status utkast,
     pekar på den föregående versionen och tar bort dess beslut, så att bara det
-    som ändras behöver redigeras. En befintlig version skrivs aldrig över.
+    som ändras behöver redigeras. Ange det nya ärendets diarienummer med
+    --nytt-diarienummer, eller --behall-diarienummer. Visar sedan det som ska ses
+    över: datumen och varningarna för gammal text. En befintlig version skrivs
+    aldrig över.
     """
     from pipeline.cli.report import new_version_text
     from pipeline.versions.lifecycle import start_version
 
-    created = start_version(kommun_dir, name, new_start=new_start)
+    created = start_version(kommun_dir, name, new_start=new_start, case_number=case_number,
+                            keep_case_number=keep_case_number)
     click.echo(new_version_text(created))
+    if created.warnings:
+        click.echo(warnings_text(created.warnings))
 
 
 @click.command(options_metavar="[FLAGGOR]")
@@ -91,18 +102,26 @@ def ny(kommun_dir, name, new_start):
               help="Ärendets diarienummer, t.ex. \"KS 2023/0042\"; ska vara versionens.")
 @click.option("--nytt-diarienummer", "new_case_number", is_flag=True,
               help="Ärendet har fått ett nytt diarienummer: skriv in det i versionen också.")
-def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number):
+@click.option("--strikt", "strict", is_flag=True,
+              help="Räkna varningarna (t.ex. text med den förra giltighetstidens datum) som fel: då registreras "
+                   "inget beslut.")
+def beslut(version_dir, organ, datum, paragraf, diarienummer, new_case_number, strict):
     """Registrera beslutet efter sammanträdet och försegla versionen.
 
     Sätter status beslutad med beslutet, sparar dokumenten som de beslutades i
     VERSIONSMAPP/beslutat/, fryser länets gemensamma text och skriver ett
-    sigill (kontrollsummor) bredvid data. Därefter vägrar validate och render
-    en beslutad version vars filer har ändrats; rättelser görs i en ny version.
+    sigill (kontrollsummor) bredvid data. Varningarna för utkastet (som
+    validate visar) skrivs ut innan versionen förseglas; med --strikt stoppar
+    de beslutet. Därefter vägrar validate och render en beslutad version vars
+    filer har ändrats; rättelser görs i en ny version.
     """
     from pipeline.versions.lifecycle import Decision, record_decision
 
+    def show(warnings):
+        click.echo(warnings_text(warnings, before_decision=True))
+
     result = record_decision(version_dir, Decision(organ, datum.isoformat(), paragraf, diarienummer,
-                                                   new_case_number))
+                                                   new_case_number), strict=strict, before_sealing=show)
     for notice in result.notices:
         click.echo(f"Obs: {notice}")
     if result.already:

@@ -102,7 +102,7 @@ def check(folder: Path) -> list[Problem]:
         return exc.problems
     when = f"{decision.get('organ', 'beslutsorganet')} {decision.get('datum', '')}".strip()
     hint = (f"Versionen beslutades av {when} och är förseglad. Återställ filen, eller gör ändringen i en "
-            f"ny version: samverkan ny {folder.resolve().parent} <ny version>.")
+            f"ny version: samverkan ny {folder.resolve().parent} <ny version> --nytt-diarienummer <DNR>.")
     problems = []
     for name, expected in sorted(files.items()):
         file = folder / name

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.data import followups, marks, rules, schema, seal, tracing
+from pipeline.data import followups, marks, rules, schema, seal, stale, tracing
 from pipeline.data.version import (
     COUNTY_SHARED_KEY,
     Version,
@@ -80,6 +80,8 @@ class Validator:
         if "" not in broken:  # a problem without a field (e.g. not a mapping) breaks everything
             problems += rules.check_version(version, valid_plans, broken, county_valid)
         errors, warnings = tracing.check(version, valid_plans) if "status" not in broken else ([], [])
+        if "" not in broken:
+            warnings += stale.check(version, valid_plans, broken)
         self.warnings[version.folder] = warnings
         return problems + errors
 
@@ -116,6 +118,12 @@ def validate_paths(paths: list[Path], strict: bool = False) -> Report:
 
 def validate_version(folder: Path) -> Version:
     """Return the valid version in ``folder``; raise SchemaError or DataError with every problem."""
+    return validate_with_warnings(folder)[0]
+
+
+def validate_with_warnings(folder: Path) -> tuple[Version, list[Problem]]:
+    """Return the valid version in ``folder`` and its warnings; raise SchemaError or DataError with
+    every problem."""
     folder = Path(folder)
     if folder.is_file():
         meant = folder.parent.parent if folder.parent.name == "planer" else folder.parent
@@ -126,10 +134,11 @@ def validate_version(folder: Path) -> Version:
         raise DataError(folder_problem(folder) or Problem(
             folder, f"mappen är ingen version ({AGREEMENT_FILE} saknas)",
             hint="Ange en mapp agreements/<län>/<kommun>/<version>/."))
-    version, problems = Validator().version(folder)
+    validator = Validator()
+    version, problems = validator.version(folder)
     if problems or version is None:  # no version comes without the problems that say why
         raise (DataError if version is None else SchemaError)(problems)
-    return version
+    return version, _unique(validator.warnings.get(folder, []))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

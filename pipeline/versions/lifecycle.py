@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import yaml
 
 from pipeline.data import dates, dateshift, load, names, rules, seal, yamledit
 from pipeline.data.load import load_text, load_yaml, merge
-from pipeline.data.validate import Validator, validate_version
+from pipeline.data.validate import Validator, validate_version, validate_with_warnings
 from pipeline.data.version import COUNTY_SHARED_KEY, Version, load_county, plan_files, scan, shared_part
 from pipeline.documents.render import render_version
 from pipeline.errors import DataError, OutputError, Problem, SchemaError, os_reason
@@ -85,15 +86,21 @@ class NewVersion:
     source: Path
     moved: list = field(default_factory=list)  # dateshift.Moved, with --flytta-datum
     to_update: list = field(default_factory=list)  # dateshift.Moved with old == new: dates to check
+    warnings: list = field(default_factory=list)  # what validate warns about in the new draft
+    case_number: str = ""  # the new version's diarienummer
+    kept_case_number: bool = False  # the predecessor's, kept on purpose (--behall-diarienummer)
 
     def __iter__(self):  # (folder, source) = start_version(...)
         return iter((self.folder, self.source))
 
 
 def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
-                  new_start: dt.date | None = None) -> NewVersion:
+                  new_start: dt.date | None = None, case_number: str | None = None,
+                  keep_case_number: bool = False) -> NewVersion:
     """Create draft ``name`` from the kommun's latest version. With ``new_start`` every date of
-    the content moves by the distance from the old giltighetstid's start to it."""
+    the content moves by the distance from the old giltighetstid's start to it. The new version
+    gets ``case_number`` as its diarienummer, or keeps the old one with ``keep_case_number``; one
+    of the two must be given, so a new case never prints the old case's number by oversight."""
     kommun_dir = Path(kommun_dir)
     check_version_name(name, kommun_dir)
     if new_start is not None:
@@ -108,13 +115,58 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
                                       hint="Välj ett annat namn på den nya versionen."))
         source = latest_version(kommun_dir)
         old = validate_version(source)
-        files = {AGREEMENT_FILE: _draft_text(source, name, today or dt.date.today())}
+        number = new_case_number(old, case_number, keep_case_number, target)
+        files = {AGREEMENT_FILE: _draft_text(source, name, today or dt.date.today(), number)}
         root = VersionRef.of(source).root  # a plan is read as the loader reads it: never through a link out
         files.update({f"{PLANS_FOLDER}/{p.name}": inputs.read_bytes(p, root).decode("utf-8-sig")
                       for p in plan_files(source)})
         files, moved = _move_dates(files, old, new_start, source)
         _create_folder(kommun_dir, target, files)
-    return NewVersion(target, source, moved, [] if new_start else _dates(files))
+    return NewVersion(target, source, moved, [] if new_start else _dates(files), _warnings(target),
+                      number or " ".join(str(old.data.get("diarienummer", "")).split()), keep_case_number)
+
+
+def new_case_number(old: Version, given: str | None, keep: bool, target: Path) -> str | None:
+    """Return the new version's diarienummer as ``given``, or None to keep the old version's
+    (``keep``); raise SchemaError when neither or both are given, or ``given`` cannot be one."""
+    own = " ".join(str(old.data.get("diarienummer", "")).split())
+    where = target.parent
+    if given is not None and keep:
+        raise SchemaError(Problem(where, "ange antingen ett nytt diarienummer eller att det gamla behålls, inte båda",
+                                  field="--nytt-diarienummer",
+                                  hint="Ta bort --nytt-diarienummer eller --behall-diarienummer."))
+    if given is None and not keep:
+        raise SchemaError(Problem(
+            where, f"den nya versionen behöver ett diarienummer; version {old.name} har {own}",
+            field="--nytt-diarienummer",
+            hint="Ange det nya ärendets diarienummer, till exempel --nytt-diarienummer \"KS 2027/0011\". "
+                 "Ska versionen ha kvar det gamla, eller finns inget nytt ännu, lägg till --behall-diarienummer; "
+                 "validate varnar då tills numret är ändrat i fältet diarienummer. Ingenting skrevs."))
+    if keep or given is None:
+        return None
+    found = rules.XML_FORBIDDEN.search(given) or rules.INVISIBLE.search(given)
+    bad = found.group() if found else names.control_character(given)
+    if bad:
+        raise SchemaError(Problem(where, f"diarienumret innehåller styrtecknet U+{ord(bad):04X}",
+                                  field="--nytt-diarienummer", hint="Skriv diarienumret utan styrtecken."))
+    number = " ".join(given.split())
+    if not number:
+        raise SchemaError(Problem(where, "diarienumret får inte vara tomt", field="--nytt-diarienummer",
+                                  hint="Ange det nya ärendets diarienummer, t.ex. \"KS 2027/0011\"."))
+    if number.casefold() == own.casefold():
+        raise SchemaError(Problem(where, f"det nya diarienumret {number} är detsamma som den föregående versionens "
+                                         f"(version {old.name})",
+                                  field="--nytt-diarienummer",
+                                  hint="Ange det nya ärendets nummer, eller --behall-diarienummer för att med vilje "
+                                       "behålla det gamla."))
+    return number
+
+
+def _warnings(folder: Path) -> list[Problem]:
+    """Return what validate warns about in a version just made (its errors are validate's to say)."""
+    validator = Validator()
+    validator.version(folder)
+    return sorted(set(validator.warnings.get(folder, [])), key=Problem.sort_key)
 
 
 def _move_dates(files: dict[str, str], old: Version, new_start: dt.date | None,
@@ -136,10 +188,13 @@ def _dates(files: dict[str, str]) -> list:
             for name, text in files.items() for fpath, day, _, _ in dateshift.dates_in(Path(name), text)]
 
 
-def _draft_text(source: Path, name: str, today: dt.date) -> str:
-    """Return the new draft's agreement file: the source's, with version, status and links updated."""
+def _draft_text(source: Path, name: str, today: dt.date, case_number: str | None) -> str:
+    """Return the new draft's agreement file: the source's, with version, status, links and (unless
+    None: kept) diarienummer updated."""
     text = (source / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
     text = yamledit.set_field(text, "version", name)
+    if case_number is not None:
+        text = yamledit.set_field(text, "diarienummer", case_number)
     text = yamledit.set_field(text, "status", "utkast")
     text = yamledit.set_field(text, "datum", today)
     text = yamledit.set_field(text, "föregående_version", nfc(source.name), after="diarienummer")
@@ -185,6 +240,7 @@ class Sealed:
     digest: str
     already: bool = False  # the same decision was already recorded (e.g. by an interrupted run)
     notices: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # what validate warned about in the draft that was decided
 
 
 def _decision_data(decision: Decision, folder: Path) -> dict:
@@ -236,13 +292,16 @@ def _case_number(version: Version, values: dict, decision: Decision) -> None:
                                    "--nytt-diarienummer så skrivs det in i versionen också."))
 
 
-def record_decision(version_dir: Path, decision: Decision) -> Sealed:
-    """Record the decision in a draft, freeze and seal it, all or nothing."""
+def record_decision(version_dir: Path, decision: Decision, strict: bool = False,
+                    before_sealing: Callable[[list[Problem]], None] | None = None) -> Sealed:
+    """Record the decision in a draft, freeze and seal it, all or nothing. The draft's warnings
+    (old text, the old diarienummer, missing links) go to ``before_sealing`` before anything is
+    written; with ``strict`` they are errors and nothing is written."""
     folder = Path(version_dir)
     _check_folder(folder)
     with Lock(folder, "beslut"):
         _recover(folder)
-        version = validate_version(folder)
+        version, warnings = validate_with_warnings(folder)
         values = _decision_data(decision, folder)
         if version.data.get("status") == "beslutad":
             return _already_decided(version, values)
@@ -253,12 +312,18 @@ def record_decision(version_dir: Path, decision: Decision) -> Sealed:
         if decision.new_case_number:
             text = yamledit.set_field(text, "diarienummer", values["diarienummer"])
         decided = _decided_version(version, text)
+        if decision.new_case_number:  # the old number is replaced now: no longer a warning
+            warnings = [w for w in warnings if w.field != "diarienummer"]
+        if strict and warnings:
+            raise SchemaError(warnings)
+        if before_sealing is not None and warnings:
+            before_sealing(warnings)
         documents = {d.name: d.data for d in render_version(decided)}
         sealed = _write_decision(folder, text, _frozen_county_text(folder), documents, values)
         typed = decision.paragraf.strip()
         if typed != values["paragraf"]:
             sealed = replace(sealed, notices=(f"Paragrafen '{typed}' skrevs som '{values['paragraf']}'.",))
-        return sealed
+        return replace(sealed, warnings=tuple(warnings))
 
 
 def seal_decided(version_dir: Path) -> Sealed:
@@ -305,7 +370,8 @@ def _already_decided(version: Version, values: dict) -> Sealed:
     raise SchemaError(version.agreement.problem(
         ("status",), f"versionen är redan beslutad ({decided.get('organ')} {decided.get('datum')}, "
                      f"{decided.get('paragraf')})",
-        hint=f"Ändringar görs i en ny version: samverkan ny {version.ref.kommun_dir} <ny version>."))
+        hint=f"Ändringar görs i en ny version: samverkan ny {version.ref.kommun_dir} <ny version> "
+             "--nytt-diarienummer <DNR>."))
 
 
 def _decided_version(version: Version, text: str) -> Version:

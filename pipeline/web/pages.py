@@ -17,7 +17,7 @@ from pipeline.data.dates import typed_date
 from pipeline.data.load import load_yaml
 from pipeline.data.version import plan_files
 from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.versions.lifecycle import Decision, record_decision, start_version
+from pipeline.versions.lifecycle import Decision, check_version_name, record_decision, start_version
 from pipeline.web import documents, edits, forms
 from pipeline.web.documents import comparison_view, preview_documents, version_document
 from pipeline.web.plans import add_plan, remove, rename
@@ -85,10 +85,11 @@ def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
                 refused, status = exc, 409 if isinstance(exc, edits.Conflict) else 400
         else:
             focus = forms.apply_action(action, file.fields, data, file.inherited)
-    problems = current_workspace().check(version, file.path, data)
+    problems, warnings = current_workspace().check_with_warnings(version, file.path, data)
     at_fields, rest = problem_in(problems, file.path, file.fields)
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
                            focus_name=_FocusOnce(focus), fel=at_fields, ovriga_fel=rest,
+                           varningar=[_warning_line(w) for w in warnings],
                            inte_sparat=refused.problems if refused else [],
                            konflikt=isinstance(refused, edits.Conflict),
                            planer=_plans(version), kontroll_url=_check_url(version, plan)), status
@@ -243,11 +244,37 @@ def new_version(county, kommun):
     folder = info.versions[0].folder.parent if info.versions else None
     if folder is None:
         raise NotFound(kommun)
-    created = start_version(folder, name, new_start=start)
+    number = request.form.get("nytt_diarienummer", "").strip()
+    keep = bool(request.form.get("behall_diarienummer"))
+    check_version_name(name, folder)  # the name first, as on the command line
+    if not number and not keep:
+        raise DataError(Problem(folder, "den nya versionen skapades inte: den behöver ett diarienummer",
+                                field="nytt_diarienummer",
+                                hint="Skriv det nya ärendets diarienummer, eller kryssa i rutan för att behålla det "
+                                     "gamla (med vilje, eller tills det nya finns)."))
+    created = start_version(folder, name, new_start=start, case_number=number or None, keep_case_number=keep)
     moved = len(created.moved)
     flash(f"Version {name} är skapad från version {created.source.name}"
           + (f"; {moved} datum flyttades." if start else "."))
+    if created.warnings:
+        flash(f"{len(created.warnings)} {'varning' if len(created.warnings) == 1 else 'varningar'} att se över "
+              "(samma som samverkan validate visar):")
+        for warning in created.warnings[:_LISTED_WARNINGS]:
+            flash(_warning_line(warning))
+        if len(created.warnings) > _LISTED_WARNINGS:
+            flash(f"… och {len(created.warnings) - _LISTED_WARNINGS} till.")
     return redirect(url_for("sidor.version", county=county, kommun=kommun, name=created.folder.name), 303)
+
+
+_LISTED_WARNINGS = 10  # after "Ny version"; the rest are counted
+
+
+def _warning_line(problem: Problem) -> str:
+    """Return a warning as one line for a page: the file's name, the field and the message (no line:
+    a form's check reads the data as submitted, not as the file has it)."""
+    where = ", ".join(part for part in (Path(problem.file).name if problem.file else "",
+                                        f"fältet {problem.field}" if problem.field else "") if part)
+    return f"{where}: {problem.message}" if where else problem.message
 
 
 def decide(county, kommun, name):
@@ -260,6 +287,10 @@ def decide(county, kommun, name):
                                                       new_case_number=bool(form.get("nytt_diarienummer"))))
     flash(("Beslutet var redan registrerat. " if sealed.already else "Beslutet är registrerat och versionen "
            "förseglad. ") + f"Sigill: {sealed.digest}." + "".join(" " + n for n in sealed.notices))
+    if sealed.warnings:
+        flash(f"Varningar i den beslutade versionen: {len(sealed.warnings)}.")
+        for warning in sealed.warnings[:_LISTED_WARNINGS]:
+            flash(_warning_line(warning))
     return redirect(url_for("sidor.version", county=county, kommun=kommun, name=name), 303)
 
 

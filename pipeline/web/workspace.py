@@ -177,10 +177,18 @@ class Workspace:
 
     def check(self, version: VersionInfo, path: Path, data: dict) -> list[Problem]:
         """Return every problem of the version with ``path`` holding ``data`` (not saved)."""
+        return self.check_with_warnings(version, path, data)[0]
+
+    def check_with_warnings(self, version: VersionInfo, path: Path,
+                            data: dict) -> tuple[list[Problem], list[Problem]]:
+        """Return every problem and every warning (what validate warns about) of the version with
+        ``path`` holding ``data`` (not saved)."""
         text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
                          sort_keys=False, width=4096)
-        _, problems = Validator().version(version.folder, texts={path: text})
-        return problems
+        validator = Validator()
+        _, problems = validator.version(version.folder, texts={path: text})
+        warnings = sorted(set(validator.warnings.get(version.folder, [])), key=Problem.sort_key)
+        return problems, warnings
 
 
 @dataclass
