@@ -519,3 +519,34 @@ def test_the_list_is_written_as_indented_utf8_json(out):
         "  }\n }\n}\n"
     )
 
+
+
+# --- a single file the user names (--xlsx, --ut) -----------------------------------------------------
+
+def test_a_named_file_in_the_data_folder_or_below_it_is_refused(tmp_path):
+    data = tmp_path / "agreements"
+    (data / "dalarna").mkdir(parents=True)
+    for target in (data / "export.xlsx", data / "dalarna" / "export.xlsx"):
+        with pytest.raises(OutputError) as caught:
+            output.check_file_place(data, target)
+        problem = caught.value.problems[0]
+        assert (problem.file, problem.message, problem.hint) == (
+            target, f"filen skulle hamna i datamappen {data}, där bara data hör hemma",
+            "Ange en fil utanför datamappen, t.ex. i projektmappen.")
+
+
+def test_a_named_file_beside_the_data_folder_is_allowed(tmp_path):
+    data = tmp_path / "agreements"
+    data.mkdir()
+    assert output.check_file_place(data, tmp_path / "export.xlsx") is None
+    assert output.check_file_place(data, tmp_path / "agreements-export" / "export.xlsx") is None
+
+
+def test_a_bare_file_name_is_placed_in_the_working_folder(tmp_path, monkeypatch):
+    data = tmp_path / "agreements"
+    data.mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert output.check_file_place(Path("agreements"), Path("export.xlsx")) is None
+    monkeypatch.chdir(data)
+    with pytest.raises(OutputError):
+        output.check_file_place(data, Path("export.xlsx"))
