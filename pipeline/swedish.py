@@ -57,6 +57,14 @@ def count(n: int, one: str, many: str) -> str:
     return f"{number(n) if n <= 12 else n} {many}"
 
 
+def counted(n: int, adjective: str) -> str:
+    """Return a count with an adjective that agrees with it: "1 klar", "8 klara", "2 ej påbörjade"
+    (the plural of an adjective or participle ending in "-ad" takes "-e", any other "-a")."""
+    if n == 1:
+        return f"{n} {adjective}"
+    return f"{n} {adjective}e" if adjective.endswith("ad") else f"{n} {adjective}a"
+
+
 def joined(parts: list[str]) -> str:
     """Return "a, b och c"."""
     parts = [p for p in parts if p]

@@ -10,6 +10,7 @@ from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.documents.model import RenderedDocument, write_document
+from pipeline.swedish import counted
 
 OVERVIEW_TEMPLATE = "lansoversikt.docx"
 OVERVIEW_FILE_NAME = "lansoversikt.docx"
@@ -58,13 +59,13 @@ def _months_later(day: dt.date, months: int) -> dt.date:
 
 def followup_text(followups: list[dict], version: str | None) -> str:
     """Return the latest follow-up of the version in force (else of any version) with its status
-    counts: "17 september 2026 (version 2023): 8 klar, 6 grön, 1 röd"."""
+    counts: "17 september 2026 (version 2023): 8 klara, 6 gröna, 1 röd"."""
     dated = sorted((f for f in followups if f.get("uppföljning")), key=lambda f: (f["version"] == version,
                                                                                     f["uppföljning"]))
     if not dated:
         return "–"
     latest = dated[-1]
-    counts = ", ".join(f"{n} {status}" for status, n in latest["statusar"].items() if n)
+    counts = ", ".join(counted(n, status) for status, n in latest["statusar"].items() if n)
     day = context.long_date(dt.date.fromisoformat(latest["uppföljning"]))
     return f"{day} (version {latest['version']}): {counts}"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from pipeline.ooxml.images import Picture
-from pipeline.swedish import amount, long_date
+from pipeline.swedish import amount, counted, long_date
 
 DPI = 110
 WIDTH_CM = 15.5
@@ -150,6 +150,6 @@ def status_alt(rows: list[tuple[str, dict[str, int]]]) -> str:
     """Return the alt text of the status chart: the counts per plan in words."""
     parts = []
     for label, counts in rows:
-        listed = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        listed = ", ".join(counted(n, status) for status, n in counts.items() if n)
         parts.append(f"{label}: {listed or 'inga aktiviteter'}")
     return "Stapeldiagram över aktiviteternas status per plan. " + ". ".join(parts) + "."
