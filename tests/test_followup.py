@@ -189,6 +189,24 @@ def test_counts_agree_with_their_number_in_swedish(sealed_county, tmp_path):
                                                "2 ej påbörjade, 3 ej uppföljda")
 
 
+def test_a_chart_axis_says_what_is_measured(sealed_county):
+    """The value axis is titled with the indicator's unit when the data gives one, else with what its
+    text counts ("antal", "andel"), never with the bare word "värde"."""
+    from pipeline.data import followups
+    from pipeline.followup.charts import axis_label
+    from pipeline.followup.status import follow_up
+
+    version = validate_version(sealed_county / "falun" / "2023")
+    found, _ = followups.load_records(version)
+    indicators = [i for p in follow_up(version, found).plans for i in p.indicators if i.points]
+    labels = {i.item.text: axis_label(i) for i in indicators}
+    assert labels["Antal anmälda misshandelsbrott i centrum helgnätter jämfört med 2022."] == "antal"
+    assert labels["Andel invånare som känner sig trygga i centrum kvällstid (trygghetsmätning)."] == "andel"
+    assert "värde" not in labels.values()
+    indicators[0].item.data["enhet"] = "anmälningar per månad"
+    assert axis_label(indicators[0]) == "anmälningar per månad"
+
+
 def test_uppfoljning_command_and_a_missing_date(sealed_county, tmp_path, capsys):
     orsa = sealed_county / "orsa" / "2023"
     assert main(["uppfoljning", str(orsa), "--datum", "2026-05-14", "--out", str(tmp_path / "ut")]) == 0
