@@ -474,9 +474,8 @@ def memo_header(document) -> None:
     first.add_run("\tTJÄNSTESKRIVELSE").bold = True
     first.add_run("\tSida ")
     _field(first, "PAGE", "1")
-    first.add_run(" (")
+    first.add_run(" av ")  # "Sida 3 av 35", as every other document's footer says it
     _field(first, "NUMPAGES", "1")
-    first.add_run(")")
     second.add_run("{{ enhet or '' }}\tDatum {{ datum.iso }}\t{{ dnr }}")
     second.paragraph_format.space_after = Pt(12)
 

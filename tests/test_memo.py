@@ -41,7 +41,7 @@ def test_the_memo_has_the_parts_of_a_real_tjansteskrivelse_in_order(orsa):
     assert positions == sorted(positions)
     header = " ".join(texts[:2])
     assert "Orsa kommun" in header and "TJÄNSTESKRIVELSE" in header and "Datum 2026-10-01" in header
-    assert "Dnr KS 2026/0311" in header and "Sida 1 (1)" in header  # PAGE and NUMPAGES fields
+    assert "Dnr KS 2026/0311" in header and "Sida 1 av 1" in header  # PAGE and NUMPAGES fields, as every footer
     xml = zipfile.ZipFile(io.BytesIO(orsa.memo.data)).read("word/header1.xml").decode()
     assert "NUMPAGES" in xml and "PAGE" in xml
 

@@ -197,8 +197,20 @@ def test_contents_page_numbers_are_where_the_parts_start(pdfs, decided, removed,
     assert list(found.values()) == sorted(found.values()) and found[headings[0]] == 3
     # The footers count the cover too: the page a part starts on says "Sida N av <all>".
     for page in found.values():
-        total = len(texts)
-        assert f"Sida {page} av {total}" in texts[page - 1] or f"Sida {page} ({total})" in texts[page - 1]
+        assert f"Sida {page} av {len(texts)}" in texts[page - 1]
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_every_page_number_in_a_package_is_sida_n_av_m(pdfs):
+    """One style of page number in the whole package – the memo's header and every other part's
+    footer both say "Sida 3 av 35", never "Sida 3 (35)" – and each page says its own number once."""
+    for path in pdfs:
+        texts = pages(path)
+        for number, text in enumerate(texts, start=1):
+            assert not re.search(r"Sida \d+ \(\d+\)", text), (path.name, number)
+            if number > 2:  # the cover and the contents have none
+                assert re.findall(r"Sida \d+ av \d+", text) == [f"Sida {number} av {len(texts)}"], (path.name, number)
 
 
 @pytest.mark.libreoffice
