@@ -55,6 +55,7 @@ _AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wo
                   "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                   "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
                   "w:outlineLvl", *_AFTER_OUTLINE)
+_AFTER_HYPHENATION = _AFTER_BORDERS[_AFTER_BORDERS.index("w:suppressAutoHyphens") + 1:]
 _PART_XML = ('<w:{tag} xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
              '{body}</w:{tag}>')
 
@@ -347,10 +348,12 @@ def _direct_outline(paragraph, level: int) -> None:
 
 def _toc_entry(document, text: str, anchor: str):
     """Return a contents line: the part's heading, a dotted tab, and the page it starts on as a
-    PAGEREF field, all one internal link to the heading."""
+    PAGEREF field, all one internal link to the heading. A line that wraps breaks between words,
+    never inside one ("Po-lismyndigheten")."""
     from docx.oxml import OxmlElement
 
     paragraph = document.add_paragraph(style=TOC_STYLE)
+    paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_HYPHENATION)
     link = OxmlElement("w:hyperlink")
     link.set(W + "anchor", anchor)
     link.set(W + "history", "1")
