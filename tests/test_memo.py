@@ -10,7 +10,7 @@ import docx
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, edit
 from pipeline.cli import main
 from pipeline.compare import versions as compare
 from pipeline.documents.changetable import change_rows
@@ -179,3 +179,19 @@ def test_the_summary_counts_in_swedish(orsa):
     assert "godkändes av kommunstyrelsen den 13 februari 2023, § 12" in summary
     assert "att bilagan alkohol och langning under sommarsäsongen utgår" in summary
     assert "1 borttagna" not in summary and "ärende" not in summary.lower().replace("ärendet", "")
+
+
+def test_a_handlaggare_published_by_role_is_named_by_the_role_once(county, tmp_path):
+    """A role-only handläggare's public memo says "Brottsförebyggande samordnare" where the name stood –
+    once, not "Brottsförebyggande samordnare, brottsförebyggande samordnare"."""
+    from pipeline.publish.public import propose_public
+
+    data = county / "hedemora" / "2026" / "overenskommelse.yaml"
+    edit(data, "handläggare:\n", "handläggare:\n  publiceras_som: roll\n")
+    comparison, _ = propose_public(county / "hedemora" / "2026", tmp_path / "ut")
+    texts = memo_text(comparison.memo.data)
+    role = yaml.safe_load((county / "hedemora" / "2026" / "overenskommelse.yaml").read_text())["handläggare"]["titel"]
+    assert f"Handläggare: {role}" in texts
+    assert texts[-2:] == [role, ""]  # the signature: the role, and no second line with it
+    recipients = texts[texts.index("Beslutet skickas till") + 1:texts.index("Beslutet skickas till") + 4]
+    assert role in recipients and not any(t.lower().count(role.lower()) > 1 for t in texts)

@@ -145,6 +145,14 @@ def role_of(person: dict) -> str | None:
     return role.strip() if isinstance(role, str) and role.strip() else None
 
 
+def named_by_role(person: dict) -> bool:
+    """``True`` when a person's name is their role – a role-only person in the public version – so
+    that a document prints the role once, not as both name and role."""
+    role = role_of(person)
+    name = person.get("namn")
+    return bool(role) and isinstance(name, str) and " ".join(name.split()).casefold() == role.casefold()
+
+
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -66,6 +66,9 @@ def agreement_context(version: Version) -> dict[str, Any]:
     )
     for signature in data["underskrifter"]:
         signature["part_visning"] = _party_shown(signature["part"], data["parter"]["polisen"]["lokalpolisområde"])
+    for person in [data["handläggare"], *data["underskrifter"]]:
+        if isinstance(person, dict) and marks.named_by_role(person):
+            person["namn"] = ""  # published by the role: the templates print the role once, not twice
     return data
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pipeline.data import marks
 from pipeline.data.changes import Change
 from pipeline.data.version import Version
 from pipeline.documents.changetable import change_rows
@@ -180,6 +181,8 @@ def default_recipients(version: Version) -> list[str]:
     """Return who gets the decision when the data does not say: the police, and the handläggare."""
     recipients = [police_name(version)]
     handler = version.data.get("handläggare") or {}
-    if handler.get("namn"):
+    if handler.get("namn") and marks.named_by_role(handler):
+        recipients.append(handler["namn"])  # published by the role: the role once
+    elif handler.get("namn"):
         recipients.append(f"{handler['namn']}, {handler.get('titel', '').lower()}".rstrip(", "))
     return recipients
