@@ -18,7 +18,7 @@ from pipeline.data import marks
 from pipeline.data.changes import Change
 from pipeline.data.version import Version
 from pipeline.documents.changetable import change_rows
-from pipeline.documents.context import agreement_context, long_date
+from pipeline.documents.context import agreement_context, long_date, printable
 from pipeline.swedish import bilagor_span, count, joined
 
 MEMO_NAMES = {"kommun", "enhet", "diarienummer", "dnr", "datum", "handläggare", "mottagare", "ärende", "exempel",
@@ -35,7 +35,9 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
     ``agreement``: the new version's agreement context, when the caller has made it already."""
     agreement = agreement or agreement_context(new)
     organ = organ_of(new)
-    rows = change_rows(changes) if old is not None else []
+    # The table's texts come from the data: a passage under sekretess in them is marked, not tagged.
+    rows = [{k: printable(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in (change_rows(changes) if old is not None else [])]
     return {
         "kommun": agreement["kommun"],
         "enhet": (new.data.get("handläggare") or {}).get("enhet"),
@@ -52,7 +54,7 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
         "beredning": preparation(new, organ),
         "första": old is None,
         "ändringar": rows,
-        "innehåll": contents(new) if old is None else [],
+        "innehåll": printable(contents(new)) if old is None else [],
         "bedömning": new.data.get("bedömning") or default_assessment(new, organ),
         "ekonomiska_konsekvenser": new.data.get("ekonomiska_konsekvenser") or DEFAULT_ECONOMY,
         "beslutsunderlag": attachments,
