@@ -321,7 +321,8 @@ def _decided_anchor(version: Version) -> str | None:
     digest = seal.digest(version.folder / SEAL_FILE)
     return (f"Gällande samverkansöverenskommelse, version {version.name}, beslutad av "
             f"{str(decision.get('organ', '')).lower()} {context.long_date(decision['datum'])}, "
-            f"{decision.get('paragraf', '')} (sigill SHA-256 {digest})") if decision.get("datum") else None
+            f"{decision.get('paragraf', '')} (sigill SHA-256 {marking.code(seal.grouped(digest))})"
+            ) if decision.get("datum") else None
 
 
 def _memo(old: Version | None, new: Version, summary, redlines: list[Redline],
