@@ -153,16 +153,20 @@ def _resolve_text(base: str, content: str, grounds: list[str]) -> str:
     return "".join(parts)
 
 
+_NO_LANGUAGE = '<w:lang w:val="zxx" w:eastAsia="zxx" w:bidi="zxx"/>'  # "no linguistic content": no hyphenation
+
+
 def _properties(base: str, secret: bool = False, label: bool = False, code: bool = False) -> str:
     """Return run properties ``base`` with what a marked passage, its label or a code adds."""
     added = {}
-    if label:
+    if label:  # bold, and never hyphenated ("[Slut på sekretessmar-/kering]")
         added["b"] = "<w:b/>"
+        added["lang"] = _NO_LANGUAGE
     if secret:
         added["shd"] = f'<w:shd w:val="clear" w:color="auto" w:fill="{SHADING}"/>'
     if code:
         added["noProof"] = "<w:noProof/>"
-        added["lang"] = '<w:lang w:val="zxx" w:eastAsia="zxx" w:bidi="zxx"/>'
+        added["lang"] = _NO_LANGUAGE
     if not added:
         return base
     inner = base[len("<w:rPr>"):-len("</w:rPr>")] if base else ""

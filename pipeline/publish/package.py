@@ -305,6 +305,7 @@ def _front_matter(document, cover: Cover, entries: list[tuple[str, str]], sectio
     """Put the cover and the table of contents before the first part, in a section of their own:
     the cover without header and footer, the contents page with the package's header and the
     first part's footer (the page numbers)."""
+    from docx.oxml import OxmlElement
     from docx.shared import Pt, RGBColor
 
     start = document.add_paragraph(cover.kommun)
@@ -333,6 +334,7 @@ def _front_matter(document, cover: Cover, entries: list[tuple[str, str]], sectio
         if _is_secrecy(cover.markering):
             run.font.color.rgb = RGBColor.from_string(marking.SECRECY_COLOUR)
         line.paragraph_format.space_before = Pt(12)
+        line._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_HYPHENATION)
         paragraphs.append(line)
     if cover.exempel:
         note = document.add_paragraph()
