@@ -61,13 +61,12 @@ def count(n: int, one: str, many: str) -> str:
     return f"{number(n) if n <= 12 else n} {many}"
 
 
-# A follow-up status counted: "1 klar", "8 klara", "1 ej påbörjad", "2 ej påbörjade".
-_STATUS_PLURALS = {"grön": "gröna", "gul": "gula", "röd": "röda", "klar": "klara", "ej påbörjad": "ej påbörjade"}
-
-
-def status_count(n: int, status: str) -> str:
-    """Return ``n`` and a status in the number that agrees with it ("8 klara", "1 röd")."""
-    return f"{n} {status if n == 1 else _STATUS_PLURALS.get(status, status)}"
+def counted(n: int, adjective: str) -> str:
+    """Return a count with an adjective that agrees with it: "1 klar", "8 klara", "2 ej påbörjade"
+    (the plural of an adjective or participle ending in "-ad" takes "-e", any other "-a")."""
+    if n == 1:
+        return f"{n} {adjective}"
+    return f"{n} {adjective}e" if adjective.endswith("ad") else f"{n} {adjective}a"
 
 
 def joined(parts: list[str]) -> str:

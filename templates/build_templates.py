@@ -329,11 +329,15 @@ def signatures(document) -> None:
     for text, bold in (("För {{ u.part_visning }}", True), ("Ort och datum: ________________________", False),
                        ("", False), ("______________________________________", False),
                        ("{{ u.namn }}", False), ("{{ u.roll }}", False)):
+        if text == "{{ u.namn }}":
+            tag(document, "{%p if u.namn %}")  # a person published by the role has no name line
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
         paragraph.paragraph_format.space_after = Pt(2)
         if text:
             paragraph.add_run(text).bold = bold
+        if text == "{{ u.namn }}":
+            tag(document, "{%p endif %}")
     document.add_paragraph()
     tag(document, "{%p endfor %}")
 
@@ -485,9 +489,8 @@ def memo_header(document) -> None:
     first.add_run("\tTJÄNSTESKRIVELSE").bold = True
     first.add_run("\tSida ")
     _field(first, "PAGE", "1")
-    first.add_run(" (")
+    first.add_run(" av ")  # "Sida 3 av 35", as every other document's footer says it
     _field(first, "NUMPAGES", "1")
-    first.add_run(")")
     second.add_run("{{ enhet or '' }}\tDatum {{ datum.iso }}\t{{ dnr }}")
     second.paragraph_format.space_after = Pt(12)
 
@@ -497,8 +500,8 @@ def memo_template() -> docx.Document:
     d = new_document("Mall: tjänsteskrivelse")
     memo_header(d)
 
-    para(d, "{% if handläggare %}{{ handläggare.namn }}, {{ handläggare.titel|lower }}{% else %}–{% endif %}",
-         bold_label="Handläggare: ")
+    para(d, "{% if handläggare and handläggare.namn %}{{ handläggare.namn }}, {{ handläggare.titel|lower }}"
+            "{% elif handläggare %}{{ handläggare.titel }}{% else %}–{% endif %}", bold_label="Handläggare: ")
     optional(d, "handläggare and (handläggare.telefon or handläggare.epost)", lambda: para(
         d, "{% if handläggare.telefon %}telefon {{ handläggare.telefon }}{% endif %}"
            "{% if handläggare.telefon and handläggare.epost %}, {% endif %}"
@@ -540,10 +543,10 @@ def memo_template() -> docx.Document:
     d.add_heading("Beslutet skickas till", level=1)
     bullets(d, "s in skickas_till", "{{ s }}")
 
-    signature = para(d, "{% if handläggare %}{{ handläggare.namn }}{% endif %}")
+    signature = para(d, "{% if handläggare %}{{ handläggare.namn or handläggare.titel }}{% endif %}")
     signature.paragraph_format.space_before = Pt(24)
     signature.paragraph_format.keep_with_next = True
-    para(d, "{% if handläggare %}{{ handläggare.titel }}{% endif %}")
+    para(d, "{% if handläggare and handläggare.namn %}{{ handläggare.titel }}{% endif %}")
     return d
 
 

@@ -84,6 +84,33 @@ def test_every_command_has_a_docstring():
         assert command.help and len(command.help) > 20, name
 
 
+def test_every_argument_is_named_in_swedish_and_a_version_folder_is_always_versionsmapp():
+    """Usage lines name arguments as the help texts do ("VERSIONSMAPP"), never by a Python
+    parameter's name ("VERSION_DIR", "PATHS")."""
+    import click
+
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Argument):
+                assert param.metavar, f"{name}: {param.name}"
+                if param.name == "version_dir":
+                    assert param.metavar == "VERSIONSMAPP", name
+    result = CliRunner().invoke(cli, ["render", "--help"])
+    assert "render [FLAGGOR] VERSIONSMAPP\n" in result.output
+
+
+def test_the_command_list_tells_the_commands_apart():
+    """In `samverkan --help` every command has its own one-line description; the two that compare
+    (two versions, two Word files) do not begin alike."""
+    result = CliRunner().invoke(cli, ["--help"])
+    lines = result.output.split("Kommandon:")[1].strip().splitlines()
+    described = {line.split(None, 1)[0]: line.split(None, 1)[1] for line in lines}
+    assert len(set(described.values())) == len(described)
+    assert described["diff"].split()[0] != described["jamfor"].split()[0]
+    assert "versioner" in described["diff"] and "Word-filer" in described["jamfor"]
+    assert not described["diff"].endswith("...") and not described["jamfor"].endswith("...")
+
+
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True,
                             cwd=ROOT, check=False)

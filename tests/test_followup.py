@@ -169,6 +169,45 @@ def test_identical_data_gives_identical_chart_and_report_bytes(sealed_county, tm
     assert first == second
 
 
+def test_counts_agree_with_their_number_in_swedish(sealed_county, tmp_path):
+    """"3 klara och 4 gröna", never "3 klar och 4 grön": in the report's summary, each plan's summary,
+    the status chart's alt text and the county overview; a sentence begins with a capital."""
+    import docx
+
+    from pipeline.documents.overview import followup_text
+    from pipeline.followup.report import write_report
+
+    written = write_report(sealed_county / "falun" / "2023", out_dir=tmp_path / "ut")
+    texts = [p.text for p in docx.Document(written[0]).paragraphs]
+    assert "Sju aktiviteter i två planer: 3 klara och 4 gröna." in texts
+    assert any(t.startswith("Aktiviteter: 4 (2 klara och 2 gröna).") for t in texts), texts
+    with zipfile.ZipFile(written[0]) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+    assert "Bilaga 1: 2 klara, 2 gröna. Bilaga 2: 1 klar, 2 gröna." in document  # the chart's alt text
+    latest = {"uppföljning": "2026-09-17", "version": "2023",
+              "statusar": {"klar": 8, "grön": 6, "gul": 1, "röd": 1, "ej påbörjad": 2, "ej uppföljd": 3}}
+    assert followup_text([latest], "2023") == ("17 september 2026 (version 2023): 8 klara, 6 gröna, 1 gul, 1 röd, "
+                                               "2 ej påbörjade, 3 ej uppföljda")
+
+
+def test_a_chart_axis_says_what_is_measured(sealed_county):
+    """The value axis is titled with the indicator's unit when the data gives one, else with what its
+    text counts ("antal", "andel"), never with the bare word "värde"."""
+    from pipeline.data import followups
+    from pipeline.followup.charts import axis_label
+    from pipeline.followup.status import follow_up
+
+    version = validate_version(sealed_county / "falun" / "2023")
+    found, _ = followups.load_records(version)
+    indicators = [i for p in follow_up(version, found).plans for i in p.indicators if i.points]
+    labels = {i.item.text: axis_label(i) for i in indicators}
+    assert labels["Antal anmälda misshandelsbrott i centrum helgnätter jämfört med 2022."] == "antal"
+    assert labels["Andel invånare som känner sig trygga i centrum kvällstid (trygghetsmätning)."] == "andel"
+    assert "värde" not in labels.values()
+    indicators[0].item.data["enhet"] = "anmälningar per månad"
+    assert axis_label(indicators[0]) == "anmälningar per månad"
+
+
 def test_uppfoljning_command_and_a_missing_date(sealed_county, tmp_path, capsys):
     orsa = sealed_county / "orsa" / "2023"
     assert main(["uppfoljning", str(orsa), "--datum", "2026-05-14", "--out", str(tmp_path / "ut")]) == 0

@@ -230,7 +230,21 @@ def test_role_only_persons_show_their_role(public_outputs):
     )
     with zipfile.ZipFile(agreement) as archive:
         text = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode("utf-8"))
-    assert text.count("Lokalpolisområdeschef") >= 2 and "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]" in text
+    assert "Lokalpolisområdeschef" in text and "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]" in text
+
+
+def test_a_role_only_signatory_is_named_by_the_role_once(public_outputs):
+    """The public signature block says "Lokalpolisområdeschef" once: the role stands where the name
+    stood, not as both name and role."""
+    import docx
+
+    for key in MARKED:
+        agreement = next(p for p in public_outputs["files"]
+                         if p.name == "samverkansoverenskommelse.docx" and f"{key}/render" in p.as_posix())
+        texts = [p.text for p in docx.Document(agreement).paragraphs]
+        start = next(i for i, t in enumerate(texts) if t.startswith("För Polismyndigheten, lokalpolisområde"))
+        block = texts[start:texts.index("", start + 3)]  # up to the blank line that ends the block
+        assert block[-2:] == ["______________________________________", "Lokalpolisområdeschef"], (key, block)
 
 
 @pytest.mark.libreoffice

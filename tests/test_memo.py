@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
@@ -11,7 +12,7 @@ import docx
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, edit
 from pipeline.cli import main
 from pipeline.compare import versions as compare
 from pipeline.documents.changetable import change_rows
@@ -43,7 +44,7 @@ def test_the_memo_has_the_parts_of_a_real_tjansteskrivelse_in_order(orsa):
     assert positions == sorted(positions)
     header = " ".join(texts[:2])
     assert "Orsa kommun" in header and "TJÄNSTESKRIVELSE" in header and "Datum 2026-10-01" in header
-    assert "Dnr KS 2026/0311" in header and "Sida 1 (1)" in header  # PAGE and NUMPAGES fields
+    assert "Dnr KS 2026/0311" in header and "Sida 1 av 1" in header  # PAGE and NUMPAGES fields, as every footer
     xml = zipfile.ZipFile(io.BytesIO(orsa.memo.data)).read("word/header1.xml").decode()
     assert "NUMPAGES" in xml and "PAGE" in xml
 
@@ -291,3 +292,53 @@ def test_a_first_agreement_memo_names_each_focus_area_in_quotes():
     memo = propose(AGREEMENTS / "dalarna" / "hedemora" / "2026").documents()["tjansteskrivelse.docx"]
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(memo)).paragraphs)
     assert "Fokusområden: ”Trygghet i Hedemora tätort” och ”Unga som riskerar att dras in i kriminalitet”." in text
+
+
+def test_a_handlaggare_published_by_role_is_named_by_the_role_once(county, tmp_path):
+    """A role-only handläggare's public memo says "Brottsförebyggande samordnare" where the name stood –
+    once, not "Brottsförebyggande samordnare, brottsförebyggande samordnare"."""
+    from pipeline.publish.public import propose_public
+
+    data = county / "hedemora" / "2026" / "overenskommelse.yaml"
+    edit(data, "handläggare:\n", "handläggare:\n  publiceras_som: roll\n")
+    comparison, _ = propose_public(county / "hedemora" / "2026", tmp_path / "ut")
+    texts = memo_text(comparison.memo.data)
+    role = yaml.safe_load((county / "hedemora" / "2026" / "overenskommelse.yaml").read_text())["handläggare"]["titel"]
+    assert f"Handläggare: {role}" in texts
+    assert texts[-2:] == [role, ""]  # the signature: the role, and no second line with it
+    recipients = texts[texts.index("Beslutet skickas till") + 1:texts.index("Beslutet skickas till") + 4]
+    assert role in recipients and not any(t.lower().count(role.lower()) > 1 for t in texts)
+
+
+@pytest.mark.libreoffice
+def test_the_seal_checksum_prints_whole_in_groups_of_four(sealed_county, tmp_path, monkeypatch):
+    """The checksum of the decided version's seal in Beslutsunderlag prints in groups of four that a
+    line breaks only between, never hyphenated ("…411ab-/d8135…" cannot be copied into
+    `kontrollera --sigill`) – wherever on its line it begins and whatever its digits: eight
+    checksums, moved along the line by the length of the decision's paragraf (LibreOffice
+    hyphenated seven of these eight before)."""
+    from pipeline.data import seal
+    from pipeline.data.validate import validate_version
+    from pipeline.documents.render import version_documents
+    from pipeline.publish.pdf import convert_run
+
+    old, new = validate_version(sealed_county / "falun" / "2023"), validate_version(sealed_county / "falun" / "2027")
+    documents = version_documents(new)
+    memos, digests = [], []
+    for number, paragraf in enumerate(["§ 2", "§ 23", "§ 123", "§ 23, punkt 1", "§ 23, punkt 12", "§ 23 a",
+                                       "§ 23 (protokoll 4)", "§ 23, ärende 12 på dagordningen"]):
+        digests.append(hashlib.sha256(str(number).encode()).hexdigest())
+        monkeypatch.setattr(seal, "digest", lambda path, found=digests[-1]: found)
+        old.data["beslut"]["paragraf"] = paragraf  # in memory only
+        memo = compare.compare_versions(old, new, documents).memo
+        body = zipfile.ZipFile(io.BytesIO(memo.data)).read("word/document.xml").decode("utf-8")
+        run = re.search(r"<w:r><w:rPr>(?:(?!</w:r>).)*?</w:rPr><w:t[^>]*>" + re.escape(seal.grouped(digests[-1])), body)
+        assert run and "<w:noProof/>" in run.group(0) and 'w:val="zxx"' in run.group(0)
+        memos.append(tmp_path / f"memo-{number}.docx")
+        memos[-1].write_bytes(memo.data)
+    written, problems = convert_run(memos)
+    assert problems == [] and len(written) == len(memos)
+    for pdf, digest in zip(sorted(written), digests, strict=True):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout  # -layout: pdftotext would otherwise join "ab-/cd" itself
+        assert re.search(r"\s+".join(seal.grouped(digest).split()), text), pdf.name  # broken only between groups

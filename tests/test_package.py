@@ -17,7 +17,7 @@ from conftest import AGREEMENTS
 from pipeline.compare import versions as compare
 from pipeline.ooxml.redline import W
 from pipeline.publish import pdf
-from pipeline.publish.package import REMOVED_BANNER, Part, compose, decision_package, heading_text
+from pipeline.publish.package import REMOVED_BANNER, TOC_STYLE, Part, compose, decision_package, heading_text
 from pipeline.versions.lifecycle import start_version
 
 ORSA = AGREEMENTS / "dalarna" / "orsa"
@@ -84,6 +84,14 @@ def test_cover_and_contents_come_first(decided):
     assert front_section.first_page_header.paragraphs[0].text == ""
     assert front_section.header.paragraphs[0].text == "Orsa kommun\tBeslutspaket"
     assert len(document.sections) == 1 + len(parts)
+
+
+def test_contents_lines_are_never_hyphenated(decided):
+    title, parts, cover = decided
+    document = docx.Document(io.BytesIO(compose(parts, title, cover)))
+    entries = [p for p in document.paragraphs if p.style.name == TOC_STYLE]
+    assert len(entries) == len(parts)
+    assert all(p._p.pPr.find(W + "suppressAutoHyphens") is not None for p in entries)
 
 
 def test_contents_lines_point_at_bookmarks_on_the_part_headings(decided):
@@ -197,8 +205,31 @@ def test_contents_page_numbers_are_where_the_parts_start(pdfs, decided, removed,
     assert list(found.values()) == sorted(found.values()) and found[headings[0]] == 3
     # The footers count the cover too: the page a part starts on says "Sida N av <all>".
     for page in found.values():
-        total = len(texts)
-        assert f"Sida {page} av {total}" in texts[page - 1] or f"Sida {page} ({total})" in texts[page - 1]
+        assert f"Sida {page} av {len(texts)}" in texts[page - 1]
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_every_page_number_in_a_package_is_sida_n_av_m(pdfs):
+    """One style of page number in the whole package – the memo's header and every other part's
+    footer both say "Sida 3 av 35", never "Sida 3 (35)" – and each page says its own number once."""
+    for path in pdfs:
+        texts = pages(path)
+        for number, text in enumerate(texts, start=1):
+            assert not re.search(r"Sida \d+ \(\d+\)", text), (path.name, number)
+            if number > 2:  # the cover and the contents have none
+                assert re.findall(r"Sida \d+ av \d+", text) == [f"Sida {number} av {len(texts)}"], (path.name, number)
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_no_word_in_the_contents_is_hyphenated(pdfs):
+    """A contents line that wraps breaks between words ("Polismyndigheten" whole, not "Po-/lismyndigheten")."""
+    for path in pdfs:
+        layout = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"], capture_output=True,
+                                text=True, check=True).stdout
+        assert "Innehåll" in layout
+        assert [line for line in layout.splitlines() if re.search(r"\w-$", line.rstrip())] == []
 
 
 @pytest.mark.libreoffice

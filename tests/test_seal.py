@@ -230,6 +230,15 @@ def test_verify_accepts_the_digest_in_any_case_and_with_spaces_and_names_a_wrong
                        "ändrats", "Jämför med kontrollsumman i beslutsunderlaget i kommunens diarium.")]
 
 
+def test_verify_accepts_the_digest_as_the_memo_prints_it_in_groups_of_four(version):
+    sealed(version)
+    digest, _ = seal.verify(version, None)
+    printed = seal.grouped(digest)
+    assert printed.split() == [digest[i:i + 4] for i in range(0, 64, 4)]
+    assert seal.verify(version, printed) == (digest, [])
+    assert seal.verify(version, printed.replace(" ", "\u00a0")) == (digest, [])  # copied with no-break spaces
+
+
 def test_verify_reports_changed_files_as_well_as_the_digest(version):
     sealed(version)
     (version / "overenskommelse.yaml").write_text("ändrad", encoding="utf-8")

@@ -26,12 +26,13 @@ from pipeline.cli.common import echo_path, pdfs, plural
               help="Skriv den offentliga versionen: sekretessmarkerade uppgifter borttagna, markerade personer "
                    "med sin roll (standardmapp: …/offentlig).")
 def diff(old_dir, new_dir, out_dir, fmt, pdf, paket, reversed_ok, public):
-    """Jämför två versioner inför beslut i kommunstyrelsen.
+    """Gör ändringsdokument och tjänsteskrivelse av två versioner.
 
-    Skriver överenskommelsen och varje plan med ändringarna markerade (spårade
-    ändringar i Word), tjänsteskrivelsen med tabellen "Ändringar jämfört med
-    gällande överenskommelse", och visar sammanfattningen av ändringarna.
-    GAMMAL_VERSION och NY_VERSION är två versionsmappar för samma kommun.
+    Inför beslut i kommunstyrelsen: skriver överenskommelsen och varje plan
+    med ändringarna markerade (spårade ändringar i Word), tjänsteskrivelsen
+    med tabellen "Ändringar jämfört med gällande överenskommelse", och visar
+    sammanfattningen av ändringarna. GAMMAL_VERSION och NY_VERSION är två
+    versionsmappar för samma kommun.
     """
     if public:
         from pipeline.publish.public import diff_public as compare_versions
@@ -98,13 +99,14 @@ def _show_comparison(comparison, written, fmt: str, pdf: bool, paket: bool) -> N
 @click.option("--datum", metavar="ÅÅÅÅ-MM-DD", help="Datumet på ändringarna, ÅÅÅÅ-MM-DD (standard: i dag).")
 @click.option("--pdf", is_flag=True, help="Skriv också en PDF/A-2 (taggad) bredvid; kräver LibreOffice.")
 def jamfor(old, new, out, forfattare, datum, pdf):
-    """Jämför två Word-filer: NY.docx med spårade ändringar mot GAMMAL.docx.
+    """Markera ändringarna mellan två Word-filer, vilka som helst.
 
-    Vilka Word-filer som helst (.docx): brödtext, tabeller, fotnoter och slutnoter,
-    sidhuvud och sidfot, bilder, textrutor, ekvationer och länkar. Resultatet öppnas
-    i Word eller LibreOffice, där ändringarna kan godkännas eller avvisas. En fil som
-    redan har spårade ändringar jämförs som den ser ut med dem godkända. Även
-    `samverkan jämför`.
+    Skriver en kopia av NY.docx där skillnaderna mot GAMMAL.docx är spårade
+    ändringar. Vilka Word-filer som helst (.docx): brödtext, tabeller, fotnoter
+    och slutnoter, sidhuvud och sidfot, bilder, textrutor, ekvationer och
+    länkar. Resultatet öppnas i Word eller LibreOffice, där ändringarna kan
+    godkännas eller avvisas. En fil som redan har spårade ändringar jämförs som
+    den ser ut med dem godkända. Även `samverkan jämför`.
     """
     from pipeline.compare.jamfor import jamfor as compare_files
 

@@ -11,14 +11,14 @@ from pipeline.errors import SchemaError
 
 
 @click.command(options_metavar="[FLAGGOR]")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="[SÖKVÄG]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strikt", "strict", is_flag=True,
               help="Räkna varningar som fel (t.ex. en orsak som ingen aktivitet angriper, eller en plan i ett "
                    "utkast helt utan länkar).")
 def validate(paths, strict):
     """Kontrollera data mot scheman och regler; visa alla fel på en gång.
 
-    PATHS kan vara en versionsmapp, en kommun, ett län, hela agreements/
+    SÖKVÄG kan vara en versionsmapp, en kommun, ett län, hela agreements/
     (standard) eller en enskild fil. Uppföljningarna bredvid versionerna
     kontrolleras också. Varningar (det ett utkast kan sakna, t.ex. en orsak som
     ingen aktivitet angriper) visas efter felen. Avslutas med 0 om inget fel
@@ -38,7 +38,7 @@ def validate(paths, strict):
 
 
 @click.command(options_metavar="[FLAGGOR]")
-@click.argument("version_dir", type=click.Path(path_type=Path))
+@click.argument("version_dir", metavar="VERSIONSMAPP", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Mapp för dokumenten (standard: ut/<län>/<kommun>/<version>).")
 @click.option("--pdf", is_flag=True, help="Skriv också PDF/A-2 (taggad) bredvid varje dokument; kräver LibreOffice.")

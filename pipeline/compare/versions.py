@@ -15,11 +15,11 @@ from lxml import etree
 
 from pipeline import ooxml, resources
 from pipeline.data import changes as change_summary
-from pipeline.data import seal
+from pipeline.data import marks, seal
 from pipeline.data.load import load_yaml
 from pipeline.data.validate import validate_version
 from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
-from pipeline.documents import context, template
+from pipeline.documents import context, marking, template
 from pipeline.documents import memo as memo_module
 from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
 from pipeline.documents.model import RenderedDocument, document_properties, write_document
@@ -66,6 +66,7 @@ class Comparison:
     redlines: list[Redline]
     memo: RenderedDocument
     new_documents: list[RenderedDocument] = field(default_factory=list, repr=False)
+    public: bool = False  # the public version: masked, every page says "Offentlig version"
 
     def package_plan(self) -> dict:
         """Return the beslutspaket as data (JSON-friendly, so batch can keep it in its manifest):
@@ -87,8 +88,19 @@ class Comparison:
             "försättsblad": {"kommun": data["parter"]["kommun"]["namn"], "ärende": memo_module.case_title(self.new),
                              "diarienummer": data["diarienummer"], "organ": memo_module.organ_of(self.new),
                              "sammanträde": meeting.isoformat() if meeting else None,
-                             "datum": data["datum"].isoformat(), "exempel": data.get("exempel")},
+                             "datum": data["datum"].isoformat(), "exempel": data.get("exempel"),
+                             "markering": self.marking()},
         }
+
+    def marking(self) -> str | None:
+        """Return the line the package's cover and front pages carry: "Offentlig version" for the
+        public version; for an internal one whose versions mark passages under sekretess, the line
+        that names their provisions (:func:`marking.secrecy_line`); else None."""
+        if self.public:
+            return marking.PUBLIC_LINE
+        versions = [v for v in (self.old, self.new) if v is not None]
+        grounds = marks.grounds([[v.data] + [p.data for p in v.plans] for v in versions])
+        return marking.secrecy_line(grounds) if grounds else None
 
     def proposed_documents(self) -> list[RenderedDocument]:
         """Return the new version's documents that its decision covers: all of a draft's; of a
@@ -310,7 +322,8 @@ def _decided_anchor(version: Version) -> str | None:
     digest = seal.digest(version.folder / SEAL_FILE)
     return (f"Gällande samverkansöverenskommelse, version {version.name}, beslutad av "
             f"{str(decision.get('organ', '')).lower()} {context.long_date(decision['datum'])}, "
-            f"{decision.get('paragraf', '')} (sigill SHA-256 {digest})") if decision.get("datum") else None
+            f"{decision.get('paragraf', '')} (sigill SHA-256 {marking.code(seal.grouped(digest))})"
+            ) if decision.get("datum") else None
 
 
 def _memo(old: Version | None, new: Version, summary, redlines: list[Redline],

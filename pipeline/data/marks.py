@@ -68,6 +68,46 @@ def spans(text: str) -> tuple[list[Span], list[str]]:
     return found, wrong
 
 
+def segments(text: str) -> list[tuple[str, str | None]]:
+    """Return ``text`` in pieces, tags left out: (piece, legal ground) for a marked passage, (piece,
+    None) for the rest. Lenient, for a text cut short as an excerpt: a passage whose closing tag was
+    cut off runs to the end, and a closing tag with no opening one is left out."""
+    found: list[tuple[str, str | None]] = []
+    ground, last = None, 0
+    for match in _TAG.finditer(text):
+        if text[last:match.start()]:
+            found.append((text[last:match.start()], ground))
+        last = match.end()
+        closing = match.group(0).lstrip("[ ").startswith("/")
+        ground = None if closing else " ".join((match.group(1) or "").split())
+    if text[last:]:
+        found.append((text[last:], ground))
+    return found
+
+
+def grounds(value) -> list[str]:
+    """Return the legal grounds of every marked passage and section in data (mappings, lists and
+    texts), in order, each once."""
+    found: list[str] = []
+
+    def walk(item):
+        if isinstance(item, dict):
+            own = item.get(MARK_FIELD)
+            if isinstance(own, str) and own.strip():
+                found.append(" ".join(own.split()))
+            for key, child in item.items():
+                if key != MARK_FIELD:
+                    walk(child)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
+        elif isinstance(item, str) and "[" in item:
+            found.extend(span.ground for span in spans(item)[0] if span.ground)
+
+    walk(value)
+    return list(dict.fromkeys(found))
+
+
 def strip(text: str) -> str:
     """Return ``text`` as internal documents show it: the passages kept, their tags removed."""
     if "[" not in text:
@@ -143,6 +183,14 @@ def role_of(person: dict) -> str | None:
     """Return the role a role-only person is published with: ``roll``, or a handläggare's ``titel``."""
     role = person.get("roll") or person.get("titel")
     return role.strip() if isinstance(role, str) and role.strip() else None
+
+
+def named_by_role(person: dict) -> bool:
+    """``True`` when a person's name is their role – a role-only person in the public version – so
+    that a document prints the role once, not as both name and role."""
+    role = role_of(person)
+    name = person.get("namn")
+    return role is not None and isinstance(name, str) and " ".join(name.split()).casefold() == role.casefold()
 
 
 def _short(text: str, limit: int = 40) -> str:

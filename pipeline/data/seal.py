@@ -26,6 +26,12 @@ from pipeline.layout import AGREEMENT_FILE, ARCHIVE_FOLDER, FROZEN_COUNTY_FILE, 
 _HEX = re.compile(r"[0-9a-f]{64}")
 
 
+def grouped(digest: str) -> str:
+    """Return a digest as a document prints it: in groups of four ("9c96 7757 a717 …"), so that
+    a line breaks only between groups and the eye can compare it group by group."""
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
+
+
 def sealed_files(folder: Path) -> list[Path]:
     """Return every file of a version that a seal covers: data, frozen county text, archive."""
     files = [folder / AGREEMENT_FILE, folder / FROZEN_COUNTY_FILE] + plan_files(folder)
@@ -134,7 +140,7 @@ def verify(folder: Path, expected: str | None) -> tuple[str, list[Problem]]:
         actual = digest(path)
     except DataError as exc:
         return "", problems + exc.problems
-    if expected is not None and expected.strip().lower() != actual:
+    if expected is not None and "".join(expected.split()).lower() != actual:  # as printed, in groups, or whole
         problems.append(Problem(path, f"sigillets kontrollsumma är {actual}, inte {expected.strip()} som "
                                       "angavs; sigillet har bytts ut eller ändrats",
                                 hint="Jämför med kontrollsumman i beslutsunderlaget i kommunens diarium."))

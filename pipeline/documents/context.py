@@ -17,6 +17,7 @@ from pipeline.data import schema as schemas
 from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.tracing import trace
 from pipeline.data.version import Plan, Version
+from pipeline.documents import marking
 from pipeline.swedish import long_date
 
 # Names a template may use besides the schema's fields; checked when a template loads.
@@ -66,6 +67,9 @@ def agreement_context(version: Version) -> dict[str, Any]:
     )
     for signature in data["underskrifter"]:
         signature["part_visning"] = _party_shown(signature["part"], data["parter"]["polisen"]["lokalpolisområde"])
+    for person in [data["handläggare"], *data["underskrifter"]]:
+        if isinstance(person, dict) and marks.named_by_role(person):
+            person["namn"] = ""  # published by the role: the templates print the role once, not twice
     return data
 
 
@@ -155,16 +159,35 @@ def printable(value: Any) -> Any:
     return _printable(value)
 
 
-def _printable(value: Any) -> Any:
-    """Return ``value`` with Swedish dates, Word paragraph breaks ("\\a") and no sekretess tags in texts."""
+def _printable(value: Any, ground: str | None = None) -> Any:
+    """Return ``value`` with Swedish dates and Word paragraph breaks ("\\a") in texts, and its passages
+    under sekretess marked for the registrator instead of tagged: a passage written
+    ``[sekretess: …]…[/sekretess]``, and every text of a section with a ``sekretess`` field
+    (``ground``, from the section above), except ids."""
     if isinstance(value, dict):
-        return {key: _printable(child) for key, child in value.items()}
+        own = value.get(marks.MARK_FIELD)
+        inner = own if isinstance(own, str) and own.strip() else ground
+        return {key: child if key == marks.MARK_FIELD else _printable(child, None if key == "id" else inner)
+                for key, child in value.items()}
     if isinstance(value, list):
-        return [_printable(child) for child in value]
+        return [_printable(child, ground) for child in value]
     if isinstance(value, dt.date):
         return SvDate(value.year, value.month, value.day)
     if isinstance(value, str):
-        value = marks.strip(value)  # internal documents show a marked passage without its tags
-        # docxtpl turns "\a" into a new paragraph and "\n" into a line break.
-        return re.sub(r"\n[ \t]*\n\s*", "\a", value.strip())
+        return _text(value, ground)
     return value
+
+
+def _text(value: str, ground: str | None) -> str:
+    """Return a text as a template prints it (see :func:`_printable`)."""
+    value = marking.clean(value).strip()
+    if ground:
+        return marking.secret(_paragraphs(marks.strip(value)), ground)
+    return "".join(marking.secret(_paragraphs(piece), mark) if mark is not None else _paragraphs(piece)
+                   for piece, mark in marks.segments(value))
+
+
+def _paragraphs(text: str) -> str:
+    """Return ``text`` with a blank line as a new paragraph: docxtpl turns "\\a" into a new paragraph
+    and "\\n" into a line break."""
+    return re.sub(r"\n[ \t]*\n\s*", "\a", text)

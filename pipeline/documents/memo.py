@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pipeline.data import marks
 from pipeline.data.amounts import Amount, AmountChange, amount_changes
 from pipeline.data.changes import Change
 from pipeline.data.version import Version
 from pipeline.documents.changetable import change_rows
-from pipeline.documents.context import agreement_context, long_date
+from pipeline.documents.context import agreement_context, long_date, printable
 from pipeline.swedish import amount as swedish_amount
 from pipeline.swedish import bilagor_span, count, joined
 
@@ -36,7 +37,9 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
     ``agreement``: the new version's agreement context, when the caller has made it already."""
     agreement = agreement or agreement_context(new)
     organ = organ_of(new)
-    rows = change_rows(changes) if old is not None else []
+    # The table's texts come from the data: a passage under sekretess in them is marked, not tagged.
+    rows = [{k: printable(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in (change_rows(changes) if old is not None else [])]
     return {
         "kommun": agreement["kommun"],
         "enhet": (new.data.get("handläggare") or {}).get("enhet"),
@@ -53,7 +56,7 @@ def memo_context(old: Version | None, new: Version, changes: list[Change], attac
         "beredning": preparation(new, organ),
         "första": old is None,
         "ändringar": rows,
-        "innehåll": contents(new) if old is None else [],
+        "innehåll": printable(contents(new)) if old is None else [],
         "bedömning": new.data.get("bedömning") or default_assessment(new, organ),
         "ekonomiska_konsekvenser": economy(old, new),
         "beslutsunderlag": attachments,
@@ -214,6 +217,8 @@ def default_recipients(version: Version) -> list[str]:
     """Return who gets the decision when the data does not say: the police, and the handläggare."""
     recipients = [police_name(version)]
     handler = version.data.get("handläggare") or {}
-    if handler.get("namn"):
+    if handler.get("namn") and marks.named_by_role(handler):
+        recipients.append(handler["namn"])  # published by the role: the role once
+    elif handler.get("namn"):
         recipients.append(f"{handler['namn']}, {handler.get('titel', '').lower()}".rstrip(", "))
     return recipients

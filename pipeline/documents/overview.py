@@ -11,7 +11,7 @@ from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.documents.model import RenderedDocument, write_document
-from pipeline.swedish import count, long_date, status_count
+from pipeline.swedish import count, counted, long_date
 
 OVERVIEW_TEMPLATE = "lansoversikt.docx"
 OVERVIEW_FILE_NAME = "lansoversikt.docx"
@@ -66,7 +66,7 @@ def followup_text(followups: list[dict], version: str | None) -> str:
     if not dated:
         return "–"
     latest = dated[-1]
-    counts = ", ".join(status_count(n, status) for status, n in latest["statusar"].items() if n)
+    counts = ", ".join(counted(n, status) for status, n in latest["statusar"].items() if n)
     day = context.long_date(dt.date.fromisoformat(latest["uppföljning"]))
     return f"{day} (version {latest['version']}): {counts}"
 

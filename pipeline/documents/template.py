@@ -20,7 +20,7 @@ from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pipeline import ooxml
-from pipeline.documents import templatecache
+from pipeline.documents import marking, templatecache
 from pipeline.errors import Problem, TemplateError
 from pipeline.ooxml import text
 
@@ -43,8 +43,10 @@ class CompiledTemplate:
     names: set[str]  # top-level variables the template uses
 
     def render(self, context: dict) -> dict[str, bytes]:
-        """Return the rendered XML parts (name → bytes) for ``context``."""
-        rendered = {}
+        """Return the rendered XML parts (name → bytes) for ``context``: the marks of the context's
+        texts made into runs and, when a passage under sekretess is among them, every header with
+        the line that says so (:mod:`pipeline.documents.marking`)."""
+        rendered, grounds = {}, []
         for part in self.parts:
             try:
                 xml = part.template.render(context)
@@ -60,7 +62,14 @@ class CompiledTemplate:
                 raise TemplateError(Problem(self.path, f"ett uttryck i mallen gick inte att beräkna "
                                                        f"({part.name}): {type(exc).__name__}: {exc}",
                                             hint="Kontrollera uttrycken inom {{ }} och {% %} i mallen.")) from exc
+            xml, found = marking.resolve(xml)
+            grounds += found
             rendered[part.name] = ooxml.finish_part(self.path, part.name, _resolve_listing(xml))
+        if grounds:
+            headers = {name: rendered.get(name, self.package.parts[name])
+                       for name in marking.header_parts(self.package.parts)}
+            line = marking.secrecy_line(list(dict.fromkeys(grounds)))
+            rendered.update(marking.with_header_line(headers, line, colour=marking.SECRECY_COLOUR))
         return rendered
 
 

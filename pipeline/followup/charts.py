@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from pipeline.ooxml.images import Picture
-from pipeline.swedish import amount, long_date
+from pipeline.swedish import amount, counted, long_date
 
 DPI = 110
 WIDTH_CM = 15.5
@@ -100,10 +100,24 @@ def indicator_chart(indicator, number: int) -> Picture:
     axes.set_xlim(-0.5, max(len(dates) - 0.5, 0.5))
     axes.set_ylim(bottom_limit, top_limit)
     axes.yaxis.set_major_formatter(lambda value, _pos: amount(round(value, 2)))
-    axes.set_ylabel(indicator.unit or "värde")
+    axes.set_ylabel(axis_label(indicator))
     axes.legend(loc="best", frameon=False, fontsize=8)
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     return Picture(number, _png(figure), WIDTH_CM, height, indicator_alt(indicator))
+
+
+COUNTING_WORDS = ("antal", "andel")  # what an indicator's text may begin with: what it counts
+
+
+def axis_label(indicator) -> str:
+    """Return the title of an indicator chart's value axis: the indicator's unit (its ``enhet``) when
+    the data gives one, else what its text says it counts ("Antal anmälda brott …" → "antal"),
+    else "uppmätt värde"."""
+    if indicator.unit:
+        return indicator.unit
+    words = indicator.item.text.split()
+    first = words[0].lower() if words else ""
+    return first if first in COUNTING_WORDS else "uppmätt värde"
 
 
 def indicator_alt(indicator) -> str:
@@ -150,6 +164,6 @@ def status_alt(rows: list[tuple[str, dict[str, int]]]) -> str:
     """Return the alt text of the status chart: the counts per plan in words."""
     parts = []
     for label, counts in rows:
-        listed = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        listed = ", ".join(counted(n, status) for status, n in counts.items() if n)
         parts.append(f"{label}: {listed or 'inga aktiviteter'}")
     return "Stapeldiagram över aktiviteternas status per plan. " + ". ".join(parts) + "."

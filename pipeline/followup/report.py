@@ -22,7 +22,7 @@ from pipeline.followup import charts
 from pipeline.followup.status import FollowUp, follow_up
 from pipeline.layout import DEFAULT_OUTPUT
 from pipeline.ooxml.images import add_pictures
-from pipeline.swedish import amount, count, joined, long_date
+from pipeline.swedish import amount, count, counted, joined, long_date, sentence
 
 FOLLOWUP_TEMPLATE = "uppfoljning.docx"
 FOLLOWUP_NAMES = {"kommun", "dnr", "datum", "titel", "undertitel", "exempel", "sammanfattning", "översikt", "planer"}
@@ -134,9 +134,9 @@ def summary(state: FollowUp) -> list[str]:
     """Return the report's summary: totals, what changed, and what needs attention."""
     totals = state.counts()
     activities = sum(totals.values())
-    listed = joined([f"{n} {s}" for s, n in totals.items() if n])
+    listed = joined([counted(n, s) for s, n in totals.items() if n])
     plans = count(len(state.plans), "plan", "planer")
-    lines = [f"{count(activities, 'aktivitet', 'aktiviteter')} i {plans}: {listed}."]
+    lines = [sentence(f"{count(activities, 'aktivitet', 'aktiviteter')} i {plans}: {listed}.")]
     changed = [a for p in state.plans for a in p.activities if a.previous is not None and a.previous != a.status]
     if state.previous:
         lines.append(f"Sedan uppföljningen den {long_date(state.previous)} har "
@@ -155,7 +155,7 @@ def _plan(plan, state: FollowUp, picture) -> dict:
     return {
         "rubrik": context.printable(f"Bilaga {plan.plan.number} – {plan.plan.data['titel']}"),
         "sammanfattning": (f"Aktiviteter: {len(plan.activities)} ("
-                           + joined([f"{n} {s}" for s, n in counts.items() if n]) + "). "
+                           + joined([counted(n, s) for s, n in counts.items() if n]) + "). "
                            + f"Indikatorer med uppmätta värden: {len(measured)} av {len(plan.indicators)}."),
         "aktiviteter": [_activity(a) for a in plan.activities],
         "indikatorer": [_indicator(i) for i in plan.indicators],

@@ -388,15 +388,19 @@ def zip_bytes(parts: dict[str, bytes], level: int = ZIP_LEVEL) -> bytes:
     return buffer.getvalue()
 
 
-def prepend_paragraph(xml: bytes, text: str) -> bytes:
-    """Return a header or footer part with a first paragraph of bold red ``text`` (a notice that
-    then stands on every page the part is used on)."""
+def prepend_paragraph(xml: bytes, text: str, colour: str | None = "C00000", style: str | None = None) -> bytes:
+    """Return a header or footer part with a first paragraph of bold ``text`` (red unless ``colour``
+    says otherwise; None: the text's own colour), a notice that then stands on every page the part
+    is used on; ``style``: the paragraph's style id ("Header")."""
     root = safexml.parse(xml)
     paragraph = etree.Element(f"{W}p")
+    if style:
+        etree.SubElement(etree.SubElement(paragraph, f"{W}pPr"), f"{W}pStyle").set(f"{W}val", style)
     run = etree.SubElement(paragraph, f"{W}r")
     props = etree.SubElement(run, f"{W}rPr")
     etree.SubElement(props, f"{W}b")
-    etree.SubElement(props, f"{W}color").set(f"{W}val", "C00000")
+    if colour:
+        etree.SubElement(props, f"{W}color").set(f"{W}val", colour)
     etree.SubElement(run, f"{W}t").text = text
     root.insert(0, paragraph)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.data import marks
 from pipeline.data.version import Plan, Version
+from pipeline.documents import marking
 from pipeline.errors import PipelineError, Problem
 from pipeline.ooxml import replace
 
@@ -162,18 +163,30 @@ def _masked_persons(data: dict) -> dict:
 
 def public_version(version: Version, extra: Sequence[Mask] = ()) -> Version:
     """Return ``version`` as published: every text masked with its own masks and ``extra`` (the
-    other version's, when two are compared)."""
+    other version's, when two are compared), and no sekretess marks left (what they marked is gone,
+    so the public documents mark nothing)."""
     masks = unique(masks_of(version) + list(extra))
-    agreement = dataclasses.replace(version.agreement, data=_masked_persons(_masked(version.data, masks)))
-    plans = [Plan(dataclasses.replace(p.loaded, data=_masked(p.data, masks)), p.number, p.slug)
+    agreement = dataclasses.replace(version.agreement,
+                                    data=_unmarked(_masked_persons(_masked(version.data, masks))))
+    plans = [Plan(dataclasses.replace(p.loaded, data=_unmarked(_masked(p.data, masks))), p.number, p.slug)
              for p in version.plans]
     return Version(folder=version.folder, agreement=agreement, plans=plans, county=version.county)
 
 
+def _unmarked(value):
+    """Return data without its sections' ``sekretess`` fields."""
+    if isinstance(value, dict):
+        return {k: _unmarked(v) for k, v in value.items() if k != marks.MARK_FIELD}
+    if isinstance(value, list):
+        return [_unmarked(item) for item in value]
+    return value
+
+
 def mask_document(data: bytes, masks: list[Mask]) -> bytes:
     """Return a .docx with every masked text replaced wherever it stands (runs, headers, footers,
-    comments, properties, attribute values) and the sekretess tags removed."""
-    masked, _ = replace.replace_in_docx(data, rules(masks) + [(_TAGS, "")])
+    comments, properties, attribute values), the sekretess tags removed, and an internal document's
+    markings for the registrator taken away (the header line, the labels, the shading)."""
+    masked, _ = replace.replace_in_docx(marking.unmarked(data), rules(masks) + [(_TAGS, "")])
     return masked
 
 
@@ -184,7 +197,7 @@ def check_document(name: str, data: bytes, masks: list[Mask]) -> bytes:
     """Return a public .docx after masking once more whatever is left; raise MaskingError if a
     masked text still stands anywhere in it."""
     data = mask_document(data, masks)
-    left = replace.find_in_docx(data, [pattern(m.text) for m in masks])
+    left = replace.find_in_docx(data, [pattern(m.text) for m in masks] + marking.LEFTOVERS)
     if left:
         part, text = left[0]
         raise MaskingError(Problem(None, f"den offentliga versionen av {name} innehåller fortfarande en "

@@ -30,8 +30,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.documents import marking
 from pipeline.layout import PACKAGE_FILE
+from pipeline.ooxml import unpack
 from pipeline.ooxml.names import XML_SPACE, R, W
+from pipeline.ooxml.package import zip_bytes
 
 PART_STYLE = "Paketdel"
 REMOVED_STYLE = "Paketdel utgår"
@@ -55,6 +58,7 @@ _AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wo
                   "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                   "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
                   "w:outlineLvl", *_AFTER_OUTLINE)
+_AFTER_HYPHENATION = _AFTER_BORDERS[_AFTER_BORDERS.index("w:suppressAutoHyphens") + 1:]
 _PART_XML = ('<w:{tag} xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
              '{body}</w:{tag}>')
 
@@ -84,6 +88,7 @@ class Cover:
     sammanträde: dt.date | None  # the meeting's date, when it is known
     datum: dt.date
     exempel: str | None = None  # the data's note on invented content, shown small at the foot
+    markering: str | None = None  # "Offentlig version", or the line naming sekretess provisions
 
 
 def compose(parts: list[Part], title: str, cover: Cover | None = None) -> bytes:
@@ -117,7 +122,21 @@ def compose(parts: list[Part], title: str, cover: Cover | None = None) -> bytes:
     _front_matter(master, cover, [(heading_text(p), a) for p, a in zip(parts, anchors, strict=False)], front_section)
     buffer = io.BytesIO()
     composer.save(buffer)
-    return buffer.getvalue()
+    return _marked_on_every_page(buffer.getvalue(), cover.markering)
+
+
+def _marked_on_every_page(data: bytes, line: str | None) -> bytes:
+    """Return the package with ``line`` at the top of every page: added to each part's headers that
+    lack it (a part without passages under sekretess is still part of a document with them)."""
+    if not line:
+        return data
+    kind = marking.SECRECY_PREFIX if _is_secrecy(line) else marking.PUBLIC_LINE
+    parts = unpack(data, Path(PACKAGE_FILE))
+    lacking = {n: parts[n] for n in marking.header_parts(parts) if kind.encode() not in parts[n]}
+    if not lacking:
+        return data
+    colour = marking.SECRECY_COLOUR if _is_secrecy(line) else None
+    return zip_bytes({**parts, **marking.with_header_line(lacking, line, colour=colour)})
 
 
 def heading_text(part: Part) -> str:
@@ -286,7 +305,8 @@ def _front_matter(document, cover: Cover, entries: list[tuple[str, str]], sectio
     """Put the cover and the table of contents before the first part, in a section of their own:
     the cover without header and footer, the contents page with the package's header and the
     first part's footer (the page numbers)."""
-    from docx.shared import Pt
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt, RGBColor
 
     start = document.add_paragraph(cover.kommun)
     start.runs[0].bold, start.runs[0].font.size = True, Pt(16)
@@ -306,6 +326,15 @@ def _front_matter(document, cover: Cover, entries: list[tuple[str, str]], sectio
         line.add_run(f"{name}: ").bold = True
         line.add_run(value)
         line.paragraph_format.space_after = Pt(12 if index == len(facts) - 1 else 2)
+        paragraphs.append(line)
+    if cover.markering:
+        line = document.add_paragraph()
+        run = line.add_run(cover.markering)
+        run.bold, run.font.size = True, Pt(12)
+        if _is_secrecy(cover.markering):
+            run.font.color.rgb = RGBColor.from_string(marking.SECRECY_COLOUR)
+        line.paragraph_format.space_before = Pt(12)
+        line._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_HYPHENATION)
         paragraphs.append(line)
     if cover.exempel:
         note = document.add_paragraph()
@@ -347,10 +376,12 @@ def _direct_outline(paragraph, level: int) -> None:
 
 def _toc_entry(document, text: str, anchor: str):
     """Return a contents line: the part's heading, a dotted tab, and the page it starts on as a
-    PAGEREF field, all one internal link to the heading."""
+    PAGEREF field, all one internal link to the heading. A line that wraps breaks between words,
+    never inside one ("Po-lismyndigheten")."""
     from docx.oxml import OxmlElement
 
     paragraph = document.add_paragraph(style=TOC_STYLE)
+    paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_HYPHENATION)
     link = OxmlElement("w:hyperlink")
     link.set(W + "anchor", anchor)
     link.set(W + "history", "1")
@@ -395,12 +426,17 @@ def _front_section(document, cover: Cover, section):
         section.remove(reference)
     for old in section.findall(W + "titlePg") + section.findall(W + "pgNumType"):
         section.remove(old)
-    header_xml = (f'<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+    marked = ""
+    if cover.markering:
+        colour = f'<w:color w:val="{marking.SECRECY_COLOUR}"/>' if _is_secrecy(cover.markering) else ""
+        marked = (f'<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:rPr><w:b/>{colour}</w:rPr>'
+                  f'<w:t xml:space="preserve">{_escape(cover.markering)}</w:t></w:r></w:p>')
+    header_xml = (f'{marked}<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
                   f'<w:t xml:space="preserve">{_escape(cover.kommun)}</w:t></w:r>'
                   f'<w:r><w:tab/><w:t>Beslutspaket</w:t></w:r></w:p>')
     empty_xml = '<w:p><w:pPr><w:pStyle w:val="{}"/></w:pPr></w:p>'
     references = [("header", "default", _HEADER_TYPE, "hdr", header_xml, None),
-                  ("header", "first", _HEADER_TYPE, "hdr", empty_xml.format("Header"), None),
+                  ("header", "first", _HEADER_TYPE, "hdr", marked or empty_xml.format("Header"), None),
                   ("footer", "default", _FOOTER_TYPE, "ftr", None, footer),
                   ("footer", "first", _FOOTER_TYPE, "ftr", empty_xml.format("Footer"), None)]
     elements = []
@@ -419,6 +455,10 @@ def _front_section(document, cover: Cover, section):
     title_page = parse_xml(f'<w:titlePg xmlns:w="{W[1:-1]}"/>')
     _insert_in_order(section, title_page)
     return section
+
+
+def _is_secrecy(line: str) -> bool:
+    return line.startswith(marking.SECRECY_PREFIX)
 
 
 def _insert_in_order(section, element) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.compare import versions as compared
 from pipeline.data.validate import validate_version
 from pipeline.data.version import Version
+from pipeline.documents import marking
 from pipeline.documents.model import RenderedDocument
 from pipeline.documents.render import STALE_OUTPUTS, decided_documents, version_documents
 from pipeline.files import output
@@ -25,20 +26,29 @@ from pipeline.layout import DEFAULT_OUTPUT, PUBLIC_FOLDER
 from pipeline.publish import masking
 
 
-def public_documents(version: Version, extra: Sequence[masking.Mask] = ()) -> list[RenderedDocument]:
-    """Return the public documents of a valid version, agreement first."""
+def public_documents(version: Version, extra: Sequence[masking.Mask] = (),
+                     label: bool = True) -> list[RenderedDocument]:
+    """Return the public documents of a valid version, agreement first, each with "Offentlig version"
+    at the top of every page (unless ``label`` is false: documents still to be compared)."""
     masks = masking.unique(masking.masks_of(version) + list(extra))
     decided = decided_documents(version)
     if decided:
         documents = [RenderedDocument(d.name, d.title, masking.mask_document(d.data, masks)) for d in decided]
     else:
         documents = version_documents(masking.public_version(version, masks))
-    return checked(documents, masks)
+    documents = checked(documents, masks)
+    return labelled(documents) if label else documents
 
 
 def checked(documents: list, masks: list[masking.Mask]) -> list:
     """Return documents (anything with ``name`` and ``data``) masked once more and checked."""
     return [_with_data(d, masking.check_document(d.name, d.data, masks)) for d in documents]
+
+
+def labelled(documents: list) -> list:
+    """Return documents (anything with ``name`` and ``data``) with "Offentlig version" at the top of
+    every page."""
+    return [_with_data(d, marking.public_document(d.data, d.name)) for d in documents]
 
 
 def render_public(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -57,15 +67,16 @@ def compare_public(old: Version | None, new: Version) -> compared.Comparison:
     masks = masking.masks_of(new) + (masking.masks_of(old) if old is not None else [])
     masks = masking.unique(masks)
     public_new = masking.public_version(new, masks)
-    new_documents = public_documents(new, masks)
+    new_documents = public_documents(new, masks, label=False)  # labelled once compared, not before
     if old is None:
         comparison = compared.compare_versions(None, public_new, new_documents)
     else:
         public_old = masking.public_version(old, masks)
         comparison = compared.compare_versions(public_old, public_new, new_documents,
                                                decided=lambda v: _decided_masked(v, masks))
-    return dataclasses.replace(comparison, memo=checked([comparison.memo], masks)[0],
-                               redlines=checked(comparison.redlines, masks))
+    return dataclasses.replace(comparison, memo=labelled(checked([comparison.memo], masks))[0],
+                               redlines=labelled(checked(comparison.redlines, masks)),
+                               new_documents=labelled(comparison.new_documents), public=True)
 
 
 def _with_data(document, data: bytes):
