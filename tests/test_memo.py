@@ -183,9 +183,10 @@ def test_counts_count_items_and_name_them_by_what_they_say(falun_rows):
         "Nytt mål M2: Ordningsvakter finns vid resecentrum varje helgnatt från den 1 maj 2027.")
     assert plan["Målen i bilaga 1"]["tidigare"].startswith(
         "Mål som utgår: Belysningen på gågatan är åtgärdad senast den 30 september 2023.")
-    # four activities before and after: one added, one removed, two changed (not "tio nya punkter")
+    # four activities before and after: one added, one removed, three changed (A1's time now says 2027;
+    # not "tio nya punkter")
     activities = plan["Aktiviteterna i bilaga 1"]
-    assert (": en ny aktivitet, en aktivitet utgår och två ändringar; aktiviteterna har fått id och kopplats till "
+    assert (": en ny aktivitet, en aktivitet utgår och tre ändringar; aktiviteterna har fått id och kopplats till "
             "orsaker och mål; se ändringsdokumentet för bilaga 1.") in activities["ändring"]
     assert activities["nytt"].startswith("Ny aktivitet A2: Ordningsvakter vid resecentrum fredags- och lördagsnätter.")
     assert ": en ny indikator, en indikator utgår och två ändringar; indikatorerna har fått id och kopplats till mål;" \

@@ -298,3 +298,25 @@ def test_what_is_found_in_a_decided_version_s_documents_is_kept_apart_but_its_fo
     assert [f.document for f in report.decided] == ["dalarna/mora/2019/samverkansoverenskommelse.docx"]
     assert sorted(f.document for f in report.findings) == ["dalarna/mora/2019/uppfoljning/uppfoljning-2026-05-14.docx",
                                                            "dalarna/mora/2027/samverkansoverenskommelse.docx"]
+
+
+# --- every document the product writes keeps the rules ---------------------------------------------------
+
+@pytest.mark.slow  # a batch over the whole example data, internal and public
+def test_every_document_of_the_example_data_keeps_the_rules():
+    from pipeline.county.review import review_folder
+
+    report = review_folder(AGREEMENTS, pdf=False)
+    assert report.problems == [] and report.documents > 200
+    assert [f.format() for f in report.findings] == []
+
+
+@pytest.mark.libreoffice
+def test_falun_s_documents_keep_the_rules_on_paper_too(tmp_path):
+    """Falun has a decided version, a draft with sekretess, a change table, a seal digest in the memo
+    and public versions: every page LibreOffice prints is read."""
+    from pipeline.county.review import review_folder
+
+    report = review_folder(_kommun_copy(tmp_path, "falun") / "2027", pdf=True)
+    assert report.problems == [] and report.with_pdf >= 15  # every internal document; public ones as Word
+    assert [f.format() for f in report.findings] == []
