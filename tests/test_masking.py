@@ -242,3 +242,30 @@ def test_check_document_names_the_first_part_where_a_masked_text_is_left(monkeyp
     with pytest.raises(masking.MaskingError) as caught:
         masking.check_document("bilaga-1.docx", buffer.getvalue(), MASKS)
     assert "maskerad uppgift (docProps/core.xml); inget skrevs" in caught.value.problems[0].message
+
+
+# --- the residual search over data that leaves as text (the county export) --------------------------
+
+SECRET = masking.Mask("rekryterar ungdomar vid resecentrum", "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]")
+
+
+@pytest.mark.parametrize("values", [
+    "Polisen ser att en grupp rekryterar ungdomar vid resecentrum.",
+    {"kommun": "Falun", "lägesbild": "en grupp rekryterar  ungdomar vid\nresecentrum"},
+    [{"planer": ["Trygghet", {"text": "Någon rekryterar ungdomar vid resecentrum"}]}],
+    {"text": "[sekretess: OSL 18 kap. 1 §]något[/sekretess]"},
+])
+def test_check_values_finds_a_masked_text_at_any_depth_and_names_what_was_not_written(values):
+    with pytest.raises(masking.MaskingError) as caught:
+        masking.check_values("Länsexporten", values, [SECRET])
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.message, problem.hint) == (
+        None, "Länsexporten innehåller fortfarande en maskerad uppgift; inget skrevs",
+        "Rapportera felet till dem som underhåller samverkan.")
+
+
+def test_check_values_passes_what_is_clean():
+    clean = {"kommun": "Falun", "planer": [{"text": "Trygghet vid resecentrum"}, 3, None],
+             "lägesbild": "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]"}
+    assert masking.check_values("Länsexporten", clean, [SECRET]) is None
+    assert masking.check_values("Länsexporten", clean, []) is None
