@@ -246,7 +246,7 @@ def test_check_document_names_the_first_part_where_a_masked_text_is_left(monkeyp
 
 # --- the residual search over data that leaves as text (the county export) --------------------------
 
-SECRET = masking.Mask("rekryterar ungdomar vid resecentrum", "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]")
+SECRET_MASK = masking.Mask("rekryterar ungdomar vid resecentrum", "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]")
 
 
 @pytest.mark.parametrize("values", [
@@ -257,7 +257,7 @@ SECRET = masking.Mask("rekryterar ungdomar vid resecentrum", "[Uppgift borttagen
 ])
 def test_check_values_finds_a_masked_text_at_any_depth_and_names_what_was_not_written(values):
     with pytest.raises(masking.MaskingError) as caught:
-        masking.check_values("Länsexporten", values, [SECRET])
+        masking.check_values("Länsexporten", values, [SECRET_MASK])
     problem = caught.value.problems[0]
     assert (problem.file, problem.message, problem.hint) == (
         None, "Länsexporten innehåller fortfarande en maskerad uppgift; inget skrevs",
@@ -267,5 +267,5 @@ def test_check_values_finds_a_masked_text_at_any_depth_and_names_what_was_not_wr
 def test_check_values_passes_what_is_clean():
     clean = {"kommun": "Falun", "planer": [{"text": "Trygghet vid resecentrum"}, 3, None],
              "lägesbild": "[Uppgift borttagen med stöd av OSL 18 kap. 1 §]"}
-    assert masking.check_values("Länsexporten", clean, [SECRET]) is None
+    assert masking.check_values("Länsexporten", clean, [SECRET_MASK]) is None
     assert masking.check_values("Länsexporten", clean, []) is None
