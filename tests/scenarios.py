@@ -61,7 +61,8 @@ def orsa_2027(county: Path, today: dt.date = dt.date(2026, 10, 1)) -> Path:
 def orsa_2027_moved(county: Path, today: dt.date = dt.date(2026, 12, 7)) -> Path:
     """Make Orsa's 2027 draft as ``samverkan ny orsa 2027 --flytta-datum 2027-03-01`` does, with one
     operative goal added to bilaga 1; return its folder."""
-    folder = start_version(county / "orsa", "2027", today=today, new_start=dt.date(2027, 3, 1)).folder
+    folder = start_version(county / "orsa", "2027", today=today, new_start=dt.date(2027, 3, 1),
+                           case_number="KS 2027/0011").folder
     last_goal = "    - Minst en trygghetsvandring genomförs per halvår.\n"
     _edit(folder / "planer" / "01-ordningsstorningar-centrum.yaml", last_goal,
           last_goal + "    - Klotter på kommunens fastigheter saneras inom 48 timmar.\n")
