@@ -372,13 +372,14 @@ def test_a_new_version_and_its_decision_from_the_web(web):
     page = get(client, answer.headers["Location"]).get_data(as_text=True)
     assert "Version 2027 är skapad" in page and "varningar att se över" in page
     # The dates were not moved: what is said is that the validity still starts when the old one did.
-    assert "fältet giltighetstid.från: giltighetstiden börjar 1 mars 2023" in page
+    assert "I överenskommelsen, gäller från: giltighetstiden börjar 1 mars 2023" in page
+    assert "fältet giltighetstid" not in page and "samverkan validate" not in page  # no field path, no command
     agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
     number = load_yaml(agreement).data["diarienummer"]
     assert number == "KS 2027/0011"
     page = get(client, answer.headers["Location"]).get_data(as_text=True)  # the decision's card, before deciding
     assert "Varningar före beslutet (" in page
-    assert "overenskommelse.yaml, fältet giltighetstid.från: giltighetstiden börjar 1 mars 2023" in page
+    assert "I överenskommelsen, gäller från: giltighetstiden börjar 1 mars 2023" in page
     decision = {"organ": "Kommunstyrelsen", "paragraf": "12", "diarienummer": number}
     future = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": "2999-01-01"})
     assert future.status_code == 400 and "ligger i framtiden" in future.get_data(as_text=True)
@@ -390,4 +391,5 @@ def test_a_new_version_and_its_decision_from_the_web(web):
     page = get(client, "/v/dalarna/orsa/2027/").get_data(as_text=True)
     assert "förseglad" in page.lower() and 'name="f.' not in page
     assert "Varningar i den beslutade versionen:" in page  # the validity that still starts when the old one did
-    assert "fältet giltighetstid.från: giltighetstiden börjar 1 mars 2023" in page
+    assert "I överenskommelsen, gäller från: giltighetstiden börjar 1 mars 2023" in page
+    assert "fältet giltighetstid" not in page and "samverkan validate" not in page  # no field path, no command

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -17,6 +18,7 @@ from pipeline.data.dates import typed_date
 from pipeline.data.load import load_yaml
 from pipeline.data.version import plan_files
 from pipeline.errors import DataError, PipelineError, Problem
+from pipeline.layout import PLANS_FOLDER
 from pipeline.versions.lifecycle import Decision, check_version_name, record_decision, start_version
 from pipeline.web import documents, edits, forms
 from pipeline.web.documents import comparison_view, preview_documents, version_document
@@ -258,7 +260,7 @@ def new_version(county, kommun):
           + (f"; {moved} datum flyttades." if start else "."))
     if created.warnings:
         flash(f"{len(created.warnings)} {'varning' if len(created.warnings) == 1 else 'varningar'} att se över "
-              "(samma som samverkan validate visar):")
+              "(samma som kontrollen visar):")
         for warning in created.warnings[:_LISTED_WARNINGS]:
             flash(_warning_line(warning))
         if len(created.warnings) > _LISTED_WARNINGS:
@@ -270,11 +272,17 @@ _LISTED_WARNINGS = 10  # after "Ny version"; the rest are counted
 
 
 def _warning_line(problem: Problem) -> str:
-    """Return a warning as one line for a page: the file's name, the field and the message (no line:
-    a form's check reads the data as submitted, not as the file has it)."""
-    where = ", ".join(part for part in (Path(problem.file).name if problem.file else "",
-                                        f"fältet {problem.field}" if problem.field else "") if part)
-    return f"{where}: {problem.message}" if where else problem.message
+    """Return a warning as one line a secretary reads: where (the agreement or a bilaga, the field's
+    label and the item's number), then the message – no file name, field path or line."""
+    in_plan = problem.file is not None and Path(problem.file).parent.name == PLANS_FOLDER
+    where = "I en bilaga" if in_plan else "I överenskommelsen"
+    if problem.field:
+        key = re.sub(r"\[\d+\]", "", problem.field)
+        label = forms.labels().get("plan" if in_plan else "overenskommelse", {}).get(key, {}).get("etikett")
+        numbers = re.findall(r"\[(\d+)\]", problem.field)
+        if label:
+            where += f", {label.lower()}" + (f" (nummer {numbers[-1]})" if numbers else "")
+    return f"{where}: {problem.message}"
 
 
 def decide(county, kommun, name):
