@@ -491,7 +491,7 @@ def memo_header(document) -> None:
     _field(first, "PAGE", "1")
     first.add_run(" av ")  # "Sida 3 av 35", as every other document's footer says it
     _field(first, "NUMPAGES", "1")
-    second.add_run("{{ enhet or '' }}\tDatum {{ datum.iso }}\t{{ dnr }}")
+    second.add_run("{{ enhet }}\tDatum {{ datum.iso }}\t{{ dnr }}")
     second.paragraph_format.space_after = Pt(12)
 
 
@@ -499,6 +499,9 @@ def memo_template() -> docx.Document:
     """Return the template of the tjänsteskrivelse (decision memo) to kommunstyrelsen."""
     d = new_document("Mall: tjänsteskrivelse")
     memo_header(d)
+    tag(d, "{%p if logotyp %}")
+    para(d, "{{ logotyp }}").paragraph_format.space_after = Pt(12)
+    tag(d, "{%p endif %}")
 
     para(d, "{% if handläggare and handläggare.namn %}{{ handläggare.namn }}, {{ handläggare.titel|lower }}"
             "{% elif handläggare %}{{ handläggare.titel }}{% else %}–{% endif %}", bold_label="Handläggare: ")
@@ -515,6 +518,9 @@ def memo_template() -> docx.Document:
 
     d.add_heading("Sammanfattning", level=1)
     para(d, "{{ sammanfattning }}")
+
+    d.add_heading("Bakgrund", level=1)
+    para(d, "{{ bakgrund }}")
 
     d.add_heading("Ärendet", level=1)
     para(d, "{{ ärendet }}")
@@ -536,8 +542,15 @@ def memo_template() -> docx.Document:
 
     d.add_heading("Bedömning", level=1)
     para(d, "{{ bedömning }}")
-    d.add_heading("Ekonomiska konsekvenser", level=1)
+    d.add_heading("Konsekvenser", level=1)
+    d.add_heading("Ekonomiska konsekvenser", level=2)
     para(d, "{{ ekonomiska_konsekvenser }}")
+    d.add_heading("Konsekvenser för barn", level=2)
+    para(d, "{{ konsekvenser.barn }}")
+    d.add_heading("Konsekvenser för jämställdhet", level=2)
+    para(d, "{{ konsekvenser.jämställdhet }}")
+    d.add_heading("Konsekvenser för miljön", level=2)
+    para(d, "{{ konsekvenser.miljö }}")
     d.add_heading("Beslutsunderlag", level=1)
     bullets(d, "b in beslutsunderlag", "{{ b }}")
     d.add_heading("Beslutet skickas till", level=1)

@@ -293,3 +293,28 @@ def test_mutated_word_files_never_end_in_a_traceback_or_unbounded_memory(word_pa
         assert comparison.data[:2] == b"PK"
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 600, f"memory grew by {grown_mb:.0f} MB"
+
+
+# --- The kommun's logo --------------------------------------------------------------------------------
+
+_PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
+@settings(max_examples=examples(60), **FUZZ)
+@given(head=st.sampled_from([b"", _PNG_HEADER, _PNG_HEADER[:10], b"GIF89a", b"<svg"]),
+       rest=st.binary(max_size=200))
+def test_any_bytes_as_a_logo_give_a_sane_png_or_a_located_error(tmp_path_factory, head, rest):
+    from pipeline.data.logo import MAX_PIXELS, read_logo
+
+    folder = tmp_path_factory.mktemp("kommun")
+    (folder / "logo.png").write_bytes(head + rest)
+    try:
+        logo = read_logo(folder, folder)
+    except PipelineError as exc:
+        assert exc.problems and exc.problems[0].file == folder / "logo.png"
+        assert "logotypen" in exc.problems[0].format()
+        return
+    assert logo is not None and logo.png == head + rest
+    assert 0 < logo.width <= MAX_PIXELS and 0 < logo.height <= MAX_PIXELS
+    width, height = logo.size_cm()
+    assert 0 < width <= 6.0 and 0 < height <= 1.6

@@ -19,8 +19,9 @@ from pipeline.documents.changetable import change_rows
 from pipeline.publish.pdf import pdf_bytes
 from scenarios import orsa_2027, orsa_2027_moved
 
-SECTIONS = ["Förslag till beslut", "Sammanfattning", "Ärendet", "Bedömning", "Ekonomiska konsekvenser",
-            "Beslutsunderlag", "Beslutet skickas till"]
+SECTIONS = ["Förslag till beslut", "Sammanfattning", "Bakgrund", "Ärendet", "Bedömning", "Konsekvenser",
+            "Ekonomiska konsekvenser", "Konsekvenser för barn", "Konsekvenser för jämställdhet",
+            "Konsekvenser för miljön", "Beslutsunderlag", "Beslutet skickas till"]
 
 
 def memo_text(data: bytes) -> list[str]:
@@ -343,3 +344,114 @@ def test_the_seal_checksum_prints_whole_in_groups_of_four(sealed_county, tmp_pat
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout  # -layout: pdftotext would otherwise join "ab-/cd" itself
         assert re.search(r"\s+".join(seal.grouped(digest).split()), text), pdf.name  # broken only between groups
+
+
+def section(texts: list[str], heading: str) -> list[str]:
+    """Return the paragraphs under ``heading`` up to the next section heading of the memo."""
+    start = texts.index(heading) + 1
+    ends = [texts.index(h) for h in SECTIONS if texts.index(h) > texts.index(heading)]
+    return texts[start:min(ends)] if ends else texts[start:]
+
+
+def test_the_background_gives_the_legal_basis_and_the_agreements_place_in_it(orsa):
+    background = " ".join(section(memo_text(orsa.memo.data), "Bakgrund"))
+    assert "lag (2023:196) om kommuners ansvar för brottsförebyggande arbete" in background
+    assert "lägesbild" in background and "åtgärdsplan" in background
+    assert "Samverkansöverenskommelsen med Polismyndigheten är en del av det arbetet" in background
+    assert "Orsa kommun och Polismyndigheten samverkar" in background  # and then the agreement's own purpose
+
+
+def test_a_memo_dated_before_the_law_does_not_cite_it(county):
+    memo = compare.compare(county / "orsa" / "2019", county / "orsa" / "2023").memo  # dated January 2023
+    background = " ".join(section(memo_text(memo.data), "Bakgrund"))
+    assert background.startswith("Polismyndigheten tecknar samverkansöverenskommelser med kommunerna")
+    assert "2023:196" not in background
+
+
+def test_consequences_for_children_equality_and_environment_say_plainly_what_is_known(orsa):
+    texts = memo_text(orsa.memo.data)
+    children = " ".join(section(texts, "Konsekvenser för barn"))
+    # Orsa's fokusområde "Ungdomar/skolor" concerns children: named, and no analysis claimed.
+    assert "fokusområdet ”Ungdomar/skolor”" in children and "barnkonventionen" in children
+    assert children.endswith("Ingen särskild barnkonsekvensanalys redovisas i ärendet.")
+    assert section(texts, "Konsekvenser för miljön") == ["Ingen särskild miljöbedömning redovisas i ärendet."]
+
+
+def test_consequences_written_in_the_data_replace_the_defaults(county):
+    edit(county / "falun" / "2027" / "overenskommelse.yaml", "bedömning:",
+         "konsekvenser:\n  barn: Skolorna deltar i planeringen av aktiviteterna.\n"
+         "  miljö: Färre nedskräpade platser i centrum.\nbedömning:")
+    comparison = compare.compare(county / "falun" / "2023", county / "falun" / "2027")
+    texts = memo_text(comparison.memo.data)
+    assert section(texts, "Konsekvenser för barn") == ["Skolorna deltar i planeringen av aktiviteterna."]
+    assert section(texts, "Konsekvenser för miljön") == ["Färre nedskräpade platser i centrum."]
+    assert section(texts, "Konsekvenser för jämställdhet")[0].startswith("Överenskommelsen berör jämställdhet")
+    rows = " ".join(f"{r['område']} {r['ändring']}" for r in change_rows(comparison.changes))
+    assert "konsekvenser" not in rows.lower()  # a field of the case, not of the agreement
+
+
+def test_every_memo_names_its_forvaltning(county):
+    from pipeline.compare.versions import propose
+
+    hedemora = memo_text(propose(county / "hedemora" / "2026").documents()["tjansteskrivelse.docx"])
+    assert hedemora[1].startswith("Kommunstyrelsens förvaltning\tDatum")  # no unit in the data: the default
+    falun = memo_text(compare.compare(county / "falun" / "2023", county / "falun" / "2027").memo.data)
+    assert falun[1].startswith("Kommunledningsförvaltningen\tDatum")  # the data's unit
+
+
+def test_a_first_agreement_memo_says_what_the_agreement_sets_up(county):
+    from pipeline.compare.versions import propose
+
+    texts = memo_text(propose(county / "hedemora" / "2026").documents()["tjansteskrivelse.docx"])
+    case = " ".join(section(texts, "Ärendet"))
+    assert "ingen tidigare version" not in case.lower() and "jämföra" not in case
+    assert "lägger Hedemora kommun och polisen fast hur de samverkar" in case
+    contents = " ".join(texts[texts.index("Överenskommelsens innehåll") + 1:texts.index("Bedömning")])
+    data = yaml.safe_load((county / "hedemora" / "2026" / "overenskommelse.yaml").read_text(encoding="utf-8"))
+    assert f"Möten: {data['organisation']['samverkansgrupp']['mötesfrekvens']}" in contents
+    assert f"Uppföljning: {data['uppföljning']['frekvens']}" in contents
+    assert "Bilaga 1 – " in contents and "Bilaga 2 – " in contents
+
+
+def _pictures(data: bytes) -> tuple[list[str], str]:
+    package = zipfile.ZipFile(io.BytesIO(data))
+    return [n for n in package.namelist() if n.startswith("word/media/")], package.read("word/document.xml").decode()
+
+
+def test_the_kommuns_logo_stands_on_the_memo_with_alt_text(county):
+    memo = compare.compare(county / "falun" / "2023", county / "falun" / "2027").memo.data
+    media, body = _pictures(memo)
+    assert len(media) == 1
+    assert zipfile.ZipFile(io.BytesIO(memo)).read(media[0]) == (county / "falun" / "logo.png").read_bytes()
+    assert 'descr="Falu kommuns logotyp"' in body
+    assert _pictures(compare.compare(county / "orsa" / "2019", county / "orsa" / "2023").memo.data)[0] == []
+
+
+@pytest.mark.parametrize("damage", ["not a png", "huge", "link out"])
+def test_a_logo_that_cannot_be_used_is_a_warning_and_the_memo_is_made_without_it(county, tmp_path, damage):
+    from pipeline.data.validate import validate_with_warnings
+
+    logo = county / "falun" / "logo.png"
+    if damage == "not a png":
+        logo.write_bytes(b"GIF89a" + bytes(100))
+    elif damage == "huge":  # a header that claims 100 000 × 100 000 pixels
+        logo.write_bytes(logo.read_bytes()[:16] + (100_000).to_bytes(4, "big") * 2 + logo.read_bytes()[24:])
+    else:
+        outside = tmp_path / "secret.png"
+        outside.write_bytes(logo.read_bytes())
+        logo.unlink()
+        logo.symlink_to(outside)
+    _, warnings = validate_with_warnings(county / "falun" / "2027")
+    shown = [w.format() for w in warnings if w.file == logo]
+    assert len(shown) == 1 and "logotypen" in shown[0]
+    assert _pictures(compare.compare(county / "falun" / "2023", county / "falun" / "2027").memo.data)[0] == []
+
+
+def test_an_svg_logo_alone_is_a_warning_that_says_what_to_do(county):
+    from pipeline.data.validate import validate_with_warnings
+
+    (county / "falun" / "logo.png").unlink()
+    (county / "falun" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    _, warnings = validate_with_warnings(county / "falun" / "2027")
+    shown = [w for w in warnings if w.file == county / "falun" / "logo.svg"]
+    assert len(shown) == 1 and "PNG" in shown[0].format()

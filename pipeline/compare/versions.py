@@ -34,6 +34,7 @@ from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
 from pipeline.layout import DEFAULT_OUTPUT, PACKAGE_FILE, SEAL_FILE
 from pipeline.ooxml import redline, safexml
+from pipeline.ooxml.images import add_pictures
 from pipeline.swedish import bilagor_span
 
 MEMO_TEMPLATE = "tjansteskrivelse.docx"
@@ -334,4 +335,5 @@ def _memo(old: Version | None, new: Version, summary, redlines: list[Redline],
     agreement = context.agreement_context(new)
     memo = memo_module.memo_context(old, new, summary, attachments, agreement)
     props = document_properties(agreement, f"Tjänsteskrivelse: {memo['ärende']}")
-    return RenderedDocument(MEMO_FILE_NAME, props.title, write_document(compiled.package, compiled.render(memo), props))
+    package, parts = add_pictures(compiled.package, compiled.render(memo), [memo["logotyp"]] if memo["logotyp"] else [])
+    return RenderedDocument(MEMO_FILE_NAME, props.title, write_document(package, parts, props))

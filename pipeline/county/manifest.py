@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pipeline.errors import OutputError, Problem
 from pipeline.files import output
 
 MANIFEST_FILE = "manifest.json"
+MAX_HASHED_BYTES = 64 * 1024 * 1024  # above every input's own limit: such a file is refused when read
 FORMAT = 1
 
 
@@ -34,7 +36,13 @@ class FileHashes:
         path = Path(path)
         if path not in self._known:
             try:
-                self._known[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                info = path.stat()
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
+                    # A FIFO would hang the read, a huge file exhaust memory: the job runs, and its
+                    # validation names the file.
+                    self._known[path] = f"ingen-datafil-{info.st_mode}-{info.st_size}-{info.st_mtime_ns}"
+                else:
+                    self._known[path] = hashlib.sha256(path.read_bytes()).hexdigest()
             except FileNotFoundError:
                 self._known[path] = "saknas"
             except OSError as exc:  # unreadable: the job runs, and its validation names the file

@@ -17,6 +17,7 @@ from pipeline.county.manifest import Entry, FileHashes, Manifest, fingerprint
 from pipeline.data import rules
 from pipeline.data.followups import record_files
 from pipeline.data.load import load_yaml
+from pipeline.data.logo import LOGO_FILE
 from pipeline.data.tree import find_counties, kommun_versions
 from pipeline.data.version import plan_files
 from pipeline.errors import PipelineError, Problem
@@ -65,6 +66,7 @@ def inputs_of_run() -> list[str]:
 
 def _version_inputs(folder: Path, hashes: FileHashes) -> list[str]:
     files = [folder / AGREEMENT_FILE, folder / "sigill.json", folder / FROZEN_COUNTY_FILE] + plan_files(folder)
+    files.append(folder.parent / LOGO_FILE)  # the kommun's logo, on the memo
     archive = folder / ARCHIVE_FOLDER
     if archive.is_dir():
         files += sorted(archive.glob("*.docx"))

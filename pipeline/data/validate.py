@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.data import followups, marks, rules, schema, seal, stale, tracing
+from pipeline.data import followups, logo, marks, rules, schema, seal, stale, tracing
 from pipeline.data.version import (
     COUNTY_SHARED_KEY,
     Version,
@@ -82,6 +82,7 @@ class Validator:
         errors, warnings = tracing.check(version, valid_plans) if "status" not in broken else ([], [])
         if "" not in broken:
             warnings += stale.check(version, valid_plans, broken)
+        warnings += logo.logo_problems(version.folder.parent, version.data_root)
         self.warnings[version.folder] = warnings
         return problems + errors
 

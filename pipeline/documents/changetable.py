@@ -40,7 +40,7 @@ LINKED = "kopplad"  # a point whose item only got an id or links
 CELL = 200  # characters in a Tidigare or Nytt cell of a plan section's row: whole sentences, the first cut
 # Fields about the case, not the agreement: never rows in the table.
 CASE_FIELDS = {"diarienummer", "handläggare", "ärende", "sammanträde", "bedömning", "ekonomiska_konsekvenser",
-               "skickas_till", "beredning", "beslut"}
+               "konsekvenser", "skickas_till", "beredning", "beslut"}
 
 
 

@@ -35,6 +35,7 @@ class Picture:
     width_cm: float
     height_cm: float
     alt: str
+    kind: str = "Diagram"  # what the picture is called in Word's list of objects
 
     @property
     def rel_id(self) -> str:
@@ -54,7 +55,7 @@ def picture(image: Picture) -> str:
     and opens a new text run (the template's tag stands inside a ``w:t``)."""
     cx, cy = int(image.width_cm * EMU_PER_CM), int(image.height_cm * EMU_PER_CM)
     alt = quoteattr(" ".join(image.alt.split()))
-    name = quoteattr(f"Diagram {image.number}")
+    name = quoteattr(f"{image.kind} {image.number}")
     return (f'</w:t></w:r><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" {_NS}>'
             f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
             f'<wp:docPr id="{1000 + image.number}" name={name} descr={alt}/>'
