@@ -188,3 +188,15 @@ def stray_fake_children() -> list:
         except psutil.Error:
             continue
     return found
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Return every file below ``folder`` (hidden ones too) with its bytes; links as their target."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[key] = b"->" + os.readlink(path).encode()
+        elif path.is_file():
+            found[key] = path.read_bytes()
+    return found

@@ -5,14 +5,15 @@ tests/test_webapp_browser.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import AGREEMENTS
-from pipeline.data import yamledit
+from conftest import AGREEMENTS, new_draft, tree
+from pipeline.data import seal, yamledit
 from pipeline.data.load import load_yaml
 from pipeline.web import forms
 from pipeline.web.app import create_app
@@ -361,8 +362,6 @@ def test_the_comparison_shows_the_memo_s_table_and_marked_redlines(web):
 
 
 def test_a_new_version_and_its_decision_from_the_web(web):
-    import datetime as dt
-
     client, session, county = web
     refused = post(client, session, "/k/dalarna/orsa/ny-version", {"namn": "2027"})
     assert refused.status_code == 400 and "behöver ett diarienummer" in refused.get_data(as_text=True)
@@ -377,19 +376,76 @@ def test_a_new_version_and_its_decision_from_the_web(web):
     agreement = county / "orsa" / "2027" / "overenskommelse.yaml"
     number = load_yaml(agreement).data["diarienummer"]
     assert number == "KS 2027/0011"
-    page = get(client, answer.headers["Location"]).get_data(as_text=True)  # the decision's card, before deciding
-    assert "Varningar före beslutet (" in page
+    page = get(client, "/v/dalarna/orsa/2027/beslut").get_data(as_text=True)  # the decision's page
+    assert "Att se över före beslutet (" in page
     assert "I överenskommelsen, gäller från: giltighetstiden börjar 1 mars 2023" in page
     decision = {"organ": "Kommunstyrelsen", "paragraf": "12", "diarienummer": number}
     future = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": "2999-01-01"})
     assert future.status_code == 400 and "ligger i framtiden" in future.get_data(as_text=True)
-    assert not (county / "orsa" / "2027" / "sigill.json").exists()
-    answer = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": dt.date.today().isoformat()})
-    assert answer.status_code == 303
+    today = dt.date.today().isoformat()
+    summary = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": today, "steg": "granska"})
+    page = summary.get_data(as_text=True)
+    assert summary.status_code == 200 and "Bekräfta och försegla" in page and "§ 12" in page
+    assert not (county / "orsa" / "2027" / "sigill.json").exists()  # nothing sealed before the confirmation
+    assert load_yaml(agreement).data["status"] == "utkast"
+    answer = post(client, session, "/v/dalarna/orsa/2027/beslut", {**decision, "datum": today, "steg": "bekrafta"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/beslut/kvitto")
     assert (county / "orsa" / "2027" / "sigill.json").is_file()
     assert load_yaml(agreement).data["status"] == "beslutad"
+    receipt = get(client, answer.headers["Location"]).get_data(as_text=True)
+    assert "Beslutet är registrerat" in receipt and "Sigill att skriva in i diariet" in receipt
     page = get(client, "/v/dalarna/orsa/2027/").get_data(as_text=True)
-    assert "förseglad" in page.lower() and 'name="f.' not in page
-    assert "Varningar i den beslutade versionen:" in page  # the validity that still starts when the old one did
-    assert "I överenskommelsen, gäller från: giltighetstiden börjar 1 mars 2023" in page
-    assert "fältet giltighetstid" not in page and "samverkan validate" not in page  # no field path, no command
+    assert "beslutad" in page.lower() and 'name="f.' not in page
+
+
+# --- the decision: every problem at once, a summary to confirm, a receipt ----------------------------------------
+
+def test_a_decision_form_shows_every_problem_at_its_field_and_keeps_what_was_typed(web):
+    client, session, county = web
+    folder = new_draft(county)
+    before = tree(county.parent)
+    typed = {"organ": "", "datum": "13/2", "paragraf": "tolv", "diarienummer": "KS 1999/1", "steg": "granska"}
+    page = post(client, session, "/v/dalarna/orsa/2027/beslut", typed).get_data(as_text=True)
+    summary = page[page.index('id="felsammanfattning"'):page.index("</div>", page.index('id="felsammanfattning"'))]
+    links = re.findall(r'<a href="#([a-z-]+)">', summary)
+    assert links == ["beslut-organ", "beslut-datum", "beslut-paragraf", "beslut-dnr"]  # all four, in the form's order
+    for input_id in links:  # the same message at the field, marked invalid
+        field = re.search(rf'<input id="{input_id}"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in field and f"{input_id}-fel" in field
+        assert re.search(rf'<div class="fel" id="{input_id}-fel"><p>[^<]+</p>', page)
+    assert 'value="tolv"' in page and 'value="KS 1999/1"' in page and 'value="13/2"' in page  # nothing lost
+    assert "--" not in summary and "samverkan " not in summary  # no option, no command
+    assert "kryssa i rutan" in summary  # the number that is not the version's: what to do, in the page's words
+    assert tree(county.parent) == before and not seal.is_sealed(folder)
+
+
+def test_changing_the_details_from_the_summary_goes_back_to_the_form_with_them(web):
+    client, session, county = web
+    new_draft(county)
+    values = {"organ": "Kommunstyrelsen", "datum": dt.date.today().isoformat(), "paragraf": "§ 7",
+              "diarienummer": "KS 2027/0011"}
+    page = post(client, session, "/v/dalarna/orsa/2027/beslut", {**values, "steg": "andra"}).get_data(as_text=True)
+    assert "Registrera beslut för version 2027" in page and 'value="§ 7"' in page
+    assert "Bekräfta och försegla" not in page
+
+
+def test_the_summary_lists_what_will_be_sealed(web):
+    client, session, county = web
+    new_draft(county)
+    values = {"organ": "Kommunstyrelsen", "datum": dt.date.today().isoformat(), "paragraf": "7",
+              "diarienummer": "KS 2027/0011", "steg": "granska"}
+    page = post(client, session, "/v/dalarna/orsa/2027/beslut", values).get_data(as_text=True)
+    assert "§ 7" in page and "KS 2027/0011" in page and "Överenskommelsen gäller" in page
+    assert "Bilaga 1 – " in page and "Samverkansöverenskommelsen" in page and "Åtgärdsplanen" in page
+    assert page.count('type="hidden" name="paragraf" value="7"') == 1  # the confirmation sends what was typed
+
+
+def test_the_receipt_of_a_decided_version_gives_the_seal_and_its_documents(web):
+    client, _, county = web
+    page = get(client, "/v/dalarna/orsa/2023/beslut")
+    assert page.status_code == 303 and page.headers["Location"].endswith("/beslut/kvitto")
+    receipt = get(client, page.headers["Location"]).get_data(as_text=True)
+    digest = seal.grouped(seal.digest(county / "orsa" / "2023" / "sigill.json"))
+    assert digest in receipt and "§ 12" in receipt
+    assert receipt.count("/v/dalarna/orsa/2023/dokument/") >= 2  # Word and PDF of each decided document
+    assert get(client, "/v/dalarna/orsa/2027/beslut/kvitto").status_code == 404  # no such version yet

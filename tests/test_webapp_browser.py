@@ -215,15 +215,33 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
             download.value.save_as(saved)
             assert saved.read_bytes()[:5] == b"%PDF-"
 
-        # Register the decision.
+        # Register the decision: the form, a mistake shown at its field, the summary, the confirmation.
         page.goto(f"{base}/v/dalarna/orsa/2027/")
+        tab_to(page, 'a[href$="/beslut"]')
+        enter(page)
+        check_accessibility(page, "beslutets formulär")
+        tab_to(page, "#beslut-paragraf")
+        page.keyboard.type("tolv")  # no paragraf, and no date yet
+        tab_to(page, 'button[value="granska"]')
+        enter(page)
+        assert page.get_attribute("#beslut-paragraf", "aria-invalid") == "true"
+        assert page.get_attribute("#beslut-datum", "aria-invalid") == "true"
+        check_accessibility(page, "beslutets formulär med fel")
         tab_to(page, "#beslut-datum")
         type_date(page, "#beslut-datum", dt.date.today())
         tab_to(page, "#beslut-paragraf")
+        page.keyboard.press("Control+A")
         page.keyboard.type("§ 12")
-        tab_to(page, 'form[action$="/beslut"] button[type=submit]')
+        tab_to(page, 'button[value="granska"]')
+        enter(page)
+        assert "Bekräfta beslutet" in page.inner_text("h1")
+        assert not (county / "orsa" / "2027" / "sigill.json").exists()  # nothing sealed before the confirmation
+        check_accessibility(page, "sammanställningen före beslutet")
+        tab_to(page, 'button[value="bekrafta"]')
         enter(page)
         assert "Beslutet är registrerat" in page.inner_text("main")
+        check_accessibility(page, "kvittot på beslutet")
+        page.goto(f"{base}/v/dalarna/orsa/2027/")
         assert page.locator('[name^="f."]').count() == 0  # decided: read only
         check_accessibility(page, "den beslutade versionen")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from conftest import new_draft
+from conftest import new_draft, tree
 from pipeline.cli import main
 from pipeline.data import seal
 from pipeline.errors import DataError, SchemaError
@@ -28,18 +28,6 @@ from test_webapp import HOST, ORIGIN, form_of, get, post, submit, web  # noqa: F
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
                                     reason="symbolic links need extra rights on Windows")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Return every file below ``folder`` (hidden ones too) with its bytes; links as their target."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        key = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            found[key] = b"->" + os.readlink(path).encode()
-        elif path.is_file():
-            found[key] = path.read_bytes()
-    return found
 
 
 def refused_in_swedish(answer, status: int, *words: str) -> str:
@@ -275,7 +263,8 @@ def test_a_decision_with_an_impossible_date_is_refused(web):
             client,
             session,
             "/v/dalarna/falun/2027/beslut",
-            {"organ": "Kommunstyrelsen", "paragraf": "1", "diarienummer": "KS2026/0912", "datum": day},
+            {"organ": "Kommunstyrelsen", "paragraf": "1", "diarienummer": "KS2026/0912", "datum": day,
+             "steg": "bekrafta"},
         )
         refused_in_swedish(answer, 400, "inget datum")
     assert tree(county.parent) == before
@@ -312,8 +301,8 @@ def test_an_unexpected_error_is_a_swedish_page_without_a_traceback(web, monkeypa
 
 
 def test_a_wrong_method_or_unknown_address_is_a_swedish_page(web):
-    client, _, _ = web
-    refused_in_swedish(get(client, "/v/dalarna/falun/2027/beslut"), 405, "Fel sorts begäran")
+    client, session, _ = web
+    refused_in_swedish(post(client, session, "/v/dalarna/falun/2027/beslut/kvitto", {}), 405, "Fel sorts begäran")
     refused_in_swedish(get(client, "/finns/inte"), 404, "Adressen finns inte")
 
 
@@ -396,7 +385,8 @@ def test_a_control_character_in_a_decision_is_refused(web, organ):
         client,
         session,
         "/v/dalarna/orsa/2027/beslut",
-        {"organ": organ, "paragraf": "12", "diarienummer": "KS 2027/0011", "datum": dt.date.today().isoformat()},
+        {"organ": organ, "paragraf": "12", "diarienummer": "KS 2027/0011", "datum": dt.date.today().isoformat(),
+         "steg": "bekrafta"},
     )
     refused_in_swedish(answer, 400, "styrtecknet")
     assert tree(county.parent) == before and not seal.is_sealed(folder)

@@ -244,31 +244,49 @@ class Sealed:
 
 
 def _decision_data(decision: Decision, folder: Path) -> dict:
-    text = decision.datum.strip()
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            raise ValueError(text)
-        when = dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise SchemaError(Problem(folder, f"'{decision.datum}' är inget giltigt datum", field="--datum",
-                                  hint="Skriv beslutsdatumet som ÅÅÅÅ-MM-DD, t.ex. 2023-02-13.")) from exc
-    if when > dt.date.today():
-        raise SchemaError(Problem(folder, f"beslutsdatumet {when.isoformat()} ligger i framtiden", field="--datum",
-                                  hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
+    """Return the decision's values as they are written; raise SchemaError with every problem at once
+    (each at its option: "--datum", "--organ", "--paragraf", "--diarienummer")."""
+    problems: list[Problem] = []
+    when = _decision_day(decision.datum, folder, problems)
     for option in ("organ", "paragraf", "diarienummer"):
         value = getattr(decision, option)
         found = rules.XML_FORBIDDEN.search(value) or rules.INVISIBLE.search(value)
         bad = found.group() if found else names.control_character(value)  # also DEL, C1, U+2028
         if bad:
-            raise SchemaError(Problem(folder, f"innehåller styrtecknet U+{ord(bad):04X}",
-                                      field=f"--{option}", hint="Skriv värdet utan styrtecken."))
+            problems.append(Problem(folder, f"innehåller styrtecknet U+{ord(bad):04X}",
+                                    field=f"--{option}", hint="Skriv värdet utan styrtecken."))
     values = {"organ": " ".join(decision.organ.split()), "datum": when,
-              "paragraf": paragraph(decision.paragraf, folder),
+              "paragraf": " ".join(decision.paragraf.split()),
               "diarienummer": " ".join(decision.diarienummer.split())}
-    empty = [k for k, v in values.items() if v == ""]
-    if empty:
-        raise SchemaError([Problem(folder, "får inte vara tomt", field=f"--{k}") for k in empty])
+    shown = {p.field for p in problems}
+    for key, value in values.items():
+        if value == "" and f"--{key}" not in shown:
+            problems.append(Problem(folder, "får inte vara tomt", field=f"--{key}"))
+    if values["paragraf"] and "--paragraf" not in {p.field for p in problems}:
+        try:
+            values["paragraf"] = paragraph(values["paragraf"], folder)
+        except SchemaError as exc:
+            problems += exc.problems
+    if problems:
+        raise SchemaError(problems)
     return values
+
+
+def _decision_day(text: str, folder: Path, problems: list[Problem]) -> dt.date | str:
+    """Return the decision's date; add a problem (and return "") when it is no date or in the future."""
+    typed = text.strip()
+    if typed == "":
+        return ""  # reported as empty
+    try:
+        when = dates.parse(typed)
+    except ValueError:
+        problems.append(Problem(folder, dates.not_a_date(typed), field="--datum",
+                                hint="Skriv beslutsdatumet som ÅÅÅÅ-MM-DD, t.ex. 2023-02-13."))
+        return "-"
+    if when > dt.date.today():
+        problems.append(Problem(folder, f"beslutsdatumet {when.isoformat()} ligger i framtiden", field="--datum",
+                                hint="Registrera beslutet efter sammanträdet, med dagens eller ett tidigare datum."))
+    return when
 
 
 def paragraph(text: str, folder: Path) -> str:
@@ -292,6 +310,48 @@ def _case_number(version: Version, values: dict, decision: Decision) -> None:
                                    "--nytt-diarienummer så skrivs det in i versionen också."))
 
 
+@dataclass(frozen=True)
+class DecisionCheck:
+    """What a decision would record, checked and not written: the decided version as it will be, the
+    values as they are written, the agreement's text with them, and the draft's warnings."""
+
+    version: Version
+    values: dict
+    text: str
+    warnings: list[Problem]
+
+
+def check_decision(version_dir: Path, decision: Decision) -> DecisionCheck:
+    """Return the decision as it would be recorded, or raise SchemaError/DataError with every problem
+    (the web app's summary before *Bekräfta och försegla*; :func:`record_decision` under its lock)."""
+    folder = Path(version_dir)
+    _check_folder(folder)
+    version, warnings = validate_with_warnings(folder)
+    problems: list[Problem] = []
+    try:
+        values = _decision_data(decision, folder)
+    except SchemaError as exc:
+        problems, values = exc.problems, {"diarienummer": " ".join(decision.diarienummer.split())}
+    decided = version.data.get("status") == "beslutad"
+    if not decided and values["diarienummer"]:
+        try:  # with the other problems: every one at once
+            _case_number(version, values, decision)
+        except SchemaError as exc:
+            problems += exc.problems
+    if problems:
+        raise SchemaError(problems)
+    if decided:
+        _already_decided(version, values)  # raises unless it is the same decision
+        return DecisionCheck(version, values, "", warnings)
+    text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
+    text = yamledit.set_field(text, "status", "beslutad")
+    text = yamledit.set_field(text, "beslut", values)
+    if decision.new_case_number:
+        text = yamledit.set_field(text, "diarienummer", values["diarienummer"])
+        warnings = [w for w in warnings if w.field != "diarienummer"]  # the old number is replaced now
+    return DecisionCheck(_decided_version(version, text), values, text, warnings)
+
+
 def record_decision(version_dir: Path, decision: Decision, strict: bool = False,
                     before_sealing: Callable[[list[Problem]], None] | None = None) -> Sealed:
     """Record the decision in a draft, freeze and seal it, all or nothing. The draft's warnings
@@ -301,29 +361,19 @@ def record_decision(version_dir: Path, decision: Decision, strict: bool = False,
     _check_folder(folder)
     with Lock(folder, "beslut"):
         _recover(folder)
-        version, warnings = validate_with_warnings(folder)
-        values = _decision_data(decision, folder)
-        if version.data.get("status") == "beslutad":
-            return _already_decided(version, values)
-        _case_number(version, values, decision)
-        text = (folder / AGREEMENT_FILE).read_text(encoding="utf-8-sig")
-        text = yamledit.set_field(text, "status", "beslutad")
-        text = yamledit.set_field(text, "beslut", values)
-        if decision.new_case_number:
-            text = yamledit.set_field(text, "diarienummer", values["diarienummer"])
-        decided = _decided_version(version, text)
-        if decision.new_case_number:  # the old number is replaced now: no longer a warning
-            warnings = [w for w in warnings if w.field != "diarienummer"]
-        if strict and warnings:
-            raise SchemaError(warnings)
-        if before_sealing is not None and warnings:
-            before_sealing(warnings)
-        documents = {d.name: d.data for d in render_version(decided)}
-        sealed = _write_decision(folder, text, _frozen_county_text(folder), documents, values)
+        checked = check_decision(folder, decision)
+        if not checked.text:  # the same decision was recorded before
+            return _already_decided(checked.version, checked.values)
+        if strict and checked.warnings:
+            raise SchemaError(checked.warnings)
+        if before_sealing is not None and checked.warnings:
+            before_sealing(checked.warnings)
+        documents = {d.name: d.data for d in render_version(checked.version)}
+        sealed = _write_decision(folder, checked.text, _frozen_county_text(folder), documents, checked.values)
         typed = decision.paragraf.strip()
-        if typed != values["paragraf"]:
-            sealed = replace(sealed, notices=(f"Paragrafen '{typed}' skrevs som '{values['paragraf']}'.",))
-        return replace(sealed, warnings=tuple(warnings))
+        if typed != checked.values["paragraf"]:
+            sealed = replace(sealed, notices=(f"Paragrafen '{typed}' skrevs som '{checked.values['paragraf']}'.",))
+        return replace(sealed, warnings=tuple(checked.warnings))
 
 
 def seal_decided(version_dir: Path) -> Sealed:
