@@ -255,16 +255,16 @@ def _decision_data(decision: Decision, folder: Path) -> dict:
         if bad:
             problems.append(Problem(folder, f"innehåller styrtecknet U+{ord(bad):04X}",
                                     field=f"--{option}", hint="Skriv värdet utan styrtecken."))
-    values = {"organ": " ".join(decision.organ.split()), "datum": when,
-              "paragraf": " ".join(decision.paragraf.split()),
-              "diarienummer": " ".join(decision.diarienummer.split())}
+    typed_paragraph = " ".join(decision.paragraf.split())
+    values: dict[str, object] = {"organ": " ".join(decision.organ.split()), "datum": when,
+                                 "paragraf": typed_paragraph, "diarienummer": " ".join(decision.diarienummer.split())}
     shown = {p.field for p in problems}
     for key, value in values.items():
         if value == "" and f"--{key}" not in shown:
             problems.append(Problem(folder, "får inte vara tomt", field=f"--{key}"))
-    if values["paragraf"] and "--paragraf" not in {p.field for p in problems}:
+    if typed_paragraph and "--paragraf" not in {p.field for p in problems}:
         try:
-            values["paragraf"] = paragraph(values["paragraf"], folder)
+            values["paragraf"] = paragraph(typed_paragraph, folder)
         except SchemaError as exc:
             problems += exc.problems
     if problems:

@@ -346,7 +346,7 @@ def _meeting_organ(data: dict) -> str:
 def _decision_form(version: VersionInfo, values: dict, problems: list[Problem]):
     """Return the decision's form with ``values`` and every problem: at its field and in the summary."""
     at_fields: dict[str, list[str]] = {}
-    summary = []
+    summary: list[dict[str, str | None]] = []
     order = list(_DECISION_INPUTS)  # the summary in the form's order; the rest after
     for problem in sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order)):
         text = problem.message[0].upper() + problem.message[1:] if problem.message else ""
