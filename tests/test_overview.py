@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import docx
+import pytest
 from docx.enum.section import WD_ORIENT
 
 from pipeline.documents.overview import followup_text, overview_context, render_overview
@@ -40,3 +41,25 @@ def test_the_overview_is_landscape_with_headings_in_whole_words():
     header = document.tables[0].rows[0]
     assert [c.text for c in header.cells][:2] == ["Kommun", "Lokalpolisområde"]
     assert all(c.paragraphs[0]._p.find(f"{W}pPr/{W}suppressAutoHyphens") is not None for c in header.cells)
+
+
+# --- each version's state by date (the web app's overview) ---------------------------------------------------
+
+@pytest.mark.parametrize(("today", "expected"), [
+    # The day before the new version starts, the old one is still in force; on the day, the new one is.
+    (dt.date(2027, 2, 28), {"2019": "Ersatt", "2023": "Gällande", "2027": "Beslutad – gäller från 1 mars 2027",
+                            "2031": "Utkast"}),
+    (dt.date(2027, 3, 1), {"2019": "Ersatt", "2023": "Ersatt", "2027": "Gällande", "2031": "Utkast"}),
+    # After the last day of a version with an end and nothing after it.
+    (dt.date(2031, 3, 1), {"2019": "Ersatt", "2023": "Ersatt", "2027": "Löpte ut 28 februari 2031",
+                           "2031": "Utkast"}),
+    (dt.date(2031, 2, 28), {"2019": "Ersatt", "2023": "Ersatt", "2027": "Gällande", "2031": "Utkast"}),
+])
+def test_each_version_has_its_state_on_the_day(today, expected):
+    from pipeline.documents.overview import version_states
+
+    versions = [("2019", "beslutad", dt.date(2019, 4, 1), dt.date(2023, 2, 28)),
+                ("2023", "beslutad", dt.date(2023, 3, 1), "tills vidare"),
+                ("2027", "beslutad", dt.date(2027, 3, 1), dt.date(2031, 2, 28)),
+                ("2031", "utkast", dt.date(2031, 3, 1), "tills vidare")]
+    assert version_states(versions, today) == expected

@@ -15,6 +15,7 @@ import pytest
 from conftest import AGREEMENTS, new_draft, tree
 from pipeline.data import seal, yamledit
 from pipeline.data.load import load_yaml
+from pipeline.documents.overview import swedish_key
 from pipeline.web import forms
 from pipeline.web.app import create_app
 from pipeline.web.security import COOKIE, Session
@@ -449,3 +450,17 @@ def test_the_receipt_of_a_decided_version_gives_the_seal_and_its_documents(web):
     assert digest in receipt and "§ 12" in receipt
     assert receipt.count("/v/dalarna/orsa/2023/dokument/") >= 2  # Word and PDF of each decided document
     assert get(client, "/v/dalarna/orsa/2027/beslut/kvitto").status_code == 404  # no such version yet
+
+
+def test_the_overview_lists_every_version_with_its_state_in_swedish_order(web):
+    client, _, _ = web
+    page = get(client, "/").get_data(as_text=True)
+    names = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert names[0] == "Avesta kommun" and names[-1] == "Älvdalens kommun"  # Ä after V, not first
+    assert names == sorted(names, key=swedish_key) and len(names) == 15
+    orsa = page[page.index("Orsa kommun</th>"):page.index("</tr>", page.index("Orsa kommun</th>"))]
+    assert "Version 2019" in orsa and "Version 2023" in orsa  # every version, not only the one in force
+    assert re.search(r"Version 2019<span[^>]*>[^<]*</span></a>\s*<span class=\"markering\">Ersatt", orsa)
+    assert re.search(r"Version 2023<span[^>]*>[^<]*</span></a>\s*<span class=\"markering gallande\">Gällande", orsa)
+    falun = page[page.index("Falu kommun</th>"):page.index("</tr>", page.index("Falu kommun</th>"))]
+    assert re.search(r"Version 2027<span[^>]*>[^<]*</span></a>\s*<span class=\"markering utkast\">Utkast", falun)

@@ -45,6 +45,30 @@ def swedish_key(text: str) -> str:
     return text.lower().translate(_SWEDISH_ORDER)
 
 
+def version_states(versions: Sequence[tuple[str, str, object, object]], today: dt.date) -> dict[str, str]:
+    """Return each version's state on ``today`` by its (name, status, från, till): "Utkast", "Beslutad –
+    gäller från 1 mars 2027" (decided, not yet in force), "Gällande", "Ersatt" (a later decided version
+    has taken over) or "Löpte ut 28 februari 2023" (ended, nothing after it)."""
+    started = {name: start for name, status, start, _ in versions
+               if status == "beslutad" and isinstance(start, dt.date) and start <= today}
+    current = max(started, key=lambda n: (started[n], n), default=None)
+    states = {}
+    for name, status, start, end in versions:
+        if status != "beslutad":
+            states[name] = "Utkast"
+        elif not isinstance(start, dt.date):
+            states[name] = "Beslutad"
+        elif start > today:
+            states[name] = f"Beslutad – gäller från {long_date(start)}"
+        elif name != current:
+            states[name] = "Ersatt"
+        elif isinstance(end, dt.date) and end < today:
+            states[name] = f"Löpte ut {long_date(end)}"
+        else:
+            states[name] = "Gällande"
+    return states
+
+
 def _months_later(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1

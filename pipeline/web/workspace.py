@@ -21,6 +21,7 @@ from pipeline.data import seal
 from pipeline.data.load import load_yaml, merge
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import load_county, plan_files, shared_part
+from pipeline.documents.overview import swedish_key, version_states
 from pipeline.errors import PipelineError, Problem
 from pipeline.files.inputs import read_bytes
 from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, nfc
@@ -70,6 +71,10 @@ class KommunInfo:
     def drafts(self) -> list[VersionInfo]:
         return [v for v in self.versions if v.status != "beslutad"]
 
+    def states(self, today: dt.date) -> dict[str, str]:
+        """Return each version's state on ``today`` (Utkast, Gällande, Ersatt, …), as the länsöversikt says it."""
+        return version_states([(v.name, v.status, v.valid_from, v.valid_to) for v in self.versions], today)
+
 
 class Workspace:
     """The data folder the web app works on."""
@@ -92,7 +97,7 @@ class Workspace:
                 if versions:
                     name = next((v.kommun_name for v in versions if v.kommun_name), kommun.name)
                     kommuner.append(KommunInfo(county.name, kommun.name, name, versions))
-            result[county.name] = kommuner
+            result[county.name] = sorted(kommuner, key=lambda k: swedish_key(k.name))  # å, ä, ö last
         return result
 
     def _info(self, county: str, kommun: str, folder: Path) -> VersionInfo:
