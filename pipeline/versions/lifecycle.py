@@ -326,19 +326,23 @@ def check_decision(version_dir: Path, decision: Decision) -> DecisionCheck:
     (the web app's summary before *Bekräfta och försegla*; :func:`record_decision` under its lock)."""
     folder = Path(version_dir)
     _check_folder(folder)
-    version, warnings = validate_with_warnings(folder)
     problems: list[Problem] = []
+    try:
+        version, warnings = validate_with_warnings(folder)
+    except SchemaError as exc:  # the version's problems and the decision's, all at once
+        version, warnings, problems = None, [], list(exc.problems)
     try:
         values = _decision_data(decision, folder)
     except SchemaError as exc:
-        problems, values = exc.problems, {"diarienummer": " ".join(decision.diarienummer.split())}
-    decided = version.data.get("status") == "beslutad"
-    if not decided and values["diarienummer"]:
+        problems += exc.problems
+        values = {"diarienummer": " ".join(decision.diarienummer.split())}
+    decided = version is not None and version.data.get("status") == "beslutad"
+    if version is not None and not decided and values["diarienummer"]:
         try:  # with the other problems: every one at once
             _case_number(version, values, decision)
         except SchemaError as exc:
             problems += exc.problems
-    if problems:
+    if problems or version is None:
         raise SchemaError(problems)
     if decided:
         _already_decided(version, values)  # raises unless it is the same decision

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from pipeline.errors import PipelineError
 from pipeline.swedish import long_date, sentence
-from pipeline.web import forms, pages, security
+from pipeline.web import forms, pages, plain, security
 from pipeline.web.workspace import NotFound, Workspace
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +37,10 @@ def create_app(data_root: Path, session: security.Session) -> Flask:
     app.jinja_env.filters["stycken"] = paragraphs
     app.jinja_env.filters["datum"] = _date_text
     app.jinja_env.filters["mening"] = sentence
-    app.jinja_env.globals.update(input_name=forms.input_name, choices=forms.choices, csrf=lambda: session.csrf)
+    app.jinja_env.filters["klartext"] = plain.line  # a problem as one line in plain Swedish
+    app.jinja_env.filters["vid_faltet"] = plain.at_field  # a problem as its field shows it
+    app.jinja_env.globals.update(input_name=forms.input_name, choices=forms.choices, csrf=lambda: session.csrf,
+                                 etikett=plain.label_of_path)
     _guard(app, session)
     _errors(app)
     app.register_blueprint(pages.bp)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -22,7 +21,7 @@ from pipeline.data.version import plan_files
 from pipeline.documents.context import agreement_context
 from pipeline.documents.render import version_documents
 from pipeline.errors import DataError, PipelineError, Problem
-from pipeline.layout import PLANS_FOLDER, SEAL_FILE
+from pipeline.layout import SEAL_FILE
 from pipeline.swedish import long_date
 from pipeline.versions.lifecycle import (
     Decision,
@@ -31,7 +30,7 @@ from pipeline.versions.lifecycle import (
     record_decision,
     start_version,
 )
-from pipeline.web import documents, edits, forms
+from pipeline.web import documents, edits, forms, plain
 from pipeline.web.documents import comparison_view, preview_documents, version_document
 from pipeline.web.plans import add_plan, remove, rename
 from pipeline.web.workspace import FormFile, NotFound, VersionInfo, current_workspace, problem_in, version_problems
@@ -165,7 +164,7 @@ def _check(version: VersionInfo, plan: str | None):
 def new_plan(county, kommun, name):
     version = current_workspace().version(county, kommun, name)
     path = add_plan(version.folder, request.form.get("titel", ""), current_workspace().merged_agreement(version))
-    flash(f"Planen {path.name} är skapad. Fyll i den.")
+    flash("Bilagan är skapad. Fyll i den.")
     return redirect(url_for("sidor.plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
 
 
@@ -176,14 +175,14 @@ def remove_plan(county, kommun, name, plan):
         raise DataError(Problem(path, "planen togs inte bort: rutan för att bekräfta är inte ikryssad",
                                 field="bekräfta", hint="Kryssa i rutan och tryck på Ta bort planen igen."))
     remove(version.folder, path)
-    flash(f"Planen {plan} är borttagen.")
+    flash("Bilagan är borttagen.")
     return redirect(url_for("sidor.version", county=county, kommun=kommun, name=name), 303)
 
 
 def rename_plan(county, kommun, name, plan):
     version = current_workspace().version(county, kommun, name)
     path = rename(version.folder, current_workspace().plan_file(version, plan), request.form.get("nytt_namn", ""))
-    flash(f"Planen heter nu {path.name}.")
+    flash("Bilagan har fått sitt nya nummer och namn.")
     return redirect(url_for("sidor.plan", county=county, kommun=kommun, name=name, plan=path.name), 303)
 
 
@@ -284,17 +283,8 @@ _LISTED_WARNINGS = 10  # after "Ny version"; the rest are counted
 
 
 def _warning_line(problem: Problem) -> str:
-    """Return a warning as one line a secretary reads: where (the agreement or a bilaga, the field's
-    label and the item's number), then the message – no file name, field path or line."""
-    in_plan = problem.file is not None and Path(problem.file).parent.name == PLANS_FOLDER
-    where = "I en bilaga" if in_plan else "I överenskommelsen"
-    if problem.field:
-        key = re.sub(r"\[\d+\]", "", problem.field)
-        label = forms.labels().get("plan" if in_plan else "overenskommelse", {}).get(key, {}).get("etikett")
-        numbers = re.findall(r"\[(\d+)\]", problem.field)
-        if label:
-            where += f", {label.lower()}" + (f" (nummer {numbers[-1]})" if numbers else "")
-    return f"{where}: {problem.message}"
+    """Return a warning as one line a secretary reads (:func:`plain.line`)."""
+    return plain.line(problem)
 
 
 # --- the decision: a form, a summary to confirm, a receipt ----------------------------------------------
@@ -349,9 +339,9 @@ def _decision_form(version: VersionInfo, values: dict, problems: list[Problem]):
     summary: list[dict[str, str | None]] = []
     order = list(_DECISION_INPUTS)  # the summary in the form's order; the rest after
     for problem in sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order)):
-        text = problem.message[0].upper() + problem.message[1:] if problem.message else ""
-        hint = _DECISION_HINTS.get(problem.field or "", problem.hint if _plain(problem.hint) else "")
-        text = f"{text.rstrip('.')}. {hint}".strip() if hint else text.rstrip(".") + "."
+        text = plain.message(problem).rstrip(".")
+        hint = _DECISION_HINTS.get(problem.field or "", plain.hint(problem))
+        text = f"{text}. {hint}" if hint else f"{text}."
         if problem.field in _DECISION_INPUTS:
             key, input_id, label = _DECISION_INPUTS[problem.field]
             at_fields.setdefault(key, []).append(text)
@@ -362,11 +352,6 @@ def _decision_form(version: VersionInfo, values: dict, problems: list[Problem]):
     _, warnings = current_workspace().check_with_warnings(version, file.path, file.data)
     return render_template("beslut.html", version=version, varden=values, fel=at_fields, felsammanfattning=summary,
                            varningar=[_warning_line(w) for w in warnings])
-
-
-def _plain(hint: str | None) -> bool:
-    """Return True when a hint speaks to a secretary: no command, option or file name in it."""
-    return bool(hint) and not re.search(r"--|samverkan |\.ya?ml\b|/", hint or "")
 
 
 def _decision_summary(checked, decision: Decision) -> dict:
