@@ -168,22 +168,26 @@ def fake_soffice(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if sys.platform == "win32":
         launcher = folder / "soffice.cmd"
-        launcher.write_text(f'@"{sys.executable}" "{FAKE_SOFFICE_SCRIPT}" %*\r\n', encoding="utf-8")
+        launcher.write_text(f'@set "FAKE_SOFFICE_HOME={folder}"\r\n@"{sys.executable}" "{FAKE_SOFFICE_SCRIPT}" %*\r\n',
+                            encoding="utf-8")
     else:
         launcher = folder / "soffice"
-        launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_SOFFICE_SCRIPT}" "$@"\n', encoding="utf-8")
+        script = f'#!/bin/sh\nFAKE_SOFFICE_HOME="{folder}" exec "{sys.executable}" "{FAKE_SOFFICE_SCRIPT}" "$@"\n'
+        launcher.write_text(script, encoding="utf-8")
         os.chmod(launcher, 0o755)
     return launcher
 
 
-def stray_fake_children() -> list:
-    """Return the helper processes of the stand-in for LibreOffice that still run."""
+def stray_fake_children(home: Path) -> list:
+    """Return the helper processes of the stand-in for LibreOffice in ``home`` (the folder given to
+    :func:`fake_soffice`) that still run – only this test's, also when tests run in parallel."""
     import psutil
 
     found = []
     for process in psutil.process_iter(["cmdline"]):
         try:
-            if any("fake-soffice-child" in part for part in process.info["cmdline"] or []):
+            line = process.info["cmdline"] or []
+            if "fake-soffice-child" in line and str(home) in line:
                 found.append(process)
         except psutil.Error:
             continue

@@ -15,7 +15,8 @@ args = sys.argv[1:]
 out = Path(args[args.index("--outdir") + 1])
 inputs = [a for a in args if a.endswith(".docx")]
 # Like soffice.bin, the helper repeats the program's arguments (the profile and output folders).
-subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "fake-soffice-child", *args])
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "fake-soffice-child",
+                  os.environ.get("FAKE_SOFFICE_HOME", ""), *args])
 out.mkdir(parents=True, exist_ok=True)
 for name in inputs:
     stem = Path(name).stem

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import AGREEMENTS, ROOT, edit
+from fuzzing import examples
 from pipeline.cli import main
 from pipeline.compare.versions import compare, diff
 from pipeline.data.changes import GROUPS, PLANS_GROUP
@@ -252,7 +253,7 @@ def set_activities(path, rows):
     path.write_text(text[:start] + "aktiviteter:\n" + body + "\n" + text[end + 1:], encoding="utf-8")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(old_goals=GOALS, new_goals=GOALS, old_rows=ROWS, new_rows=ROWS)
 def test_generated_pairs(county, old_goals, new_goals, old_rows, new_rows):
     old, new = county / "orsa" / "2023", county / "orsa" / "2027"

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import AGREEMENTS
+from fuzzing import examples
 from pipeline.data import fastschema, schema
 from pipeline.data.validate import validate_version
 
@@ -59,7 +60,7 @@ def mutated(draw):
     return name, document
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_the_fast_check_agrees_with_cerberus(case):
     name, document = case

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import AGREEMENTS
+from fuzzing import examples
 from pipeline.data.validate import validate_version
 from pipeline.documents.render import render_version
 from pipeline.ooxml import redline
@@ -94,7 +95,7 @@ def check(old_root, new_root):
     return result
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edited())
 def test_accept_gives_new_and_reject_gives_old(pair):
     old, new = pair

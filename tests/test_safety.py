@@ -585,9 +585,9 @@ def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_pa
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not stray_fake_children():
+    while time.monotonic() < deadline and not stray_fake_children(tmp_path / "bin"):
         time.sleep(0.05)
-    assert stray_fake_children(), "the stand-in for LibreOffice never started"
+    assert stray_fake_children(tmp_path / "bin"), "the stand-in for LibreOffice never started"
     process.send_signal(getattr(signal, how))
     code = process.wait()
     if how == "SIGTERM":
@@ -597,15 +597,16 @@ def test_pdf_work_stopped_by_a_signal_leaves_no_process_or_folder(county, tmp_pa
             command, env={**env, "FAKE_SOFFICE_HANG": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and stray_fake_children():
+    while time.monotonic() < deadline and stray_fake_children(tmp_path / "bin"):
         time.sleep(0.05)
-    assert stray_fake_children() == []
+    assert stray_fake_children(tmp_path / "bin") == []
     assert not list(temp.glob("samverkan-pdf-*"))
 
 
 # --- everything outside the output folder stays byte for byte --------------------------------------
 
 
+@pytest.mark.slow  # a batch over the whole example county, twice
 @needs_symlinks
 def test_links_planted_in_ut_and_the_data_change_nothing_outside(sealed_county, tmp_path, capsys):
     root = sealed_county.parent

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import os
 import re
 from pathlib import Path
 
@@ -173,6 +174,50 @@ def test_the_server_listens_on_localhost_only(tmp_path):
         assert server.socket.getsockname() == ("127.0.0.1", session.port)
     finally:
         server.close()
+
+
+def test_a_restart_on_the_same_port_takes_it_at_once_and_keeps_the_browser_s_session(tmp_path, monkeypatch):
+    import socket
+
+    from pipeline.web.server import bind, make_server
+
+    monkeypatch.setenv("SAMVERKAN_SESSION_DIR", str(tmp_path / "sessioner"))
+    server, first = make_server(AGREEMENTS, 0)
+    port = first.port
+    server.close()
+    # A connection the server closed first lingers in TIME_WAIT on the port; a restart binds it anyway.
+    listener = bind(port)
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = listener.accept()
+    accepted.close()
+    client.close()
+    listener.close()
+    server, session = make_server(AGREEMENTS, port)
+    server.close()
+    again, restarted = make_server(AGREEMENTS, port)  # the same port again: the same keys
+    again.close()
+    assert (restarted.token, restarted.csrf) == (session.token, session.csrf)
+    kept = next((tmp_path / "sessioner").glob("webb-*.json"))
+    if os.name == "posix":
+        assert kept.stat().st_mode & 0o077 == 0  # readable by its owner only
+    other, fresh = make_server(tmp_path, port)  # another data folder: its own session
+    other.close()
+    assert fresh.token != session.token
+    kept.write_text('{"token": "kort", "csrf": 1}', encoding="utf-8")  # damaged: a new session
+    damaged, renewed = make_server(AGREEMENTS, port)
+    damaged.close()
+    assert renewed.token != session.token and len(renewed.token) == 43
+
+
+def test_the_style_sheet_needs_no_key_so_a_refusal_is_styled(sealed_county):
+    client = create_app(sealed_county.parent, Session(port=PORT)).test_client()
+    refused = get(client, "/")
+    assert refused.status_code == 403 and "samverkan.css" in refused.get_data(as_text=True)
+    for asset in ("samverkan.css", "samverkan.js"):
+        answer = get(client, f"/statiskt/{asset}")
+        answer.close()  # a file response holds its file open until closed
+        assert answer.status_code == 200
+    assert "samverkan webb" not in refused.get_data(as_text=True)  # no command: the window where it runs
 
 
 # --- forms from the schemas --------------------------------------------------------------------------------

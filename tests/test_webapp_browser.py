@@ -310,3 +310,33 @@ def test_enter_in_a_text_field_saves_and_moves_nothing(server):
     after = load_yaml(path).data
     assert after["diarienummer"] == before["diarienummer"] + "-1"
     assert after["skickas_till"] == before["skickas_till"]
+
+
+def test_unsaved_changes_are_marked_warned_about_and_saved_with_ctrl_s(server):
+    """A change marks the form "Osparade ändringar"; Ctrl+S saves and the mark goes away; leaving a
+    page with an unsaved change asks first (the browser's own question)."""
+    base, session, county = server
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    before = load_yaml(path).data
+    with chromium(bypass_csp=True) as page:  # bypassed only so axe-core can be added to the page
+        page.goto(session.url())
+        page.goto(f"{base}/v/dalarna/falun/2027/")
+        assert not page.locator(".osparat").first.is_visible()
+        tab_to(page, '[name="f.diarienummer"]')
+        page.keyboard.press("End")
+        page.keyboard.type("-2")
+        page.locator(".osparat").first.wait_for(state="visible")
+        with page.expect_navigation():
+            page.keyboard.press("Control+s")
+        page.wait_for_load_state("networkidle")
+        assert "Sparat." in page.inner_text("main")
+        assert not page.locator(".osparat").first.is_visible()
+        check_accessibility(page, "formuläret efter Ctrl+S")
+        tab_to(page, '[name="f.diarienummer"]')
+        page.keyboard.type("x")  # a change not saved: leaving asks first
+        page.locator(".osparat").first.wait_for(state="visible")
+        with page.expect_event("dialog") as asked:
+            page.close(run_before_unload=True)
+        assert asked.value.type == "beforeunload"
+        asked.value.dismiss()
+    assert load_yaml(path).data["diarienummer"] == before["diarienummer"] + "-2"  # the unsaved "x" is not

@@ -8,14 +8,19 @@ and a tagged PDF want it). :func:`add_pictures` then puts the images into the pa
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
 from pipeline.ooxml import safexml
 from pipeline.ooxml.names import CONTENT_TYPES_NS, PACKAGE_RELS_NS
 from pipeline.ooxml.package import CONTENT_TYPES, Package
+
+
+def quoteattr(text: str) -> str:
+    """Return ``text`` as a quoted XML attribute value (xml.sax.saxutils would import urllib and email)."""
+    return '"' + html.escape(text, quote=True) + '"'
 
 EMU_PER_CM = 360000
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"

@@ -22,13 +22,14 @@ from pipeline.web.workspace import NotFound, Workspace
 HERE = Path(__file__).resolve().parent
 MAX_BYTES = 4 * 1024 * 1024  # a submitted form; a real one is a few tens of kB
 URLENCODED = "application/x-www-form-urlencoded"
+STATIC_PATH = "/statiskt"
 
 
 def create_app(data_root: Path, session: security.Session) -> Flask:
     """Return the web app over the data in ``data_root``; documents it writes (PDFs, the
     beslutspaket) go where the commands write them, under ``ut/`` in the working folder."""
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"),
-                static_url_path="/statiskt")
+                static_url_path=STATIC_PATH)
     app.secret_key = secrets.token_bytes(32)
     app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
                       MAX_CONTENT_LENGTH=MAX_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BYTES,
@@ -50,6 +51,8 @@ def create_app(data_root: Path, session: security.Session) -> Flask:
 def _guard(app: Flask, session: security.Session) -> None:
     @app.before_request
     def check_request():
+        if request.method == "GET" and request.path.startswith(STATIC_PATH + "/"):
+            return None  # the style sheet and scripts hold no data: an error page is styled too
         _refuse_large_form()
         csrf = request.headers.get(security.CSRF_HEADER) or request.form.get(security.CSRF_FIELD)
         refusal = security.check(session, request.method, request.host, request.cookies.get(security.COOKIE),

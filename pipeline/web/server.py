@@ -8,6 +8,7 @@ address is printed.
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -23,6 +24,10 @@ HOST = "127.0.0.1"
 def bind(port: int = 0) -> socket.socket:
     """Return a listening socket on 127.0.0.1 (``port`` 0: a free one)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if os.name == "nt":  # Windows: SO_REUSEADDR would let another program take the port too
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:  # a restart takes the port at once, while the last run's connections linger (TIME_WAIT)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((HOST, port))
     except OSError as exc:
@@ -34,11 +39,12 @@ def bind(port: int = 0) -> socket.socket:
 
 
 def make_server(data_root: Path, port: int = 0):
-    """Return (server, session): a waitress server for the app, not yet running."""
-
-
+    """Return (server, session): a waitress server for the app, not yet running. On a fixed port the
+    last run's session goes on (:func:`security.restored`), so an open browser keeps working."""
     listener = bind(port)
-    session = security.Session(port=listener.getsockname()[1])
+    session = security.restored(listener.getsockname()[1], data_root) if port else security.Session(
+        port=listener.getsockname()[1])
+    security.keep(session, data_root)
     app = create_app(data_root, session)
     server = create_server(app, sockets=[listener], threads=4, ident="samverkan")
     return server, session
