@@ -72,8 +72,12 @@ def _set_styles(document) -> None:
     styles = document.styles
     normal = styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(11)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
+    # Single line spacing with space between paragraphs: LibreOffice 7.4 ignores "keep with next"
+    # (headings alone at the foot of a page) when a proportional spacing above 1 meets space after.
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.0
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    defaults.find(qn("w:spacing")).set(qn("w:line"), "240")
     normal.paragraph_format.widow_control = True  # no single line of a paragraph alone on a page
     sizes = {"Title": 20, "Subtitle": 12, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
     for name, size in sizes.items():

@@ -53,8 +53,8 @@ def findings(document: DocumentText, rule: str) -> list[str]:
     return [f.message for f in review.review(document, {rule: review.RULES[rule]})]
 
 
-def doc(running=(), cells=(), headers=(), pages=None, public=False) -> DocumentText:
-    return DocumentText("prov.docx", public, list(running), list(cells), list(headers), pages)
+def doc(running=(), cells=(), headers=(), pages=None, public=False, headings=()) -> DocumentText:
+    return DocumentText("prov.docx", public, list(running), list(cells), list(headers), pages, list(headings))
 
 
 def change_table(*changes: str) -> list[Cell]:
@@ -107,6 +107,10 @@ CASES = [
     ("plural", doc(cells=[Cell(1, 2, 2, "8 klar, 6 grön")]), doc(cells=[Cell(1, 2, 2, "8 klara, 6 gröna, 1 röd")])),
     ("plural", doc(running=["Översikten omfattar 1 kommuner och elva ny punkter."]),
      doc(running=["Översikten omfattar 1 kommun och elva nya punkter."])),
+    ("rubrik", doc(headings=["2. Orsaksanalys", "3. Mål"], headers=["Falu kommun"],
+                   pages=["O3 Information går långsamt\n3. Mål\nSida 1 av 2\nFalu kommun", "Effektmål\nE1 …"]),
+     doc(headings=["2. Orsaksanalys", "3. Mål"], headers=["Falu kommun"],
+         pages=["O3 Information går långsamt\nSida 1 av 2\nFalu kommun", "3. Mål\nEffektmål\nE1 …\n3. Mål"])),
 ]
 
 

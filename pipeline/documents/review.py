@@ -55,6 +55,7 @@ class DocumentText:
     cells: list[Cell] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
     pages: list[str] | None = None
+    headings: list[str] = field(default_factory=list)  # the text of every heading (Heading 1, 2, …)
 
     def tables(self) -> dict[int, list[list[str]]]:
         """Return each table's rows, each row its cells' texts."""
@@ -107,6 +108,9 @@ def _read_body(body: etree._Element, document: DocumentText) -> None:
     for paragraph in body.iter(W + "p"):
         if not any(ancestor.tag == W + "tbl" for ancestor in paragraph.iterancestors()):
             document.running += [text for text in paragraph_texts(paragraph) if text.strip()]
+            style = paragraph.find(f"{W}pPr/{W}pStyle")
+            if style is not None and str(style.get(W + "val", "")).startswith("Heading"):
+                document.headings += [text.strip() for text in paragraph_texts(paragraph) if text.strip()]
     for number, table in enumerate(body.iter(W + "tbl"), start=1):
         for row_number, row in enumerate(table.findall(W + "tr"), start=1):
             for column, cell in enumerate(row.findall(W + "tc"), start=1):
@@ -403,6 +407,22 @@ def plural_agreement(document: DocumentText) -> Iterator[tuple[str, str]]:
                 yield where, f"”{match.group(0)}” ska vara ”{match.group(1)} {_SINGULARS[word]}”"
 
 
+_PAGE_NUMBER = re.compile(r"^(?:Sida \d+(?: av \d+)?|\d+)$")
+
+
+def headings_kept_with_text(document: DocumentText) -> Iterator[tuple[str, str]]:
+    """No heading is the last line of a printed page, apart from its text on the next."""
+    if document.pages is None or not document.headings:
+        return
+    headings = {" ".join(h.split()) for h in document.headings}
+    furniture = {" ".join(h.split()) for h in document.headers}
+    for number, page in enumerate(document.pages[:-1], start=1):
+        lines = [" ".join(line.split()) for line in page.splitlines()]
+        lines = [line for line in lines if line and line not in furniture and not _PAGE_NUMBER.match(line)]
+        if lines and lines[-1] in headings:
+            yield f"sidan {number}", f"rubriken ”{lines[-1]}” står ensam sist på sidan; texten börjar på nästa"
+
+
 # name: (what the secretary reads about the rule, the rule)
 RULES: dict[str, tuple[str, Rule]] = {
     "fältnamn": ("Inga fältnamn ur datan i texten", field_names),
@@ -415,6 +435,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "sidnummer": ("Ett sätt att numrera sidor", one_page_number_style),
     "offentlig": ("Offentliga dokument är märkta ”Offentlig version” på varje sida", public_label),
     "plural": ("Antal och ord stämmer (8 klara, 1 aktivitet)", plural_agreement),
+    "rubrik": ("Ingen rubrik ensam sist på en sida", headings_kept_with_text),
 }
 
 
