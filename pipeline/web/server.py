@@ -25,7 +25,7 @@ def bind(port: int = 0) -> socket.socket:
     """Return a listening socket on 127.0.0.1 (``port`` 0: a free one)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if os.name == "nt":  # Windows: SO_REUSEADDR would let another program take the port too
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        listener.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE"), 1)  # noqa: B009 – Windows only
     else:  # a restart takes the port at once, while the last run's connections linger (TIME_WAIT)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
