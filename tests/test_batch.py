@@ -184,6 +184,7 @@ def test_interrupted_run_records_only_finished_work(country, tmp_path, monkeypat
     assert (out / "dalarna" / ".halv.docx.abc.tmp").read_bytes() == b"PK"
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 @posix_signals
 def test_killed_process_leaves_no_half_written_file(tmp_path):
     country = make_country(tmp_path / "agreements", 12, plans=3)
@@ -289,6 +290,7 @@ def test_an_unreadable_county_file_is_a_located_error_not_a_traceback(sealed_cou
     assert "övriga kommuner är genererade" not in err  # none could be: every kommun needs the county file
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 def test_public_documents_are_made_for_versions_and_comparisons_never_for_follow_ups(tmp_path):
     from conftest import AGREEMENTS
 

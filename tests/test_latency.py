@@ -51,6 +51,7 @@ def test_validate_asks_cerberus_when_something_is_wrong(tmp_path, orsa):
     assert done.stdout.strip() == "True" and "versionen" in done.stderr
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 def test_only_the_commands_that_draw_charts_import_matplotlib(tmp_path):
     # The follow-up report draws charts; the county export and the workbook do not, and validating
     # a version with follow-up records reads YAML only (test_validate_imports_no_… above).

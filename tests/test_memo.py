@@ -163,6 +163,7 @@ def sentences(text: str) -> list[str]:
     return [s.rstrip(";") for s in re.split(r"(?<=[.!?])\s+|(?<=\.);\s*", text) if s not in ("", "…", "–")]
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 def test_the_change_table_never_shows_schema_keys_or_a_stop_before_a_semicolon(falun_rows):
     for row in falun_rows:
         for key in ("ändring", "tidigare", "nytt"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -102,6 +103,7 @@ def test_accept_gives_new_and_reject_gives_old(pair):
     check(document(old), document(new))
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 @settings(max_examples=100, deadline=None)
 @given(blocks, blocks)
 def test_unrelated_documents(old, new):

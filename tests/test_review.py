@@ -260,6 +260,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 def test_granska_names_each_finding_and_writes_nothing_beside_the_data(tmp_path):
     kommun = _kommun_copy(tmp_path, "falun")
     agreement = kommun / "2027" / "overenskommelse.yaml"

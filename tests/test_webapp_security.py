@@ -235,6 +235,7 @@ def test_a_crafted_form_action_is_refused_with_a_swedish_page(web, action):
     assert tree(county.parent) == before
 
 
+@pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 def test_the_form_s_own_buttons_are_all_accepted(web):
     client, session, _ = web
     for url in ("/v/dalarna/falun/2027/", "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"):
