@@ -456,3 +456,12 @@ def test_an_svg_logo_alone_is_a_warning_that_says_what_to_do(county):
     _, warnings = validate_with_warnings(county / "falun" / "2027")
     shown = [w for w in warnings if w.file == county / "falun" / "logo.svg"]
     assert len(shown) == 1 and "PNG" in shown[0].format()
+
+
+def test_changes_in_the_organisation_are_sentences_not_field_names():
+    dalarna = ROOT / "agreements" / "dalarna"
+    rows = change_rows(compare.compare(dalarna / "orsa" / "2019", dalarna / "orsa" / "2023").changes)
+    said = [r["ändring"] for r in rows if r["område"] == "Organisation"]
+    assert "BRÅ har en ny mötesfrekvens." in said
+    assert "Kontaktfunktionen ”Säkerhetssamordnare” har en ny benämning." in said
+    assert not any(word in " ".join(said) for word in ("kontaktfunktioner,", ", roll", ", uppgift", ", beskrivning"))

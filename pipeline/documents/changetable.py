@@ -146,8 +146,40 @@ def _validity_row(c: Change) -> dict:
 _PARTY_WORDS = {"parter": "Parterna", "organisation": "Organisationen"}
 
 
+# What changed in a part of the organisation, as a sentence: "Samverkansgruppen har en ny mötesfrekvens."
+_ORGANISATION_PARTS = {"samverkansgrupp": "Samverkansgruppen", "brå": "BRÅ"}
+_ORGANISATION_FIELDS = {"beskrivning": "en ny beskrivning", "mötesfrekvens": "en ny mötesfrekvens",
+                        "namn": "ett nytt namn", "roll": "en ny benämning", "uppgift": "en ny uppgift",
+                        "part": "en ny part som ansvarar", "sekretess": "ändrad sekretess"}
+
+
+def _organisation_text(c: Change) -> str | None:
+    """Return the sentence for a change in the organisation, or None for a change it has no words for."""
+    part = c.path[1] if len(c.path) > 1 else None
+    name = _identity(c.path)
+    field_name = next((p for p in reversed(c.path[2:]) if isinstance(p, str)), None)
+    if part == "kontaktfunktioner" and name:
+        who = f"Kontaktfunktionen ”{name}”"
+        if field_name is None:
+            return (f"Ny kontaktfunktion: ”{name}”." if c.kind == ADDED else
+                    f"{who} utgår." if c.kind == REMOVED else f"{who} har ändrats.")
+        return f"{who} har {_ORGANISATION_FIELDS.get(field_name, 'ändrats')}." if field_name in _ORGANISATION_FIELDS \
+            else None
+    if part in _ORGANISATION_PARTS:
+        who = _ORGANISATION_PARTS[part]
+        if field_name is None:
+            return (f"{who} tillkommer i organisationen." if c.kind == ADDED else
+                    f"{who} utgår ur organisationen." if c.kind == REMOVED else f"{who} har ändrats.")
+        if field_name in _ORGANISATION_FIELDS:
+            return f"{who} har {_ORGANISATION_FIELDS[field_name]}."
+    return None
+
+
 def _party_row(c: Change) -> dict:
     top = c.path[0]
+    said = _organisation_text(c) if top == "organisation" else None
+    if said:
+        return _row(5, "Organisation", said, _plain(c.old_value, c.old) or None, _plain(c.new_value, c.new) or None)
     area = "Parter" if top == "parter" else "Organisation"
     name = _identity(c.path)
     detail = _plain_path(c.path[1:])
