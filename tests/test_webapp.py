@@ -509,3 +509,17 @@ def test_the_overview_lists_every_version_with_its_state_in_swedish_order(web):
     assert re.search(r"Version 2023<span[^>]*>[^<]*</span></a>\s*<span class=\"markering gallande\">Gällande", orsa)
     falun = page[page.index("Falu kommun</th>"):page.index("</tr>", page.index("Falu kommun</th>"))]
     assert re.search(r"Version 2027<span[^>]*>[^<]*</span></a>\s*<span class=\"markering utkast\">Utkast", falun)
+
+
+def test_the_version_page_lists_its_follow_ups_with_a_status_summary_and_the_report(web):
+    client, _, county = web
+    page = get(client, "/v/dalarna/orsa/2023/").get_data(as_text=True)
+    section = page[page.index('id="uppfoljningar"'):page.index("</section>", page.index('id="uppfoljningar"'))]
+    days = re.findall(r"Uppföljningen (\d+ \w+ \d{4}):", section)
+    assert days == ["17 september 2026", "14 maj 2026", "12 februari 2026"]  # newest first
+    assert re.search(r"Uppföljningen 17 september 2026: \d+ klar", section)
+    report = get(client, "/v/dalarna/orsa/2023/uppfoljning/2026-09-17")
+    assert report.status_code == 200 and report.data[:2] == b"PK"
+    assert get(client, "/v/dalarna/orsa/2023/uppfoljning/2026-09-18").status_code == 404
+    assert get(client, "/v/dalarna/orsa/2023/uppfoljning/x").status_code == 404
+    assert 'id="uppfoljningar"' not in get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)  # none yet

@@ -7,17 +7,23 @@ and ``diff --paket`` make it, in the same output folder (``ut/…``), and then s
 
 from __future__ import annotations
 
+import collections
+import datetime as dt
 from pathlib import Path
 
 from pipeline.compare import versions
+from pipeline.data import followups
 from pipeline.data.validate import validate_version
 from pipeline.documents.changetable import change_rows
 from pipeline.documents.model import RenderedDocument
 from pipeline.documents.render import render, version_documents
 from pipeline.errors import DataError, Problem
+from pipeline.followup.report import render_report, report_name
+from pipeline.followup.status import follow_up
 from pipeline.ooxml.html import body_html, count_changes
 from pipeline.publish.package import decision_package
 from pipeline.publish.pdf import convert_run
+from pipeline.swedish import counted, long_date
 from pipeline.web.workspace import NotFound
 
 PDF = "application/pdf"
@@ -79,3 +85,36 @@ def _converted(result: tuple) -> None:
     written, problems = result
     if problems:
         raise DataError(problems if isinstance(problems, list) else [Problem(None, str(problems))])
+
+
+# Statuses in the order a summary names them.
+STATUS_ORDER = ("klar", "grön", "gul", "röd", "ej påbörjad")
+
+
+def followup_list(folder: Path) -> tuple[list[dict], bool]:
+    """Return the version's follow-ups, newest first, as the version page lists them – date, status
+    summary, the report's file name – and whether some record has a problem (then none is listed)."""
+    found, problems = followups.load_records(validate_version(folder))
+    if problems:
+        return [], True
+    listed = []
+    for record in reversed(found):
+        statuses = collections.Counter(entry.get("status") for entry in record.entries("aktiviteter").values())
+        summary = ", ".join(counted(statuses[s], s) for s in STATUS_ORDER if statuses.get(s))
+        listed.append({"datum": long_date(record.date), "iso": record.date.isoformat(),
+                       "sammanfattning": summary or "inga aktiviteter bedömda", "fil": report_name(record.date)})
+    return listed, False
+
+
+def followup_report(folder: Path, day: str) -> tuple[bytes, str, str]:
+    """Return (bytes, file name, type) of the follow-up report of ``day`` (ÅÅÅÅ-MM-DD)."""
+    version = validate_version(folder)
+    found, problems = followups.load_records(version)
+    try:
+        wanted = dt.date.fromisoformat(day)
+    except ValueError:
+        raise NotFound(day) from None
+    if problems or wanted not in {r.date for r in found}:
+        raise NotFound(day)
+    document = render_report(follow_up(version, found, wanted))
+    return document.data, document.name, DOCX

@@ -51,6 +51,7 @@ def _register() -> None:
                      methods=["POST"])
     bp.add_url_rule("/v/<county>/<kommun>/<name>/forhandsvisning", "preview", preview)
     bp.add_url_rule("/v/<county>/<kommun>/<name>/dokument/<document>", "document", document)
+    bp.add_url_rule("/v/<county>/<kommun>/<name>/uppfoljning/<day>", "followup_report", followup_report)
     bp.add_url_rule("/v/<county>/<kommun>/<name>/beslut", "decide", decide, methods=["GET", "POST"])
     bp.add_url_rule("/v/<county>/<kommun>/<name>/beslut/kvitto", "receipt", receipt)
     bp.add_url_rule("/k/<county>/<kommun>/jamfor", "compare", compare)
@@ -100,12 +101,22 @@ def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
             focus = forms.apply_action(action, file.fields, data, file.inherited)
     problems, warnings = current_workspace().check_with_warnings(version, file.path, data)
     at_fields, rest = problem_in(problems, file.path, file.fields)
+    listed, broken = _followups(version) if plan is None else ([], False)
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
                            focus_name=_FocusOnce(focus), fel=at_fields, ovriga_fel=rest,
                            varningar=[_warning_line(w) for w in warnings],
                            inte_sparat=refused.problems if refused else [],
                            konflikt=isinstance(refused, edits.Conflict),
-                           planer=_plans(version), kontroll_url=_check_url(version, plan)), status
+                           planer=_plans(version), kontroll_url=_check_url(version, plan),
+                           uppfoljningar=listed, uppfoljning_fel=broken), status
+
+
+def _followups(version: VersionInfo) -> tuple[list[dict], bool]:
+    """Return the version's follow-ups for its page; none (and no error) while the version is invalid."""
+    try:
+        return documents.followup_list(version.folder)
+    except PipelineError:
+        return [], False
 
 
 class _FocusOnce:
@@ -193,6 +204,12 @@ def preview(county, kommun, name):
     problems = version_problems(version.folder)
     documents = [] if problems else preview_documents(version.folder)
     return render_template("forhandsvisning.html", version=version, dokument=documents, problem=problems)
+
+
+def followup_report(county, kommun, name, day):
+    version = current_workspace().version(county, kommun, name)
+    data, file_name, mimetype = documents.followup_report(version.folder, day)
+    return send_bytes(data, file_name, mimetype)
 
 
 def document(county, kommun, name, document):
