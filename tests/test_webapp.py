@@ -523,3 +523,18 @@ def test_the_version_page_lists_its_follow_ups_with_a_status_summary_and_the_rep
     assert get(client, "/v/dalarna/orsa/2023/uppfoljning/2026-09-18").status_code == 404
     assert get(client, "/v/dalarna/orsa/2023/uppfoljning/x").status_code == 404
     assert 'id="uppfoljningar"' not in get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)  # none yet
+
+
+def test_a_new_version_shows_what_it_carries_over_before_it_is_made(web):
+    client, session, county = web
+    before = tree(county.parent)
+    values = {"namn": "2027", "nytt_diarienummer": "KS 2027/0011", "steg": "granska"}
+    page = post(client, session, "/k/dalarna/orsa/ny-version", values).get_data(as_text=True)
+    assert "Inget är skapat ännu" in page and "KS 2027/0011" in page and "version 2023" in page
+    assert "I överenskommelsen, gäller från: giltighetstiden börjar 1 mars 2023" in page  # the old period's start
+    assert 'value="skapa"' in page and 'type="hidden" name="nytt_diarienummer" value="KS 2027/0011"' in page
+    assert tree(county.parent) == before  # nothing made, nothing left behind
+    taken = post(client, session, "/k/dalarna/orsa/ny-version", {**values, "namn": "2023"})
+    assert taken.status_code == 400 and "finns redan" in taken.get_data(as_text=True)
+    made = post(client, session, "/k/dalarna/orsa/ny-version", {**values, "steg": "skapa"})
+    assert made.status_code == 303 and (county / "orsa" / "2027" / "overenskommelse.yaml").is_file()

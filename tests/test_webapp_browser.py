@@ -130,7 +130,13 @@ def test_the_secretary_s_whole_path_with_the_keyboard(server, tmp_path):
         page.keyboard.type("2027")
         tab_to(page, "#ny-dnr")
         page.keyboard.type("KS 2027/0011")
-        tab_to(page, 'form[action$="/ny-version"] button[type=submit]')
+        tab_to(page, 'form[action$="/ny-version"] button[value="granska"]')
+        enter(page)
+        assert "Inget är skapat ännu" in page.inner_text("main")  # what is carried over, first
+        assert "giltighetstiden börjar 1 mars 2023" in page.inner_text("main")
+        assert not (county / "orsa" / "2027").exists()
+        check_accessibility(page, "ny version, före")
+        tab_to(page, 'button[value="skapa"]')
         enter(page)
         assert page.url == base + "/v/dalarna/orsa/2027/"
         assert "Version 2027 är skapad" in page.inner_text("main")

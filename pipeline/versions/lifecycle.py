@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,10 +30,11 @@ from pipeline.data.version import COUNTY_SHARED_KEY, Version, load_county, plan_
 from pipeline.documents.render import render_version
 from pipeline.errors import DataError, OutputError, Problem, SchemaError, os_reason
 from pipeline.files import inputs, transaction
-from pipeline.files.lock import Lock
+from pipeline.files.lock import LOCK_FILE, Lock
 from pipeline.layout import (
     AGREEMENT_FILE,
     ARCHIVE_FOLDER,
+    COUNTY_FILE,
     FROZEN_COUNTY_FILE,
     PLANS_FOLDER,
     SEAL_FILE,
@@ -110,9 +112,7 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
     target = kommun_dir / name
     with Lock(kommun_dir, "ny version"):
         _recover(kommun_dir)  # what an interrupted `ny` left
-        if os.path.lexists(target) or any(nfc(n).lower() == name.lower() for n in os.listdir(kommun_dir)):
-            raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
-                                      hint="Välj ett annat namn på den nya versionen."))
+        _check_free(kommun_dir, name)
         source = latest_version(kommun_dir)
         old = validate_version(source)
         number = new_case_number(old, case_number, keep_case_number, target)
@@ -124,6 +124,50 @@ def start_version(kommun_dir: Path, name: str, today: dt.date | None = None,
         _create_folder(kommun_dir, target, files)
     return NewVersion(target, source, moved, [] if new_start else _dates(files), _warnings(target),
                       number or " ".join(str(old.data.get("diarienummer", "")).split()), keep_case_number)
+
+
+def _check_free(kommun_dir: Path, name: str) -> None:
+    """Raise SchemaError when the kommun has a version (or anything) of that name, in any case."""
+    target = kommun_dir / name
+    if os.path.lexists(target) or any(nfc(n).lower() == name.lower() for n in os.listdir(kommun_dir)):
+        raise SchemaError(Problem(target, "versionen finns redan; ingenting skrevs över",
+                                  hint="Välj ett annat namn på den nya versionen."))
+
+
+@dataclass(frozen=True)
+class NewVersionPreview:
+    """What a new version would carry over, found before it is made: its problems and warnings."""
+
+    source: Path
+    case_number: str
+    problems: list
+    warnings: list
+    moved: int = 0  # dates moved to the new period
+
+
+def preview_version(kommun_dir: Path, name: str, today: dt.date | None = None, new_start: dt.date | None = None,
+                    case_number: str | None = None, keep_case_number: bool = False) -> NewVersionPreview:
+    """Return what :func:`start_version` would make – checked the same way – made in a temporary copy
+    of the kommun's versions and the county's shared text; nothing in the data changes."""
+    kommun_dir = Path(kommun_dir)
+    check_version_name(name, kommun_dir)
+    if not kommun_dir.is_dir():
+        raise DataError(Problem(kommun_dir, "kommunmappen finns inte"))
+    _check_free(kommun_dir, name)
+    source = latest_version(kommun_dir)
+    county_file = kommun_dir.parent / COUNTY_FILE
+    with tempfile.TemporaryDirectory(prefix="samverkan-ny-") as temp:
+        copy = Path(temp) / kommun_dir.parent.name / kommun_dir.name
+        # The kommun's versions (the source names its predecessor); a link stays a link, read as the data reads it.
+        shutil.copytree(kommun_dir, copy, symlinks=True,
+                        ignore=shutil.ignore_patterns(LOCK_FILE, transaction.TEMP_PREFIX + "*"))
+        if county_file.is_file():
+            shutil.copyfile(county_file, copy.parent / COUNTY_FILE)
+        made = start_version(copy, name, today, new_start, case_number, keep_case_number)
+        validator = Validator()
+        _, problems = validator.version(made.folder)
+        warnings = sorted(set(validator.warnings.get(made.folder, [])), key=Problem.sort_key)
+        return NewVersionPreview(source, made.case_number, problems, warnings, len(made.moved))
 
 
 def new_case_number(old: Version, given: str | None, keep: bool, target: Path) -> str | None:

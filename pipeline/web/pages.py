@@ -27,6 +27,7 @@ from pipeline.versions.lifecycle import (
     Decision,
     check_decision,
     check_version_name,
+    preview_version,
     record_decision,
     start_version,
 )
@@ -282,6 +283,13 @@ def new_version(county, kommun):
                                 field="nytt_diarienummer",
                                 hint="Skriv det nya ärendets diarienummer, eller kryssa i rutan för att behålla det "
                                      "gamla (med vilje, eller tills det nya finns)."))
+    if request.form.get("steg") == "granska":  # what would be carried over, before anything is made
+        preview = preview_version(folder, name, new_start=start, case_number=number or None, keep_case_number=keep)
+        values = {k: request.form.get(k, "") for k in ("namn", "flytta_datum", "ny_start", "nytt_diarienummer",
+                                                       "behall_diarienummer")}
+        return render_template("ny_version.html", kommun=info, namn=name, varden=values, forhandsvisning=preview,
+                               kalla=preview.source.name, fel=[plain.line(p) for p in preview.problems],
+                               varningar=[plain.line(w) for w in preview.warnings])
     created = start_version(folder, name, new_start=start, case_number=number or None, keep_case_number=keep)
     moved = len(created.moved)
     flash(f"Version {name} är skapad från version {created.source.name}"
