@@ -346,3 +346,26 @@ def test_unsaved_changes_are_marked_warned_about_and_saved_with_ctrl_s(server):
         assert asked.value.type == "beforeunload"
         asked.value.dismiss()
     assert load_yaml(path).data["diarienummer"] == before["diarienummer"] + "-2"  # the unsaved "x" is not
+
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_every_kind_of_page_passes_wcag_22_aa_and_never_scrolls_sideways(server, width):
+    """The overview, a version's form, a plan, the preview, the comparison, the decision's form and a
+    decided version's receipt: axe-core with the WCAG 2.2 AA rules, and at 320 CSS px no page wider
+    than the screen (a wide table scrolls in its own region)."""
+    base, session, _ = server
+    pages = ["/", "/v/dalarna/falun/2027/", "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml",
+             "/v/dalarna/falun/2027/forhandsvisning", "/k/dalarna/falun/jamfor", "/v/dalarna/falun/2027/beslut",
+             "/v/dalarna/orsa/2023/beslut/kvitto"]
+    with chromium(viewport={"width": width, "height": 800}, bypass_csp=True) as page:
+        page.goto(session.url())
+        for path in pages:
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            violations = axe_violations(page, WCAG_22_AA)
+            assert not violations, f"{path} at {width} px:\n{describe(violations)}"
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls {overflow} px sideways at {width} px"
