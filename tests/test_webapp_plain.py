@@ -68,6 +68,10 @@ def crawl(client) -> dict[str, str]:
             queue.append(answer.headers["Location"])
             pages[url] = ""
             continue
+        if not answer.mimetype == "text/html":  # a download (a report, a document)
+            answer.close()
+            pages[url] = ""
+            continue
         pages[url] = answer.get_data(as_text=True)
         queue += [html.unescape(h) for h in re.findall(r'href="(/[^"#]*)"', pages[url]) if h not in pages]
     return pages
