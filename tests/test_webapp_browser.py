@@ -367,5 +367,6 @@ def test_every_kind_of_page_passes_wcag_22_aa_and_never_scrolls_sideways(server,
             page.wait_for_load_state("networkidle")
             violations = axe_violations(page, WCAG_22_AA)
             assert not violations, f"{path} at {width} px:\n{describe(violations)}"
-            overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth"
+                                     " - document.documentElement.clientWidth")
             assert overflow <= 0, f"{path} scrolls {overflow} px sideways at {width} px"

@@ -68,7 +68,7 @@ def crawl(client) -> dict[str, str]:
             queue.append(answer.headers["Location"])
             pages[url] = ""
             continue
-        if not answer.mimetype == "text/html":  # a download (a report, a document)
+        if answer.mimetype != "text/html":  # a download (a report, a document)
             answer.close()
             pages[url] = ""
             continue
