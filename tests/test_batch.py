@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from conftest import edit, posix_signals
+from conftest import ROOT, edit, posix_signals
 from pipeline.cli import main
 from pipeline.county import work
 from pipeline.county.batch import BATCH_LOCK_FILE, run_batch
@@ -79,6 +79,22 @@ def test_only_what_changed_is_redone(country, tmp_path):
     assert changed and all(str(p).startswith("dalarna/exempelby002/") or p.name == "lansoversikt.docx"
                            for p in changed)
     assert not any("/2023/" in str(p) for p in changed)
+
+
+@pytest.mark.slow  # two batch runs
+def test_a_new_logo_remakes_the_kommuns_memo_and_nothing_else(country, tmp_path):
+    import shutil
+    import zipfile
+
+    out = tmp_path / "ut"
+    run_batch(country.parent, out, jobs=1, today=TODAY)
+    shutil.copyfile(ROOT / "agreements" / "dalarna" / "falun" / "logo.png", country / "exempelby002" / "logo.png")
+    report = run_batch(country.parent, out, jobs=1, today=TODAY)
+    ran = sorted(r.key for r in report.ran)
+    assert "dalarna/exempelby002/andringar-2023-2027" in ran
+    assert all(key.startswith("dalarna/exempelby002/") for key in ran)
+    memo = out / "dalarna" / "exempelby002" / "andringar-2023-2027" / "tjansteskrivelse.docx"
+    assert any(name.startswith("word/media/") for name in zipfile.ZipFile(memo).namelist())
 
 
 def test_force_redoes_everything(country, tmp_path):
