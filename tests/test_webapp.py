@@ -538,3 +538,17 @@ def test_a_new_version_shows_what_it_carries_over_before_it_is_made(web):
     assert taken.status_code == 400 and "finns redan" in taken.get_data(as_text=True)
     made = post(client, session, "/k/dalarna/orsa/ny-version", {**values, "steg": "skapa"})
     assert made.status_code == 303 and (county / "orsa" / "2027" / "overenskommelse.yaml").is_file()
+
+
+def test_a_plan_page_shows_its_activities_status_in_the_latest_follow_up(web):
+    client, _, _ = web
+    page = get(client, "/v/dalarna/orsa/2023/plan/01-ordningsstorningar-centrum.yaml").get_data(as_text=True)
+    start = page.index('id="senaste-uppfoljning"')
+    section = page[start:page.index("</section>", start)]
+    assert "Senaste uppföljningen, 17 september 2026" in section
+    record = load_yaml(AGREEMENTS / "dalarna" / "orsa" / "2023" / "uppfoljning" / "2026-09-17.yaml").data
+    plan = next(p for p in record["planer"] if p["plan"] == "01-ordningsstorningar-centrum")
+    for entry in plan["aktiviteter"]:
+        assert re.search(rf"Aktivitet {entry['id']}: <span class=\"markering\">{entry['status']}</span>", section)
+    draft = get(client, "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml").get_data(as_text=True)
+    assert 'id="senaste-uppfoljning"' not in draft  # no follow-up of the draft yet

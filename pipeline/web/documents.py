@@ -118,3 +118,18 @@ def followup_report(folder: Path, day: str) -> tuple[bytes, str, str]:
         raise NotFound(day)
     document = render_report(follow_up(version, found, wanted))
     return document.data, document.name, DOCX
+
+
+def plan_followup(folder: Path, plan_file: str) -> dict | None:
+    """Return the latest follow-up of one plan for its page – the date and each activity's status –
+    or None when the version has no valid follow-up of it."""
+    found, problems = followups.load_records(validate_version(folder))
+    if problems or not found:
+        return None
+    key = plan_file.rsplit(".", 1)[0]
+    latest = found[-1]
+    rows = [{"id": entry_id, "status": entry.get("status", ""), "kommentar": entry.get("kommentar") or ""}
+            for (plan, entry_id), entry in latest.entries("aktiviteter").items() if plan == key]
+    if not rows:
+        return None
+    return {"datum": long_date(latest.date), "rader": rows}

@@ -103,13 +103,21 @@ def _form_page(version: VersionInfo, file: FormFile, plan: str | None):
     problems, warnings = current_workspace().check_with_warnings(version, file.path, data)
     at_fields, rest = problem_in(problems, file.path, file.fields)
     listed, broken = _followups(version) if plan is None else ([], False)
+    latest = _plan_followup(version, plan) if plan is not None else None
     return render_template("formular.html", version=version, fil=file, data=data, plan=plan,
                            focus_name=_FocusOnce(focus), fel=at_fields, ovriga_fel=rest,
                            varningar=[_warning_line(w) for w in warnings],
                            inte_sparat=refused.problems if refused else [],
                            konflikt=isinstance(refused, edits.Conflict),
                            planer=_plans(version), kontroll_url=_check_url(version, plan),
-                           uppfoljningar=listed, uppfoljning_fel=broken), status
+                           uppfoljningar=listed, uppfoljning_fel=broken, senaste=latest), status
+
+
+def _plan_followup(version: VersionInfo, plan: str) -> dict | None:
+    try:
+        return documents.plan_followup(version.folder, plan)
+    except PipelineError:
+        return None
 
 
 def _followups(version: VersionInfo) -> tuple[list[dict], bool]:
