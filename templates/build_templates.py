@@ -547,14 +547,12 @@ def memo_template() -> docx.Document:
     d.add_heading("Bedömning", level=1)
     para(d, "{{ bedömning }}")
     d.add_heading("Konsekvenser", level=1)
-    d.add_heading("Ekonomiska konsekvenser", level=2)
-    para(d, "{{ ekonomiska_konsekvenser }}")
-    d.add_heading("Konsekvenser för barn", level=2)
-    para(d, "{{ konsekvenser.barn }}")
-    d.add_heading("Konsekvenser för jämställdhet", level=2)
-    para(d, "{{ konsekvenser.jämställdhet }}")
-    d.add_heading("Konsekvenser för miljön", level=2)
-    para(d, "{{ konsekvenser.miljö }}")
+    for heading, text in (("Ekonomiska konsekvenser", "ekonomiska_konsekvenser"),
+                          ("Konsekvenser för barn", "konsekvenser.barn"),
+                          ("Konsekvenser för jämställdhet", "konsekvenser.jämställdhet"),
+                          ("Konsekvenser för miljön", "konsekvenser.miljö")):
+        d.add_heading(heading, level=2)
+        para(d, "{{ %s }}" % text)
     d.add_heading("Beslutsunderlag", level=1)
     bullets(d, "b in beslutsunderlag", "{{ b }}")
     d.add_heading("Beslutet skickas till", level=1)

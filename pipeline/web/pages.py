@@ -404,7 +404,7 @@ def _decision_summary(checked, decision: Decision) -> dict:
     values = checked.values
     return {"organ": values["organ"], "datum": long_date(values["datum"]), "paragraf": values["paragraf"],
             "diarienummer": values["diarienummer"], "nytt_dnr": decision.new_case_number,
-            "gammalt_dnr": "", "giltighet": agreement["giltighet"], "planer": plans, "dokument": documents}
+            "giltighet": agreement["giltighet"], "planer": plans, "dokument": documents}
 
 
 def receipt(county, kommun, name):
