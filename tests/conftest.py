@@ -99,6 +99,13 @@ def template_cache(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch):
+    """Keep what the web app keeps privately (sessions, unsaved text) in the test's own folder."""
+    monkeypatch.setenv("SAMVERKAN_SESSION_DIR", str(tmp_path / "privat"))
+    return tmp_path / "privat"
+
+
 @pytest.fixture
 def sealed_county(tmp_path) -> Path:
     """Return a copy of agreements/dalarna as it is: Orsa's decided versions sealed."""

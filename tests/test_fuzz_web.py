@@ -34,6 +34,7 @@ from pipeline.versions.lifecycle import check_version_name
 from pipeline.web import forms
 from pipeline.web.app import create_app
 from pipeline.web.security import COOKIE, Session
+from pipeline.web.steps import STEPS
 from test_webapp import HOST, ORIGIN, PORT, form_of
 
 DRAFT = ("falun", "2027")
@@ -92,7 +93,9 @@ class Site:
                       for version in (DRAFT, DECIDED)}
         client = self.client()
         draft = f"/v/dalarna/{DRAFT[0]}/{DRAFT[1]}/"
-        self.pages = {"formulär": client.get(draft, headers={"Host": HOST}).get_data(as_text=True),
+        self.steps = {step.slug: client.get(f"{draft}del/{step.slug}", headers={"Host": HOST}).get_data(as_text=True)
+                      for step in STEPS}
+        self.pages = {"formulär": "".join(self.steps.values()),
                       "plan": client.get(f"{draft}plan/{self.plans[DRAFT][0]}", headers={"Host": HOST}).get_data(
                           as_text=True)}
         self.inputs = sorted({name for page in self.pages.values() for name in form_of(page)})
@@ -116,6 +119,8 @@ def site(tmp_path, monkeypatch):
         shutil.copytree(AGREEMENTS / "dalarna" / kommun, county / kommun)
     shutil.copy2(AGREEMENTS / "dalarna" / "lan.yaml", county / "lan.yaml")
     monkeypatch.chdir(tmp_path)
+    # What the app keeps privately (unsaved text) lies outside the folder whose changes are checked.
+    monkeypatch.setenv("SAMVERKAN_SESSION_DIR", str(tmp_path.parent / f"{tmp_path.name}-privat"))
     return Site(tmp_path)
 
 
@@ -155,7 +160,10 @@ ROUTE_FIELDS = {
 def submissions(draw, site: Site, route: str):
     """Return (version, plan name, form pairs) of a random submission to ``route``."""
     version = draw(st.sampled_from([DRAFT, DECIDED]))
-    plan = draw(st.one_of(st.sampled_from(site.plans[version]), texts))
+    if route in ("formulär", "kontroll"):  # a step of the agreement, or a made-up one
+        plan = draw(st.one_of(st.sampled_from([step.slug for step in STEPS]), texts))
+    else:
+        plan = draw(st.one_of(st.sampled_from(site.plans[version]), texts))
     names = st.one_of(st.sampled_from(site.inputs), form_names, st.sampled_from(OTHER_NAMES), texts)
     pairs = []
     if draw(st.booleans()):  # the form as the page has it: deeper into saving and the buttons
@@ -197,7 +205,8 @@ def _digest(site: Site, version, route: str, plan: str) -> str:
 def url(route: str, version: tuple[str, str], plan: str) -> str:
     base = f"/v/dalarna/{version[0]}/{version[1]}"
     plan_url = f"{base}/plan/{quote(plan, safe='')}"
-    return {"formulär": base + "/", "kontroll": base + "/kontroll", "plan": plan_url,
+    step_url = f"{base}/del/{quote(plan, safe='')}"
+    return {"formulär": step_url, "kontroll": step_url + "/kontroll", "plan": plan_url,
             "plankontroll": plan_url + "/kontroll",
             "ny-plan": base + "/planer", "ta-bort": plan_url + "/ta-bort", "byt-namn": plan_url + "/byt-namn",
             "beslut": base + "/beslut", "ny-version": f"/k/dalarna/{version[0]}/ny-version"}[route]
@@ -252,12 +261,14 @@ def test_the_fuzzing_reaches_saving_and_the_buttons(site):
     """The random submissions above do get past the checks: the page's own form with its own digest
     saves, and its own buttons are shown again (so a passing fuzz run is not all refusals)."""
     client = site.client()
-    draft = f"/v/dalarna/{DRAFT[0]}/{DRAFT[1]}/"
-    pairs = [(k, v) for k, vs in form_of(site.pages["formulär"]).items() for v in vs]
-    sha = _digest(site, DRAFT, "formulär", "")
-    for action, status in (("spara", 303), *((a, 200) for a in site.actions["formulär"])):
-        data = MultiDict(pairs + [("åtgärd", action), ("sha", sha), ("csrf", site.session.csrf)])
-        answer = client.post(draft, data=data, headers={"Host": HOST, "Origin": ORIGIN})
-        assert answer.status_code == status, answer.get_data(as_text=True)[:2000]
+    for step, page in site.steps.items():
+        draft = f"/v/dalarna/{DRAFT[0]}/{DRAFT[1]}/del/{step}"
+        pairs = [(k, v) for k, vs in form_of(page).items() for v in vs if k != "sha"]
+        actions = sorted(set(re.findall(r'name="åtgärd" value="([^"]+)"', page)) - {"spara"})
+        for action, status in (("spara", 303), *((a, 200) for a in actions)):
+            sha = _digest(site, DRAFT, "formulär", "")
+            data = MultiDict(pairs + [("åtgärd", action), ("sha", sha), ("csrf", site.session.csrf)])
+            answer = client.post(draft, data=data, headers={"Host": HOST, "Origin": ORIGIN})
+            assert answer.status_code == status, (step, action, answer.get_data(as_text=True)[:2000])
     restore(site.root, site.baseline)
     assert snapshot(site.root) == site.baseline

@@ -155,7 +155,7 @@ def test_data_with_script_is_shown_literally(web):
     text = path.read_text(encoding="utf-8").replace("diarienummer: KS2026/0912",
                                                     "diarienummer: \"<script>alert(1)</script>\"", 1)
     path.write_text(text, encoding="utf-8")
-    page = get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)
+    page = get(client, "/v/dalarna/falun/2027/del/beslut").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert" not in get(client, "/").get_data(as_text=True)
 
@@ -247,11 +247,12 @@ def test_every_data_file_is_saved_back_byte_for_byte_when_nothing_changed():
 
 def test_the_form_shows_the_inherited_county_text_and_can_override_it(web):
     client, session, county = web
-    page = get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)
+    page = get(client, "/v/dalarna/falun/2027/del/parter").get_data(as_text=True)
     assert "Ärvs från länets gemensamma text" in page and "Bergslagen" in page
     values = form_of(page)
     assert "f.parter.polisen.polisregion" not in values  # inherited: not a field of this file
-    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "skriv-över:f.parter.polisen.polisregion")
+    url = "/v/dalarna/falun/2027/del/parter"
+    answer = submit(client, session, url, values, "skriv-över:f.parter.polisen.polisregion")
     assert 'name="f.parter.polisen.polisregion"' in answer.get_data(as_text=True)
 
 
@@ -261,9 +262,9 @@ def test_saving_a_changed_goal_keeps_the_files_comments(web):
     client, session, county = web
     path = county / "falun" / "2027" / "overenskommelse.yaml"
     before = path.read_text(encoding="utf-8")
-    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
+    values = form_of(get(client, "/v/dalarna/falun/2027/del/syfte").get_data(as_text=True))
     values["f.mål.0"] = ["Fler invånare i Falun ska känna sig trygga i centrum, också på kvällen."]
-    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "spara")
+    answer = submit(client, session, "/v/dalarna/falun/2027/del/syfte", values, "spara")
     assert answer.status_code == 303
     after = path.read_text(encoding="utf-8")
     assert load_yaml(path).data["mål"][0] == "Fler invånare i Falun ska känna sig trygga i centrum, också på kvällen."
@@ -313,11 +314,11 @@ def test_a_value_that_is_not_a_number_gets_the_schema_s_message_at_its_field(web
 def test_a_save_is_refused_when_the_file_changed_on_disk(web):
     client, session, county = web
     path = county / "falun" / "2027" / "overenskommelse.yaml"
-    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
+    values = form_of(get(client, "/v/dalarna/falun/2027/del/syfte").get_data(as_text=True))
     edited_elsewhere = path.read_text(encoding="utf-8").replace("KS2026/0912", "KS2026/0999", 1)
     path.write_text(edited_elsewhere, encoding="utf-8")
     values["f.mål.0"] = ["Ett mål skrivet i formuläret."]
-    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "spara")
+    answer = submit(client, session, "/v/dalarna/falun/2027/del/syfte", values, "spara")
     page = answer.get_data(as_text=True)
     assert answer.status_code == 409 and "har ändrats sedan formuläret öppnades" in page
     assert "Ett mål skrivet i formuläret." in page  # what the person wrote is still there to copy
@@ -328,9 +329,11 @@ def test_a_decided_version_is_read_only(web):
     client, session, county = web
     path = county / "orsa" / "2023" / "overenskommelse.yaml"
     before = path.read_bytes()
-    page = get(client, "/v/dalarna/orsa/2023/").get_data(as_text=True)
-    assert "kan inte ändras" in page and 'name="f.' not in page
-    answer = post(client, session, "/v/dalarna/orsa/2023/", {"åtgärd": "spara", "f.mål.0": "Nytt"})
+    for step in ("", "del/parter", "del/syfte", "del/organisation", "del/giltighet", "del/underskrifter",
+                 "del/uppfoljning", "del/beslut", "plan/01-ordningsstorningar-centrum.yaml"):
+        page = get(client, f"/v/dalarna/orsa/2023/{step}").get_data(as_text=True)
+        assert "kan inte ändras" in page and 'name="f.' not in page, step
+    answer = post(client, session, "/v/dalarna/orsa/2023/del/syfte", {"åtgärd": "spara", "f.mål.0": "Nytt"})
     assert answer.status_code == 400 and "beslutad" in answer.get_data(as_text=True)
     assert path.read_bytes() == before
 
@@ -339,7 +342,7 @@ def test_a_decided_version_is_read_only(web):
 
 def test_list_buttons_add_move_and_remove_items(web):
     client, session, _ = web
-    url = "/v/dalarna/falun/2027/"
+    url = "/v/dalarna/falun/2027/del/syfte"
     values = form_of(get(client, url).get_data(as_text=True))
     goals = [v for k, v in values.items() if re.fullmatch(r"f\.mål\.\d+", k)]
     page = submit(client, session, url, values, "lägg-till:f.mål").get_data(as_text=True)
@@ -354,19 +357,31 @@ def test_list_buttons_add_move_and_remove_items(web):
 
 def test_the_live_check_puts_the_cli_s_message_at_the_field(web):
     client, session, _ = web
-    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
-    values["f.diarienummer"] = [""]
-    values["f.giltighetstid.från"] = ["2027-13-01"]
     from werkzeug.datastructures import MultiDict
 
-    data = MultiDict([(k, v) for k, vs in values.items() for v in vs] + [("csrf", session.csrf)])
-    answer = client.post("/v/dalarna/falun/2027/kontroll", data=data, headers={"Host": HOST, "Origin": ORIGIN})
-    html = answer.get_data(as_text=True)
+    def check(step, change):
+        values = form_of(get(client, f"/v/dalarna/falun/2027/del/{step}").get_data(as_text=True))
+        values.update(change)
+        data = MultiDict([(k, v) for k, vs in values.items() for v in vs] + [("csrf", session.csrf)])
+        answer = client.post(f"/v/dalarna/falun/2027/del/{step}/kontroll", data=data,
+                             headers={"Host": HOST, "Origin": ORIGIN})
+        return answer.get_data(as_text=True)
+
+    html = check("beslut", {"f.diarienummer": [""]})
     box = re.search(r'<div class="fel" id="fel-f-diarienummer" hx-swap-oob="true">(.*?)</div>', html, re.S).group(1)
-    assert "tom" in box.lower()
+    assert "måste fyllas i" in box.lower()
+    assert re.search(r'id="fel-f-ärende" hx-swap-oob="true"></div>', html)  # a field without a problem is cleared
+    # The side navigation follows: the decision's page has one thing to fix, the others none.
+    nav = re.search(r'<nav aria-label="Ärendets delar" class="delar" id="delar" hx-swap-oob="true">(.*?)</nav>',
+                    html, re.S).group(1)
+    assert re.search(r'aria-current="page"><span class="del-namn">Beslut</span> <span class="del-status">1 sak '
+                     r'att rätta', nav)
+    assert re.search(r'Giltighet</span> <span class="del-status">Klar', nav)
+
+    html = check("giltighet", {"f.giltighetstid.från": ["2027-13-01"]})
     box = re.search(r'<div class="fel" id="fel-f-giltighetstid-från" hx-swap-oob="true">(.*?)</div>', html, re.S)
     assert box.group(1).strip()
-    assert re.search(r'id="fel-f-bakgrund" hx-swap-oob="true"></div>', html)  # a field without a problem is cleared
+    assert 'id="fel-f-diarienummer"' not in html  # another page's field is not on this one
 
 
 # --- plans, preview, comparison, lifecycle -------------------------------------------------------------------------
@@ -513,16 +528,17 @@ def test_the_overview_lists_every_version_with_its_state_in_swedish_order(web):
 
 def test_the_version_page_lists_its_follow_ups_with_a_status_summary_and_the_report(web):
     client, _, county = web
-    page = get(client, "/v/dalarna/orsa/2023/").get_data(as_text=True)
+    page = get(client, "/v/dalarna/orsa/2023/del/uppfoljning").get_data(as_text=True)
     section = page[page.index('id="uppfoljningar"'):page.index("</section>", page.index('id="uppfoljningar"'))]
-    days = re.findall(r"Uppföljningen (\d+ \w+ \d{4}):", section)
+    days = re.findall(r"Uppföljningen (\d+ \w+ \d{4})</a>:", section)
     assert days == ["17 september 2026", "14 maj 2026", "12 februari 2026"]  # newest first
-    assert re.search(r"Uppföljningen 17 september 2026: \d+ klar", section)
+    assert re.search(r"Uppföljningen 17 september 2026</a>: \d+ klar", section)
     report = get(client, "/v/dalarna/orsa/2023/uppfoljning/2026-09-17")
     assert report.status_code == 200 and report.data[:2] == b"PK"
     assert get(client, "/v/dalarna/orsa/2023/uppfoljning/2026-09-18").status_code == 404
     assert get(client, "/v/dalarna/orsa/2023/uppfoljning/x").status_code == 404
-    assert 'id="uppfoljningar"' not in get(client, "/v/dalarna/falun/2027/").get_data(as_text=True)  # none yet
+    none_yet = get(client, "/v/dalarna/falun/2027/del/uppfoljning").get_data(as_text=True)
+    assert "Ingen uppföljning är gjord ännu" in none_yet
 
 
 def test_a_new_version_shows_what_it_carries_over_before_it_is_made(web):
@@ -552,3 +568,60 @@ def test_a_plan_page_shows_its_activities_status_in_the_latest_follow_up(web):
         assert re.search(rf"Aktivitet {entry['id']}: <span class=\"markering\">{entry['status']}</span>", section)
     draft = get(client, "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml").get_data(as_text=True)
     assert 'id="senaste-uppfoljning"' not in draft  # no follow-up of the draft yet
+
+
+# --- the case in steps ----------------------------------------------------------------------------------------------
+
+def test_every_field_of_the_agreement_is_on_exactly_one_step():
+    from pipeline.web.steps import STEPS
+
+    keys = [f.key for f in forms.fields_of("overenskommelse")]
+    placed = [key for step in STEPS for key in step.keys]
+    assert sorted(placed) == sorted(keys)  # each once: no field without a page, none on two
+
+
+def test_the_version_s_first_page_shows_every_part_and_its_state(web):
+    client, session, county = web
+    page = get(client, "/v/dalarna/orsa/2023/").get_data(as_text=True)
+    start = page.index('aria-label="Ärendets delar"')
+    nav = page[start:page.index("</nav>", start)]
+    titles = re.findall(r'<span class="del-namn">([^<]+)</span>', nav)
+    assert titles[:6] == ["Översikt", "Parter", "Syfte och mål", "Organisation", "Giltighet", "Underskrifter"]
+    assert titles[-2:] == ["Uppföljning", "Beslut"]
+    assert [t for t in titles if t.startswith("Bilaga")] == [
+        "Bilaga 1: Ordningsstörningar i Orsa centrum helgkvällar",
+        "Bilaga 2: Trygghet för unga i skolan och på fritiden",
+        "Bilaga 3: Hot och trakasserier mot förtroendevalda och tjänstemän",
+        "Bilaga 4: Alkohol och langning under sommarsäsongen"]
+    assert 'Beslut</span> <span class="del-status">Beslutad' in nav
+    for name in ("Förhandsvisa", "Jämför", "Kvitto på beslutet", "Ny version"):
+        assert f">{name}</" in page, name
+
+
+def test_a_step_shows_and_saves_only_its_own_fields(web):
+    client, session, county = web
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    before = load_yaml(path).data
+    values = form_of(get(client, "/v/dalarna/falun/2027/del/giltighet").get_data(as_text=True))
+    assert {k.split(".")[1] for k in values if k.startswith("f.")} == {"giltighetstid", "uppsägning"}
+    values["f.uppsägning"] = ["Var och en av parterna kan säga upp överenskommelsen med tre månaders varsel."]
+    values["f.syfte"] = ["Ett syfte som inte hör till den här sidan."]  # crafted: not a field of the page
+    assert submit(client, session, "/v/dalarna/falun/2027/del/giltighet", values, "spara").status_code == 303
+    after = load_yaml(path).data
+    assert after["uppsägning"].startswith("Var och en av parterna kan säga upp") and after["syfte"] == before["syfte"]
+    assert {k: v for k, v in after.items() if k != "uppsägning"} == {k: v for k, v in before.items()
+                                                                      if k != "uppsägning"}
+    assert get(client, "/v/dalarna/falun/2027/del/finns-inte").status_code == 404
+
+
+def test_a_problem_on_one_step_is_counted_on_the_others(web):
+    client, session, county = web
+    path = county / "falun" / "2027" / "overenskommelse.yaml"
+    data = path.read_text(encoding="utf-8").replace("diarienummer: KS2026/0912", "diarienummer: ''", 1)
+    path.write_text(data, encoding="utf-8")
+    page = get(client, "/v/dalarna/falun/2027/del/parter").get_data(as_text=True)
+    assert "Inga fel på den här sidan." in page
+    assert re.search(r'<a href="/v/dalarna/falun/2027/del/beslut">Beslut: 1 sak att rätta</a>', page)
+    decision = get(client, "/v/dalarna/falun/2027/del/beslut").get_data(as_text=True)
+    assert re.search(r'id="f-diarienummer"[^>]*aria-invalid="true"', decision)
+    assert "1 sak att rätta på den här sidan" in decision

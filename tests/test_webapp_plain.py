@@ -89,12 +89,16 @@ def test_no_page_of_the_example_data_shows_a_file_name_key_field_path_or_option(
 def test_the_pages_after_mistakes_speak_plain_swedish(web, data_text):  # noqa: F811
     client, session, county = web
     new_draft(county)
-    url = "/v/dalarna/orsa/2027/"
+    url = "/v/dalarna/orsa/2027/del/syfte"
     values = form_of(get(client, url).get_data(as_text=True))
-    values["f.syfte"], values["f.giltighetstid.från"] = [""], ["1 mars"]  # a required text emptied, no date
+    values["f.syfte"] = [""]  # a required text emptied
     assert submit(client, session, url, values, "spara").status_code == 303  # a draft may hold errors
     form = get(client, url).get_data(as_text=True)
-    check = post(client, session, url + "kontroll", {k: v[0] for k, v in values.items()}).get_data(as_text=True)
+    url = "/v/dalarna/orsa/2027/del/giltighet"
+    values = form_of(get(client, url).get_data(as_text=True))
+    values["f.giltighetstid.från"] = ["1 mars"]  # no date
+    check = post(client, session, url + "/kontroll", {k: v[0] for k, v in values.items()}).get_data(as_text=True)
+    overview = get(client, "/v/dalarna/orsa/2027/").get_data(as_text=True)
     plan = re.search(r'href="(/v/dalarna/orsa/2027/plan/[^"]+)"', form).group(1)
     values = form_of(get(client, plan).get_data(as_text=True))
     values["f.aktiviteter.0.aktivitet"], values["f.titel"] = [""], [""]
@@ -105,8 +109,9 @@ def test_the_pages_after_mistakes_speak_plain_swedish(web, data_text):  # noqa: 
                     ).get_data(as_text=True)
     reversed_compare = get(client, "/k/dalarna/orsa/jamfor?gammal=2027&ny=2023").get_data(as_text=True)
     new_version = post(client, session, "/k/dalarna/orsa/ny-version", {"namn": "2031"}).get_data(as_text=True)
-    pages = {"formuläret": form, "kontrollen": check, "planens formulär": plan_form, "beslutet": decision,
-             "jämförelsen": reversed_compare, "ny version": new_version}
+    pages = {"formuläret": form, "kontrollen": check, "översikten": overview, "planens formulär": plan_form,
+             "beslutet": decision, "jämförelsen": reversed_compare, "ny version": new_version}
     for name, page in pages.items():
         assert findings(page, data_text) == [], name
-    assert "saker att rätta" in visible_text(form) and "måste fyllas i" in visible_text(plan_form)
+    assert "1 sak att rätta på den här sidan" in visible_text(form) and "måste fyllas i" in visible_text(plan_form)
+    assert "Syfte och mål: 1 sak att rätta" in visible_text(overview)  # each part's state, linked

@@ -24,6 +24,7 @@ from pipeline.errors import DataError, SchemaError
 from pipeline.files.lock import Lock
 from pipeline.versions.lifecycle import Decision, record_decision, start_version
 from pipeline.web import forms, plans
+from pipeline.web.steps import STEPS
 from test_webapp import HOST, ORIGIN, form_of, get, post, submit, web  # noqa: F401  (web: a fixture)
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
@@ -71,11 +72,11 @@ def test_a_change_that_races_a_decision_is_refused_and_the_seal_holds(racing, ch
     base = "/v/dalarna/orsa/2027"
     plan = first_plan(folder)
     if change == "spara":
-        values = form_of(get(client, base + "/").get_data(as_text=True))
+        values = form_of(get(client, base + "/del/syfte").get_data(as_text=True))
         values["f.mål.0"] = ["Ett mål som sparas medan beslutet registreras."]
     decide_before_lock()
     if change == "spara":
-        answer = submit(client, session, base + "/", values, "spara")
+        answer = submit(client, session, base + "/del/syfte", values, "spara")
     elif change == "ny-plan":
         answer = post(client, session, base + "/planer", {"titel": "Trygghet vid resecentrum"})
     elif change == "ta-bort":
@@ -226,11 +227,12 @@ def test_names_with_digits_that_are_no_index_are_no_list_items():
         "spara:f.mål",
     ],
 )
-def test_a_crafted_form_action_is_refused_with_a_swedish_page(web, action):
+@pytest.mark.parametrize("step", ["syfte", "beslut"])
+def test_a_crafted_form_action_is_refused_with_a_swedish_page(web, action, step):
     client, session, county = web
     before = tree(county.parent)
-    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
-    answer = submit(client, session, "/v/dalarna/falun/2027/", values, action)
+    values = form_of(get(client, f"/v/dalarna/falun/2027/del/{step}").get_data(as_text=True))
+    answer = submit(client, session, f"/v/dalarna/falun/2027/del/{step}", values, action)
     refused_in_swedish(answer, 400, "hör inte till det här formuläret")
     assert tree(county.parent) == before
 
@@ -238,7 +240,8 @@ def test_a_crafted_form_action_is_refused_with_a_swedish_page(web, action):
 @pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
 def test_the_form_s_own_buttons_are_all_accepted(web):
     client, session, _ = web
-    for url in ("/v/dalarna/falun/2027/", "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"):
+    steps = [f"/v/dalarna/falun/2027/del/{step.slug}" for step in STEPS]
+    for url in (*steps, "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"):
         page = get(client, url).get_data(as_text=True)
         values = form_of(page)
         for action in sorted(set(re.findall(r'name="åtgärd" value="([^"]+)"', page)) - {"spara"}):
@@ -331,7 +334,8 @@ class Buttons(HTMLParser):
             self.form = None
 
 
-@pytest.mark.parametrize("url", ["/v/dalarna/falun/2027/", "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"])
+@pytest.mark.parametrize("url", ["/v/dalarna/falun/2027/del/syfte", "/v/dalarna/falun/2027/del/beslut",
+                                 "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"])
 def test_the_default_button_of_the_form_is_spara(web, url):
     client, _, _ = web
     parser = Buttons()
@@ -358,14 +362,14 @@ def test_a_control_character_in_a_form_s_text_is_not_saved_and_the_form_keeps_it
     client, session, county = web
     path = county / "falun" / "2027" / "overenskommelse.yaml"
     before = path.read_bytes()
-    values = form_of(get(client, "/v/dalarna/falun/2027/").get_data(as_text=True))
+    values = form_of(get(client, "/v/dalarna/falun/2027/del/syfte").get_data(as_text=True))
     values["f.mål.0"] = ["Ett mål\x00 med ett nolltecken"]
-    answer = submit(client, session, "/v/dalarna/falun/2027/", values, "spara")
+    answer = submit(client, session, "/v/dalarna/falun/2027/del/syfte", values, "spara")
     page = refused_in_swedish(answer, 400, "Inte sparat", "styrtecknet U+0000", "mål (nummer 1)")
     assert "mål[1]" not in page  # the place in words, not as a field path
     assert "Ett mål" in page
     assert path.read_bytes() == before
-    assert get(client, "/v/dalarna/falun/2027/").status_code == 200  # the file still opens
+    assert get(client, "/v/dalarna/falun/2027/del/syfte").status_code == 200  # the file still opens
 
 
 def test_a_control_character_in_a_new_name_of_a_plan_is_refused(web):

@@ -5,7 +5,6 @@ offered back after a reload or a restart; a removed item or bilaga can be brough
 from __future__ import annotations
 
 import json
-import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -11,7 +11,7 @@ to an id that is not there and an id used twice are errors. Warnings, which
 ``validate --strikt`` makes errors, are for what a real plan may lack: a cause that no
 activity addresses (it may lie outside what the parties can act on now; the
 åtgärdsplan lists it under the table), and a plan written as before the rule, without
-any id or link – as ``ny`` carries it over from a version decided before the rule –
+an id of a cause or goal, or any link – as ``ny`` carries it over from a version decided before the rule –
 which gets one warning, not one error per item. A decided version is never changed, so nothing is said
 about its links: a warning there would be noise each time the county is validated.
 Ids of the wrong form are errors in every version (numbers are checked by the schema).
@@ -122,10 +122,12 @@ def check(version, plans: list) -> tuple[list[Problem], list[Problem]]:
 
 
 def uses_links(plan: dict) -> bool:
-    """``True`` when a plan's data is written with the rule: some item has an id or some activity
-    or indicator names a cause or goal."""
+    """``True`` when a plan's data is written with the rule: some cause or goal has an id, or some
+    activity or indicator names a cause or goal. Ids of activities and indicators alone do not
+    count: follow-ups name them, and the web app writes them down so that none is reused, in
+    plans written before the rule too."""
     found = trace(plan)
-    return any("id" in item.data for item in found.causes + found.goals + found.activities + found.indicators) \
+    return any("id" in item.data for item in found.causes + found.goals) \
         or any(found.causes_of(a) or found.goals_of(a) for a in found.activities) \
         or any(found.goals_of(i) for i in found.indicators)
 

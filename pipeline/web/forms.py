@@ -346,7 +346,7 @@ def apply_action(action: str, fields: tuple[Field, ...], data: dict, inherited: 
     """
     verb, path = parse_action(action, fields)
     if verb == "lägg-till":
-        target = _container(data, path, list, create=True, action=action)
+        target = container(data, path, list, create=True, action=action)
         if len(target) >= MAX_ITEMS:
             raise too_large("poster i en lista")
         item = field_at(fields, path)
@@ -354,7 +354,7 @@ def apply_action(action: str, fields: tuple[Field, ...], data: dict, inherited: 
         return input_name(path + (len(target) - 1,))
     if verb in ("ta-bort", "upp", "ned"):
         *list_path, index = path
-        target = _container(data, tuple(list_path), list, action=action)
+        target = container(data, tuple(list_path), list, action=action)
         if not 0 <= index < len(target):
             raise _refused(action)
         if verb == "ta-bort":
@@ -372,7 +372,7 @@ def apply_action(action: str, fields: tuple[Field, ...], data: dict, inherited: 
     if verb == "skriv-över":
         value = _get(inherited, path) if inherited is not None else None
         if value is not None:
-            _container(data, tuple(parent), dict, create=True, action=action)[key] = copy.deepcopy(value)
+            container(data, tuple(parent), dict, create=True, action=action)[key] = copy.deepcopy(value)
         return name
     holder = _get(data, tuple(parent))  # ärv
     if isinstance(holder, dict):
@@ -434,7 +434,7 @@ def _refused(action: str) -> FormRefused:
                                field="åtgärd", hint="Ladda om sidan och försök igen."))
 
 
-def _container(data, path: tuple, kind: type, create: bool = False, action: str = ""):
+def container(data, path: tuple, kind: type, create: bool = False, action: str = ""):
     """Return the list or mapping (``kind``) at ``path`` in ``data``, making missing mappings on
     the way and the last one when ``create``; raise :class:`FormRefused` when the data holds
     something else there (an item that is not there, a text where a list belongs)."""

@@ -59,6 +59,7 @@ def message(problem: Problem) -> str:
         return (label(schema, path) or match.group(1).replace("_", " ")).lower()
 
     text = re.sub(r"obligatoriskt fält '([^']+)' saknas", lambda m: f"{named(m)} måste fyllas i", text)
+    text = re.sub(r"^får inte vara tomt$", "måste fyllas i", text)  # the field says which; the page, how
     text = re.sub(r"okänt fält '([^']+)'", lambda m: f"okänd uppgift ”{m.group(1).replace('_', ' ')}”", text)
     text = re.sub(r"har fel form \(ska matcha [^)]*\)", "har fel form", text)
     for option, words in _OPTIONS.items():

@@ -74,13 +74,30 @@ def add_plan(folder: Path, title: str, agreement: dict) -> Path:
     return made[0]
 
 
-def remove(folder: Path, plan: Path) -> None:
-    """Remove a draft's plan file (the person asked for it in the form, after a confirmation)."""
+def remove(folder: Path, plan: Path) -> bytes:
+    """Remove a draft's plan file (the person asked for it in the form, after a confirmation);
+    return what it held, for Ångra."""
+    removed = []
+
     def change():
-        _regular_plan(folder, plan)
+        removed.append(_regular_plan(folder, plan))
         return {}, [f"{PLANS_FOLDER}/{plan.name}"]
 
     drafts.change_draft(folder, "tar bort plan", change)
+    return removed[0]
+
+
+def put_back(folder: Path, name: str, data: bytes) -> Path:
+    """Put a removed plan back in a draft under its old name (Ångra); refused when that name is
+    taken by then, or the version is decided."""
+    names.check_file_name(name, folder / PLANS_FOLDER, what="filnamnet")
+
+    def change():
+        _check_new(folder, name)
+        return {f"{PLANS_FOLDER}/{name}": data}, []
+
+    drafts.change_draft(folder, "lägger tillbaka plan", change)
+    return folder / PLANS_FOLDER / name
 
 
 def rename(folder: Path, plan: Path, new_name: str) -> Path:

@@ -17,15 +17,15 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
-from pipeline.data import seal
+from pipeline.data import followups, seal
 from pipeline.data.load import load_yaml, merge
 from pipeline.data.validate import Validator, validate_version
 from pipeline.data.version import load_county, plan_files, shared_part
 from pipeline.documents.overview import swedish_key, version_states
 from pipeline.errors import PipelineError, Problem
 from pipeline.files.inputs import read_bytes
-from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, nfc
-from pipeline.web import edits, forms
+from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, PLANS_FOLDER, nfc
+from pipeline.web import edits, forms, undo
 
 
 def current_workspace() -> Workspace:
@@ -177,6 +177,30 @@ class Workspace:
         """Return a file's path, schema and data as on disk (what a form's check starts from)."""
         path = self.plan_file(version, plan) if plan else version.folder / AGREEMENT_FILE
         return path, "plan" if plan else "overenskommelse", load_yaml(path, root=self.root).data
+
+    def used_ids(self, version: VersionInfo, plan: str) -> set[str]:
+        """Return the ids a plan has given its items: in this file as saved, in the plan of the same
+        name in the kommun's other versions, and in this version's follow-ups of it – so a new item
+        never takes the id of one removed (which a decided document or a follow-up may name)."""
+        found: set[str] = set()
+        for folder in _folders(version.folder.parent):
+            path = folder / PLANS_FOLDER / plan
+            if os.path.isfile(path) and not os.path.islink(path):
+                try:
+                    found |= undo.ids_in_plan(load_yaml(path, root=self.root).data)
+                except PipelineError:
+                    continue
+        key = plan.rsplit(".", 1)[0]
+        for _, path in followups.record_files(version.folder)[0]:
+            try:
+                record = load_yaml(path, root=self.root).data
+            except PipelineError:
+                continue
+            for entry in record.get("planer") or [] if isinstance(record, dict) else []:
+                if isinstance(entry, dict) and entry.get("plan") == key:
+                    for section in ("aktiviteter", "indikatorer"):
+                        found |= {str(i.get("id")) for i in entry.get(section) or [] if isinstance(i, dict)}
+        return found
 
     # --- checking ----------------------------------------------------------------------------------------
 
