@@ -419,3 +419,28 @@ def test_every_kind_of_page_passes_wcag_22_aa_and_never_scrolls_sideways(server,
             overflow = page.evaluate("() => document.documentElement.scrollWidth"
                                      " - document.documentElement.clientWidth")
             assert overflow <= 0, f"{path} scrolls {overflow} px sideways at {width} px"
+
+
+def test_the_undo_and_restore_states_pass_wcag_22_aa(server):
+    """The states item 5 adds to a page: a removed goal with Ångra, and the offer to restore what
+    was typed and not saved (after a reload) – axe-core with the WCAG 2.2 AA rules on each."""
+    base, session, _ = server
+    with chromium(bypass_csp=True) as page:
+        page.add_init_script(TRACK_CHECKS)
+        page.goto(session.url())
+        page.goto(f"{base}/v/dalarna/falun/2027/del/syfte")
+        page.get_by_role("button", name="Ta bort Mål 1", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_role("button", name="Ångra", exact=True).is_visible()
+        violations = axe_violations(page, WCAG_22_AA)
+        assert not violations, describe(violations)
+        page.get_by_label("Syfte (måste fyllas i)", exact=True).fill("Ett syfte som inte sparas.")
+        wait_for_check(page)
+        page.goto(f"{base}/v/dalarna/falun/2027/del/syfte")  # left without saving, and back
+        page.get_by_role("button", name="Återställ osparade ändringar", exact=True).wait_for()
+        violations = axe_violations(page, WCAG_22_AA)
+        assert not violations, describe(violations)
+        page.get_by_role("button", name="Återställ osparade ändringar", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_label("Syfte (måste fyllas i)", exact=True).input_value() == "Ett syfte som inte sparas."
+        assert page.locator(".osparat").first.is_visible()  # restored, not saved: marked as such
