@@ -16,6 +16,7 @@ LAYERS = [
     ("data", ["pipeline.data"]),
     ("ooxml", ["pipeline.ooxml"]),
     ("documents", ["pipeline.documents"]),
+    ("lagesbild", ["pipeline.lagesbild"]),
     ("versions", ["pipeline.versions"]),
     ("compare", ["pipeline.compare"]),
     ("publish", ["pipeline.publish"]),
