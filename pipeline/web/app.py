@@ -14,6 +14,7 @@ from flask import Flask, make_response, redirect, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+import pipeline.web.decision_pages  # noqa: F401 – registers the decision's pages on the blueprint
 import pipeline.web.followup_pages  # noqa: F401 – registers the follow-up's pages on the blueprint
 from pipeline.errors import PipelineError
 from pipeline.swedish import long_date, sentence
