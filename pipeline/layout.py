@@ -22,6 +22,9 @@ FROZEN_COUNTY_FILE = "lan-gemensamt.yaml"
 ARCHIVE_FOLDER = "beslutat"
 # Follow-up records beside a version, outside what its seal covers: uppfoljning/ÅÅÅÅ-MM-DD.yaml.
 FOLLOWUP_FOLDER = "uppfoljning"
+# The lägesbild's imported statistics beside a kommun's versions, never inside one:
+# <kommun>/lagesbild/<källa>-ÅÅÅÅ-MM-DD.yaml (not a version: it holds no overenskommelse.yaml).
+LAGESBILD_FOLDER = "lagesbild"
 COMPARISON_PREFIX = "andringar-"
 FIRST_PREFIX = "underlag-"  # the decision documents of a first agreement (no predecessor)
 DEFAULT_OUTPUT = Path("ut")

@@ -18,7 +18,7 @@ import threading
 import click
 
 from pipeline import platform
-from pipeline.cli import compare, county, followup, publish, sv, versions, web
+from pipeline.cli import compare, county, followup, lagesbild, publish, sv, versions, web
 from pipeline.cli.common import CONTEXT, warnings_text
 from pipeline.errors import Interrupted, PipelineError
 
@@ -36,7 +36,7 @@ def cli():
     """
 
 
-for _module in (versions, compare, publish, county, followup, web):
+for _module in (versions, compare, publish, county, followup, lagesbild, web):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 for _name, _command in compare.ALIASES.items():

@@ -22,6 +22,7 @@ from pipeline.layout import (
     ARCHIVE_FOLDER,
     COUNTY_FILE,
     FROZEN_COUNTY_FILE,
+    LAGESBILD_FOLDER,
     PLANS_FOLDER,
     SEAL_FILE,
     VersionRef,
@@ -29,7 +30,8 @@ from pipeline.layout import (
 )
 
 COUNTY_SHARED_KEY = "gemensamt"
-_SKIPPED_FOLDERS = {PLANS_FOLDER, ARCHIVE_FOLDER}
+# Never versions, never holding one: a version's plans and decided documents, a kommun's lägesbild.
+_SKIPPED_FOLDERS = {PLANS_FOLDER, ARCHIVE_FOLDER, LAGESBILD_FOLDER}
 
 
 @dataclass

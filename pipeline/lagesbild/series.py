@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 SOURCES = ("bra", "kolada", "polisen", "enkat")
 SOURCE_NAMES = {"bra": "Brå, statistikdatabasen över anmälda brott", "kolada": "Kolada (RKA)",
                 "polisen": "Polisens händelser (polisen.se)", "enkat": "Trygghetsundersökning"}
-UNITS = ("antal", "procent", "invånare", "kronor", "index")
+UNITS = ("antal", "procent", "invånare", "kronor", "index", "per 100 000 invånare")
 AREAS = ("kommun", "län", "riket")
 POPULATION = "kolada.N01951"  # Kolada's KPI for the population (invånare totalt, 31 december)
 
