@@ -31,6 +31,20 @@ def amount(value: float) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", "\u00a0")
 
 
+MINUS = "\u2212"  # the minus sign: a hyphen is too short beside digits
+
+
+def decimal(value: float, places: int = 1, signed: bool = False) -> str:
+    """Return a figure with a fixed number of decimals the Swedish way: "810,2", "1 234,0";
+    ``signed`` writes "+4" and "−3,5" (a true minus sign). Thousands are kept together by a
+    no-break space, so a figure never breaks over two lines."""
+    rounded = round(value, places)
+    text = f"{abs(rounded):,.{places}f}".replace(",", "\u00a0").replace(".", ",")
+    if rounded < 0:
+        return MINUS + text
+    return ("+" + text) if signed and rounded > 0 else text
+
+
 def distance(old: dt.date, new: dt.date) -> str:
     """Return how far ``new`` is from ``old`` in words: "fyra år framåt", "sex månader bakåt",
     "10 dagar framåt" (whole years or months when the day of the month is kept)."""

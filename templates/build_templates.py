@@ -254,8 +254,8 @@ def optional_fields(document, prefix: str, fields) -> None:
 
 
 def data_table(document, caption: str, headers: list[str], loop: str, cells: list[str],
-               widths: list[float]) -> None:
-    """Add a table with a repeating header row and one row per item of ``loop``."""
+               widths: list[float]):
+    """Add a table with a repeating header row and one row per item of ``loop``; return it."""
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -279,6 +279,7 @@ def data_table(document, caption: str, headers: list[str], loop: str, cells: lis
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Cm(width)  # the cells, which Word follows
     document.add_paragraph()
+    return table
 
 
 def _caption(table, caption: str) -> None:
@@ -662,6 +663,127 @@ def followup_template() -> docx.Document:
     return d
 
 
+MONTH_COLUMNS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def numbers_right(table, first: int = 1, size: float | None = None) -> None:
+    """Align the columns from ``first`` on to the right (figures line up by their last digit), with
+    no space after a cell's line (a table of figures reads in rows), and set the table's text to
+    ``size`` points when given (a table with many narrow columns)."""
+    for row in table.rows:
+        for number, cell in enumerate(row.cells):
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(1)
+                if number >= first:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if size:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(size)
+
+
+def small_line(document, text: str, keep_with_next: bool = False):
+    """Add a line in small print (a note on the figures below or above it)."""
+    paragraph = para(document, text)
+    paragraph.runs[0].font.size = Pt(9)
+    paragraph.paragraph_format.keep_with_next = keep_with_next
+    return paragraph
+
+
+def keep_together(table) -> None:
+    """Keep a table's rows on one page with what follows, so a short table is never split."""
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def whole_words(paragraph) -> None:
+    """Keep a paragraph from being hyphenated automatically (an address must stay as it is)."""
+    paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"),
+                                                        *_AFTER_SUPPRESS_HYPHENS)
+
+
+# The lägesbild's indicator table in its six shapes: a count (with its rate per 100 000 invånare)
+# or another unit, with the county's and the country's figures beside, one of them, or neither.
+HUNDRED_THOUSAND = "100\u00a0000"  # never broken over two lines
+_CHANGE_HEADERS = ["Mot året före", "Mot snittet av de tre åren före"]
+_UNIT_CHANGE_HEADERS = [h + "{{ i.förändring_i }}" for h in _CHANGE_HEADERS]  # ", procentenheter" for a share
+_CHANGE_CELLS = ["{{ r.föregående }}", "{{ r.snitt }}"]
+_COUNTED = (["År", "Antal", f"Per {HUNDRED_THOUSAND} invånare", *_CHANGE_HEADERS],
+            ["{{ r.år }}", "{{ r.värde }}", "{{ r.per100k }}", *_CHANGE_CELLS])
+_OTHER = (["År", "{{ i.enhet }}", *_UNIT_CHANGE_HEADERS], ["{{ r.år }}", "{{ r.värde }}", *_CHANGE_CELLS])
+INDICATOR_WIDTHS = {  # (a count?, columns beside) → widths in cm, 16 cm in all
+    (True, 2): [1.5, 1.5, 2.0, 3.2, 3.2, 2.3, 2.3], (True, 1): [1.6, 1.8, 2.4, 3.6, 3.8, 2.8],
+    (True, 0): [2.0, 2.4, 3.4, 4.0, 4.2], (False, 2): [1.5, 2.2, 3.5, 3.6, 2.6, 2.6],
+    (False, 1): [1.8, 2.6, 4.0, 4.2, 3.4], (False, 0): [2.4, 3.4, 5.0, 5.2],
+}
+
+
+def indicator_table(document) -> None:
+    """Add the table of one indicator ``i``, in the shape its figures call for: the columns of the
+    county and the country (``i.jämförelse``, their headings ``i.jämförelse_rubriker``) only when
+    the data has them."""
+    first = True
+    for (counted, beside), widths in INDICATOR_WIDTHS.items():
+        headers, cells = _COUNTED if counted else _OTHER
+        headers = headers + [f"{{{{ i.jämförelse_rubriker[{n}] }}}}" for n in range(beside)]
+        cells = cells + [f"{{{{ r.jämförelse[{n}] }}}}" for n in range(beside)]
+        condition = f"{'' if counted else 'not '}i.räknas and i.jämförelse|length == {beside}"
+        tag(document, ("{%p if " if first else "{%p elif ") + condition + " %}")
+        table = data_table(document, "{{ i.tabelltext }}", headers, "r in i.rader", cells, widths)
+        numbers_right(table)
+        keep_together(table)
+        first = False
+    tag(document, "{%p endif %}")
+
+
+def lagesbild_template() -> docx.Document:
+    """Return the template of the lägesbild: the parties' own text, then the statistics under it –
+    per indicator a chart and a table over the years, Polisen's events per type and month, and
+    every source with its date."""
+    d = new_document("Mall: lägesbild")
+    header_and_footer(d, "Lägesbild")
+    d.add_heading("{{ titel }}", level=0)
+    para(d, "{{ undertitel }}", style="Subtitle")
+    example_banner(d)
+
+    d.add_heading("Parternas lägesbild", level=1)
+    para(d, "{{ lägesbild.beskrivning }}")
+    para(d, "{{ lägesbild.frekvens }}", bold_label="Uppdateras: ")
+
+    d.add_heading("Statistiken", level=1)
+    bullets(d, "s in om_statistiken", "{{ s }}")
+    tag(d, "{%p for i in indikatorer %}")
+    d.add_heading("{{ i.rubrik }}", level=2)
+    lead_in(d, "{{ i.källa }}")
+    optional(d, "i.fotnot", lambda: small_line(d, "{{ i.fotnot }}", keep_with_next=True))
+    # The chart below its table: LibreOffice keeps a heading with a table that keeps with the next
+    # paragraph, but leaves it alone at the foot of a page above a paragraph that is a tall picture.
+    indicator_table(d)
+    optional(d, "i.bild", lambda: para(d, "{{ i.bild }}"))
+    tag(d, "{%p endfor %}")
+
+    def events():
+        d.add_heading("Polisens händelser", level=1)
+        lead_in(d, "{{ händelser.inledning }}")
+        lead_in(d, "{{ händelser.källa }}")
+        tag(d, "{%p for å in händelser.år %}")
+        d.add_heading("{{ å.rubrik }}", level=2)
+        optional(d, "å.fotnot", lambda: small_line(d, "{{ å.fotnot }}", keep_with_next=True))
+        table = data_table(d, "{{ å.tabelltext }}", ["Typ", *MONTH_COLUMNS, "Summa"], "r in å.rader",
+                           ["{{ r.typ }}", *(f"{{{{ r.månader[{m}] }}}}" for m in range(12)), "{{ r.summa }}"],
+                           [3.3] + [0.9] * 12 + [1.5])
+        numbers_right(table, size=8)
+        tag(d, "{%p endfor %}")
+    optional(d, "händelser", events)
+
+    d.add_heading("Källor", level=1)
+    tag(d, "{%p for k in källor %}")
+    whole_words(para(d, "{{ k }}", style="List Bullet"))
+    tag(d, "{%p endfor %}")
+    return d
+
+
 # --- saving ----------------------------------------------------------------------
 
 def save(document, path: Path) -> None:
@@ -686,8 +808,9 @@ def main() -> int:
     save(overview_template(), HERE / "lansoversikt.docx")
     save(action_plan_template(), HERE / "atgardsplan.docx")
     save(followup_template(), HERE / "uppfoljning.docx")
-    print("skrev overenskommelse.docx, plan.docx, tjansteskrivelse.docx, lansoversikt.docx, atgardsplan.docx och "
-          "uppfoljning.docx i", HERE)
+    save(lagesbild_template(), HERE / "lagesbild.docx")
+    print("skrev overenskommelse.docx, plan.docx, tjansteskrivelse.docx, lansoversikt.docx, atgardsplan.docx, "
+          "uppfoljning.docx och lagesbild.docx i", HERE)
     return 0
 
 

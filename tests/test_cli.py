@@ -39,9 +39,11 @@ def test_validate_reports_every_problem_and_exits_1(orsa, capsys):
 def test_render_prints_what_it_wrote(tmp_path, capsys):
     code, out, err = run(["render", str(ORSA_2023), "--out", str(tmp_path)], capsys)
     assert (code, err) == (0, "")
-    # Decided in 2023, before the åtgärdsplan: its documents are those it was decided with.
-    names = ["samverkansoverenskommelse.docx"] + sorted(p.name for p in tmp_path.glob("bilaga-*.docx"))
-    assert len(names) == 5
+    # Decided in 2023, before the åtgärdsplan: its documents are those it was decided with, and the
+    # lägesbild when Orsa has imported statistics (the examples in agreements/dalarna/orsa/lagesbild/).
+    lagesbild = ["lagesbild.docx"] if (tmp_path / "lagesbild.docx").is_file() else []
+    names = ["samverkansoverenskommelse.docx", *lagesbild] + sorted(p.name for p in tmp_path.glob("bilaga-*.docx"))
+    assert len(names) == 5 + len(lagesbild)
     assert out.splitlines() == [f"Skrev {tmp_path / name}" for name in names]
 
 

@@ -9,14 +9,18 @@ with the number of plans.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from conftest import FALUN_2027, ORSA_2023, ROOT
+from pipeline.layout import LAGESBILD_FOLDER
 
 ORSA_2019 = ORSA_2023.parent / "2019"
 HEAVY = ("docx", "docxtpl", "cerberus", "jinja2", "lxml", "PIL", "psutil", "subprocess", "urllib.request",
@@ -62,9 +66,35 @@ def test_only_the_commands_that_draw_charts_import_matplotlib(tmp_path):
     assert not county & {"matplotlib", "openpyxl", "docx", "docxtpl"}
 
 
+def without_lagesbild(tmp_path, version: Path) -> Path:
+    """Return a copy of ``version``'s county in which its kommun has no imported statistics (a
+    lägesbild's charts need matplotlib)."""
+    county = tmp_path / "data" / "agreements" / version.parent.parent.name
+    shutil.copytree(version.parent.parent, county)
+    shutil.rmtree(county / version.parent.name / LAGESBILD_FOLDER, ignore_errors=True)
+    return county / version.parent.name / version.name
+
+
 def test_render_with_a_warm_cache_needs_neither_docxtpl_nor_python_docx(tmp_path):
-    imported_by(["render", str(FALUN_2027), "--out", str(tmp_path / "first")], tmp_path)  # fills the cache
-    assert imported_by(["render", str(FALUN_2027), "--out", str(tmp_path / "a")], tmp_path) == {"jinja2", "lxml"}
+    falun = without_lagesbild(tmp_path, FALUN_2027)
+    imported_by(["render", str(falun), "--out", str(tmp_path / "first")], tmp_path)  # fills the cache
+    assert imported_by(["render", str(falun), "--out", str(tmp_path / "a")], tmp_path) == {"jinja2", "lxml"}
+
+
+def test_a_diff_names_the_lagesbild_without_drawing_it(tmp_path):
+    # The memo lists the lägesbild among the Beslutsunderlag; only the beslutspaket needs its pages.
+    orsa = without_lagesbild(tmp_path, ORSA_2023).parent
+    from pipeline.lagesbild import store
+    from pipeline.lagesbild.series import POPULATION, Import, Series, Source, Value
+
+    source = Source("kolada", "kolada.json", dt.date(2026, 2, 16), "Orsa", "2034")
+    store.write(orsa, [Import(source, [Series(POPULATION, "Invånare", "invånare", "kommun",
+                                              [Value("2024", 6912.0), Value("2025", 6905.0)]),
+                                       Series("kolada.N07403", "Våldsbrott", "per 100 000 invånare", "kommun",
+                                              [Value("2024", 722.0), Value("2025", 1290.6)])])])
+    diff = ["diff", str(orsa / "2019"), str(orsa / "2023"), "--out", str(tmp_path / "d")]
+    assert "matplotlib" not in imported_by(diff, tmp_path)
+    assert "matplotlib" in imported_by(["render", str(orsa / "2023"), "--out", str(tmp_path / "r")], tmp_path)
 
 
 def test_diff_needs_neither_docxtpl_python_docx_nor_cerberus(tmp_path):

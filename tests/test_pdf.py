@@ -69,8 +69,10 @@ def test_every_pdf_is_tagged_pdfa2_with_language_and_title(made):
     pdfs = sorted(made.rglob("*.pdf"))
     # render 5 (Orsa 2023 as decided, before the åtgärdsplan existed), diff 6, its package 1; Falun 2027
     # 5; the follow-up report 1; batch of one kommun: 3 + 3 documents, 3 in the comparison, the
-    # overview and the package of the version awaiting decision.
-    assert len(pdfs) == 5 + 6 + 1 + 5 + 1 + (3 + 3 + 3 + 1 + 1)
+    # overview and the package of the version awaiting decision. Orsa and Falun have their lägesbild
+    # beside their documents when their statistics are imported.
+    lagesbild = sum((ORSA.parent / kommun / "lagesbild").is_dir() for kommun in ("orsa", "falun"))
+    assert len(pdfs) == 5 + 6 + 1 + 5 + 1 + (3 + 3 + 3 + 1 + 1) + lagesbild
     for path in pdfs:
         details = info(path)
         assert re.search(r"Tagged:\s+yes", details), path
@@ -107,7 +109,9 @@ def test_package_has_every_part_in_order_with_bookmarks(made):
     assert parts[0].startswith("Del 1 – Tjänsteskrivelse")
     assert parts[1].startswith("Del 2 – Ändringar: Samverkansöverenskommelse")
     assert any(t.startswith("Del 7 – Förslag: Samverkansöverenskommelse mellan Orsa kommun") for t in parts)
-    assert len(parts) == 1 + 5 + 5 and "Förslag till beslut" in titles
+    lagesbild = (ORSA / "lagesbild").is_dir()  # after the agreement, before the bilagor
+    assert len(parts) == 1 + 5 + 5 + lagesbild and "Förslag till beslut" in titles
+    assert not lagesbild or parts[7].startswith("Del 8 – Underlag: Lägesbild – Orsa kommun")
     assert re.search(r"Title:\s+Beslutspaket: ", info(package))
     assert (made / "batch" / "dalarna" / "exempelby001" / "andringar-2023-2027" / "beslutspaket.pdf").is_file()
 

@@ -324,6 +324,7 @@ def test_templates_are_in_sync_with_their_build_script(tmp_path):
         ("plan.docx", module.plan_template),
         ("tjansteskrivelse.docx", module.memo_template),
         ("lansoversikt.docx", module.overview_template),
+        ("lagesbild.docx", module.lagesbild_template),
     ):
         module.save(build(), tmp_path / name)
         with zipfile.ZipFile(tmp_path / name) as fresh, zipfile.ZipFile(ROOT / "templates" / name) as kept:

@@ -48,14 +48,15 @@ def validate(paths, strict):
 def render(version_dir, out_dir, pdf, public):
     """Validera en version och skriv dess Word-dokument.
 
-    Skriver överenskommelsen (samverkansoverenskommelse.docx) och en bilaga per
-    plan (bilaga-N-<namn>.docx). Befintliga filer ersätts i ett svep; vid fel
-    skrivs ingenting.
+    Skriver överenskommelsen (samverkansoverenskommelse.docx), en bilaga per
+    plan (bilaga-N-<namn>.docx) och åtgärdsplanen, och lägesbilden
+    (lagesbild.docx) när kommunen har importerad statistik. Befintliga filer
+    ersätts i ett svep; vid fel skrivs ingenting.
     """
     if public:
         from pipeline.publish.public import render_public as render_documents
     else:
-        from pipeline.documents.render import render as render_documents
+        from pipeline.lagesbild.document import render_with_lagesbild as render_documents
 
     written = render_documents(version_dir, out_dir)
     echo_written(written)

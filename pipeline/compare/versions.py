@@ -32,6 +32,7 @@ from pipeline.documents.render import (
 )
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
+from pipeline.lagesbild.document import LAGESBILD_FILE_NAME, with_lagesbild
 from pipeline.layout import DEFAULT_OUTPUT, PACKAGE_FILE, SEAL_FILE
 from pipeline.ooxml import redline, safexml
 from pipeline.ooxml.images import add_pictures
@@ -79,7 +80,8 @@ class Comparison:
             title = (f"{item.title} i version {self.old.name}"
                      if item.status == "utgår" and self.old is not None else item.title)
             parts.append((f"{STATUS_LABELS[item.status]}: {title}", "underlag", item.name, item.status))
-        parts += [(f"Förslag: {d.title}", "version", d.name, None) for d in self.proposed_documents()]
+        parts += [(f"{'Underlag' if d.name == LAGESBILD_FILE_NAME else 'Förslag'}: {d.title}", "version", d.name, None)
+                  for d in self.proposed_documents()]
         data = self.new.data
         meeting = (data.get("sammanträde") or {}).get("datum") or (data.get("beslut") or {}).get("datum")
         return {
@@ -106,11 +108,12 @@ class Comparison:
     def proposed_documents(self) -> list[RenderedDocument]:
         """Return the new version's documents that its decision covers: all of a draft's; of a
         decided version only those kept in its beslutat/ (an åtgärdsplan made now for a version
-        decided before lag 2023:196 was never part of its decision)."""
+        decided before lag 2023:196 was never part of its decision) – and the lägesbild, the
+        statistics the decision rests on, when the kommun has them."""
         folder = self.new.folder / ARCHIVE_FOLDER
         if not folder.is_dir():
             return self.new_documents
-        kept = {p.name for p in folder.iterdir()}
+        kept = {p.name for p in folder.iterdir()} | {LAGESBILD_FILE_NAME}
         return [d for d in self.new_documents if d.name in kept]
 
     def documents(self) -> dict[str, bytes]:
@@ -131,7 +134,7 @@ def compare(old_dir: Path, new_dir: Path, templates_dir: Path | None = None, rev
     together, or if the new one is older than the old (unless ``reversed_ok``)."""
     old, new = validate_version(old_dir), validate_version(new_dir)
     check_pair(old, new, reversed_ok)
-    return compare_versions(old, new, version_documents(new, templates_dir), templates_dir)
+    return compare_versions(old, new, _documents(new, templates_dir), templates_dir)
 
 
 def check_pair(old: Version, new: Version, reversed_ok: bool = False) -> None:
@@ -152,8 +155,13 @@ def propose(version_dir: Path, templates_dir: Path | None = None) -> Comparison:
     previous = new.data.get("föregående_version")
     if previous:
         return compare_versions(validate_version(new.ref.sibling(previous).folder), new,
-                                version_documents(new, templates_dir), templates_dir)
-    return compare_versions(None, new, version_documents(new, templates_dir), templates_dir)
+                                _documents(new, templates_dir), templates_dir)
+    return compare_versions(None, new, _documents(new, templates_dir), templates_dir)
+
+
+def _documents(version: Version, templates_dir: Path | None) -> list[RenderedDocument]:
+    """Return the documents a comparison proposes: the version's, with the lägesbild when its kommun has one."""
+    return with_lagesbild(version, version_documents(version, templates_dir), templates_dir)
 
 
 def check_order(old: Version, new: Version) -> None:
@@ -196,7 +204,7 @@ def compare_versions(old: Version | None, new: Version, new_documents: list[Rend
     else ``old_documents`` (already rendered), else it is rendered now.
     """
     if old is None:
-        memo = _memo(None, new, [], [], templates_dir)
+        memo = _memo(None, new, [], [], templates_dir, _lagesbild_of(new_documents))
         return Comparison(None, new, [], [], memo, new_documents)
     if old.ref == new.ref:
         old_documents = new_documents  # a version against itself: nothing has changed
@@ -206,7 +214,7 @@ def compare_versions(old: Version | None, new: Version, new_documents: list[Rend
     revisions = redline.Revisions(author=new.data["parter"]["kommun"]["namn"],
                                   date=f"{new.data['datum'].isoformat()}T00:00:00Z")
     redlines = _redlines(old, new, old_documents, new_documents, revisions)
-    memo = _memo(old, new, summary, redlines, templates_dir)
+    memo = _memo(old, new, summary, redlines, templates_dir, _lagesbild_of(new_documents))
     return Comparison(old, new, summary, redlines, memo, new_documents)
 
 
@@ -286,13 +294,21 @@ def redline_docx(old_parts: dict[str, bytes] | None, new_parts: dict[str, bytes]
     return write_document(ooxml.Package(base, Path("redline.docx")), encoded, props), revisions.next_id - start
 
 
-def _attachments(old: Version | None, new: Version, redlines: list[Redline]) -> list[str]:
+def _lagesbild_of(documents: list[RenderedDocument]) -> RenderedDocument | None:
+    """Return the lägesbild among a version's documents (None when its kommun has no stored data)."""
+    return next((d for d in documents if d.name == LAGESBILD_FILE_NAME), None)
+
+
+def _attachments(old: Version | None, new: Version, redlines: list[Redline],
+                 lagesbild: RenderedDocument | None = None) -> list[str]:
     """Return the Beslutsunderlag: every document KS gets, dated."""
     day = context.long_date(new.data["datum"])
     plans = [p.number for p in new.plans]
     with_plans = f" med {bilagor_span(plans)}" if plans else ""
     items = [f"Tjänsteskrivelse, {day}",
              f"Förslag till samverkansöverenskommelse, version {new.name}{with_plans}, {day}"]
+    if lagesbild is not None:
+        items.append(f"{lagesbild.title}: statistiken under överenskommelsen, med källor, {day}")
     if plans and _action_plan_proposed(new):
         items.append(f"Förslag till åtgärdsplan, version {new.name}, {day}")
     marked = [r for r in redlines if r.status == "ändrad" and r.revisions]
@@ -328,10 +344,10 @@ def _decided_anchor(version: Version) -> str | None:
 
 
 def _memo(old: Version | None, new: Version, summary, redlines: list[Redline],
-          templates_dir: Path | None) -> RenderedDocument:
+          templates_dir: Path | None, lagesbild: RenderedDocument | None = None) -> RenderedDocument:
     folder = Path(templates_dir or resources.templates_dir())
     compiled = template.load(folder / MEMO_TEMPLATE, memo_module.MEMO_NAMES)
-    attachments = _attachments(old, new, redlines)
+    attachments = _attachments(old, new, redlines, lagesbild)
     agreement = context.agreement_context(new)
     memo = memo_module.memo_context(old, new, summary, attachments, agreement)
     props = document_properties(agreement, f"Tjänsteskrivelse: {memo['ärende']}")

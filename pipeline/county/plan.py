@@ -1,10 +1,10 @@
 """Planning a batch: which kommuner and versions there are, and which jobs need running.
 
-A job is a version's documents, the comparison with its predecessor, a first
-agreement's memo, or a version's follow-up reports (one per follow-up record). Its
-fingerprint covers everything it is made from (data, county text, templates, schemas,
-the program's version); a job whose fingerprint and outputs are unchanged since the
-last run is skipped.
+A job is a version's documents (with the kommun's lägesbild when it has stored figures), the
+comparison with its predecessor, a first agreement's memo, or a version's follow-up reports (one
+per follow-up record). Its fingerprint covers everything it is made from (data, county text, the
+lägesbild's figures, templates, schemas, the program's version); a job whose fingerprint and
+outputs are unchanged since the last run is skipped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ from pipeline.data.logo import LOGO_FILE
 from pipeline.data.tree import find_counties, kommun_versions
 from pipeline.data.version import plan_files
 from pipeline.errors import PipelineError, Problem
-from pipeline.layout import AGREEMENT_FILE, ARCHIVE_FOLDER, COUNTY_FILE, FROZEN_COUNTY_FILE, VersionRef
+from pipeline.layout import (
+    AGREEMENT_FILE,
+    ARCHIVE_FOLDER,
+    COUNTY_FILE,
+    FROZEN_COUNTY_FILE,
+    LAGESBILD_FOLDER,
+    VersionRef,
+)
 
 
 @dataclass
@@ -67,6 +74,7 @@ def inputs_of_run() -> list[str]:
 def _version_inputs(folder: Path, hashes: FileHashes) -> list[str]:
     files = [folder / AGREEMENT_FILE, folder / "sigill.json", folder / FROZEN_COUNTY_FILE] + plan_files(folder)
     files.append(folder.parent / LOGO_FILE)  # the kommun's logo, on the memo
+    files += sorted((folder.parent / LAGESBILD_FOLDER).glob("*.yaml"))  # the lägesbild's figures, when stored
     archive = folder / ARCHIVE_FOLDER
     if archive.is_dir():
         files += sorted(archive.glob("*.docx"))

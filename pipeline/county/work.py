@@ -19,6 +19,7 @@ from pipeline.documents.render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE, version
 from pipeline.errors import PipelineError, Problem
 from pipeline.files import output, transaction
 from pipeline.followup.report import render_all
+from pipeline.lagesbild.document import LAGESBILD_NAMES, LAGESBILD_TEMPLATE, with_lagesbild
 from pipeline.layout import VersionRef
 
 
@@ -84,8 +85,9 @@ class _Kommun:
         return self.versions[folder]
 
     def documents(self, job, version) -> list:
+        """A version's documents, with the lägesbild when the kommun has stored data for it."""
         if job.version not in self.rendered:
-            self.rendered[job.version] = version_documents(version)
+            self.rendered[job.version] = with_lagesbild(version, version_documents(version))
         return self.rendered[job.version]
 
     def render(self, job, version, result: JobResult) -> None:
@@ -156,7 +158,8 @@ def warm_up() -> None:
 
     folder = resources.templates_dir()
     for name, names in ((AGREEMENT_TEMPLATE, context.agreement_names()), (PLAN_TEMPLATE, context.plan_names()),
-                        (MEMO_TEMPLATE, memo.MEMO_NAMES), (ACTION_PLAN_TEMPLATE, ACTION_PLAN_NAMES)):
+                        (MEMO_TEMPLATE, memo.MEMO_NAMES), (ACTION_PLAN_TEMPLATE, ACTION_PLAN_NAMES),
+                        (LAGESBILD_TEMPLATE, LAGESBILD_NAMES)):
         with contextlib.suppress(PipelineError):  # the workers report it, once per job
             template.load(folder / name, names)
     _validator()

@@ -5,6 +5,7 @@ report, the overview) all make these."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +52,30 @@ class RenderedDocument:
         if self.changed is not None:
             return self.changed
         return ooxml.unpack(self.source, Path(self.name))
+
+
+@dataclass(frozen=True)
+class DeferredDocument(RenderedDocument):
+    """A document whose name and title are known now and whose content ``make`` makes when it is
+    first read: a comparison that only names it (the memo's Beslutsunderlag) never pays for it."""
+
+    make: Callable[[], RenderedDocument] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def made(self) -> RenderedDocument:
+        """The document, made once."""
+        assert self.make is not None, "a deferred document needs something that makes it"
+        return self.make()
+
+    @cached_property
+    def data(self) -> bytes:
+        """The .docx file's bytes."""
+        return self.made.data
+
+    @cached_property
+    def parts(self) -> dict[str, bytes]:
+        """Every part of the package by name."""
+        return self.made.parts
 
 
 def document_properties(agreement: dict, title: str) -> ooxml.Properties:

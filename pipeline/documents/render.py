@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import ooxml, resources
@@ -100,15 +101,18 @@ def _document_order(path: Path) -> tuple:
     return (path.name != AGREEMENT_FILE_NAME, number is None, int(number.group(1)) if number else 0, path.name)
 
 
-def render(version_dir: Path, out_dir: Path | None = None) -> list[Path]:
+def render(version_dir: Path, out_dir: Path | None = None,
+           documents_of: Callable[[Version], list[RenderedDocument]] = version_documents,
+           stale: tuple[str, ...] = STALE_OUTPUTS) -> list[Path]:
     """Validate the version in ``version_dir``, write its documents (a decided version's as it was
-    decided) and return their paths."""
+    decided; ``documents_of`` makes them, e.g. with the lägesbild beside, and ``stale`` names our
+    earlier outputs that go when not written now) and return their paths."""
     version = validate_version(version_dir)
-    documents = version_documents(version)
+    documents = documents_of(version)
     target = Path(out_dir) if out_dir else default_output(version)
     output.check_output_place(version.data_root, target)
     # Our bilagor of plans that are gone, and PDFs older than the documents now, go in the same step.
-    return output.write_all(target, {d.name: d.data for d in documents}, stale=STALE_OUTPUTS,
+    return output.write_all(target, {d.name: d.data for d in documents}, stale=stale,
                             within=None if out_dir else DEFAULT_OUTPUT)
 
 

@@ -2,66 +2,24 @@
 same data: each indicator's values over time against its goal, and the activities' status per plan.
 
 Every chart comes with alt text that says what it shows in words and numbers; the report puts
-a table of the same data beside it (DOS-lagen, WCAG 1.1.1). matplotlib is imported only here
-and only when a chart is drawn, so commands without charts start as fast as before.
+a table of the same data beside it (DOS-lagen, WCAG 1.1.1). matplotlib is set up in
+:mod:`pipeline.documents.charts`, imported only when a chart is drawn.
 """
 
 from __future__ import annotations
 
-import io
-
+from pipeline.documents import charts
 from pipeline.ooxml.images import Picture
 from pipeline.swedish import amount, counted, long_date
 
-DPI = 110
 WIDTH_CM = 15.5
 COLOURS = {"klar": "#1b7837", "grön": "#7fbf7b", "gul": "#f1c232", "röd": "#d6604d", "ej påbörjad": "#9e9e9e",
            "ej uppföljd": "#e8e8e8"}
-# (Figure class, canvas class), imported once per process, when the first chart is drawn: matplotlib
-# costs about a second to import, and the report's module is loaded by every batch worker, most of
-# whose versions have no follow-up to draw.
-_FIGURE = None
-
-
-def _matplotlib():
-    """Return matplotlib's Figure and Agg canvas, with settings that make bytes repeatable."""
-    global _FIGURE
-    if _FIGURE is None:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        matplotlib.rcParams.update({
-            "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-            "svg.hashsalt": "samverkan", "path.simplify": True, "figure.dpi": DPI, "savefig.dpi": DPI,
-            "axes.formatter.use_locale": False,
-        })
-        _FIGURE = (Figure, FigureCanvasAgg)
-    return _FIGURE
-
-
-def _png(figure) -> bytes:
-    """Return the figure as PNG without a creation time or program name, so bytes repeat."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
 
 
 def _figure(height_cm: float, margins_cm: tuple[float, float, float, float] | None = None):
-    """Return a figure; with ``margins_cm`` (left, right, bottom, top) the axes are placed by them,
-    without them matplotlib's constrained layout finds room for every label (a third of the
-    time a chart takes, so only charts whose labels we cannot measure beforehand use it)."""
-    figure_class, canvas_class = _matplotlib()
-    figure = figure_class(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI,
-                          layout=None if margins_cm else "constrained")
-    canvas_class(figure)
-    if margins_cm:
-        left, right, bottom, top = margins_cm
-        figure.subplots_adjust(left=left / WIDTH_CM, right=1 - right / WIDTH_CM, bottom=bottom / height_cm,
-                               top=1 - top / height_cm)
-    return figure
+    """Return a figure the width of the report's text (see :func:`pipeline.documents.charts.figure`)."""
+    return charts.figure(WIDTH_CM, height_cm, margins_cm)
 
 
 def _left_margin_cm(levels: list[float]) -> float:
@@ -103,7 +61,7 @@ def indicator_chart(indicator, number: int) -> Picture:
     axes.set_ylabel(axis_label(indicator))
     axes.legend(loc="best", frameon=False, fontsize=8)
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
-    return Picture(number, _png(figure), WIDTH_CM, height, indicator_alt(indicator))
+    return Picture(number, charts.png(figure), WIDTH_CM, height, indicator_alt(indicator))
 
 
 COUNTING_WORDS = ("antal", "andel")  # what an indicator's text may begin with: what it counts
@@ -157,7 +115,7 @@ def status_chart(rows: list[tuple[str, dict[str, int]]], number: int) -> Picture
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.2), ncols=6,
                 frameon=False, fontsize=8)
-    return Picture(number, _png(figure), WIDTH_CM, height, status_alt(rows))
+    return Picture(number, charts.png(figure), WIDTH_CM, height, status_alt(rows))
 
 
 def status_alt(rows: list[tuple[str, dict[str, int]]]) -> str:
