@@ -405,7 +405,7 @@ def test_every_kind_of_page_passes_wcag_22_aa_and_never_scrolls_sideways(server,
              "/v/dalarna/falun/2027/del/organisation", "/v/dalarna/falun/2027/del/giltighet",
              "/v/dalarna/falun/2027/del/underskrifter", "/v/dalarna/falun/2027/del/beslut",
              "/v/dalarna/orsa/2023/del/uppfoljning", "/v/dalarna/orsa/2023/uppfoljning/ny",
-             "/v/dalarna/orsa/2023/uppfoljning/2026-09-17/visa",
+             "/v/dalarna/orsa/2023/uppfoljning/2026-09-17/visa", "/k/dalarna/orsa/lagesbild",
              "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml",
              "/v/dalarna/falun/2027/forhandsvisning", "/k/dalarna/falun/jamfor", "/v/dalarna/falun/2027/beslut",
              "/v/dalarna/orsa/2023/beslut/kvitto"]

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 import pipeline.web.decision_pages  # noqa: F401 – registers the decision's pages on the blueprint
 import pipeline.web.followup_pages  # noqa: F401 – registers the follow-up's pages on the blueprint
+import pipeline.web.lagesbild_pages  # noqa: F401 – registers the lägesbild's page on the blueprint
 from pipeline.errors import PipelineError
 from pipeline.swedish import long_date, sentence
 from pipeline.web import forms, pages, plain, security
