@@ -292,6 +292,7 @@ def test_nothing_is_ever_stored_inside_a_version_or_beside_the_kommuner(kommun, 
     assert not (kommun.parent / "lagesbild").exists()
 
 
+@pytest.mark.slow  # a whole batch of a kommun (quick tier < 3 min)
 def test_a_kommun_with_a_lagesbild_folder_still_validates_and_batches(tmp_path):
     """The lagesbild/ folder beside the versions is no version: discovery, validate and batch pass it by."""
     from pipeline.county.batch import run_batch
