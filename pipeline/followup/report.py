@@ -169,14 +169,8 @@ def _plan(plan, state: FollowUp, picture) -> dict:
 
 
 def _activity(activity) -> dict:
-    if activity.previous is None:
-        change = "–"
-    elif activity.previous == activity.status:
-        change = "oförändrad"
-    else:
-        change = f"{activity.previous} → {activity.status}"
     return {"id": activity.item.id, "aktivitet": context.printable(activity.item.text),
-            "ansvarig": activity.responsible, "status": activity.status, "förändring": change,
+            "ansvarig": activity.responsible, "status": activity.status, "förändring": activity.change,
             "kommentar": context.printable(activity.comment or "")}
 
 

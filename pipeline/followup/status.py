@@ -34,6 +34,15 @@ class ActivityStatus:
         value = self.item.data.get("ansvarig")
         return ", ".join(value) if isinstance(value, list) else str(value or "")
 
+    @property
+    def change(self) -> str:
+        """Return the change since the follow-up before, in words: "–", "oförändrad" or "gul → grön"."""
+        if self.previous is None:
+            return "–"
+        if self.previous == self.status:
+            return "oförändrad"
+        return f"{self.previous} → {self.status}"
+
 
 @dataclass
 class Indicator:

@@ -433,16 +433,10 @@ def _plan_view(plan, day: dt.date) -> dict:
 
 
 def _activity_view(activity, day: dt.date) -> dict:
-    if activity.previous is None:
-        change = "–"
-    elif activity.previous == activity.status:
-        change = "oförändrad"
-    else:
-        change = f"{activity.previous} → {activity.status}"
     earlier = activity.since is not None and activity.since != day
     return {"id": activity.item.id, "text": _one_line(activity.item.text), "status": activity.status,
-            "forandring": change, "kommentar": activity.comment or "", "rapporterad": activity.reported_by or "",
-            "sedan": long_date(activity.since) if earlier else ""}
+            "forandring": activity.change, "kommentar": activity.comment or "",
+            "rapporterad": activity.reported_by or "", "sedan": long_date(activity.since) if earlier else ""}
 
 
 def _indicator_view(indicator, day: dt.date) -> dict:
