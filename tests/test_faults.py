@@ -25,9 +25,9 @@ import webcalls
 from conftest import edit, new_draft
 from faults import ALL_CHANGES, Faults, disk_full, install
 from pipeline.cli import main
+from pipeline.documents.lagesbild import render_with_lagesbild as render  # what `samverkan render` runs
 from pipeline.errors import PipelineError
 from pipeline.files.lock import LOCK_FILE, holder_of
-from pipeline.lagesbild.document import render_with_lagesbild as render  # what `samverkan render` runs
 from pipeline.versions.lifecycle import Decision, record_decision, seal_decided, start_version
 
 HERE = Path(__file__).resolve().parent

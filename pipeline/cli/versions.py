@@ -56,7 +56,7 @@ def render(version_dir, out_dir, pdf, public):
     if public:
         from pipeline.publish.public import render_public as render_documents
     else:
-        from pipeline.lagesbild.document import render_with_lagesbild as render_documents
+        from pipeline.documents.lagesbild import render_with_lagesbild as render_documents
 
     written = render_documents(version_dir, out_dir)
     echo_written(written)

@@ -22,6 +22,7 @@ from pipeline.data.version import ARCHIVE_FOLDER, Version, match_plans
 from pipeline.documents import context, marking, template
 from pipeline.documents import memo as memo_module
 from pipeline.documents.atgardsplan import ACTION_PLAN_FILE_NAME
+from pipeline.documents.lagesbild import LAGESBILD_FILE_NAME, with_lagesbild
 from pipeline.documents.model import RenderedDocument, document_properties, write_document
 from pipeline.documents.render import (
     AGREEMENT_FILE_NAME,
@@ -32,7 +33,6 @@ from pipeline.documents.render import (
 )
 from pipeline.errors import Problem, SchemaError
 from pipeline.files import output
-from pipeline.lagesbild.document import LAGESBILD_FILE_NAME, with_lagesbild
 from pipeline.layout import DEFAULT_OUTPUT, PACKAGE_FILE, SEAL_FILE
 from pipeline.ooxml import redline, safexml
 from pipeline.ooxml.images import add_pictures

@@ -14,12 +14,12 @@ from pipeline.county.plan import KommunTask
 from pipeline.data.validate import Validator
 from pipeline.documents import context, memo, template
 from pipeline.documents.atgardsplan import ACTION_PLAN_NAMES, ACTION_PLAN_TEMPLATE
+from pipeline.documents.lagesbild import LAGESBILD_NAMES, LAGESBILD_TEMPLATE, with_lagesbild
 from pipeline.documents.overview import version_facts
 from pipeline.documents.render import AGREEMENT_TEMPLATE, PLAN_TEMPLATE, version_documents
 from pipeline.errors import PipelineError, Problem
 from pipeline.files import output, transaction
 from pipeline.followup.report import render_all
-from pipeline.lagesbild.document import LAGESBILD_NAMES, LAGESBILD_TEMPLATE, with_lagesbild
 from pipeline.layout import VersionRef
 
 

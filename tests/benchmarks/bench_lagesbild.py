@@ -43,11 +43,9 @@ def current_versions(county: Path) -> list:
 
 def lagesbild(county: Path, versions: list) -> int:
     """Import every kommun's files and render its lägesbild; return how many documents."""
-    from pipeline.lagesbild.charts import forget_drawn
-    from pipeline.lagesbild.document import version_lagesbild
+    from pipeline.documents.lagesbild import version_lagesbild
     from pipeline.lagesbild.importer import import_files
 
-    forget_drawn()  # each round draws its charts, as a new batch process does
     made = 0
     for version in versions:
         kommun = version.folder.parent

@@ -2,7 +2,7 @@
 invånare (or its value, for a series not counted in antal), with the county's and the country's
 lines when the data has them, and a preliminary year marked with an open point and "*".
 
-Drawn on :mod:`pipeline.documents.charts` (same PNG bytes for the same data). Every chart has
+Native Word charts made by :mod:`pipeline.documents.charts` (same bytes for the same data). Every chart has
 alt text that says what it shows in words and numbers; the document puts the table of the same
 figures beside it.
 """
@@ -13,7 +13,7 @@ import math
 
 from pipeline.documents import charts
 from pipeline.lagesbild.figures import Indicator, Year
-from pipeline.ooxml.images import Picture
+from pipeline.ooxml.charts import Chart
 from pipeline.swedish import decimal, joined
 
 WIDTH_CM = 14.0
@@ -64,74 +64,19 @@ def _limits(lines) -> tuple[float, float, float]:
     return math.floor(low / step) * step, math.ceil(high * 1.12 / step) * step if high > 0 else step, step
 
 
-def _tick_labels(bottom: float, top: float, step: float) -> tuple[list[float], list[str]]:
-    """Return the value axis' ticks and their labels, written the Swedish way."""
-    count = round((top - bottom) / step)
-    ticks = [bottom + n * step for n in range(count + 1)]
-    decimals = 0 if float(step).is_integer() else 1
-    return ticks, [decimal(t, decimals) for t in ticks]
-
-
-# Charts already drawn in this process, by everything they show: a kommun's versions share one
-# lägesbild's charts (batch renders them one after the other in the same worker).
-_DRAWN: dict[tuple, bytes] = {}
-_DRAWN_MAX = 256
-
-
-def forget_drawn() -> None:
-    """Forget the charts drawn so far in this process (for a measurement that draws them again)."""
-    _DRAWN.clear()
-
-
-def indicator_chart(indicator: Indicator, kommun: str, number: int) -> Picture:
-    """Return the line chart of an indicator over the years, with its alt text."""
+def indicator_chart(indicator: Indicator, kommun: str, number: int) -> Chart:
+    """Return the line chart of an indicator over the years, as a native Word chart with its alt
+    text: the kommun's line (its figures written at its points when it is alone), the county's
+    and the country's dashed, a preliminary year's point open, the value axis in round steps."""
     lines = _lines(indicator, kommun)
-    labels = tuple(period_label(y) for y in indicator.years)
-    key = (kommun, axis_label(indicator), places(indicator), labels,
-           tuple((label, colour, tuple(values)) for label, colour, values in lines))
-    if key not in _DRAWN:
-        if len(_DRAWN) >= _DRAWN_MAX:
-            _DRAWN.clear()
-        _DRAWN[key] = _drawn(indicator, lines, labels)
-    return Picture(number, _DRAWN[key], WIDTH_CM, HEIGHT_CM, indicator_alt(indicator, kommun))
-
-
-def _drawn(indicator: Indicator, lines, labels: tuple[str, ...]) -> bytes:
-    """Return the chart as PNG: the lines, the kommun's figures written at its points when it is alone,
-    a value axis with round ticks, and the legend below."""
     bottom, top, step = _limits(lines)
-    ticks, tick_labels = _tick_labels(bottom, top, step)
-    figure = charts.figure(WIDTH_CM, HEIGHT_CM, (1.0 + 0.18 * max(map(len, tick_labels)), 0.3, 1.35, 0.25))
-    axes = figure.add_subplot()
-    positions = list(range(len(labels)))
-    for label, colour, values in lines:
-        _draw(axes, positions, values, indicator.years, label, colour, label == lines[0][0])
-    if len(lines) == 1:  # beside other lines the figures would cover them
-        for x, value in zip(positions, lines[0][2], strict=False):
-            if value is not None:
-                axes.annotate(decimal(value, places(indicator)), (x, value), textcoords="offset points",
-                              xytext=(0, 6), ha="center", fontsize=8, color=KOMMUN_COLOUR)
-    axes.set_xticks(positions, labels)
-    axes.set_xlim(-0.5, max(len(positions) - 0.5, 0.5))
-    axes.set_yticks(ticks, tick_labels)
-    axes.set_ylim(bottom, top)
-    axes.set_ylabel(axis_label(indicator), fontsize=8)
-    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(lines), frameon=False, fontsize=8)
-    return charts.png(figure)
-
-
-def _draw(axes, positions, values, years, label, colour, main) -> None:
-    """Draw one line with a point per year; a preliminary year's point open."""
-    points = [(x, v, y.preliminary) for x, v, y in zip(positions, values, years, strict=False) if v is not None]
-    final = [n for n, (_, _, preliminary) in enumerate(points) if not preliminary]
-    size = 5 if main else 4
-    axes.plot([x for x, _, _ in points], [v for _, v, _ in points], color=colour, linewidth=2 if main else 1.4,
-              linestyle="-" if main else "--", label=label, marker="o", markersize=size, markevery=final)
-    open_points = [(x, v) for x, v, preliminary in points if preliminary]
-    if open_points:
-        axes.plot([x for x, _ in open_points], [v for _, v in open_points], linestyle="none", marker="o",
-                  markersize=size, color=colour, markerfacecolor="white")
+    preliminary = tuple(n for n, year in enumerate(indicator.years) if year.preliminary)
+    drawn = [charts.Line(label, colour.lstrip("#").upper(), tuple(values), main=n == 0, open_points=preliminary)
+             for n, (label, colour, values) in enumerate(lines)]
+    axis = charts.Axis(axis_label(indicator), bottom, top, step, 0 if float(step).is_integer() else 1)
+    xml, workbook = charts.line_chart(tuple(period_label(y) for y in indicator.years), drawn, axis,
+                                      point_labels=len(lines) == 1, point_decimals=places(indicator))
+    return Chart(number, xml, workbook, WIDTH_CM, HEIGHT_CM, indicator_alt(indicator, kommun))
 
 
 def _series_text(label: str, indicator: Indicator, values: list[float | None]) -> str:

@@ -17,12 +17,14 @@ from pipeline import ooxml, resources
 from pipeline.data.validate import validate_version
 from pipeline.data.version import Version
 from pipeline.documents import context, render, template
+from pipeline.documents import lagesbild_charts as charts
 from pipeline.documents.model import DeferredDocument, RenderedDocument, document_properties
-from pipeline.lagesbild import charts, figures
+from pipeline.lagesbild import figures
 from pipeline.lagesbild.figures import Change, EventYear, Indicator, Year
 from pipeline.lagesbild.series import POPULATION, SOURCE_NAMES, Import, Source
 from pipeline.layout import LAGESBILD_FOLDER
-from pipeline.ooxml.images import Picture, add_pictures
+from pipeline.ooxml.charts import Chart
+from pipeline.ooxml.images import add_pictures
 from pipeline.swedish import decimal, joined, long_date
 
 LAGESBILD_TEMPLATE = "lagesbild.docx"
@@ -146,7 +148,7 @@ def about(indicators: list[Indicator]) -> list[str]:
 
 def _indicator(indicator: Indicator, kommun: str, pictures: list) -> dict:
     """Return one indicator as the template shows it, its chart added to ``pictures``."""
-    chart: Picture | str = ""  # the template shows nothing for ""
+    chart: Chart | str = ""  # the template shows nothing for ""
     if indicator.id != POPULATION and sum(charts.shown(indicator, y) is not None for y in indicator.years) > 1:
         # a chart of at least two points; the population is the rates' denominator, its table is enough
         chart = charts.indicator_chart(indicator, kommun, len(pictures) + 1)
