@@ -13,6 +13,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from pipeline.ooxml import safexml
+
 DPI = 110
 # (Figure class, canvas class), imported once per process, when the first chart is drawn: matplotlib
 # costs about a second to import, and the renderers' modules are loaded by every batch worker, most of
@@ -104,7 +106,43 @@ def line_chart(categories: tuple[str, ...], lines: list[Line], axis: Axis, point
                point_decimals: int = 1) -> tuple[bytes, bytes]:
     """Return a line chart's XML and its workbook: a line per :class:`Line` with a point per
     category, the value axis as ``axis`` says with light grid lines, the legend below, and with
-    ``point_labels`` the main line's figures written above its points."""
+    ``point_labels`` the main line's figures written above its points.
+
+    The look (colours, markers, axis title, labels) is styled once per process through
+    python-pptx's chart objects; each chart then takes that styled XML with its own figures and
+    scale, so a chart costs what writing its XML costs."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    look = (len(categories), tuple((line.colour, line.main, line.open_points) for line in lines), axis.title,
+            axis.decimals, point_labels, point_decimals)
+    if look not in _LOOKS:
+        if len(_LOOKS) >= _LOOKS_MAX:
+            _LOOKS.clear()
+        _LOOKS[look] = _styled(categories, lines, axis, point_labels, point_decimals)
+    space = safexml.parse(_LOOKS[look])
+    data = CategoryChartData(number_format=number_format(point_decimals))
+    data.categories = categories
+    for line in lines:
+        data.add_series(line.label, line.values)
+    figures = safexml.parse(ChartXmlWriter(XL_CHART_TYPE.LINE_MARKERS, data).xml.encode("utf-8"))
+    for styled, given in zip(space.iter(_C + "ser"), figures.iter(_C + "ser"), strict=True):
+        for tag in ("tx", "cat", "val"):
+            styled.replace(styled.find(_C + tag), given.find(_C + tag))
+    _scale(space, axis)
+    return _xml_bytes(space), _workbook(categories, lines, point_decimals)
+
+
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+# The styled XML of each look drawn in this process (a county's charts have a handful of looks).
+_LOOKS: dict[tuple, bytes] = {}
+_LOOKS_MAX = 64
+
+
+def _styled(categories: tuple[str, ...], lines: list[Line], axis: Axis, point_labels: bool,
+            point_decimals: int) -> bytes:
+    """Return the XML of a chart with the look of ``lines`` and ``axis``, styled by python-pptx."""
     from pptx.chart.chart import Chart
     from pptx.chart.data import CategoryChartData
     from pptx.chart.xmlwriter import ChartXmlWriter
@@ -131,7 +169,21 @@ def line_chart(categories: tuple[str, ...], lines: list[Line], axis: Axis, point
     chart.has_legend = True
     chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
     _finish_space(space)
-    return _xml_bytes(space), _workbook(categories, lines, point_decimals)
+    return _xml_bytes(space)
+
+
+def _scale(space, axis: Axis) -> None:
+    """Set the value axis' lowest and highest value and the step between its ticks."""
+    values = space.find(f"{_C}chart/{_C}plotArea/{_C}valAx")
+    scaling = values.find(_C + "scaling")
+    scaling.find(_C + "max").set("val", _figure(axis.top))
+    scaling.find(_C + "min").set("val", _figure(axis.bottom))
+    values.find(_C + "majorUnit").set("val", _figure(axis.step))
+
+
+def _figure(value: float) -> str:
+    """Return a number as chart XML writes it ("2.5", "200")."""
+    return repr(float(value)).removesuffix(".0")
 
 
 def _style_line(series, line: Line, circle, Pt) -> None:

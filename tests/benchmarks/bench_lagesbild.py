@@ -41,6 +41,9 @@ def current_versions(county: Path) -> list:
     return [validate_version(folder) for _, folder in sorted(latest.items())]
 
 
+IMPORTING: list[float] = []  # the time of each import, the rest of the lägesbild side being the documents
+
+
 def lagesbild(county: Path, versions: list) -> int:
     """Import every kommun's files and render its lägesbild; return how many documents."""
     from pipeline.documents.lagesbild import version_lagesbild
@@ -49,17 +52,19 @@ def lagesbild(county: Path, versions: list) -> int:
     made = 0
     for version in versions:
         kommun = version.folder.parent
+        start = time.perf_counter()
         import_files(kommun, sorted((RAW / kommun.name).iterdir()), replace=True)
+        IMPORTING.append(time.perf_counter() - start)
         document = version_lagesbild(version)
         made += document is not None and len(document.data) > 0  # made when read
     return made
 
 
 def agreements(versions: list) -> int:
-    """Render every version's documents as ``render`` does; return how many."""
+    """Render every version's documents as ``render`` does, to the bytes of their files; return how many."""
     from pipeline.documents.render import render_version
 
-    return sum(len(render_version(version)) for version in versions)
+    return sum(len(document.data) > 0 for version in versions for document in render_version(version))
 
 
 def main() -> None:
@@ -83,6 +88,8 @@ def main() -> None:
     for side, found in times.items():
         print(f"{side}: {counts[side]} dokument, median {statistics.median(found):.2f} s "
               f"({', '.join(f'{t:.2f}' for t in found)})")
+    rounds_import = sum(IMPORTING) / (rounds + 1)
+    print(f"  av det import: {rounds_import:.2f} s per omgång (medel), dokumenten resten")
     ratio = statistics.median(times["lägesbild"]) / statistics.median(times["överenskommelser"])
     print(f"kvot lägesbild / överenskommelser: {ratio:.2f} (mål ≤ 0,5)")
 
