@@ -784,6 +784,34 @@ def lagesbild_template() -> docx.Document:
     return d
 
 
+def county_lagesbild_template() -> docx.Document:
+    """Return the template of the county's lägesbild: per indicator the kommuner compared per
+    100 000 invånare over the last years, the county and the country beside, sources under."""
+    d = new_document("Mall: lägesbild för länet")
+    landscape(d)
+    simple_header(d, "{{ län }}", "Lägesbild för länet {{ datum.iso }}")
+    d.add_heading("{{ titel }}", level=0)
+    para(d, "{{ undertitel }}", style="Subtitle")
+    example_banner(d)
+    bullets(d, "s in om_statistiken", "{{ s }}")
+    tag(d, "{%p for i in indikatorer %}")
+    d.add_heading("{{ i.rubrik }}", level=1)
+    lead_in(d, "{{ i.källa }}")
+    optional(d, "i.fotnot", lambda: small_line(d, "{{ i.fotnot }}", keep_with_next=True))
+    table = data_table(d, "{{ i.tabelltext }}",
+                       ["Kommun", *(f"{{{{ i.år[{n}] }}}}" for n in range(5)), "Mot året före"], "r in i.rader",
+                       ["{{ r.namn }}", *(f"{{{{ r.värden[{n}] }}}}" for n in range(5)), "{{ r.förändring }}"],
+                       [6.0, 2.8, 2.8, 2.8, 2.8, 2.8, 5.6])
+    numbers_right(table)
+    keep_together(table)  # the county's and the country's rows with the kommuner they compare
+    tag(d, "{%p endfor %}")
+    d.add_heading("Källor", level=1)
+    tag(d, "{%p for k in källor %}")
+    whole_words(para(d, "{{ k }}", style="List Bullet"))
+    tag(d, "{%p endfor %}")
+    return d
+
+
 # --- saving ----------------------------------------------------------------------
 
 def save(document, path: Path) -> None:
@@ -809,8 +837,9 @@ def main() -> int:
     save(action_plan_template(), HERE / "atgardsplan.docx")
     save(followup_template(), HERE / "uppfoljning.docx")
     save(lagesbild_template(), HERE / "lagesbild.docx")
+    save(county_lagesbild_template(), HERE / "lagesbild-lan.docx")
     print("skrev overenskommelse.docx, plan.docx, tjansteskrivelse.docx, lansoversikt.docx, atgardsplan.docx, "
-          "uppfoljning.docx och lagesbild.docx i", HERE)
+          "uppfoljning.docx, lagesbild.docx och lagesbild-lan.docx i", HERE)
     return 0
 
 

@@ -44,7 +44,10 @@ def uppfoljning(version_dir, day, out_dir, pdf):
 @click.option("--datum", "day", type=DATE, default=None,
               help="Arbetsboken: uppföljningens datum (standard: den senaste). Länsexporten: dagen som avgör "
                    "vilken version som gäller (standard: i dag).")
-def export(path, workbook, fmt, target, day):
+@click.option("--lägesbild", "--lagesbild", "series", is_flag=True,
+              help="Länsexporten som CSV: kommunernas offentliga statistik ur lägesbilden (en rad per serie och "
+                   "år) i stället för aktiviteterna. JSON har alltid båda.")
+def export(path, workbook, fmt, target, day, series):
     """Exportera uppföljningen: en arbetsbok för en version, eller hela länet.
 
     Med --xlsx FIL.xlsx skrivs en arbetsbok för VERSIONSMAPP: ett blad per plan
@@ -52,10 +55,13 @@ def export(path, workbook, fmt, target, day):
     värden, med rullistor och låsta id-kolumner. Fyll i den och läs in den med
     samverkan import. Med --format csv|json skrivs en rad per kommun, plan och
     aktivitet för DATAMAPP (standard agreements/), till länsstyrelsens årliga
-    rapport.
+    rapport; JSON har också kommunernas offentliga statistik ur lägesbilden, och
+    med --lägesbild blir CSV:n den tabellen.
     """
     if workbook is not None and fmt is not None:
         raise click.UsageError("Ange antingen --xlsx (en version) eller --format (hela länet), inte båda.")
+    if series and workbook is not None:
+        raise click.UsageError("--lägesbild hör till länsexporten (--format), inte till arbetsboken.")
     if workbook is not None:
         from pipeline.followup.workbook import export_workbook
 
@@ -64,7 +70,7 @@ def export(path, workbook, fmt, target, day):
         return
     from pipeline.followup.county import export_county
 
-    text = export_county(path, fmt or "csv", day)
+    text = export_county(path, fmt or "csv", day, "lägesbild" if series else "aktiviteter")
     if target is None:
         click.echo(text, nl=False)
         return

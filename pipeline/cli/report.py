@@ -113,7 +113,8 @@ def batch_text(report) -> str:
         if report.removed:
             lines.append(f"{len(report.removed)} inaktuella filer togs bort.")
         for path in report.overview:
-            lines.append(f"Länsöversikt: {path}")
+            label = "Länets lägesbild" if path.name == "lagesbild-lan.docx" else "Länsöversikt"
+            lines.append(f"{label}: {path}")
     if report.problems:
         unique = list(dict.fromkeys(report.problems))
         lines.append("")

@@ -20,13 +20,15 @@ def validate(paths, strict):
 
     SÖKVÄG kan vara en versionsmapp, en kommun, ett län, hela agreements/
     (standard) eller en enskild fil. Uppföljningarna bredvid versionerna
-    kontrolleras också. Varningar (det ett utkast kan sakna, t.ex. en orsak som
+    kontrolleras också, liksom att serierna som planerna hänvisar till finns i
+    kommunens lägesbild. Varningar (det ett utkast kan sakna, t.ex. en orsak som
     ingen aktivitet angriper) visas efter felen. Avslutas med 0 om inget fel
     finns, annars 1.
     """
     from pipeline.data.validate import validate_paths
+    from pipeline.lagesbild import links
 
-    report = validate_paths(list(paths) or [Path("agreements")], strict=strict)
+    report = validate_paths(list(paths) or [Path("agreements")], strict=strict, checks=(links.check_version,))
     if not report.ok:
         error = SchemaError(report.problems)
         error.warnings = report.warnings

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.county.manifest import Manifest, fingerprint
-from pipeline.county.plan import BatchPlan, inputs_of_run
+from pipeline.county.manifest import FileHashes, Manifest, fingerprint
+from pipeline.county.plan import COUNTY_LAGESBILD_KEY, BatchPlan, inputs_of_run
 from pipeline.county.results import BatchReport
 from pipeline.county.work import write_job
 from pipeline.data.load import load_yaml
+from pipeline.documents.lagesbild_lan import county_lagesbild_context, render_county_lagesbild
 from pipeline.documents.overview import kommun_row, overview_context, render_overview
 from pipeline.errors import PipelineError
-from pipeline.layout import COUNTY_FILE
+from pipeline.lagesbild import store
+from pipeline.layout import COUNTY_FILE, LAGESBILD_FOLDER
 
 
 def make_overviews(plan: BatchPlan, manifest: Manifest, report: BatchReport, today: dt.date, force: bool) -> None:
@@ -27,6 +29,8 @@ def make_overviews(plan: BatchPlan, manifest: Manifest, report: BatchReport, tod
                          if k.startswith(prefix) and e.facts is not None and "uppföljning" in e.facts]
             broken = any(k.startswith(prefix) for k in broken_keys)
             rows.append(kommun_row(kommun.name, facts, broken, today, followups))
+        make_county_lagesbild(county, kommuner, {k.name: r["kommun"] for k, r in zip(kommuner, rows, strict=True)},
+                              manifest, report, force)
         county_data = _county_data(county)
         key = f"{county.name}/lansoversikt"
         wanted = fingerprint(inputs_of_run(), today.isoformat(), repr(rows), repr(county_data))
@@ -35,13 +39,51 @@ def make_overviews(plan: BatchPlan, manifest: Manifest, report: BatchReport, tod
             continue
         try:
             document = render_overview(overview_context(county_data, rows, today))
-            files, _ = write_job(report.out / county.name, {document.name: document.data}, report.out)
+            # the county's folder holds both county documents: neither is the other's stale output
+            files, _ = write_job(report.out / county.name, {document.name: document.data}, report.out, stale=())
         except PipelineError as exc:
             report.problems += exc.problems
             continue
         manifest.record(key, wanted, list(files), files)
         report.written += list(files)
         report.overview += list(files)
+
+
+def make_county_lagesbild(county: Path, kommuner: list[Path], names: dict[str, str], manifest: Manifest,
+                          report: BatchReport, force: bool) -> None:
+    """Write the county's lägesbild when any kommun has stored statistics: the kommuner compared per
+    100 000 invånare (public figures only). A kommun whose files are wrong is left out and said."""
+    with_data = [k for k in kommuner if (k / LAGESBILD_FOLDER).is_dir()]
+    if not with_data:
+        return
+    hashes = FileHashes()
+    files = [p for k in with_data for p in sorted((k / LAGESBILD_FOLDER).glob("*.yaml"))]
+    key = f"{county.name}/{COUNTY_LAGESBILD_KEY}"
+    wanted = fingerprint(inputs_of_run(), repr(sorted(names.items())), *(f"{p}={hashes(p)}" for p in files))
+    if not force and manifest.up_to_date(key, wanted):
+        report.skipped += 1
+        return
+    imports: dict[str, list] = {}
+    for kommun in with_data:
+        try:
+            imports[names.get(kommun.name, kommun.name)] = store.load_kommun(kommun)
+        except PipelineError as exc:
+            report.problems += exc.problems
+    if not imports:
+        return
+    latest = max(i.source.retrieved for found in imports.values() for i in found)
+    example = ("Exempeldata: siffrorna är påhittade, inte Brås eller Koladas statistik."
+               if any("Exempeldata" in i.source.description for found in imports.values() for i in found) else None)
+    try:
+        name = str(_county_data(county).get("län") or county.name)
+        document = render_county_lagesbild(county_lagesbild_context(name, imports, latest, example))
+        written, _ = write_job(report.out / county.name, {document.name: document.data}, report.out, stale=())
+    except PipelineError as exc:
+        report.problems += exc.problems
+        return
+    manifest.record(key, wanted, list(written), written)
+    report.written += list(written)
+    report.overview += list(written)
 
 
 def _county_data(county: Path) -> dict:

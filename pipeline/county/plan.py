@@ -30,6 +30,8 @@ from pipeline.layout import (
     VersionRef,
 )
 
+COUNTY_LAGESBILD_KEY = "lagesbild-lan"  # the county lägesbild's output, beside the länsöversikt
+
 
 @dataclass
 class BatchJob:
@@ -114,7 +116,7 @@ def plan_batch(root: Path, out: Path, manifest: Manifest, force: bool) -> BatchP
             if stale:
                 tasks.append(KommunTask(kommun, stale, out))
     tasks.sort(key=lambda t: -len(t.jobs))  # the biggest first, for an even load
-    known.update(f"{county.name}/lansoversikt" for county in counties)
+    known.update(f"{county.name}/{name}" for county in counties for name in ("lansoversikt", COUNTY_LAGESBILD_KEY))
     return BatchPlan(counties, tasks, skipped, problems, known)
 
 

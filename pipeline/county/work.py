@@ -135,10 +135,11 @@ def _version_key(job, task: KommunTask) -> str:
     return VersionRef.of(job.version).output_dir(task.out).relative_to(task.out).as_posix()
 
 
-def write_job(folder: Path, files: dict[str, bytes], out: Path) -> tuple[dict[Path, str], list[Path]]:
-    """Write a job's files (its earlier documents not made now go) and return their checksums and
-    what was removed."""
-    result = output.publish(folder, files, stale=("*.docx",), within=out)
+def write_job(folder: Path, files: dict[str, bytes], out: Path,
+              stale: tuple[str, ...] = ("*.docx",)) -> tuple[dict[Path, str], list[Path]]:
+    """Write a job's files (its earlier documents not made now go, those matching ``stale``) and
+    return their checksums and what was removed."""
+    result = output.publish(folder, files, stale=stale, within=out)
     return {path: transaction.sha256(files[path.name]) for path in result.written}, result.removed
 
 

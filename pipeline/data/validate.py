@@ -87,9 +87,10 @@ class Validator:
         return problems + errors
 
 
-def validate_paths(paths: list[Path], strict: bool = False) -> Report:
+def validate_paths(paths: list[Path], strict: bool = False, checks: tuple = ()) -> Report:
     """Return a report on every version at or under ``paths`` and its follow-up records; with
-    ``strict``, warnings count as problems."""
+    ``strict``, warnings count as problems. ``checks`` are more checks of a valid version from
+    the layers above (the plans' links to the lägesbild), each giving (problems, warnings)."""
 
     report = Report()
     validator = Validator()
@@ -110,6 +111,10 @@ def validate_paths(paths: list[Path], strict: bool = False) -> Report:
         report.warnings += validator.warnings.pop(folder, []) if version is not None else []
         if version is not None and not problems:
             report.problems += followups.check_version(version)
+            for check in checks:
+                more, warnings = check(version)
+                report.problems += more
+                report.warnings += warnings
     if strict:
         report.problems, report.warnings = report.problems + report.warnings, []
     report.problems = _unique(report.problems)

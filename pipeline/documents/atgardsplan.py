@@ -16,6 +16,7 @@ from pipeline.data.tracing import Item, Trace, trace, uses_links
 from pipeline.data.version import Version
 from pipeline.documents import context, template
 from pipeline.documents.model import RenderedDocument, document_properties
+from pipeline.lagesbild.links import Statistics
 from pipeline.swedish import amount
 
 ACTION_PLAN_TEMPLATE = "atgardsplan.docx"
@@ -24,9 +25,13 @@ ACTION_PLAN_NAMES = {"kommun", "dnr", "datum", "titel", "statusrad", "exempel", 
 NEW_PARAGRAPH = "\a"  # a new paragraph in a table cell (see context._printable)
 
 
-def action_plan_context(version: Version, agreement: dict | None = None) -> dict:
-    """Return what the åtgärdsplan template shows for ``version`` (``agreement``: its agreement context)."""
+def action_plan_context(version: Version, agreement: dict | None = None,
+                        statistics: Statistics | None = None) -> dict:
+    """Return what the åtgärdsplan template shows for ``version`` (``agreement``: its agreement context;
+    ``statistics``: the kommun's lägesbild, which gives the indicators that name a series their
+    starting figure)."""
     agreement = agreement or context.agreement_context(version)
+    statistics = statistics or Statistics([])
     return {
         "kommun": agreement["kommun"],
         "dnr": agreement["dnr"],
@@ -39,11 +44,11 @@ def action_plan_context(version: Version, agreement: dict | None = None) -> dict
                       "angrips, med vilka åtgärder, vilka operativa mål de ska nå, när, vem som ansvarar och "
                       "hur det följs upp (lag 2023:196 om kommuners ansvar för brottsförebyggande arbete)."),
         "beslutstext": agreement["beslutstext"],
-        "planer": [_plan(plan) for plan in version.plans],
+        "planer": [_plan(plan, statistics) for plan in version.plans],
     }
 
 
-def _plan(plan) -> dict:
+def _plan(plan, statistics: Statistics) -> dict:
     data = plan.data
     found = trace(data)
     period = data.get("period") or {}
@@ -56,7 +61,7 @@ def _plan(plan) -> dict:
         "period": (f"{context.long_date(period['från'])} – {context.long_date(period['till'])}"
                    if period.get("från") and period.get("till") else None),
         "effektmål": [_labelled(g) for g in found.goals if g.kind == "effektmål"],
-        "rader": [_row(found, activity) for activity in found.activities],
+        "rader": [_row(found, activity, statistics) for activity in found.activities],
         "utan_åtgärd": "; ".join(_labelled(c) for c in missing) or None,
         "utan_länkar": None if linked else _unlinked(plan.number, found),
     }
@@ -79,7 +84,7 @@ def _labelled(item: Item) -> str:
     return context.printable(f"{item.id} {item.text}")
 
 
-def _row(found: Trace, activity: Item) -> dict:
+def _row(found: Trace, activity: Item, statistics: Statistics) -> dict:
     by_id = found.by_id()
     causes = [by_id[ref] for ref in found.causes_of(activity) if ref in by_id]
     goals = [by_id[ref] for ref in found.goals_of(activity) if ref in by_id]
@@ -94,13 +99,16 @@ def _row(found: Trace, activity: Item) -> dict:
         "mål": NEW_PARAGRAPH.join(_labelled(g) for g in goals) or "–",
         "när": str(context.printable(data.get("när"))),
         "vem": ", ".join(responsible) if isinstance(responsible, list) else str(responsible),
-        "uppföljning": NEW_PARAGRAPH.join(_indicator(i) for i in indicators) or "–",
+        "uppföljning": NEW_PARAGRAPH.join(_indicator(i, statistics) for i in indicators) or "–",
     }
 
 
-def _indicator(item: Item) -> str:
+def _indicator(item: Item, statistics: Statistics) -> str:
     data = item.data
     text = _labelled(item)
+    start = statistics.start(data)
+    if start is not None:
+        text += f" Utgår från {context.printable(start.text())}."
     target = data.get("målvärde")
     if target is not None:
         unit = f" {data['enhet']}" if data.get("enhet") else ""
@@ -110,13 +118,13 @@ def _indicator(item: Item) -> str:
     return text
 
 
-def render_action_plan(version: Version, agreement: dict | None = None,
-                       templates_dir: Path | None = None) -> RenderedDocument:
+def render_action_plan(version: Version, agreement: dict | None = None, templates_dir: Path | None = None,
+                       statistics: Statistics | None = None) -> RenderedDocument:
     """Return the åtgärdsplan of ``version`` as a document."""
     folder = Path(templates_dir or resources.templates_dir())
     compiled = template.load(folder / ACTION_PLAN_TEMPLATE, ACTION_PLAN_NAMES)
     agreement = agreement or context.agreement_context(version)
-    ctx = action_plan_context(version, agreement)
+    ctx = action_plan_context(version, agreement, statistics)
     props = document_properties(agreement, ctx["titel"])
     props = replace(props, keywords="åtgärdsplan, brottsförebyggande, lag 2023:196")
     return RenderedDocument.of_parts(ACTION_PLAN_FILE_NAME, props.title, compiled.package, compiled.render(ctx), props)

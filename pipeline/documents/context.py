@@ -18,6 +18,7 @@ from pipeline.data.rules import UNTIL_FURTHER_NOTICE, police_party_name
 from pipeline.data.tracing import trace
 from pipeline.data.version import Plan, Version
 from pipeline.documents import marking
+from pipeline.lagesbild.links import Statistics
 from pipeline.swedish import long_date
 
 # Names a template may use besides the schema's fields; checked when a template loads.
@@ -86,13 +87,17 @@ def _party_shown(name: str, lpo: str) -> str:
     return name
 
 
-def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
-    """Return the context of the plan template for ``plan`` of an agreement's context."""
+def plan_context(plan: Plan, agreement: dict[str, Any], statistics: Statistics | None = None) -> dict[str, Any]:
+    """Return the context of the plan template for ``plan`` of an agreement's context; with
+    ``statistics`` (the kommun's lägesbild) the series the plan cites are among its sources, with
+    their latest figure, and an indicator names the figure it starts from."""
     data = _printable(_with_all_fields(plan.data, schemas.load_schema("plan")))
     _label_items(data)
     for row in data["aktiviteter"] + data["uppföljning"]:
         if isinstance(row["ansvarig"], list):
             row["ansvarig"] = ", ".join(row["ansvarig"])
+    if statistics is not None:
+        _cite_statistics(data, plan.data, statistics)
     data.update(
         bilaga=plan.number,
         överenskommelse={k: agreement[k] for k in ("titel", "titel_gemener", "version", "status")},
@@ -104,6 +109,18 @@ def plan_context(plan: Plan, agreement: dict[str, Any]) -> dict[str, Any]:
     if data["exempel"] is None:
         data["exempel"] = agreement["exempel"]
     return data
+
+
+def _cite_statistics(data: dict, raw: dict, statistics: Statistics) -> None:
+    """Add the cited series to the kartläggning's sources, and to each indicator with a series the
+    figure it starts from."""
+    cited = [statistics.citation(series_id) for series_id in (raw["kartläggning"].get("statistik") or [])]
+    data["kartläggning"]["källor"] = list(data["kartläggning"]["källor"]) + [
+        _printable(f"{text} – ur kommunens lägesbild") for text in cited if text]
+    for row, item in zip(data["uppföljning"], raw["uppföljning"], strict=False):
+        start = statistics.start(item) if isinstance(item, dict) else None
+        if start is not None:
+            row["indikator"] = f"{row['indikator']}\aUtgår från {_printable(start.text())}."
 
 
 def _label_items(data: dict) -> None:

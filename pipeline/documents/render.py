@@ -13,6 +13,7 @@ from pipeline.documents import context, template
 from pipeline.documents.atgardsplan import render_action_plan
 from pipeline.documents.model import RenderedDocument, document_properties
 from pipeline.files import inputs, output
+from pipeline.lagesbild import links
 from pipeline.layout import DEFAULT_OUTPUT
 
 AGREEMENT_TEMPLATE = "overenskommelse.docx"
@@ -36,6 +37,7 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
     """Return the documents of a valid version, rendered in memory: the agreement, its bilagor and,
     when it has plans, the åtgärdsplan."""
     folder = Path(templates_dir or resources.templates_dir())
+    statistics = links.for_version(version)  # the lägesbild's series the plans cite, checked
     agreement_template = template.load(folder / AGREEMENT_TEMPLATE, context.agreement_names())
     agreement = context.agreement_context(version)
     documents = [_document(agreement_template, agreement, AGREEMENT_FILE_NAME,
@@ -43,12 +45,12 @@ def render_version(version: Version, templates_dir: Path | None = None) -> list[
     if version.plans:
         plan_template = template.load(folder / PLAN_TEMPLATE, context.plan_names())
         for plan in version.plans:
-            plan_context = context.plan_context(plan, agreement)
+            plan_context = context.plan_context(plan, agreement, statistics)
             title = f"Bilaga {plan.number} – {plan.data['titel']}"
             documents.append(_document(plan_template, plan_context,
                                        plan_file_name(plan.number, plan.slug),
                                        document_properties(agreement, title)))
-        documents.append(render_action_plan(version, agreement, folder))
+        documents.append(render_action_plan(version, agreement, folder, statistics))
     return documents
 
 

@@ -21,10 +21,12 @@ from pipeline.data.rules import UNTIL_FURTHER_NOTICE
 from pipeline.data.tracing import trace
 from pipeline.data.tree import check_root, find_counties, kommun_versions
 from pipeline.data.validate import Validator
-from pipeline.errors import Problem, SchemaError
+from pipeline.errors import PipelineError, Problem, SchemaError
 from pipeline.files import output
 from pipeline.followup.status import follow_up
-from pipeline.layout import data_root
+from pipeline.lagesbild import county as lagesbild_county
+from pipeline.lagesbild import store
+from pipeline.layout import LAGESBILD_FOLDER, data_root
 from pipeline.publish import masking
 
 SCHEMA_NAME = "export.schema.json"
@@ -49,11 +51,17 @@ def current_version(versions: list, day: dt.date):
 
 def county_rows(root: Path, day: dt.date) -> list[dict]:
     """Return the export's rows for every kommun under ``root``; raise SchemaError with every problem."""
+    return county_tables(root, day)[0]
+
+
+def county_tables(root: Path, day: dt.date) -> tuple[list[dict], list[dict]]:
+    """Return the export's rows for every kommun under ``root`` – the activities, and the public
+    series of the kommuner's lägesbild – ; raise SchemaError with every problem."""
 
     check_root(root)
     counties, problems = find_counties(root)
     validator = Validator()
-    rows = []
+    rows, series = [], []
     for county, kommuner in counties.items():
         for kommun in kommuner:
             versions = []
@@ -68,9 +76,15 @@ def county_rows(root: Path, day: dt.date) -> list[dict]:
             found_records, record_problems = followups.load_records(version, day)
             problems += record_problems
             rows += public_rows(county.name, version, found_records)
+            if (kommun / LAGESBILD_FOLDER).is_dir():
+                try:
+                    series += lagesbild_county.export_rows(county.name, version.data["parter"]["kommun"]["namn"],
+                                                           store.load_kommun(kommun))
+                except PipelineError as exc:
+                    problems += exc.problems
     if problems:
         raise SchemaError(problems)
-    return rows
+    return rows, series
 
 
 def public_rows(county: str, version, found: list) -> list[dict]:
@@ -113,25 +127,40 @@ def version_rows(county: str, version, found: list, mask=lambda text: text) -> l
     return rows
 
 
-def export_county(root: Path, fmt: str, day: dt.date | None = None) -> str:
-    """Return the county export of everything under ``root`` as CSV or JSON text."""
+def export_county(root: Path, fmt: str, day: dt.date | None = None, table: str = "aktiviteter") -> str:
+    """Return the county export of everything under ``root`` as CSV or JSON text. JSON holds both
+    tables (``rader``, ``lägesbild``); a CSV is one table: the activities, or with ``table`` =
+    "lägesbild" the series."""
     day = day or dt.date.today()
-    rows = county_rows(Path(root), day)
+    rows, series = county_tables(Path(root), day)
     if fmt == "json":
-        return json.dumps({"schema": SCHEMA_NAME, "datum": day.isoformat(), "rader": rows}, ensure_ascii=False,
-                          indent=1) + "\n"
+        return json.dumps({"schema": SCHEMA_NAME, "datum": day.isoformat(), "rader": rows, "lägesbild": series},
+                          ensure_ascii=False, indent=1) + "\n"
+    if table == "lägesbild":
+        return to_csv(series, lagesbild_county.EXPORT_COLUMNS)
     return to_csv(rows)
 
 
-def to_csv(rows: list[dict]) -> str:
-    """Return rows as CSV for Excel with Swedish settings: semicolons, CRLF, lists joined by " | ";
-    a text that a spreadsheet would take for a formula is neutralised (:func:`inert`)."""
+def to_csv(rows: list[dict], columns: list[str] = COLUMNS) -> str:
+    """Return rows as CSV for Excel with Swedish settings: semicolons, CRLF, lists joined by " | ",
+    numbers with a decimal comma; a text that a spreadsheet would take for a formula is
+    neutralised (:func:`inert`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([inert(" | ".join(v) if isinstance(v, list) else v) for v in (row[c] for c in COLUMNS)])
+        writer.writerow([_cell(row[c]) for c in columns])
     return "\ufeff" + buffer.getvalue()
+
+
+def _cell(value) -> str:
+    """Return one CSV field: a number as a Swedish Excel reads it (1234,5: no thousands separator,
+    which would make it text), yes/no in Swedish, lists joined."""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value)).replace(".", ",")
+    return inert(" | ".join(value) if isinstance(value, list) else value)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -163,7 +163,7 @@ def _plan(plan, state: FollowUp, picture) -> dict:
                      "bild": picture(charts.indicator_chart, i),
                      "tabelltext": f"Värden för indikator {i.item.id}",
                      "värden": [{"datum": day.isoformat(), "värde": _value(value, i.unit),
-                                 "kommentar": context.printable(i.comments.get(day, ""))} for day, value in i.points]}
+                                 "kommentar": context.printable(_comment(i, day))} for day, value in i.points]}
                     for i in measured],
     }
 
@@ -178,6 +178,22 @@ def _value(value, unit) -> str:
     return f"{amount(value)} {unit}" if unit else amount(value)
 
 
+def _start_note(indicator) -> str:
+    """Return " (2024, Brå)" after a baseline taken from the lägesbild."""
+    start = indicator.start
+    if start is None or indicator.item.data.get("utgångsvärde") is not None:
+        return ""
+    return f" ({start.period}, {start.source.split(',')[0]})"
+
+
+def _comment(indicator, day) -> str:
+    """Return what the report says beside a value: the comment, and where a value taken from the
+    lägesbild comes from."""
+    figure = indicator.from_series.get(day)
+    taken = f"Ur lägesbilden: {figure.period} ({figure.source})." if figure else ""
+    return " ".join(t for t in (indicator.comments.get(day, ""), taken) if t)
+
+
 def _indicator(indicator) -> dict:
     unit = indicator.unit
     points = indicator.points
@@ -189,7 +205,8 @@ def _indicator(indicator) -> dict:
             closer = abs(latest - indicator.target) < abs(before - indicator.target)
             change += " (närmare målet)" if closer else " (längre från målet)"
     return {"id": indicator.item.id, "indikator": context.printable(indicator.item.text),
-            "utgångsvärde": _value(indicator.baseline, unit) if indicator.baseline is not None else "–",
+            "utgångsvärde": (_value(indicator.baseline, unit) + _start_note(indicator)
+                             if indicator.baseline is not None else "–"),
             "målvärde": _value(indicator.target, unit) if indicator.target is not None else "–",
             "senaste": (f"{_value(points[-1][1], unit)} ({points[-1][0].isoformat()})" if points else "–"),
             "förändring": change}

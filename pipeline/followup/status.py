@@ -2,7 +2,10 @@
 
 Made from a version and its records up to a date. An activity's status is the one in the
 latest record that mentions it; "förändring" compares it with the record before. An
-indicator's values are every value recorded up to the date, in date order.
+indicator's values are every value recorded up to the date, in date order; an indicator that
+names a series of the lägesbild (``serie``, ``utgångsår``) starts from the series' figure of its
+year, and a record that has no value typed for it takes the series' newest figure from the
+imports retrieved by the record's date (:mod:`pipeline.lagesbild.links`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass, field
 from pipeline.data.followups import STATUSES, Record, plan_key
 from pipeline.data.tracing import Item, trace
 from pipeline.data.version import Plan, Version
+from pipeline.errors import PipelineError
+from pipeline.lagesbild.links import Figure, Statistics, uses_statistics
 
 NOT_FOLLOWED = "ej uppföljd"
 ORDER = ("klar", "grön", "gul", "röd", "ej påbörjad", NOT_FOLLOWED)  # best first, as the overview counts them
@@ -51,6 +56,8 @@ class Indicator:
     item: Item
     points: list[tuple[dt.date, float]] = field(default_factory=list)
     comments: dict[dt.date, str] = field(default_factory=dict)
+    start: Figure | None = None  # the series' figure it starts from, when it names one
+    from_series: dict[dt.date, Figure] = field(default_factory=dict)  # values taken from the lägesbild
 
     @property
     def unit(self) -> str | None:
@@ -58,7 +65,8 @@ class Indicator:
 
     @property
     def baseline(self) -> float | None:
-        return self.item.data.get("utgångsvärde")
+        typed = self.item.data.get("utgångsvärde")
+        return typed if typed is not None else (self.start.value if self.start else None)
 
     @property
     def target(self) -> float | None:
@@ -105,11 +113,12 @@ def follow_up(version, records: list[Record], date: dt.date | None = None) -> Fo
     current = chosen[-1].date if chosen else None
     previous = chosen[-2].date if len(chosen) > 1 else None
     plans = []
+    statistics = _statistics(version)
     for plan in version.plans:
         key = plan_key(plan)
         found = trace(plan.data)
         activities = [_activity(key, item, chosen, previous) for item in found.activities]
-        indicators = [_indicator(key, item, chosen) for item in found.indicators]
+        indicators = [_indicator(key, item, chosen, statistics) for item in found.indicators]
         plans.append(PlanStatus(plan, key, activities, indicators))
     return FollowUp(version, current, previous, plans, chosen)
 
@@ -137,14 +146,29 @@ def _activity(key: str, item: Item, records: list[Record], previous: dt.date | N
     return ActivityStatus(item, status, before, entry.get("kommentar"), entry.get("rapporterad_av"), since)
 
 
-def _indicator(key: str, item: Item, records: list[Record]) -> Indicator:
-    indicator = Indicator(item)
+def _statistics(version) -> Statistics:
+    """Return the kommun's lägesbild when the version's plans cite it; none when they do not or it
+    cannot be read (``validate`` says why)."""
+    if not uses_statistics(version.plans):
+        return Statistics([])
+    try:
+        return Statistics.of_kommun(version.folder.parent)
+    except PipelineError:
+        return Statistics([])
+
+
+def _indicator(key: str, item: Item, records: list[Record], statistics: Statistics) -> Indicator:
+    indicator = Indicator(item, start=statistics.start(item.data))
     for record in records:
-        entry = record.entries("indikatorer").get((key, item.id))
-        if entry is None:
-            continue
-        if isinstance(entry.get("värde"), (int, float)) and not isinstance(entry.get("värde"), bool):
-            indicator.points.append((record.date, entry["värde"]))
+        entry = record.entries("indikatorer").get((key, item.id)) or {}
+        typed = entry.get("värde")
+        if isinstance(typed, (int, float)) and not isinstance(typed, bool):
+            indicator.points.append((record.date, typed))
+        else:
+            measured = statistics.measured(item.data, record.date)
+            if measured is not None:
+                indicator.points.append((record.date, measured.value))
+                indicator.from_series[record.date] = measured
         if entry.get("kommentar"):
             indicator.comments[record.date] = entry["kommentar"]
     return indicator
