@@ -191,8 +191,8 @@ def test_counts_count_items_and_name_them_by_what_they_say(falun_rows):
     assert (": en ny aktivitet, en aktivitet utgår och tre ändringar; aktiviteterna har fått id och kopplats till "
             "orsaker och mål; se ändringsdokumentet för bilaga 1.") in activities["ändring"]
     assert activities["nytt"].startswith("Ny aktivitet A2: Ordningsvakter vid resecentrum fredags- och lördagsnätter.")
-    assert ": en ny indikator, en indikator utgår och två ändringar; indikatorerna har fått id och kopplats till mål;" \
-        in plan["Uppföljningen i bilaga 1"]["ändring"]
+    assert (": två nya indikatorer, en indikator utgår och två ändringar; indikatorerna har fått id och kopplats "
+            "till mål;") in plan["Uppföljningen i bilaga 1"]["ändring"]
     assert ": en orsak utgår och en ändring; orsakerna har fått id;" in plan["Orsaksanalysen i bilaga 1"]["ändring"]
     causes = next(r for r in falun_rows if r["ändring"].startswith("Orsaksanalysen i bilaga 2"))
     assert ": orsakerna har fått id;" in causes["ändring"]  # the same four causes, now O1–O4

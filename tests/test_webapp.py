@@ -625,3 +625,24 @@ def test_a_problem_on_one_step_is_counted_on_the_others(web):
     decision = get(client, "/v/dalarna/falun/2027/del/beslut").get_data(as_text=True)
     assert re.search(r'id="f-diarienummer"[^>]*aria-invalid="true"', decision)
     assert "1 sak att rätta på den här sidan" in decision
+
+
+def test_a_plan_s_links_to_the_lagesbild_are_fields_checked_at_the_field(web):
+    """The series a kartläggning cites and an indicator's series and start year are form fields;
+    a series the kommun's lägesbild lacks is said at its field, in plain Swedish."""
+    client, session, county = web
+    url = "/v/dalarna/falun/2027/plan/01-trygghet-centrum.yaml"
+    path = county / "falun" / "2027" / "planer" / "01-trygghet-centrum.yaml"
+    before = path.read_text(encoding="utf-8")
+    values = form_of(get(client, url).get_data(as_text=True))
+    assert values["f.kartläggning.statistik.0"] == ["bra.misshandel-inkl-grov"]
+    assert values["f.uppföljning.3.serie"] == ["bra.misshandel-inkl-grov"]
+    assert values["f.uppföljning.3.utgångsår"] == ["2024"]
+    assert submit(client, session, url, values, "spara").status_code == 303
+    assert path.read_text(encoding="utf-8") == before  # the year is saved back as the number it was
+    values["f.kartläggning.statistik.1"] = ["enkat.finns-inte"]
+    assert submit(client, session, url, values, "spara").status_code == 303  # a draft may hold errors
+    page = get(client, url).get_data(as_text=True)
+    error = page.split('id="fel-f-kartläggning-statistik-1"', 1)[1].split("</div>", 1)[0]
+    assert "enkat.finns-inte finns inte i kommunens lägesbild" in error
+    assert "fältet" not in error and "statistik[" not in error  # no field path shown

@@ -144,7 +144,8 @@ def _figure_of(indicator: Indicator, year: Year, rated: bool) -> float | None:
 
 def uses_statistics(plans) -> bool:
     """``True`` when a plan cites the lägesbild (so that its kommun's statistics need reading)."""
-    return any(_cited(plan.data) or any(item.get(SERIES_FIELD) for item in _indicators(plan.data))
+    return any(_cited(plan.data) or any(item.get(SERIES_FIELD) or item.get(START_FIELD) is not None
+                                        for item in _indicators(plan.data))
                for plan in plans)
 
 

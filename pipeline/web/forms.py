@@ -99,7 +99,7 @@ def _field(key: str, rule: dict, path: tuple, schema_name: str) -> Field:
         made.kind = "choices" if "list" in types else "choice"
     elif types == ["string", "list"]:
         made.kind = "ids"  # one id or several: written "O1, O2" in one input
-    elif types == ["number"]:
+    elif types in (["number"], ["integer"]):
         made.kind = "number"
     elif made.allowed:
         made.kind = "choice"

@@ -24,6 +24,7 @@ from pipeline.data.version import load_county, plan_files, shared_part
 from pipeline.documents.overview import swedish_key, version_states
 from pipeline.errors import PipelineError, Problem
 from pipeline.files.inputs import read_bytes
+from pipeline.lagesbild import links
 from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, PLANS_FOLDER, nfc
 from pipeline.web import edits, forms, undo
 
@@ -215,8 +216,11 @@ class Workspace:
         text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
                          sort_keys=False, width=4096)
         validator = Validator()
-        _, problems = validator.version(version.folder, texts={path: text})
+        checked, problems = validator.version(version.folder, texts={path: text})
         warnings = sorted(set(validator.warnings.get(version.folder, [])), key=Problem.sort_key)
+        if checked is not None and not problems:  # the plans' links to the kommun's lägesbild
+            more, more_warnings = links.check_version(checked)
+            problems, warnings = problems + more, sorted(set(warnings + more_warnings), key=Problem.sort_key)
         return problems, warnings
 
 
