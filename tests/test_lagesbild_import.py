@@ -268,6 +268,35 @@ def test_a_stored_file_with_a_wrong_value_is_a_located_schema_problem(kommun):
     assert any("anteckning.yaml" in f and "<källa>-ÅÅÅÅ-MM-DD.yaml" in f for f in found), found
 
 
+def with_our_checksum(body: str) -> str:
+    """Return a stored file's text with a first line that says samverkan wrote it (its checksum holds)."""
+    import hashlib
+
+    return f"# Skriven av samverkan (test); kontrollsumma {hashlib.sha256(body.encode()).hexdigest()}\n{body}"
+
+
+def test_a_file_that_claims_to_be_ours_is_still_checked_and_located(kommun):
+    """Files as samverkan wrote them are read by libyaml; one whose checksum holds but whose content is
+    wrong, or one with anchors (an alias bomb), is read by the careful loader: located, limited."""
+    (written,) = store.write(kommun, [an_import(DAY, 600)])
+    body = written.path.read_text(encoding="utf-8").split("\n", 1)[1].replace("värde: 600", "värde: sexhundra")
+    from pipeline.data.followups import written_by_us
+
+    assert written_by_us(with_our_checksum(body))  # so the fast path is the one tried first
+    written.path.write_text(with_our_checksum(body), encoding="utf-8")
+    with pytest.raises(PipelineError) as caught:
+        store.load_kommun(kommun)
+    line = with_our_checksum(body).splitlines().index(next(t for t in body.splitlines() if "sexhundra" in t)) + 1
+    assert any(f"bra-2026-02-16.yaml:{line}:" in p.format() for p in caught.value.problems)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, "
+        f"*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n"
+        for n in range(12))
+    written.path.write_text(with_our_checksum(bomb), encoding="utf-8")
+    with pytest.raises(PipelineError):  # refused by the node limit, not expanded
+        store.load_kommun(kommun)
+
+
 def test_a_hand_edited_import_is_replaced_only_with_ersatt(kommun, capsys):
     files = [str(HERE / "enkat" / "trygghet-orsa.csv")]
     assert main(["lagesbild", "importera", str(kommun), *files, "--hämtad", "2026-02-16"]) == 0
