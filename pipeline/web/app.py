@@ -19,7 +19,7 @@ import pipeline.web.followup_pages  # noqa: F401 – registers the follow-up's p
 import pipeline.web.lagesbild_pages  # noqa: F401 – registers the lägesbild's page on the blueprint
 from pipeline.errors import PipelineError
 from pipeline.swedish import long_date, sentence
-from pipeline.web import forms, pages, plain, security
+from pipeline.web import forms, pages, plain, security, workspace
 from pipeline.web.workspace import NotFound, Workspace
 
 HERE = Path(__file__).resolve().parent
@@ -44,7 +44,9 @@ def create_app(data_root: Path, session: security.Session) -> Flask:
     app.jinja_env.filters["klartext"] = plain.line  # a problem as one line in plain Swedish
     app.jinja_env.filters["vid_faltet"] = plain.at_field  # a problem as its field shows it
     app.jinja_env.globals.update(input_name=forms.input_name, choices=forms.choices, csrf=lambda: session.csrf,
-                                 etikett=plain.label_of_path)
+                                 etikett=plain.label_of_path, choice_pairs=forms.choice_pairs,
+                                 serier_for=lambda fil: workspace.series_of_file(fil.path))
+    app.jinja_env.filters["pair"] = lambda value: (value, value)
     _guard(app, session)
     _errors(app)
     app.register_blueprint(pages.bp)

@@ -47,6 +47,7 @@ class Field:
     children: list[Field] = field(default_factory=list)  # a group's fields, or a list's item fields
     item: Field | None = None  # a list of single values: the kind of each
     text_key: str | None = None  # a list whose items are a text or a mapping {id, <text_key>}
+    always_list: bool = False  # choices written as a list even when one is chosen
 
     @property
     def scalar_list(self) -> bool:
@@ -91,6 +92,8 @@ def _field(key: str, rule: dict, path: tuple, schema_name: str) -> Field:
         # each, written back as a plain text when no id is given (as the file had them).
         made.kind, made.children = "list", _fields(inner["schema"], path, schema_name)
         made.text_key = next(key for key, rule in inner["schema"].items() if rule.get("required"))
+    elif types == ["list"] and made.choices_from:
+        made.kind, made.always_list = "choices", True  # the series a kartläggning cites
     elif types == ["list"]:
         made.kind = "list"
         made.item = Field(key="", path=path, label=made.item_label or made.label,
@@ -274,7 +277,7 @@ def _value_from_form(item: Field, form, index: FormIndex, path: tuple, original)
         chosen = [v for v in form.getlist(name) if v]
         if not chosen:
             return "" if item.required else None
-        return chosen[0] if len(chosen) == 1 else chosen
+        return chosen if item.always_list or len(chosen) > 1 else chosen[0]
     return _scalar(item, form.get(name, ""), original)
 
 
@@ -479,6 +482,14 @@ def _get(data, path: tuple):
             return None
         data = data[part] if isinstance(part, int) else data.get(part)
     return data
+
+
+def choice_pairs(item: Field, agreement: dict, series: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return the (value, text) of each choice of a field: the kommun's ``series`` (id, name) for a
+    field that chooses among them, else each value shown as itself."""
+    if item.choices_from == "serier":
+        return series
+    return [(value, value) for value in choices(item, agreement)]
 
 
 def choices(item: Field, agreement: dict) -> list[str]:

@@ -25,7 +25,8 @@ from pipeline.documents.overview import swedish_key, version_states
 from pipeline.errors import PipelineError, Problem
 from pipeline.files.inputs import read_bytes
 from pipeline.lagesbild import links
-from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, PLANS_FOLDER, nfc
+from pipeline.lagesbild.series import SOURCE_NAMES
+from pipeline.layout import AGREEMENT_FILE, COUNTY_FILE, LAGESBILD_FOLDER, PLANS_FOLDER, nfc
 from pipeline.web import edits, forms, undo
 
 
@@ -222,6 +223,34 @@ class Workspace:
             more, more_warnings = links.check_version(checked)
             problems, warnings = problems + more, sorted(set(warnings + more_warnings), key=Problem.sort_key)
         return problems, warnings
+
+
+# The series a plan's form offers, per kommun and the state of its lägesbild folder (a page with
+# many indicators asks once per field).
+_SERIES: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def series_of_file(path: Path) -> list[tuple[str, str]]:
+    """Return (id, name and source) of each series in the lägesbild of the kommun whose plan is at
+    ``path`` (<kommun>/<version>/planer/<plan>.yaml); none when it has none or it cannot be read."""
+    kommun = Path(path).parents[2]
+    folder = kommun / LAGESBILD_FOLDER
+    try:
+        with os.scandir(folder) as entries:
+            state = tuple(sorted((e.name, e.stat(follow_symlinks=False).st_mtime_ns) for e in entries))
+    except OSError:
+        return []
+    key = (str(kommun), state)
+    if key not in _SERIES:
+        try:
+            statistics = links.Statistics.of_kommun(kommun)
+        except PipelineError:
+            return []
+        if len(_SERIES) > 64:
+            _SERIES.clear()
+        _SERIES[key] = [(i.id, f"{i.name} ({SOURCE_NAMES[i.id.split('.', 1)[0]].split(',')[0].split(' (')[0]})")
+                        for i in statistics.indicators.values()]
+    return _SERIES[key]
 
 
 @dataclass
