@@ -150,14 +150,21 @@ def test_report_has_charts_with_alt_text_and_tables(sealed_county, tmp_path):
     assert [p.name for p in written] == ["uppfoljning-2026-09-17.docx"]
     with zipfile.ZipFile(written[0]) as archive:
         document = archive.read("word/document.xml").decode("utf-8")
-        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        charts = [n for n in archive.namelist() if n.startswith("word/charts/") and n.endswith(".xml")]
+        workbooks = [n for n in archive.namelist() if n.startswith("word/embeddings/")]
         rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
         types = archive.read("[Content_Types].xml").decode("utf-8")
-    assert len(media) >= 2 and all(n.endswith(".png") for n in media)
-    assert document.count("<wp:docPr") == len(media)
+        chart = archive.read(charts[0]).decode("utf-8")
+        chart_rels = archive.read("word/charts/_rels/" + charts[0].rsplit("/", 1)[1] + ".rels").decode("utf-8")
+    # Word's own charts, each with its figures in a workbook Word's "Redigera data" opens
+    assert len(charts) >= 2 and len(workbooks) == len(charts)
+    assert not any(n.startswith("word/media/") for n in archive.namelist())
+    assert document.count("<wp:docPr") == len(charts)
     assert 'descr="Stapeldiagram över aktiviteternas status per plan.' in document
     assert 'descr="Linjediagram för indikator I1' in document
-    assert "rIdSamverkanBild1" in rels and 'Extension="png"' in types
+    assert "rIdSamverkanDiagram1" in rels and "drawingml.chart+xml" in types and 'Extension="xlsx"' in types
+    assert "<c:barChart>" in chart and "[$-41D]" in chart and 'r:id="rId1"' in chart
+    assert "../embeddings/samverkan-diagram-1.xlsx" in chart_rels
     assert "Värden för indikator I1" in document  # the data table beside the chart
 
 

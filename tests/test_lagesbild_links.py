@@ -219,3 +219,15 @@ def test_the_follow_up_report_says_where_a_figure_comes_from(falun, tmp_path, ca
     assert "522,6 per 100 000 invånare (2024, Brå och Kolada)" in cells  # the baseline, from the series
     assert "575,2 per 100 000 invånare (2026-09-01)" in cells  # the latest value
     assert any(c.startswith("Ur lägesbilden: 2025 (Brå och Kolada, hämtad 2 maj 2026)") for c in cells)
+
+
+def test_the_follow_up_form_says_a_linked_value_may_be_left_to_the_lagesbild(falun):
+    from pipeline.web.followup_form import _indicator_row
+
+    version = validate_version(falun)
+    state = follow_up(version, [])
+    plan, i4 = state.plans[0], state.plans[0].indicators[3]
+    said = _indicator_row(plan.plan, i4.item, i4)["om"]
+    assert "Utgångsvärdet är 522,6 per 100 000 invånare." in said  # from the series: the plan types none
+    assert "Lämnas värdet tomt hämtas det ur kommunens lägesbild." in said
+    assert "lägesbild" not in _indicator_row(plan.plan, plan.indicators[0].item, plan.indicators[0])["om"]

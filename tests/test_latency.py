@@ -57,14 +57,16 @@ def test_validate_asks_cerberus_when_something_is_wrong(tmp_path, orsa):
 
 
 @pytest.mark.slow  # seconds: a batch, a whole review or many requests (quick tier < 3 min)
-def test_only_the_commands_that_draw_charts_import_matplotlib(tmp_path):
-    # The follow-up report draws charts; the county export and the workbook do not, and validating
-    # a version with follow-up records reads YAML only (test_validate_imports_no_… above).
-    assert "matplotlib" in imported_by(["uppfoljning", str(ORSA_2023), "--out", str(tmp_path / "u")], tmp_path)
-    assert "matplotlib" not in imported_by(["export", str(ORSA_2023), "--xlsx", str(tmp_path / "b.xlsx")], tmp_path)
+def test_only_the_commands_that_draw_charts_import_the_chart_writer(tmp_path):
+    # The follow-up report draws charts (Word's own, through python-pptx); the county export and the
+    # workbook do not, and validating a version with follow-up records reads YAML only
+    # (test_validate_imports_no_… above). matplotlib is no longer used at all.
+    report = imported_by(["uppfoljning", str(ORSA_2023), "--out", str(tmp_path / "u")], tmp_path)
+    assert "pptx" in report and "matplotlib" not in report
+    assert "pptx" not in imported_by(["export", str(ORSA_2023), "--xlsx", str(tmp_path / "b.xlsx")], tmp_path)
     county = imported_by(["export", str(ROOT / "agreements"), "--format", "json", "--ut", str(tmp_path / "l.json")],
                          tmp_path)
-    assert not county & {"matplotlib", "openpyxl", "docx", "docxtpl"}
+    assert not county & {"matplotlib", "pptx", "openpyxl", "docx", "docxtpl"}
 
 
 def without_lagesbild(tmp_path, version: Path) -> Path:

@@ -1,72 +1,22 @@
-"""matplotlib for the documents' charts: imported once and only when a chart is drawn, with settings
-that give the same PNG bytes for the same data (no creation time, no program name, fixed fonts,
-DPI and hash salt).
+"""The documents' charts, as Word's own charts: DrawingML chart parts whose XML python-pptx's chart
+writer makes (the XML Word and PowerPoint write themselves), styled through python-pptx's chart
+objects, with their figures in a small workbook beside them (XlsxWriter) that Word's "Redigera
+data" opens. The same data gives the same bytes.
 
-The follow-up report (:mod:`pipeline.followup.charts`) and the lägesbild
-(:mod:`pipeline.documents.lagesbild_charts`) draw their charts on figures made here. Every chart in a
-document comes with alt text and a table of the same data beside it (DOS-lagen, WCAG 1.1.1).
+The lägesbild (:mod:`pipeline.documents.lagesbild_charts`) and the follow-up report
+(:mod:`pipeline.followup.charts`) draw their charts here. Every chart in a document comes with alt
+text and a table of the same data beside it (DOS-lagen, WCAG 1.1.1); LibreOffice draws them in
+the PDFs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from pipeline.ooxml import safexml
-
-DPI = 110
-# (Figure class, canvas class), imported once per process, when the first chart is drawn: matplotlib
-# costs about a second to import, and the renderers' modules are loaded by every batch worker, most of
-# whose versions have no chart to draw.
-_FIGURE = None
-
-
-def matplotlib_classes():
-    """Return matplotlib's Figure and Agg canvas, with settings that make bytes repeatable."""
-    global _FIGURE
-    if _FIGURE is None:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        matplotlib.rcParams.update({
-            "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-            "svg.hashsalt": "samverkan", "path.simplify": True, "figure.dpi": DPI, "savefig.dpi": DPI,
-            "axes.formatter.use_locale": False,
-        })
-        _FIGURE = (Figure, FigureCanvasAgg)
-    return _FIGURE
-
-
-def png(figure) -> bytes:
-    """Return the figure as PNG without a creation time or program name, so bytes repeat."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def figure(width_cm: float, height_cm: float, margins_cm: tuple[float, float, float, float] | None = None):
-    """Return a figure; with ``margins_cm`` (left, right, bottom, top) the axes are placed by them,
-    without them matplotlib's constrained layout finds room for every label (a third of the
-    time a chart takes, so only charts whose labels we cannot measure beforehand use it)."""
-    figure_class, canvas_class = matplotlib_classes()
-    made = figure_class(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI,
-                        layout=None if margins_cm else "constrained")
-    canvas_class(made)
-    if margins_cm:
-        left, right, bottom, top = margins_cm
-        made.subplots_adjust(left=left / width_cm, right=1 - right / width_cm, bottom=bottom / height_cm,
-                             top=1 - top / height_cm)
-    return made
-
-
-# --- native Word charts ------------------------------------------------------------------------------
-# A line chart as a DrawingML chart part, its XML made by python-pptx's chart writer (the same XML
-# Word and PowerPoint write) and styled through python-pptx's chart objects. Costs about a
-# millisecond, where a matplotlib PNG costs a hundred; Word can restyle and edit it.
 
 _WORKBOOK_DATE = dt.datetime(2000, 1, 1)  # the embedded workbook's created date: fixed, so bytes repeat
 
@@ -82,6 +32,8 @@ class Line:
     values: tuple[float | None, ...]
     main: bool = True
     open_points: tuple[int, ...] = ()
+    dash: str = ""  # "" solid for the main line, dashed for the others; or a DrawingML dash ("sysDot")
+    markers: bool = True  # a point per category (none for a level drawn as a line: a goal)
 
 
 @dataclass(frozen=True)
@@ -93,6 +45,18 @@ class Axis:
     top: float
     step: float
     decimals: int
+
+
+def round_axis(figures: list[float], title: str) -> Axis:
+    """Return a value axis for ``figures``: from 0 (or a round number below the lowest) to a round
+    number with room above the highest, in four or five steps of 1, 2, 2,5 or 5 times a power of ten."""
+    figures = figures or [0.0]
+    low, high = min(min(figures), 0.0), max(max(figures), 0.0)
+    span = (high - low) * 1.15 or 1.0
+    power = 10 ** math.floor(math.log10(span / 5))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if span / (m * power) <= 5)
+    top = math.ceil(high * 1.12 / step) * step if high > 0 else step
+    return Axis(title, math.floor(low / step) * step, top, step, 0 if float(step).is_integer() else 1)
 
 
 def number_format(decimals: int) -> str:
@@ -115,8 +79,8 @@ def line_chart(categories: tuple[str, ...], lines: list[Line], axis: Axis, point
     from pptx.chart.xmlwriter import ChartXmlWriter
     from pptx.enum.chart import XL_CHART_TYPE
 
-    look = (len(categories), tuple((line.colour, line.main, line.open_points) for line in lines), axis.title,
-            axis.decimals, point_labels, point_decimals)
+    look = (len(categories), tuple((line.colour, line.main, line.open_points, line.dash, line.markers)
+                                   for line in lines), axis.title, axis.decimals, point_labels, point_decimals)
     if look not in _LOOKS:
         if len(_LOOKS) >= _LOOKS_MAX:
             _LOOKS.clear()
@@ -172,6 +136,51 @@ def _styled(categories: tuple[str, ...], lines: list[Line], axis: Axis, point_la
     return _xml_bytes(space)
 
 
+def stacked_bar_chart(categories: tuple[str, ...], bars: list[Line], axis: Axis,
+                      light_text: tuple[str, ...] = ()) -> tuple[bytes, bytes]:
+    """Return a horizontal stacked bar chart's XML and its workbook: a bar per category (the first
+    at the top), a part per :class:`Line` of ``bars`` in its colour with its count written inside
+    (white on the colours in ``light_text``; a zero writes nothing), the legend below."""
+    from pptx.chart.chart import Chart
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+    from pptx.oxml import parse_xml
+    from pptx.util import Pt
+
+    # A bar chart draws its first category at the foot: given last first, the first is at the top
+    # (reversing the axis instead moves the counts' axis to the top in LibreOffice).
+    categories = categories[::-1]
+    bars = [replace(bar, values=bar.values[::-1]) for bar in bars]
+    data = CategoryChartData(number_format="0")
+    data.categories = categories
+    for bar in bars:
+        data.add_series(bar.label, bar.values)
+    space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_STACKED, data).xml.encode("utf-8"))
+    chart = Chart(space, None)
+    chart.font.size, chart.font.name = Pt(8), "Arial"
+    chart.has_title = False
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 60, 100
+    for series, bar in zip(plot.series, bars, strict=True):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = RGBColor.from_string(bar.colour)
+        series.format.line.color.rgb = RGBColor.from_string("555555")
+        series.format.line.width = Pt(0.5)
+        labels = series.data_labels
+        labels.number_format, labels.number_format_is_linked = "0;;;", False  # a zero writes nothing
+        labels.position, labels.show_value = XL_LABEL_POSITION.CENTER, True
+        labels.font.size = Pt(8)
+        labels.font.color.rgb = RGBColor.from_string("FFFFFF" if bar.label in light_text else "000000")
+    chart.category_axis.tick_labels.font.size = Pt(8)
+    _style_axes(chart, axis, Pt)
+    chart.has_legend = True
+    chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+    _finish_space(space)
+    return _xml_bytes(space), _workbook(categories, bars, 0)
+
+
 def _scale(space, axis: Axis) -> None:
     """Set the value axis' lowest and highest value and the step between its ticks."""
     values = space.find(f"{_C}chart/{_C}plotArea/{_C}valAx")
@@ -188,13 +197,18 @@ def _figure(value: float) -> str:
 
 def _style_line(series, line: Line, circle, Pt) -> None:
     from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE
 
     series.smooth = False
     series.format.line.color.rgb = RGBColor.from_string(line.colour)
     series.format.line.width = Pt(2 if line.main else 1.4)
-    if not line.main:
-        series.format.line.dash_style = MSO_LINE.DASH
+    dash = line.dash or ("" if line.main else "dash")
+    if dash:
+        series.format.line.dash_style = {"dash": MSO_LINE.DASH, "sysDot": MSO_LINE.ROUND_DOT}[dash]
+    if not line.markers:
+        series.marker.style = XL_MARKER_STYLE.NONE
+        return
     series.marker.style, series.marker.size = circle, 5 if line.main else 4
     for fill, index in [(line.colour, None)] + [("FFFFFF", n) for n in line.open_points]:
         marker = series.marker if index is None else series.points[index].marker

@@ -9,8 +9,6 @@ figures beside it.
 
 from __future__ import annotations
 
-import math
-
 from pipeline.documents import charts
 from pipeline.lagesbild.figures import Indicator, Year
 from pipeline.ooxml.charts import Chart
@@ -52,28 +50,15 @@ def _lines(indicator: Indicator, kommun: str) -> list[tuple[str, str, list[float
     return lines
 
 
-def _limits(lines) -> tuple[float, float, float]:
-    """Return the value axis: from 0 (or a round number below the lowest figure) to a round number
-    with room above the highest, and the step between its ticks (1, 2, 2,5 or 5 times a power of
-    ten, four or five steps)."""
-    figures = [v for _, _, values in lines for v in values if v is not None] or [0.0]
-    low, high = min(min(figures), 0.0), max(max(figures), 0.0)
-    span = (high - low) * 1.15 or 1.0
-    power = 10 ** math.floor(math.log10(span / 5))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if span / (m * power) <= 5)
-    return math.floor(low / step) * step, math.ceil(high * 1.12 / step) * step if high > 0 else step, step
-
-
 def indicator_chart(indicator: Indicator, kommun: str, number: int) -> Chart:
     """Return the line chart of an indicator over the years, as a native Word chart with its alt
     text: the kommun's line (its figures written at its points when it is alone), the county's
     and the country's dashed, a preliminary year's point open, the value axis in round steps."""
     lines = _lines(indicator, kommun)
-    bottom, top, step = _limits(lines)
     preliminary = tuple(n for n, year in enumerate(indicator.years) if year.preliminary)
     drawn = [charts.Line(label, colour.lstrip("#").upper(), tuple(values), main=n == 0, open_points=preliminary)
              for n, (label, colour, values) in enumerate(lines)]
-    axis = charts.Axis(axis_label(indicator), bottom, top, step, 0 if float(step).is_integer() else 1)
+    axis = charts.round_axis([v for _, _, values in lines for v in values if v is not None], axis_label(indicator))
     xml, workbook = charts.line_chart(tuple(period_label(y) for y in indicator.years), drawn, axis,
                                       point_labels=len(lines) == 1, point_decimals=places(indicator))
     return Chart(number, xml, workbook, WIDTH_CM, HEIGHT_CM, indicator_alt(indicator, kommun))

@@ -105,11 +105,12 @@ def _activity_row(plan, item, latest) -> dict:
 def _indicator_row(plan, item, latest) -> dict:
     unit = item.data.get("enhet")
     points = latest.points if latest else []
-    baseline = _optional_value(item.data.get("utgångsvärde"), unit)
+    baseline = _optional_value(latest.baseline if latest else item.data.get("utgångsvärde"), unit)
     target = _optional_value(item.data.get("målvärde"), unit)
     facts = [f"Enhet: {unit}." if unit else "",
              f"Senast uppmätt {_value(points[-1][1], unit)} den {long_date(points[-1][0])}." if points else "",
-             f"Utgångsvärdet är {baseline}." if baseline else "", f"Målvärdet är {target}." if target else ""]
+             f"Utgångsvärdet är {baseline}." if baseline else "", f"Målvärdet är {target}." if target else "",
+             "Lämnas värdet tomt hämtas det ur kommunens lägesbild." if item.data.get("serie") else ""]
     return {"id": item.id, "text": _one_line(item.text), "falt": _inputs(plan, INDICATOR, item.id),
             "om": " ".join(fact for fact in facts if fact)}
 
