@@ -14,7 +14,7 @@ from pipeline.documents.lagesbild import MISSING, PRELIMINARY_NOTE, change_text,
 from pipeline.documents.model import RenderedDocument, write_document
 from pipeline.lagesbild.county import YEARS_SHOWN, CountyIndicator, Row, county_indicators, source_names
 from pipeline.lagesbild.series import Import
-from pipeline.swedish import long_date
+from pipeline.swedish import count, long_date
 
 COUNTY_LAGESBILD_TEMPLATE = "lagesbild-lan.docx"
 COUNTY_LAGESBILD_FILE_NAME = "lagesbild-lan.docx"
@@ -33,8 +33,8 @@ def county_lagesbild_context(county: str, kommuner: dict[str, list[Import]], tod
         "län": county,
         "datum": context.SvDate(today.year, today.month, today.day),
         "titel": f"Lägesbild för {county}",
-        "undertitel": (f"Kommunerna jämförda per 100 000 invånare · {len(kommuner)} kommuner med inläst statistik · "
-                       f"{long_date(today)}"),
+        "undertitel": (f"Kommunerna jämförda per 100 000 invånare · {count(len(kommuner), 'kommun', 'kommuner')} "
+                       f"med inläst statistik · {long_date(today)}"),
         "exempel": example,
         "om_statistiken": [
             "Bara offentlig statistik: Brås anmälda brott och Koladas nyckeltal, inte kommunernas egna enkäter.",
