@@ -243,3 +243,51 @@ def test_a_draft_whose_predecessor_has_a_hyphen_in_its_name_gets_its_package(tmp
                  "--pdf"]) == 0
     package = out / "dalarna" / "exempelby001" / "andringar-2023-a-2027" / "beslutspaket.pdf"
     assert package.is_file() and "Del 1 – Tjänsteskrivelse" in " ".join(outline_titles(package))
+
+
+# --- the LibreOffice profile kept between runs ---------------------------------------------------------
+
+def kept_profile() -> Path:
+    from pipeline.documents import templatecache
+
+    return templatecache.folder().parent / pdf.KEPT_PROFILE_FOLDER / pdf.PROFILE
+
+
+@needs_libreoffice
+def test_the_profile_is_kept_and_reused_and_a_broken_one_made_again(tmp_path):
+    """LibreOffice's profile is made by the first conversion and used by the next (its first start
+    costs a second or two); one LibreOffice cannot start with is replaced, and the PDFs still come."""
+    from pipeline.data.validate import validate_version
+    from pipeline.documents.render import render_version
+
+    shutil.rmtree(kept_profile(), ignore_errors=True)
+    document = render_version(validate_version(ORSA / "2023"))[0]
+    (tmp_path / "a.docx").write_bytes(document.data)
+    written, problems = convert([PdfJob(tmp_path / "a.docx", tmp_path / "ut" / "a.pdf")])
+    assert problems == [] and written and (kept_profile() / "user").is_dir()
+    made = (kept_profile() / "user").stat()
+    written, problems = convert([PdfJob(tmp_path / "a.docx", tmp_path / "ut2" / "a.pdf")])
+    used = (kept_profile() / "user").stat()
+    assert problems == [] and written
+    assert used.st_ino == made.st_ino and used.st_mtime_ns != made.st_mtime_ns  # the same one, used again
+    shutil.rmtree(kept_profile())
+    kept_profile().write_bytes(b"not a folder")  # what a kill or a person could leave
+    written, problems = convert([PdfJob(tmp_path / "a.docx", tmp_path / "ut3" / "a.pdf")])
+    assert problems == [] and (tmp_path / "ut3" / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(Path(pdf.tempfile.gettempdir()).glob(f"{pdf.WORK_PREFIX}{os.getpid()}-*"))
+
+
+def test_a_run_that_finds_the_kept_profile_in_use_takes_a_fresh_one(tmp_path):
+    """Two runs at once must not share a profile: LibreOffice would hand the second run's files to
+    the first one's process."""
+    from pipeline.files.lock import Lock
+
+    kept = kept_profile().parent
+    with pdf._profile(tmp_path) as first:
+        assert first == kept / pdf.PROFILE
+        with pdf._profile(tmp_path) as second:
+            assert second == tmp_path / pdf.PROFILE
+    with Lock(kept, "en annan körning", name=pdf._PROFILE_LOCK), pdf._profile(tmp_path) as third:
+        assert third == tmp_path / pdf.PROFILE
+    with pdf._profile(tmp_path) as again:  # released: kept again
+        assert again == kept / pdf.PROFILE

@@ -5,6 +5,10 @@ crashes or stops making progress on a document, that document is reported, the
 process group is killed, and a new process carries on with the rest. PDFs are
 made in a private folder and moved into place whole; no soffice process
 outlives the run.
+
+LibreOffice's profile (its settings, made on first start: a second or two) is kept in the user's
+cache folder and reused by the next run; a run that finds it in use by another takes a fresh one
+of its own, and a kept profile LibreOffice cannot start with is thrown away and made again.
 """
 
 from __future__ import annotations
@@ -74,13 +78,63 @@ def convert(jobs: list[PdfJob]) -> tuple[list[Path], list[Problem]]:
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
         staged = _stage(jobs, work / "in")
-        done, problems = _run(command, staged, work, stall)
+        with _profile(work) as profile:
+            fresh = work / PROFILE
+            try:
+                done, problems = _run(command, staged, work, stall, profile)
+            except ConversionError:
+                if profile == fresh:
+                    raise
+                done, problems = [], [Problem(None, "LibreOffice startar inte med den sparade profilen")]
+            if profile != fresh and problems and not done:
+                # Nothing converted with the kept profile (broken by a kill, or by hand): throw it away
+                # and try once more with a fresh one, which the next run keeps.
+                _discard(profile)
+                done, problems = _run(command, staged, work, stall, fresh)
         written = []
         for job, pdf in done:
             written += output.write_all(job.target.parent, {job.target.name: pdf.read_bytes()})
         return written, problems
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+PROFILE = "profile"
+KEPT_PROFILE_FOLDER = "libreoffice"  # in the user's cache folder, beside the prepared templates
+_PROFILE_LOCK = ".profil.lock"
+
+
+@contextlib.contextmanager
+def _profile(work: Path):
+    """Yield the LibreOffice profile folder for this run: the one kept in the user's cache when the
+    cache is on and no other run is using it (it is locked meanwhile), else a fresh one in ``work``."""
+    from pipeline.documents import templatecache
+    from pipeline.files.lock import Lock
+
+    cache = templatecache.folder()
+    kept = cache.parent / KEPT_PROFILE_FOLDER if cache is not None else None
+    if kept is None or not platform.make_private_folder(kept):
+        yield work / PROFILE
+        return
+    lock = Lock(kept, "gör PDF med LibreOffice", name=_PROFILE_LOCK)
+    try:
+        lock.acquire()
+    except PipelineError:  # another run converts with it now: LibreOffice would hand our files to it
+        yield work / PROFILE
+        return
+    try:
+        yield kept / PROFILE
+    finally:
+        lock.release()
+
+
+def _discard(profile: Path) -> None:
+    """Remove a kept profile (only the entry itself when it is a file or a link: nothing it points at)."""
+    if os.path.islink(profile) or os.path.isfile(profile):
+        with contextlib.suppress(OSError):
+            os.unlink(profile)
+    else:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def remove_abandoned_work() -> list[Path]:
@@ -146,15 +200,15 @@ def _complete(pdf: Path) -> bool:
         return False
 
 
-def _run(command: str, staged: list[tuple[PdfJob, Path]], work: Path,
-         stall: float) -> tuple[list[tuple[PdfJob, Path]], list[Problem]]:
+def _run(command: str, staged: list[tuple[PdfJob, Path]], work: Path, stall: float,
+         profile: Path) -> tuple[list[tuple[PdfJob, Path]], list[Problem]]:
     """Run LibreOffice over the staged documents, restarting it past any that fail."""
     out = work / "out"
     done, problems = [], []
     remaining = list(staged)
     failed_at_once = 0
     while remaining:
-        arguments = [command, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+        arguments = [command, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                      "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER, "--outdir", str(out),
                      *[str(link) for _, link in remaining]]
         try:  # LibreOffice's own temporary files go into the work folder too
