@@ -107,21 +107,10 @@ _LOOKS_MAX = 64
 def _styled(categories: tuple[str, ...], lines: list[Line], axis: Axis, point_labels: bool,
             point_decimals: int) -> bytes:
     """Return the XML of a chart with the look of ``lines`` and ``axis``, styled by python-pptx."""
-    from pptx.chart.chart import Chart
-    from pptx.chart.data import CategoryChartData
-    from pptx.chart.xmlwriter import ChartXmlWriter
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-    from pptx.oxml import parse_xml
     from pptx.util import Pt
 
-    data = CategoryChartData(number_format=number_format(point_decimals))
-    data.categories = categories
-    for line in lines:
-        data.add_series(line.label, line.values)
-    space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.LINE_MARKERS, data).xml.encode("utf-8"))
-    chart = Chart(space, None)
-    chart.font.size, chart.font.name = Pt(8), "Arial"
-    chart.has_title = False  # the document's heading names the chart
+    space, chart = _new_chart(XL_CHART_TYPE.LINE_MARKERS, categories, lines, number_format(point_decimals))
     for series, line in zip(chart.plots[0].series, lines, strict=True):
         _style_line(series, line, XL_MARKER_STYLE.CIRCLE, Pt)
     if point_labels:
@@ -141,26 +130,15 @@ def stacked_bar_chart(categories: tuple[str, ...], bars: list[Line], axis: Axis,
     """Return a horizontal stacked bar chart's XML and its workbook: a bar per category (the first
     at the top), a part per :class:`Line` of ``bars`` in its colour with its count written inside
     (white on the colours in ``light_text``; a zero writes nothing), the legend below."""
-    from pptx.chart.chart import Chart
-    from pptx.chart.data import CategoryChartData
-    from pptx.chart.xmlwriter import ChartXmlWriter
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-    from pptx.oxml import parse_xml
     from pptx.util import Pt
 
     # A bar chart draws its first category at the foot: given last first, the first is at the top
     # (reversing the axis instead moves the counts' axis to the top in LibreOffice).
     categories = categories[::-1]
     bars = [replace(bar, values=bar.values[::-1]) for bar in bars]
-    data = CategoryChartData(number_format="0")
-    data.categories = categories
-    for bar in bars:
-        data.add_series(bar.label, bar.values)
-    space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_STACKED, data).xml.encode("utf-8"))
-    chart = Chart(space, None)
-    chart.font.size, chart.font.name = Pt(8), "Arial"
-    chart.has_title = False
+    space, chart = _new_chart(XL_CHART_TYPE.BAR_STACKED, categories, bars, "0")
     plot = chart.plots[0]
     plot.gap_width, plot.overlap = 60, 100
     for series, bar in zip(plot.series, bars, strict=True):
@@ -179,6 +157,26 @@ def stacked_bar_chart(categories: tuple[str, ...], bars: list[Line], axis: Axis,
     chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
     _finish_space(space)
     return _xml_bytes(space), _workbook(categories, bars, 0)
+
+
+def _new_chart(chart_type, categories: tuple[str, ...], lines: list[Line], figures_format: str):
+    """Return python-pptx's chart XML of a chart type with a series per line, parsed, and its chart
+    object to style: Arial 8 pt, no title (the document's heading names the chart)."""
+    from pptx.chart.chart import Chart
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.oxml import parse_xml
+    from pptx.util import Pt
+
+    data = CategoryChartData(number_format=figures_format)
+    data.categories = categories
+    for line in lines:
+        data.add_series(line.label, line.values)
+    space = parse_xml(ChartXmlWriter(chart_type, data).xml.encode("utf-8"))
+    chart = Chart(space, None)
+    chart.font.size, chart.font.name = Pt(8), "Arial"
+    chart.has_title = False
+    return space, chart
 
 
 def _scale(space, axis: Axis) -> None:
