@@ -37,16 +37,24 @@ def make_overviews(plan: BatchPlan, manifest: Manifest, report: BatchReport, tod
         if not force and manifest.up_to_date(key, wanted):
             report.skipped += 1
             continue
-        try:
-            document = render_overview(overview_context(county_data, rows, today))
-            # the county's folder holds both county documents: neither is the other's stale output
-            files, _ = write_job(report.out / county.name, {document.name: document.data}, report.out, stale=())
-        except PipelineError as exc:
-            report.problems += exc.problems
-            continue
-        manifest.record(key, wanted, list(files), files)
-        report.written += list(files)
-        report.overview += list(files)
+        _write_county_document(county, key, wanted,
+                               lambda data=county_data, rows=rows: render_overview(overview_context(data, rows, today)),
+                               manifest, report)
+
+
+def _write_county_document(county: Path, key: str, wanted: str, make, manifest: Manifest,
+                           report: BatchReport) -> None:
+    """Write the county document ``make`` makes into the county's folder and book it in the manifest."""
+    try:
+        document = make()
+        # the county's folder holds both county documents: neither is the other's stale output
+        written, _ = write_job(report.out / county.name, {document.name: document.data}, report.out, stale=())
+    except PipelineError as exc:
+        report.problems += exc.problems
+        return
+    manifest.record(key, wanted, list(written), written)
+    report.written += list(written)
+    report.overview += list(written)
 
 
 def make_county_lagesbild(county: Path, kommuner: list[Path], names: dict[str, str], manifest: Manifest,
@@ -74,16 +82,10 @@ def make_county_lagesbild(county: Path, kommuner: list[Path], names: dict[str, s
     latest = max(i.source.retrieved for found in imports.values() for i in found)
     example = ("Exempeldata: siffrorna är påhittade, inte Brås eller Koladas statistik."
                if any("Exempeldata" in i.source.description for found in imports.values() for i in found) else None)
-    try:
-        name = str(_county_data(county).get("län") or county.name)
-        document = render_county_lagesbild(county_lagesbild_context(name, imports, latest, example))
-        written, _ = write_job(report.out / county.name, {document.name: document.data}, report.out, stale=())
-    except PipelineError as exc:
-        report.problems += exc.problems
-        return
-    manifest.record(key, wanted, list(written), written)
-    report.written += list(written)
-    report.overview += list(written)
+    name = str(_county_data(county).get("län") or county.name)
+    _write_county_document(county, key, wanted,
+                           lambda: render_county_lagesbild(county_lagesbild_context(name, imports, latest, example)),
+                           manifest, report)
 
 
 def _county_data(county: Path) -> dict:
