@@ -66,17 +66,10 @@ def plan_key(plan) -> str:
 def record_files(folder: Path) -> tuple[list[tuple[dt.date, Path]], list[Problem]]:
     """Return the version's records (date, path) in date order, and problems with files in its
     uppfoljning/ folder that look like records but are not named by a date."""
-    place = Path(folder) / FOLLOWUP_FOLDER
-    if os.path.islink(place):
-        return [], [Problem(place, f"{FOLLOWUP_FOLDER} är en länk; samverkan följer inte länkade mappar")]
-    if not place.is_dir():
-        return [], []
-    found, problems = [], []
-    for name in sorted(os.listdir(place)):
-        path = place / name
-        if name.startswith((".", "~")) or not name.lower().endswith((".yaml", ".yml")):
-            continue  # a workbook or a note kept beside the records is not a record
-        match = _NAME.fullmatch(name)
+    paths, problems = inputs.yaml_files(Path(folder) / FOLLOWUP_FOLDER)  # a workbook beside them is no record
+    found = []
+    for path in paths:
+        match = _NAME.fullmatch(path.name)
         day = _date(match.group(1)) if match else None
         if day is None:
             problems.append(Problem(path, "filnamnet ska vara uppföljningens datum: ÅÅÅÅ-MM-DD.yaml",

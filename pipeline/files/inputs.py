@@ -97,3 +97,15 @@ def check_name(path: Path) -> None:
     if any(unicodedata.category(c) == "Cc" for c in text):
         raise DataError(Problem(None, f"filnamnet '{text}' innehåller styrtecken (t.ex. en radbrytning)",
                                 hint="Byt namn på filen eller mappen."))
+
+
+def yaml_files(place: Path) -> tuple[list[Path], list[Problem]]:
+    """Return the YAML files in a data sub-folder (``uppfoljning/``, ``lagesbild/``) in name order –
+    none when it does not exist – leaving out hidden files, Office's "~" files and what is kept
+    beside them (a workbook, a downloaded file); a folder that is a link is a problem, never followed."""
+    if os.path.islink(place):
+        return [], [Problem(place, f"{place.name} är en länk; samverkan följer inte länkade mappar")]
+    if not place.is_dir():
+        return [], []
+    return [place / name for name in sorted(os.listdir(place))
+            if not name.startswith((".", "~")) and name.lower().endswith((".yaml", ".yml"))], []

@@ -158,19 +158,13 @@ def _periods(loaded: Loaded, index: int, series: dict) -> list[Problem]:
 def stored_files(kommun_dir: Path) -> tuple[list[Path], list[Problem]]:
     """Return the stored import files of a kommun in name order, and problems with files in its
     lagesbild/ folder that look like imports but are not named as one."""
-    place = folder(kommun_dir)
-    if os.path.islink(place):
-        return [], [Problem(place, f"{LAGESBILD_FOLDER} är en länk; samverkan följer inte länkade mappar")]
-    if not place.is_dir():
-        return [], []
-    found, problems = [], []
-    for name in sorted(os.listdir(place)):
-        if name.startswith((".", "~")) or not name.lower().endswith((".yaml", ".yml")):
-            continue  # the downloaded files may be kept beside the imports
-        if _NAME.fullmatch(name):
-            found.append(place / name)
+    paths, problems = inputs.yaml_files(folder(kommun_dir))  # downloaded files may be kept beside them
+    found = []
+    for path in paths:
+        if _NAME.fullmatch(path.name):
+            found.append(path)
         else:
-            problems.append(Problem(place / name, "filnamnet ska vara källan och datumet: <källa>-ÅÅÅÅ-MM-DD.yaml",
+            problems.append(Problem(path, "filnamnet ska vara källan och datumet: <källa>-ÅÅÅÅ-MM-DD.yaml",
                                     hint="Källan är " + ", ".join(SOURCES) + ", t.ex. bra-2026-02-16.yaml."))
     return found, problems
 
