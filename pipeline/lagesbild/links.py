@@ -70,6 +70,7 @@ class Statistics:
     def __init__(self, imports: list[Import]):
         self.imports = imports
         self.indicators: dict[str, Indicator] = {i.id: i for i in figures.indicators(imports)} if imports else {}
+        self._as_of: dict[dt.date, Statistics] = {}  # what was retrieved by a day, worked out once per day
 
     @classmethod
     def of_kommun(cls, kommun_dir: Path) -> Statistics:
@@ -112,13 +113,19 @@ class Statistics:
         series_id = item.get(SERIES_FIELD)
         if not series_id:
             return None
-        known = self if until is None else Statistics([i for i in self.imports if i.source.retrieved <= until])
+        known = self if until is None else self._retrieved_by(until)
         indicator = known.indicators.get(series_id)
         if indicator is None:
             return None
         start, rated = str(item.get(START_FIELD) or ""), _per_100k(item)
         later = [y for y in indicator.years if y.period > start and _figure_of(indicator, y, rated) is not None]
         return known._figure(indicator, later[-1], rated) if later else None
+
+    def _retrieved_by(self, day: dt.date) -> Statistics:
+        """Return the statistics of the imports retrieved on or before ``day``."""
+        if day not in self._as_of:
+            self._as_of[day] = Statistics([i for i in self.imports if i.source.retrieved <= day])
+        return self._as_of[day]
 
     def _figure(self, indicator: Indicator, year: Year, rated: bool) -> Figure:
         rate = rated and indicator.rated
