@@ -134,14 +134,21 @@ def unrelated_pairs(count: int = 40) -> list[tuple[str, str]]:
     return [(rng.choice(files), rng.choice(files)) for _ in range(count)]
 
 
-@pytest.mark.parametrize("old, new", unrelated_pairs())
-def test_unrelated_documents(old, new):
-    """Any two corpus files: the body round-trips both ways and the package holds together.
+# Unrelated pairs that may fail, (old, new) → the reason; none at present.
+UNRELATED_FAILURES: dict[tuple[str, str], str] = {}
 
-    Headers and footers are left out here: a header only the old file has cannot come
-    back on reject (Word cannot track a removed header; see the README's limits).
-    """
+
+def unrelated_params():
+    for old, new in unrelated_pairs():
+        reason = UNRELATED_FAILURES.get((old, new))
+        yield pytest.param(old, new, marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else [])
+
+
+@pytest.mark.parametrize("old, new", list(unrelated_params()))
+def test_unrelated_documents(old, new):
+    """Any two corpus files: body and sections (page, headers, footers) round-trip both ways and the
+    package holds together."""
     data = compare_files(CORPUS / old, CORPUS / new, "Test", dt.date(2024, 1, 1)).data
     assert integrity(data) == []
-    assert content(data, accept=True)["body"] == content((CORPUS / new).read_bytes(), accept=True)["body"]
-    assert content(data, accept=False)["body"] == content((CORPUS / old).read_bytes(), accept=True)["body"]
+    assert content(data, accept=True) == content((CORPUS / new).read_bytes(), accept=True)
+    assert content(data, accept=False) == content((CORPUS / old).read_bytes(), accept=True)

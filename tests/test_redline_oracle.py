@@ -104,19 +104,23 @@ class Reader:
         return False
 
     def blocks(self, container, part: str) -> list[str]:
-        """Return the texts of a container's blocks; a removed paragraph mark joins the next paragraph."""
+        """Return the texts of a container's blocks; a removed paragraph mark joins the next paragraph.
+
+        A paragraph directly before a table cannot join it: its mark stays, and so does the
+        paragraph, even when nothing is left in it (as in Word and LibreOffice).
+        """
         out, carry = [], ""
-        for block in self._flat_blocks(container):
+        flat = self._flat_blocks(container)
+        tables = {id(b): self.table(b, part) for b in flat if b.tag == W + "tbl"}
+        for index, block in enumerate(flat):
             if block.tag == W + "tbl":
-                table = self.table(block, part)
-                if carry and table:  # text before a table keeps its paragraph; a vanished table is no stop
-                    out.append(carry)
-                    carry = ""
-                out += table
+                out += tables[id(block)]
                 continue
             text = carry + self.inline(block, part)
             carry = ""
-            if self.mark_removed(block.find(f"{W}pPr/{W}rPr")) and block is not self._last(container):
+            following = flat[index + 1] if index + 1 < len(flat) else None
+            if self.mark_removed(block.find(f"{W}pPr/{W}rPr")) and following is not None \
+                    and not (following.tag == W + "tbl" and tables[id(following)]):
                 carry = text
             else:
                 out.append(text)
@@ -140,10 +144,6 @@ class Reader:
             ):
                 found += self._flat_blocks(child)
         return found
-
-    def _last(self, container):
-        blocks = self._flat_blocks(container)
-        return blocks[-1] if blocks else None
 
     def table(self, table, part: str) -> list[str]:
         """Return a table's texts: a marker per row and per cell, then the cell's paragraphs."""
@@ -283,23 +283,58 @@ class Reader:
             parts.append("[tb:" + "¶".join(self.blocks(box, part)) + "]")
         return "".join(parts)
 
-    def document(self) -> dict[str, list[str]]:
-        """Return body, headers/footers (sorted) of the document, after accept or reject."""
+    def document(self) -> dict[str, list]:
+        """Return body and sections (with the headers and footers each shows) after accept or reject."""
         root = self.doc.xml(self.doc.main)
         body = root.find(W + "body")
-        headers = []
+        return {"body": self.blocks(body, self.doc.main), "sections": self.sections(body)}
+
+    def sections(self, body) -> list[tuple]:
+        """Return each section as it is shown: its break, page, columns and the headers and footers
+        it shows – a section without its own header takes the one before, an empty header is none."""
+        found = [p.find(f"{W}pPr/{W}sectPr") for p in self._body_paragraphs(body)
+                 if p.find(f"{W}pPr/{W}sectPr") is not None and not self.mark_removed(p.find(f"{W}pPr/{W}rPr"))]
+        final = body.find(W + "sectPr")
+        found.append(final if final is not None else etree.Element(W + "sectPr"))  # none: Word's defaults
+        shown, out = {}, []
+        for section in found:
+            shown = {**shown, **self.section_stories(section)}
+            out.append((self.section_layout(section), tuple(sorted((k, v) for k, v in shown.items() if v))))
+        return out
+
+    def _body_paragraphs(self, container) -> list:
+        """Return the body's own paragraphs (not those in tables), through controls and shown revisions."""
+        return [b for b in self._flat_blocks(container) if b.tag == W + "p"]
+
+    def section_layout(self, section) -> tuple:
+        """Return what a section's properties show (the recorded old ones when a change is rejected)."""
+        change = section.find(W + "sectPrChange")
+        props = section
+        if change is not None and not self.accept:
+            props = change.find(W + "sectPr")
+            props = props if props is not None else etree.Element(W + "sectPr")
+        out = []
+        for tag, attributes in (("type", ("val",)), ("pgSz", ("w", "h", "orient")),
+                                ("pgMar", ("top", "bottom", "left", "right")), ("cols", ("num",)),
+                                ("titlePg", ("val",)), ("pgNumType", ("start", "fmt"))):
+            element = props.find(W + tag)
+            if element is not None:
+                out.append((tag, *(element.get(W + a, "") for a in attributes)))
+        return tuple(out)
+
+    def section_stories(self, section) -> dict:
+        """Return {(header or footer, kind): text} for the references a section has of its own."""
         rels = self.doc.rel_by_id(self.doc.main)
-        for section in root.iter(W + "sectPr"):
-            if section.getparent().tag == W + "sectPrChange":
-                continue
-            for reference in section:
-                if reference.tag in (W + "headerReference", W + "footerReference"):
-                    target = rels.get(reference.get(f"{{{R_NS}}}id"), ("", None))[1]
-                    if target in self.doc.parts:
-                        headers.append("¶".join(self.blocks(self.doc.xml(target), target)))
-                    else:
-                        headers.append("MISSING")
-        return {"body": self.blocks(body, self.doc.main), "headers": sorted(headers)}
+        found = {}
+        for reference in section:
+            if reference.tag in (W + "headerReference", W + "footerReference"):
+                target = rels.get(reference.get(f"{{{R_NS}}}id"), ("", None))[1]
+                key = (etree.QName(reference).localname, reference.get(W + "type", "default"))
+                if target in self.doc.parts:
+                    found[key] = "¶".join(t for t in self.blocks(self.doc.xml(target), target))
+                else:
+                    found[key] = "MISSING"
+        return {key: "" if not text.replace("¶", "").strip() else text for key, text in found.items()}
 
 
 def content(data: bytes, accept: bool) -> dict[str, list[str]]:
@@ -309,7 +344,7 @@ def content(data: bytes, accept: bool) -> dict[str, list[str]]:
 
 def notes_in(texts: dict) -> str:
     """Return every footnote, endnote and comment text in ``texts`` (to report a note check apart)."""
-    joined = "\n".join(texts["body"] + texts["headers"])
+    joined = "\n".join(texts["body"] + [str(s) for s in texts["sections"]])
     return "\n".join(re.findall(r"\[(?:footnotes|endnotes|comments):[^\]]*\]", joined))
 
 
@@ -328,6 +363,19 @@ def integrity(data: bytes) -> list[str]:
     problems += _content_type_problems(doc)
     problems += _relationship_problems(doc)
     problems += _definition_problems(doc)
+    problems += _duplicate_ids(doc)
+    return problems
+
+
+def _duplicate_ids(doc: Doc) -> list[str]:
+    """Return content-control ids used twice in one story (Word and LibreOffice take them for one control)."""
+    problems = []
+    for name in doc.parts:
+        if not re.match(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$", name):
+            continue
+        ids = [i.get(W + "val") for i in doc.xml(name).iter(W + "id") if i.getparent().tag == W + "sdtPr"]
+        problems += [f"{name}: content control id {i} is used {ids.count(i)} times"
+                     for i in sorted(set(ids)) if ids.count(i) > 1]
     return problems
 
 

@@ -15,7 +15,7 @@ import re
 from lxml import etree
 
 from pipeline.ooxml import redline
-from pipeline.ooxml.package import Package
+from pipeline.ooxml.package import Package, rels_name
 from pipeline.ooxml.parts import DOC_REL, Definitions, PartCopier
 from pipeline.ooxml.redline.paragraphs import strip_markers
 from pipeline.ooxml.redline.tokens import R, W
@@ -27,6 +27,8 @@ _VOLATILE = ("{http://schemas.microsoft.com/office/word/2010/wordml}paraId",
              "{http://schemas.microsoft.com/office/word/2010/wordml}textId")
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 NOTE_KINDS = {"footnotes": ("footnote", W + "footnoteReference"), "endnotes": ("endnote", W + "endnoteReference")}
+_STORY_TYPES = {"header": "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
+                "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"}
 _NOTE_TYPES = {"footnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
                "endnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
                "comments": "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"}
@@ -46,8 +48,9 @@ def accept_tracked_changes(package: Package) -> list[str]:
 class PackageSides(redline.Sides):
     """The engine's view of one old part and the output part it is compared into."""
 
-    def __init__(self, job: RedlineJob, old_part: str | None, new_part: str):
+    def __init__(self, job: RedlineJob, old_part: str | None, new_part: str, source: str | None = "same"):
         self.job, self.old_part, self.new_part = job, old_part, new_part
+        self.source = new_part if source == "same" else source  # the new document's part it shows
 
     def relkey_old(self, rid: str) -> str:
         """Return what an old relationship points at (a picture's bytes, a URL)."""
@@ -55,7 +58,7 @@ class PackageSides(redline.Sides):
 
     def relkey_new(self, rid: str) -> str:
         """Return what a new relationship points at."""
-        return self.job.new.target_key(self.new_part, rid)
+        return self.job.new.target_key(self.source, rid) if self.source else rid
 
     def adopt(self, element):
         """Return old content made valid in the output: relationships, styles, lists, notes."""
@@ -71,6 +74,8 @@ class PackageSides(redline.Sides):
             self._definition(node)
             if node.tag == _DOC_PR:
                 node.set("id", str(self.job.drawing_id()))  # drawing ids must stay unique in a document
+            elif node.tag == W + "id" and node.getparent() is not None and node.getparent().tag == W + "sdtPr":
+                node.set(W + "val", self.job.control_id())  # so must a content control's
         return element
 
     def _relationship(self, node, name: str) -> None:
@@ -237,6 +242,8 @@ class RedlineJob:
         self.notes = {kind: NoteBook(self, kind) for kind in NOTE_KINDS}
         self.comments = CommentBook(self)
         self._drawing_id: int | None = None
+        self._control_ids: set[str] | None = None
+        self._next_control = 0
 
     def drawing_id(self) -> int:
         """Return a drawing id (wp:docPr/@id) that no other drawing in the output uses."""
@@ -246,6 +253,17 @@ class RedlineJob:
             self._drawing_id = max(ids + [0]) + 1000
         self._drawing_id += 1
         return self._drawing_id
+
+    def control_id(self) -> str:
+        """Return a content-control id (w:sdtPr/w:id) that no control of the new document uses."""
+        if self._control_ids is None:
+            self._control_ids = {i.get(W + "val") for name in self.new.parts if _STORY.match(name)
+                                 for i in self.new.xml(name).iter(W + "id")}
+            self._next_control = 1_000_000
+        while str(self._next_control) in self._control_ids:
+            self._next_control += 1
+        self._control_ids.add(str(self._next_control))
+        return str(self._next_control)
 
     def out_free_name(self, name: str) -> str:
         """Return ``name``, or a variant of it, not yet used in the output."""
@@ -260,27 +278,151 @@ class RedlineJob:
         revisions.sides = PackageSides(self, self.old_main, self.new_main)
         self.out.roots[self.new_main] = redline.diff_body(self.old.xml(self.old_main),
                                                           self.new.xml(self.new_main), revisions)
-        for new_part, old_part in self._header_pairs():
-            revisions.sides = PackageSides(self, old_part, new_part)
-            old_root = self.old.xml(old_part) if old_part else None
-            self.out.roots[new_part] = redline.diff_part(old_root, self.new.xml(new_part), revisions)
+        Stories(self, revisions).compare()
         for book in self.notes.values():
             book.build(revisions)
         self.comments.build()
         return self.out
 
-    def _header_pairs(self) -> list[tuple[str, str | None]]:
-        """Return (new part, old part or None) for each header and footer, matched by section and kind."""
-        old_sections = _section_references(self.old, self.old_main)
-        pairs, seen = [], set()
-        for index, references in enumerate(_section_references(self.new, self.new_main)):
-            old_refs = old_sections[min(index, len(old_sections) - 1)] if old_sections else {}
-            for key, part in references.items():
-                if part in seen:
-                    continue
-                seen.add(part)
-                pairs.append((part, old_refs.get(key)))
-        return pairs
+
+class Stories:
+    """The headers and footers of the output, section by section.
+
+    A section shows its own header of a kind (default, first page, even pages) or, without
+    one, the previous section's. Word cannot track a header added to or taken from a section,
+    so every section of both documents gets, where the two differ in what they refer to, a
+    reference of its own to a header that is the new one compared with the old one it showed
+    (an empty one where it showed none): accepting then shows the new header, rejecting the
+    old. Sections only one side has (a section break inserted or deleted) keep their own.
+    """
+
+    def __init__(self, job: RedlineJob, revisions: redline.Revisions):
+        self.job, self.revisions = job, revisions
+        self.made: dict[tuple, str] = {}  # (new part, old part) → the output part comparing them
+        self.compared: set[str] = set()  # new parts compared in place
+
+    def compare(self) -> None:
+        """Give each section of the output the headers and footers that accept and reject need."""
+        job = self.job
+        old_sections = _section_references(job.old, job.old_main)
+        new_sections = _section_references(job.new, job.new_main)
+        old_shown, new_shown = _shown(old_sections), _shown(new_sections)
+        rels = job.out.relationships(job.new_main)
+        old_index = new_index = 0
+        for sect in _sections(job.out.xml(job.new_main)):
+            kind = _section_kind(sect)
+            if kind == "del":
+                old_index += 1
+            elif kind == "ins":
+                new_index += 1
+            elif old_index < len(old_sections) and new_index < len(new_sections):
+                self._both(sect, old_sections[old_index], new_sections[new_index],
+                           old_shown[old_index], new_shown[new_index], rels)
+                old_index, new_index = old_index + 1, new_index + 1
+        for part in {p for references in new_sections for p in references.values()} - self.compared:
+            self._story(part, None)  # a header of a section only the new document has
+
+    def _both(self, sect, old_own: dict, new_own: dict, old_shown: dict, new_shown: dict, rels: dict) -> None:
+        """Point a section both documents have at headers comparing what each showed."""
+        for key in sorted(set(old_own) | set(new_own)):
+            if old_own.get(key) is None and new_own.get(key) is None:
+                continue  # both inherit from the section before, which is set up already
+            part = self._story(new_shown.get(key), old_shown.get(key))
+            own = _own_ids(sect, rels)
+            rid = own.get((key, part)) or self.job.out.relate(self.job.new_main, f"{DOC_REL}/{key[0]}", part)
+            _set_reference(sect, key, rid)
+
+    def _story(self, new_part: str | None, old_part: str | None) -> str:
+        """Return the output part showing ``new_part`` (None: empty) compared with ``old_part``."""
+        if (new_part, old_part) in self.made:
+            return self.made[(new_part, old_part)]
+        job = self.job
+        if new_part is not None and new_part not in self.compared:
+            target, source = new_part, new_part
+            self.compared.add(new_part)
+            new_root = job.new.xml(new_part)
+        else:
+            target, source, new_root = self._copy(new_part, old_part)
+        self.revisions.sides = PackageSides(job, old_part, target, source)
+        old_root = job.old.xml(old_part) if old_part else None
+        job.out.roots[target] = redline.diff_part(old_root, new_root, self.revisions)
+        self.made[(new_part, old_part)] = target
+        return target
+
+    def _copy(self, new_part: str | None, old_part: str | None) -> tuple[str, str | None, etree._Element]:
+        """Return a fresh output part for another comparison of ``new_part`` (or an empty story)."""
+        job = self.job
+        kind = "header" if "header" in (new_part or old_part or "") else "footer"
+        name = job.out_free_name(f"word/{kind}.xml")
+        if new_part is not None:
+            root = copy.deepcopy(job.new.xml(new_part))
+            rels = rels_name(new_part)
+            if rels in job.new.parts:
+                job.out.parts[rels_name(name)] = job.new.parts[rels]
+            content_type = job.new.content_type(new_part)
+        else:
+            tag = W + ("hdr" if kind == "header" else "ftr")
+            root = etree.Element(tag, nsmap={"w": W[1:-1], "r": R[1:-1]})
+            etree.SubElement(root, W + "p")
+            content_type = _STORY_TYPES[kind]
+        job.out.parts[name] = b""
+        job.out.roots[name] = root
+        job.out.set_content_type(name, content_type or _STORY_TYPES[kind])
+        return name, new_part, root
+
+
+def _sections(document) -> list:
+    """Return the section properties of a document in order (not recorded old ones)."""
+    return [s for s in document.iter(W + "sectPr") if s.getparent().tag != W + "sectPrChange"]
+
+
+def _section_kind(sect) -> str | None:
+    """Return "ins"/"del" when a section's break (its paragraph mark) is inserted or deleted."""
+    paragraph = sect.getparent().getparent() if sect.getparent().tag == W + "pPr" else None
+    if paragraph is None:
+        return None
+    rpr = paragraph.find(f"{W}pPr/{W}rPr")
+    return next((k for k in ("ins", "del") if rpr is not None and rpr.find(W + k) is not None), None)
+
+
+def _shown(sections: list[dict]) -> list[dict]:
+    """Return, per section, the header and footer parts it shows (its own or those before it)."""
+    shown, result = {}, []
+    for references in sections:
+        shown = {**shown, **references}
+        result.append(shown)
+    return result
+
+
+def _own_ids(sect, rels: dict) -> dict:
+    """Return {((tag, type), part): id} of a section's own references."""
+    found = {}
+    for reference in sect:
+        if reference.tag in (W + "headerReference", W + "footerReference"):
+            rid = reference.get(R + "id")
+            target = rels.get(rid)
+            if target:
+                key = (etree.QName(reference).localname, reference.get(W + "type", "default"))
+                found[(_story_key(key), target[1])] = rid
+    return found
+
+
+def _story_key(key: tuple) -> tuple:
+    """Return (relationship kind, type) for (reference tag, type): ("header", "first")."""
+    return ("header" if key[0] == "headerReference" else "footer", key[1])
+
+
+def _set_reference(sect, key: tuple, rid: str) -> None:
+    """Give a section its own reference of ``key`` (("header", "first") …) to ``rid``."""
+    tag = W + f"{key[0]}Reference"
+    for reference in sect.findall(tag):
+        if reference.get(W + "type", "default") == key[1]:
+            reference.set(R + "id", rid)
+            return
+    reference = etree.Element(tag)
+    reference.set(W + "type", key[1])
+    reference.set(R + "id", rid)
+    sect.insert(0, reference)  # references come first in a section's properties
 
 
 def _main_part(package: Package) -> str:
@@ -292,17 +434,16 @@ def _main_part(package: Package) -> str:
 
 
 def _section_references(package: Package, main: str) -> list[dict]:
-    """Return, per section, {(header or footer, type): part}."""
+    """Return, per section, {("header" or "footer", type): part} of its own references."""
     rels = package.relationships(main)
     sections = []
-    for section in package.xml(main).iter(W + "sectPr"):
-        if section.getparent().tag == W + "sectPrChange":
-            continue
+    for section in _sections(package.xml(main)):
         found = {}
         for reference in section:
             if reference.tag in (W + "headerReference", W + "footerReference"):
                 target = rels.get(reference.get(R + "id"))
                 if target and not target[2] and target[1] in package.parts:
-                    found[(reference.tag, reference.get(W + "type", "default"))] = target[1]
+                    key = (etree.QName(reference).localname, reference.get(W + "type", "default"))
+                    found[_story_key(key)] = target[1]
         sections.append(found)
     return sections

@@ -29,7 +29,10 @@ from pipeline.ooxml.redline.paragraphs import (
     diff_paragraph,
     mark_kind,
     pair_references,
+    section,
+    section_change,
     set_mark,
+    split_at_section_break,
     strip_markers,
     unmark,
     whole_paragraph,
@@ -280,7 +283,7 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
     output = [(j, _diff_pair(old_blocks[i] if i is not None else None,
                              new_blocks[j] if j is not None else None, revisions)) for i, j in pairs]
     _keep_last_mark([block for _, blocks in output for block in blocks])
-    return output
+    return _keep_marks_before_tables(output)
 
 
 def _diff_pair(old, new, revisions: Revisions) -> list:
@@ -300,6 +303,8 @@ def _diff_pair(old, new, revisions: Revisions) -> list:
             for offset, row in enumerate(list(holder)):
                 table.insert(index + offset, row)
         return [table]
+    if old.tag == W + "p" and (section(old) is None) != (section(new) is None):
+        return split_at_section_break(old, new, revisions)
     if old.tag == W + "p":
         return [diff_paragraph(old, new, revisions)]
     if old.tag == W + "sdt" and old.find(W + "sdtContent") is not None \
@@ -311,22 +316,40 @@ def _diff_pair(old, new, revisions: Revisions) -> list:
 
 
 def _pair_last_paragraphs(pairs: list, old_blocks: list, new_blocks: list) -> list:
-    """Pair a container's last old and new paragraphs when both would stand alone at the end.
+    """Pair the last old and new paragraphs of a stretch of changed blocks that ends a container
+    or stands before a table.
 
-    A container must end with a paragraph whose mark is not a revision (see
-    :func:`_keep_last_mark`); a replaced last paragraph is therefore shown as one
+    Such a paragraph's mark cannot be removed (Word and LibreOffice keep a container's last
+    mark, and a paragraph cannot join a table), so a replaced paragraph there is shown as one
     paragraph with its words deleted and inserted.
     """
-    if not old_blocks or not new_blocks:
-        return pairs
-    last_old, last_new = (len(old_blocks) - 1, None), (None, len(new_blocks) - 1)
-    if (last_old not in pairs or last_new not in pairs or old_blocks[-1].tag != W + "p"
-            or new_blocks[-1].tag != W + "p"):
-        return pairs
-    first = min(pairs.index(last_old), pairs.index(last_new))
-    if any(i is not None and j is not None for i, j in pairs[first:]):
-        return pairs
-    return [p for p in pairs if p not in (last_old, last_new)] + [(len(old_blocks) - 1, len(new_blocks) - 1)]
+    result, index = [], 0
+    while index < len(pairs):
+        stop = index
+        while stop < len(pairs) and (pairs[stop][0] is None or pairs[stop][1] is None):
+            stop += 1
+        if stop == index:
+            result.append(pairs[index])
+            index += 1
+            continue
+        gap = pairs[index:stop]
+        following = pairs[stop] if stop < len(pairs) else None
+        if following is None or old_blocks[following[0]].tag == W + "tbl":
+            gap = _paired_at_end(gap, old_blocks, new_blocks)
+        result += gap
+        index = stop
+    return result
+
+
+def _paired_at_end(gap: list, old_blocks: list, new_blocks: list) -> list:
+    """Return a stretch of unpaired blocks with its last old and last new paragraph paired, when
+    both are paragraphs and nothing of their side follows them in the stretch."""
+    olds = [i for i, _ in gap if i is not None]
+    news = [j for _, j in gap if j is not None]
+    if not olds or not news or old_blocks[olds[-1]].tag != W + "p" or new_blocks[news[-1]].tag != W + "p":
+        return gap
+    last_old, last_new = (olds[-1], None), (None, news[-1])
+    return [p for p in gap if p not in (last_old, last_new)] + [(olds[-1], news[-1])]
 
 
 def _keep_last_mark(blocks: list) -> None:
@@ -336,7 +359,8 @@ def _keep_last_mark(blocks: list) -> None:
     trailing paragraphs are inserted or deleted, each mark's revision moves to the
     paragraph before it – across tables inserted or deleted with the same kind as
     the moving mark, which vanish together with it; the text after accepting or
-    rejecting stays the same.
+    rejecting stays the same. A paragraph that ends a section never takes a revision
+    this way: its section would be lost.
     """
     if not blocks or blocks[-1].tag != W + "p" or mark_kind(blocks[-1]) is None:
         return
@@ -348,9 +372,41 @@ def _keep_last_mark(blocks: list) -> None:
         elif not (before.tag == W + "tbl" and _table_kind(before) == mark_kind(chain[0])):
             break
         index -= 1
-    if index == 0 or blocks[index - 1].tag != W + "p":
+    if index == 0 or blocks[index - 1].tag != W + "p" or section(blocks[index - 1]) is not None:
         return  # nothing to shift onto (e.g. a wholly inserted document)
-    chain.insert(0, blocks[index - 1])
+    _shift_marks([blocks[index - 1]] + chain)
+
+
+def _keep_marks_before_tables(output: list[tuple]) -> list[tuple]:
+    """Return ``output`` with paragraph-mark revisions kept off paragraphs directly before a table.
+
+    A paragraph before a table cannot join it when its mark goes, so it would stay, empty,
+    after accepting or rejecting. The marks of such a run of paragraphs move one paragraph
+    back (onto an unchanged paragraph before them); with none there, a wholly inserted
+    or deleted table changes place with the paragraphs of the other kind before it.
+    """
+    items = [(j, block) for j, blocks in output for block in blocks]
+    index = len(items) - 1
+    while index > 0:
+        block = items[index][1]
+        if block.tag != W + "tbl" or items[index - 1][1].tag != W + "p" or mark_kind(items[index - 1][1]) is None:
+            index -= 1
+            continue
+        start = index - 1
+        while start > 0 and items[start - 1][1].tag == W + "p" and mark_kind(items[start - 1][1]) is not None:
+            start -= 1
+        anchor = items[start - 1][1] if start > 0 else None
+        chain = [b for _, b in items[start:index]]
+        if anchor is not None and anchor.tag == W + "p" and section(anchor) is None:
+            _shift_marks([anchor] + chain)
+        elif _table_kind(block) is not None and all(mark_kind(b) not in (None, _table_kind(block)) for b in chain):
+            items[start:index + 1] = [items[index]] + items[start:index]
+        index = start - 1
+    return [(j, [block]) for j, block in items]
+
+
+def _shift_marks(chain: list) -> None:
+    """Give each paragraph of ``chain`` the mark revision of the one after it; the last gets none."""
     marks = [p.find(f"{W}pPr/{W}rPr/{W}{mark_kind(p)}") if mark_kind(p) else None for p in chain]
     for paragraph in chain:
         unmark(paragraph)
@@ -389,7 +445,7 @@ def diff_container(old_container, new_container, revisions: Revisions) -> None:
             new_container.remove(child)
     items = []
     for j, blocks in output:
-        items += before.get(j, []) if j is not None else []
+        items += before.pop(j, []) if j is not None else []  # once, before the first of its blocks
         items += blocks
     tail = new_container.find(W + "sectPr")
     for item in items + pending:
@@ -416,6 +472,12 @@ def diff_body(old_root, new_root, revisions: Revisions) -> etree._Element:
     """Return a copy of the new w:document whose body carries revisions against the old."""
     result = copy.deepcopy(new_root)
     diff_container(body(old_root) if old_root is not None else None, body(result), revisions)
+    old_final = body(old_root).find(W + "sectPr") if old_root is not None else None
+    final = body(result).find(W + "sectPr")
+    if final is None and old_final is not None:  # no properties in the new: Word's defaults
+        final = etree.SubElement(body(result), W + "sectPr")
+    if final is not None:
+        section_change(final, old_final, revisions)
     return result
 
 

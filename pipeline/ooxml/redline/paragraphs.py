@@ -64,6 +64,8 @@ def diff_paragraph(old, new, revisions) -> etree._Element:
     result = shell(new)
     if ppr_key(old.find(W + "pPr")) != ppr_key(new.find(W + "pPr")):
         ppr_change(result, old.find(W + "pPr"), revisions)
+    if section(old) is not None and section(result) is not None:
+        section_change(section(result), section(old), revisions)
     sides = revisions.sides
     old_tokens, _ = Tokenizer(sides.relkey_old).tokens(old)
     new_tokens, new_tail = Tokenizer(sides.relkey_new).tokens(new)
@@ -88,15 +90,74 @@ def whole_paragraph(paragraph, revisions, kind: str, mark: bool = True) -> etree
     """Return a paragraph whose content (and, if ``mark``, its mark) is all inserted or deleted."""
     result = copy.deepcopy(paragraph)
     if kind == "del":
-        result = revisions.sides.adopt(result)
-        for section in result.findall(f"{W}pPr/{W}sectPr"):
-            section.getparent().remove(section)  # sections follow the new document
+        result = revisions.sides.adopt(result)  # a section break it carries comes back on reject
     mark_inside(result, kind, revisions)
     if len(result) > (1 if result.find(W + "pPr") is not None else 0):
         revisions.counts[kind] += 1
     if mark:
         set_mark(result, revisions.mark(kind))
     return result
+
+
+def section(paragraph):
+    """Return the section properties a paragraph's mark carries (a section break), or None."""
+    return paragraph.find(f"{W}pPr/{W}sectPr")
+
+
+_SECTION_STORIES = (W + "headerReference", W + "footerReference", W + "sectPrChange")
+
+
+def section_layout(sect) -> bytes:
+    """Return a section's properties as bytes for comparing: page, margins, columns, break type …
+    (not its headers and footers, which are parts of their own, nor revision ids)."""
+    if sect is None:
+        return b""
+    kept = [copy.deepcopy(c) for c in sect if c.tag not in _SECTION_STORIES and isinstance(c.tag, str)]
+    return b"".join(etree.tostring(c) for c in kept)
+
+
+def section_change(sect, old_sect, revisions) -> None:
+    """Record on ``sect`` that its layout changed from ``old_sect``'s (a w:sectPrChange), if it did."""
+    if section_layout(sect) == section_layout(old_sect):
+        return
+    for change in sect.findall(W + "sectPrChange"):
+        sect.remove(change)
+    change = revisions.mark("sectPrChange")
+    previous = etree.SubElement(change, W + "sectPr")
+    if old_sect is not None:
+        previous.extend(copy.deepcopy(c) for c in old_sect
+                        if c.tag not in _SECTION_STORIES and isinstance(c.tag, str))
+        revisions.sides.adopt(previous)
+    sect.append(change)  # the change is the last child of sectPr
+    revisions.counts["format"] += 1
+
+
+def split_at_section_break(old, new, revisions) -> list:
+    """Return two paragraphs for a pair of which only one carries a section break.
+
+    Word keeps a section's properties in a paragraph mark, and a mark that is neither
+    inserted nor deleted cannot gain or lose them. The compared content therefore ends
+    in the mark that carries the break – inserted when the new paragraph has it, deleted
+    when the old one had it – followed by an empty paragraph with the other side's mark.
+    Accepting or rejecting removes one of the two marks, and the content joins the other.
+    """
+    result = diff_paragraph(old, new, revisions)
+    for change in result.findall(f"{W}pPr/{W}pPrChange"):
+        change.getparent().remove(change)  # the other mark keeps the other side's properties
+    if section(new) is not None:
+        other = revisions.sides.adopt(shell(old))
+        set_mark(result, revisions.mark("ins"))
+        set_mark(other, revisions.mark("del"))
+        return [result, other]
+    ppr = result.find(W + "pPr")
+    old_ppr = revisions.sides.adopt(copy.deepcopy(old.find(W + "pPr")))
+    if ppr is not None:
+        result.remove(ppr)
+    result.insert(0, old_ppr)
+    set_mark(result, revisions.mark("del"))
+    other = shell(new)
+    set_mark(other, revisions.mark("ins"))
+    return [result, other]
 
 
 def pair_references(old, new, sides) -> None:
@@ -122,9 +183,24 @@ def _equal_pieces(old_tokens: list[Token], new_tokens: list[Token], revisions) -
             _diff_boxes(old.items[0], element, revisions)
             changed = rpr_key(old.rpr) != rpr_key(new.rpr)
             pieces.append(("run", new.rpr, (old.rpr,) if changed else None, element))
+        elif new.key[1] == "sdt" and old.style != new.style:
+            pieces.append(("unit", [_diff_control(old.items[0], new.items[0], revisions)], "sdt"))
         else:
             pieces.append(("unit", [copy.deepcopy(e) for e in new.items], new.key[1]))
     return pieces
+
+
+def _diff_control(old, new, revisions) -> etree._Element:
+    """Return the new inline content control with what it holds compared with the old one's."""
+    result = copy.deepcopy(new)
+    old_content, content = old.find(W + "sdtContent"), result.find(W + "sdtContent")
+    if content is None:
+        return result
+    old_holder, new_holder = etree.Element(W + "p"), etree.Element(W + "p")
+    old_holder.extend(copy.deepcopy(c) for c in (old_content if old_content is not None else ()))
+    new_holder.extend(content)
+    content.extend(diff_paragraph(old_holder, new_holder, revisions))
+    return result
 
 
 def _text_pieces(old: Token, new: Token) -> list:

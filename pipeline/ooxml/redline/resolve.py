@@ -21,6 +21,10 @@ _RANGE_MARKERS = {W + t for t in ("moveFromRangeStart", "moveFromRangeEnd", "mov
                                   "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd",
                                   "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd")}
 _PROPS = (W + "rPr", W + "pPr", W + "trPr", M + "rPr")
+# What a property change does not record, so rejecting it keeps: a paragraph's mark and section,
+# a section's headers and footers.
+_KEPT_ON_REJECT = {W + "pPr": (W + "rPr", W + "sectPr"),
+                   W + "sectPr": (W + "headerReference", W + "footerReference")}
 _REMOVED = "{urn:samverkan}removed-mark"
 
 
@@ -143,8 +147,9 @@ def _resolve_property_changes(root, accept: bool) -> None:
         if accept or change.tag in (W + "numberingChange", W + "tblGridChange"):
             continue
         previous = list(change[0]) if len(change) else []
-        kept = [c for c in owner if c.tag in (W + "rPr", W + "sectPr")] if owner.tag == W + "pPr" else []
+        kept = [c for c in owner if c.tag in _KEPT_ON_REJECT.get(owner.tag, ())]
         for child in list(owner):
             owner.remove(child)
-        owner.extend(copy.deepcopy(c) for c in previous)
-        owner.extend(kept)
+        restored = [copy.deepcopy(c) for c in previous]
+        # A section's header and footer references come first in it; a paragraph's mark and section last.
+        owner.extend(kept + restored if owner.tag == W + "sectPr" else restored + kept)

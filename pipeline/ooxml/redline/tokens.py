@@ -19,6 +19,8 @@ from lxml import etree
 
 from pipeline.ooxml.names import XML_SPACE, M, R, W
 
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+
 # Words, spaces and punctuation; a date or number such as 2023-01-31 or 7,5 stays one token.
 WORD = re.compile(r"\d+(?:[-/.:,]\d+)*|\w+|\s+|[^\w\s]", re.UNICODE)
 MARKERS = {W + t for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd",
@@ -59,6 +61,26 @@ def rpr_key(rpr) -> bytes:
         return b""
     kept = [c for c in rpr if c.tag not in _IGNORED_RPR and c.tag is not etree.Comment]
     return b"".join(etree.tostring(c) for c in kept)
+
+
+_CONTROL_STATE = {W + "id", W + "placeholder", W + "showingPlcHdr", W + "rPr", W + "dataBinding", W + "lock",
+                  W14 + "checked"}
+
+
+def control_identity(sdt) -> bytes:
+    """Return what makes a content control the same control in two versions: its name, tag and kind
+    (drop-down and its items, date, check box …), not its id, value or what it shows."""
+    props = sdt.find(W + "sdtPr")
+    if props is None:
+        return b""
+    clone = copy.deepcopy(props)
+    for node in list(clone.iter()):
+        if isinstance(node.tag, str) and node.tag in _CONTROL_STATE and node.getparent() is not None:
+            node.getparent().remove(node)
+        elif isinstance(node.tag, str):
+            for name in ("lastValue", "fullDate"):
+                node.attrib.pop(W + name, None)
+    return etree.tostring(clone)
 
 
 def normal(elements: list, relkey) -> bytes:
@@ -149,9 +171,12 @@ class Tokenizer:
         return ("g", normal([element], self.relkey))
 
     def _unit(self, state, elements: list, name: str) -> None:
-        """Add elements as one unit token."""
+        """Add elements as one unit token (a content control by what it is, not what it holds:
+        an edited control is compared inside, see paragraphs)."""
         self._flush(state)
-        state.add(Token(("u", name, normal(elements, self.relkey)), "unit", list(elements)))
+        whole = normal(elements, self.relkey)
+        key = ("u", name, control_identity(elements[0])) if name == "sdt" else ("u", name, whole)
+        state.add(Token(key, "unit", list(elements), style=(whole,)))
 
     def _flush(self, state) -> None:
         """Turn the collected text pieces into word, space and punctuation tokens."""

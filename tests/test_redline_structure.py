@@ -1,0 +1,221 @@
+"""The redline engine on the structure of real Word files: sections, headers and footers, content
+controls, paragraphs beside tables, formatting marks – each failure kind once seen on other
+projects' documents, reproduced in a small document made for it, and checked with the
+independent resolver (accept-all gives the new document, reject-all the old: body, section
+properties, the headers and footers each section shows)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fuzzing import examples
+from pipeline.ooxml.redline import W
+from test_jamfor import compared, docx, p, part
+from test_redline_oracle import content
+
+# --- sections -------------------------------------------------------------------------------------
+
+
+def section(kind: str = "nextPage", orient: str = "", references: str = "") -> str:
+    """Return the properties of a section: its headers, break type and page."""
+    size = '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>' if orient else '<w:pgSz w:w="11906" w:h="16838"/>'
+    return f'{references}<w:type w:val="{kind}"/>{size}'
+
+
+def breaking(text: str, kind: str = "nextPage", orient: str = "", references: str = "") -> str:
+    """Return a paragraph that ends a section."""
+    return p(text, ppr=f"<w:pPr><w:sectPr>{section(kind, orient, references)}</w:sectPr></w:pPr>")
+
+
+def header(name: str, text: str) -> str:
+    tag = "hdr" if name.startswith("header") else "ftr"
+    return f"<w:{tag} {{ns}}>{p(text)}</w:{tag}>"
+
+
+def reference(name: str, kind: str = "default") -> str:
+    tag = "headerReference" if name.startswith("header") else "footerReference"
+    return f'<w:{tag} w:type="{kind}" r:id="rId{name}"/>'
+
+
+FIVE_SECTIONS = [("Inledning", "nextPage", ""), ("Bakgrund", "evenPage", ""), ("Mål", "continuous", "landscape"),
+                 ("Aktiviteter", "nextPage", ""), ("Uppföljning", "nextPage", "")]
+
+
+def five_sections(order: list[int], extra: dict[int, list[str]] | None = None) -> bytes:
+    """Return a five-section document whose sections hold the paragraphs named by ``order``."""
+    body = []
+    for number, (title, kind, orient) in enumerate(FIVE_SECTIONS):
+        body += [p(f"{title} stycke {i}") for i in order if i // 10 == number]
+        body += (extra or {}).get(number, [])
+        if number < 4:
+            body.append(breaking(f"{title} slut", kind, orient))
+    return docx("".join(body), section=section())
+
+
+def test_a_section_break_next_to_moved_and_deleted_paragraphs_survives(tmp_path):
+    """Paragraphs moved across and deleted beside the paragraphs that end sections (the
+    even-page break included): both round trips keep all five sections."""
+    old = five_sections([0, 1, 2, 10, 11, 20, 21, 30, 31, 40, 41, 42])
+    new = five_sections([0, 2, 11, 10, 20, 1, 30, 40, 42, 41])
+    result = compared(tmp_path, old, new)
+    assert len(content(result.data, accept=True)["sections"]) == 5
+    assert [s[0][0] for s in content(result.data, accept=False)["sections"][:4]] == [
+        ("type", "nextPage"), ("type", "evenPage"), ("type", "continuous"), ("type", "nextPage")]
+
+
+def test_a_section_break_inserted_or_removed_in_an_unchanged_paragraph(tmp_path):
+    plain = docx(p("Ett") + p("Två") + p("Tre"), section=section())
+    broken = docx(p("Ett") + breaking("Två", "evenPage", "landscape") + p("Tre"), section=section())
+    for old, new in ((plain, broken), (broken, plain)):
+        result = compared(tmp_path, old, new)
+        assert len(content(result.data, accept=True)["sections"]) != len(content(result.data, accept=False)["sections"])
+
+
+def test_changed_page_layout_is_a_tracked_section_change(tmp_path):
+    old = docx(breaking("Ett", "nextPage") + p("Två"), section=section())
+    new = docx(breaking("Ett", "evenPage", "landscape") + p("Två"), section=section("continuous"))
+    result = compared(tmp_path, old, new)
+    changes = list(part(result.data).iter(W + "sectPrChange"))
+    assert len(changes) == 2
+
+
+@st.composite
+def sectioned(draw):
+    """Return (old, new) blocks of a document with section breaks, and a random edit of it."""
+    kinds = st.sampled_from(["nextPage", "evenPage", "oddPage", "continuous"])
+    old = [(f"Stycke {i}", draw(st.one_of(st.none(), kinds))) for i in range(draw(st.integers(1, 9)))]
+    new = list(old)
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["delete", "insert", "move", "break", "unbreak", "edit"]))
+        index = draw(st.integers(0, len(new) - 1)) if new else 0
+        if op == "insert" or not new:
+            new.insert(index, (f"Nytt {draw(st.integers(0, 99))}", draw(st.one_of(st.none(), kinds))))
+        elif op == "delete" and len(new) > 1:
+            del new[index]
+        elif op == "move":
+            new.insert(draw(st.integers(0, len(new) - 1)), new.pop(index))
+        elif op == "break":
+            new[index] = (new[index][0], draw(kinds))
+        elif op == "unbreak":
+            new[index] = (new[index][0], None)
+        else:
+            new[index] = (new[index][0] + " ändrat", new[index][1])
+    return old, new, draw(st.sampled_from(["Slut", "Ett helt annat slut"]))
+
+
+def built(blocks, last: str = "Slut") -> bytes:
+    return docx("".join(breaking(text, kind) if kind else p(text) for text, kind in blocks) + p(last),
+                section=section())
+
+
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sectioned())
+def test_sections_round_trip_under_random_edits(tmp_path, pair):
+    old, new, last = pair
+    compared(tmp_path, built(old), built(new, last))
+
+
+# --- headers and footers ---------------------------------------------------------------------------
+
+STORIES = {"header1": header("header1", "Gammal sidhuvud"), "header2": header("header2", "Första sidan"),
+           "footer1": header("footer1", "Gammal sidfot"), "header3": header("header3", "Nytt sidhuvud"),
+           "footer3": header("footer3", "Ny sidfot")}
+
+
+def test_old_default_and_first_page_headers_come_back_on_reject(tmp_path):
+    """Two unrelated documents: the old one's default and first-page header and its footer are
+    not in the new one; rejecting every change shows them again, accepting shows none."""
+    old = docx(p("Gammal text"), STORIES, section=reference("header1") + reference("header2", "first")
+               + reference("footer1") + '<w:titlePg/>')
+    new = docx(p("Helt annan text"), STORIES, section='<w:pgSz w:w="11906" w:h="16838"/>')
+    result = compared(tmp_path, old, new)
+    rejected = content(result.data, accept=False)["sections"]
+    assert dict(rejected[0][1]) == {("headerReference", "default"): "Gammal sidhuvud",
+                                    ("headerReference", "first"): "Första sidan",
+                                    ("footerReference", "default"): "Gammal sidfot"}
+    assert content(result.data, accept=True)["sections"][0][1] == ()
+
+
+def test_a_section_that_inherited_a_header_gets_its_own_where_the_other_side_differs(tmp_path):
+    old = docx(breaking("Ett", references=reference("header1")) + p("Två"), STORIES, section=section())
+    new = docx(breaking("Ett", references=reference("header1")) + p("Två"), STORIES,
+               section=reference("header3") + reference("footer3") + section())
+    compared(tmp_path, old, new)
+    compared(tmp_path, new, old)
+
+
+# --- paragraphs beside tables ------------------------------------------------------------------------
+
+def table(*cells: str) -> str:
+    rows = "".join(f"<w:tr><w:tc>{p(c)}</w:tc></w:tr>" for c in cells)
+    return f'<w:tbl><w:tblGrid><w:gridCol w:w="4000"/></w:tblGrid>{rows}</w:tbl>'
+
+
+def test_a_paragraph_inserted_before_a_table_or_between_two_leaves_nothing_on_reject(tmp_path):
+    """A paragraph cannot join the table after it, so its mark may not be the one that goes:
+    the revision moves to the paragraph before, and nothing is left after accept or reject."""
+    old = docx(p("Före") + table("A", "B") + p("") + table("C", "D") + p("Efter"))
+    for new in (docx(p("Före") + p("Ny rad före tabellen") + table("A", "B") + p("") + table("C", "D") + p("Efter")),
+                docx(p("Före") + table("A", "B") + p("") + p("Ny rad mellan tabellerna") + table("C", "D")
+                     + p("Efter")),
+                docx(p("Före") + table("A", "B") + p("Ny rad mellan tabellerna") + p("") + table("C", "D")
+                     + p("Efter")),
+                docx(p("Före") + table("A", "B") + p("Ersatt rad mellan tabellerna") + table("C", "D") + p("Efter"))):
+        compared(tmp_path, old, new)
+        compared(tmp_path, new, old)
+
+
+@pytest.mark.xfail(strict=True, reason="a paragraph before a table that starts the document has no paragraph "
+                                       "before it to take its mark; it stays, empty (see docs: jämför, gränser)")
+def test_a_paragraph_deleted_before_a_table_that_starts_the_document(tmp_path):
+    compared(tmp_path, docx(p("Före") + table("A", "B") + p("Efter")), docx(table("A", "B") + p("Efter")))
+
+
+# --- content controls -------------------------------------------------------------------------------
+
+def dropdown(value: str, ident: str = "501") -> str:
+    """Return a paragraph holding a drop-down content control showing ``value``."""
+    return ('<w:p><w:r><w:t xml:space="preserve">Status: </w:t></w:r><w:sdt><w:sdtPr><w:alias w:val="Status"/>'
+            f'<w:tag w:val="status"/><w:id w:val="{ident}"/><w:dropDownList w:lastValue="{value}">'
+            '<w:listItem w:displayText="my_item_A" w:value="my_item_A"/>'
+            '<w:listItem w:displayText="my_item_B" w:value="my_item_B"/></w:dropDownList></w:sdtPr>'
+            f'<w:sdtContent><w:r><w:t>{value}</w:t></w:r></w:sdtContent></w:sdt>'
+            '<w:r><w:t xml:space="preserve"> klart.</w:t></w:r></w:p>')
+
+
+def control_with_table(cell: str, ident: str = "502") -> str:
+    return (f'<w:sdt><w:sdtPr><w:alias w:val="Tabell"/><w:tag w:val="tabell"/><w:id w:val="{ident}"/></w:sdtPr>'
+            f'<w:sdtContent>{table("Rubrik", cell)}{p("Under tabellen")}</w:sdtContent></w:sdt>')
+
+
+def control_ids(data: bytes) -> list[str]:
+    return [i.get(W + "val") for i in part(data).iter(W + "id") if i.getparent().tag == W + "sdtPr"]
+
+
+def test_an_edited_drop_down_is_compared_inside_and_never_doubled(tmp_path):
+    """LibreOffice showed "my_item_Bmy_item_B" when the whole control was deleted and inserted
+    again with the same id: the control is now kept once, its value changed inside it."""
+    old = docx(p("Före") + dropdown("my_item_A") + p("Efter"))
+    new = docx(p("Före") + dropdown("my_item_B") + p("Efter"))
+    result = compared(tmp_path, old, new)
+    assert control_ids(result.data) == ["501"]
+    assert content(result.data, accept=True)["body"] == ["Före", "Status: my_item_B klart.", "Efter"]
+
+
+def test_a_content_control_holding_a_table_is_compared_inside(tmp_path):
+    old = docx(p("Före") + control_with_table("Gammal cell") + p("Efter"))
+    new = docx(p("Före") + control_with_table("Ny cell") + p("Efter"))
+    result = compared(tmp_path, old, new)
+    assert control_ids(result.data) == ["502"]
+    assert len(list(part(result.data).iter(W + "tbl"))) == 1
+
+
+def test_a_replaced_content_control_gets_an_id_of_its_own(tmp_path):
+    """Two different controls (another tag) are one deleted and one inserted; ids stay unique."""
+    other = dropdown("my_item_A").replace('w:val="status"', 'w:val="annan"').replace('"Status"', '"Annan"')
+    result = compared(tmp_path, docx(p("Före") + dropdown("my_item_A") + p("Efter")),
+                      docx(p("Före") + other + p("Efter")))
+    ids = control_ids(result.data)
+    assert len(ids) == len(set(ids)) == 2
