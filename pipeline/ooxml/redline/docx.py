@@ -17,6 +17,7 @@ from lxml import etree
 from pipeline.ooxml import redline
 from pipeline.ooxml.package import Package, rels_name
 from pipeline.ooxml.parts import DOC_REL, Definitions, PartCopier
+from pipeline.ooxml.redline.formatting import StyleBook
 from pipeline.ooxml.redline.paragraphs import strip_markers
 from pipeline.ooxml.redline.tokens import R, W
 
@@ -51,6 +52,7 @@ class PackageSides(redline.Sides):
     def __init__(self, job: RedlineJob, old_part: str | None, new_part: str, source: str | None = "same"):
         self.job, self.old_part, self.new_part = job, old_part, new_part
         self.source = new_part if source == "same" else source  # the new document's part it shows
+        self.styles_old, self.styles_new = job.styles
 
     def relkey_old(self, rid: str) -> str:
         """Return what an old relationship points at (a picture's bytes, a URL)."""
@@ -239,6 +241,8 @@ class RedlineJob:
         self.old_main, self.new_main = _main_part(old), _main_part(new)
         self.copier = PartCopier(old, self.out)
         self.definitions = Definitions(old, self.out, self.old_main, self.new_main)
+        self.styles = tuple(StyleBook(p.xml(p.related(main, "styles")) if p.related(main, "styles") in p.parts
+                                      else None) for p, main in ((old, self.old_main), (new, self.new_main)))
         self.notes = {kind: NoteBook(self, kind) for kind in NOTE_KINDS}
         self.comments = CommentBook(self)
         self._drawing_id: int | None = None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipeline.ooxml.redline import align as redline_align
+from pipeline.ooxml.redline.formatting import StyleBook
 from pipeline.ooxml.redline.paragraphs import (
     diff_paragraph,
     mark_kind,
@@ -48,8 +49,12 @@ class Sides:
 
     ``relkey_old``/``relkey_new`` turn a relationship id into a key that is equal when the
     targets are (a picture's bytes); ``adopt`` makes old content valid in the new
-    package and returns it; ``paired`` is told which note references belong together.
+    package and returns it; ``paired`` is told which note references belong together;
+    ``styles_old``/``styles_new`` are the character styles of each side (None: not known).
     """
+
+    styles_old: StyleBook | None = None
+    styles_new: StyleBook | None = None
 
     def relkey_old(self, rid: str) -> str:
         """Return a comparable key for a relationship id of the old part."""

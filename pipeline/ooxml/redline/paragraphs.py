@@ -14,6 +14,7 @@ import copy
 from lxml import etree
 
 from pipeline.ooxml.redline import words as redline_words
+from pipeline.ooxml.redline.formatting import paragraph_key
 from pipeline.ooxml.redline.tokens import (
     MARKERS,
     NOTE_REFERENCES,
@@ -41,12 +42,9 @@ def shell(paragraph) -> etree._Element:
 
 
 def ppr_key(ppr) -> bytes:
-    """Return paragraph properties as bytes for comparing, without mark, revisions or section."""
-    if ppr is None:
-        return b""
-    kept = [c for c in ppr if c.tag not in (W + "rPr", W + "pPrChange", W + "sectPr")
-            and isinstance(c.tag, str)]
-    return b"".join(etree.tostring(c) for c in kept)
+    """Return paragraph properties as bytes for comparing (their effect, however written), without
+    mark, revisions or section."""
+    return paragraph_key(ppr, {W + "rPr", W + "pPrChange", W + "sectPr"})
 
 
 def is_heading(paragraph) -> bool:
@@ -67,8 +65,8 @@ def diff_paragraph(old, new, revisions) -> etree._Element:
     if section(old) is not None and section(result) is not None:
         section_change(section(result), section(old), revisions)
     sides = revisions.sides
-    old_tokens, _ = Tokenizer(sides.relkey_old).tokens(old)
-    new_tokens, new_tail = Tokenizer(sides.relkey_new).tokens(new)
+    old_tokens, _ = Tokenizer(sides.relkey_old, sides.styles_old).tokens(old)
+    new_tokens, new_tail = Tokenizer(sides.relkey_new, sides.styles_new).tokens(new)
     ops = redline_words.opcodes([t.key for t in old_tokens], [t.key for t in new_tokens],
                                 ([t.is_word for t in old_tokens], [t.is_word for t in new_tokens]),
                                 heading=is_heading(new) or is_heading(old))
@@ -181,7 +179,7 @@ def _equal_pieces(old_tokens: list[Token], new_tokens: list[Token], revisions) -
             if element.tag in NOTE_REFERENCES:
                 revisions.sides.paired(old.items[0], new.items[0])
             _diff_boxes(old.items[0], element, revisions)
-            changed = rpr_key(old.rpr) != rpr_key(new.rpr)
+            changed = old.style != new.style  # the look of the two runs (see formatting)
             pieces.append(("run", new.rpr, (old.rpr,) if changed else None, element))
         elif new.key[1] == "sdt" and old.style != new.style:
             pieces.append(("unit", [_diff_control(old.items[0], new.items[0], revisions)], "sdt"))
@@ -210,8 +208,8 @@ def _text_pieces(old: Token, new: Token) -> list:
     bounds = sorted({0, len(new.key[1])} | _bounds(old.items) | _bounds(new.items))
     pieces = []
     for start, stop in zip(bounds, bounds[1:], strict=False):
-        new_rpr, old_rpr = _rpr_at(new.items, start), _rpr_at(old.items, start)
-        changed = rpr_key(old_rpr) != rpr_key(new_rpr)
+        (new_rpr, new_key), (old_rpr, old_key) = _rpr_at(new, start), _rpr_at(old, start)
+        changed = old_key != new_key
         pieces.append(("text", new_rpr, (old_rpr,) if changed else None, new.key[1][start:stop]))
     return pieces
 
@@ -225,14 +223,14 @@ def _bounds(items) -> set:
     return found
 
 
-def _rpr_at(items, position: int):
-    """Return the run properties at ``position`` in a token's pieces."""
+def _rpr_at(token: Token, position: int) -> tuple:
+    """Return the run properties at ``position`` in a word token, and their comparable look."""
     offset = 0
-    for text, rpr in items:
+    for (text, rpr), (_, key) in zip(token.items, token.style, strict=False):
         if offset <= position < offset + len(text):
-            return rpr
+            return rpr, key
         offset += len(text)
-    return items[-1][1]
+    return token.items[-1][1], token.style[-1][1]
 
 
 def _changed_pieces(tokens: list[Token], kind: str, revisions) -> list:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipeline.ooxml.names import XML_SPACE, M, R, W
+from pipeline.ooxml.redline.formatting import StyleBook, run_key
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 
@@ -34,7 +35,6 @@ INLINE_WRAPPERS = {W + t for t in ("hyperlink", "smartTag", "customXml", "dir", 
                                    "fldSimple", "ins", "moveTo")}
 _VOLATILE = re.compile(r"\{[^}]*(wordprocessingml/2006/main|word/2010/wordml|wordprocessingDrawing)\}"
                        r"(rsid\w*|paraId|textId|anchorId|editId)$")
-_IGNORED_RPR = {W + "lang", W + "noProof", W + "rPrChange", W + "webHidden"}
 _TEXT_TAGS = (W + "t", W + "delText")
 
 
@@ -56,11 +56,8 @@ class Token:
 
 
 def rpr_key(rpr) -> bytes:
-    """Return run properties as bytes for comparing, ignoring language, proofing and revisions."""
-    if rpr is None:
-        return b""
-    kept = [c for c in rpr if c.tag not in _IGNORED_RPR and c.tag is not etree.Comment]
-    return b"".join(etree.tostring(c) for c in kept)
+    """Return run properties as bytes for comparing: their look, however written (see formatting)."""
+    return run_key(rpr)
 
 
 _CONTROL_STATE = {W + "id", W + "placeholder", W + "showingPlcHdr", W + "rPr", W + "dataBinding", W + "lock",
@@ -113,15 +110,16 @@ def normal(elements: list, relkey) -> bytes:
 class Tokenizer:
     """Turns paragraphs of one side (old or new) into tokens."""
 
-    def __init__(self, relkey=None):
+    def __init__(self, relkey=None, styles: StyleBook | None = None):
         self.relkey = relkey or (lambda rid: rid)
+        self.styles = styles
         self._rpr_keys: dict = {}
 
     def _rkey(self, rpr) -> bytes:
-        """Return the comparable run properties, computed once per element."""
+        """Return the comparable run properties (character styles resolved), once per element."""
         ident = id(rpr)
         if ident not in self._rpr_keys:
-            self._rpr_keys[ident] = (rpr, rpr_key(rpr))  # keep rpr alive so its id stays unique
+            self._rpr_keys[ident] = (rpr, run_key(rpr, self.styles))  # keep rpr alive so its id stays unique
         return self._rpr_keys[ident][1]
 
     def tokens(self, paragraph) -> tuple[list[Token], list]:
