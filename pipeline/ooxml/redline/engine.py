@@ -444,20 +444,22 @@ def diff_container(old_container, new_container, revisions: Revisions) -> None:
             pending = []
         elif child.tag not in _CONTAINER_PROPS:
             pending.append(child)
+    child = None
     output = _aligned_output(old_blocks, new_blocks, revisions)
-    for child in list(new_container):
-        if child.tag not in _CONTAINER_PROPS:
-            new_container.remove(child)
-    items = []
-    for j, blocks in output:
-        items += before.pop(j, []) if j is not None else []  # once, before the first of its blocks
-        items += blocks
+    leading = [c for c in new_container if c.tag in _CONTAINER_PROPS and c.tag != W + "sectPr"]
     tail = new_container.find(W + "sectPr")
-    for item in items + pending:
-        if tail is not None:
-            tail.addprevious(item)
-        else:
-            new_container.append(item)
+    # Emptied in one step with no element of it still referenced from Python: lxml then frees
+    # the old children instead of moving each one (and its subtree) to a document of its own,
+    # which costs time that grows with the square of a big table's size.
+    del new_blocks
+    del new_container[:]
+    new_container.extend(leading)
+    for j, blocks in output:
+        new_container.extend(before.pop(j, []) if j is not None else [])  # once, before its first block
+        new_container.extend(blocks)
+    new_container.extend(pending)
+    if tail is not None:
+        new_container.append(tail)
 
 
 # --- text, for tests and summaries --------------------------------------------------------------
