@@ -37,37 +37,11 @@ with open(CORPUS / "SOURCES.tsv", encoding="utf-8", newline="") as stream:
 FILES = [s["file"] for s in SOURCES if not s["file"].startswith("invalid/")]
 INVALID = [s["file"] for s in SOURCES if s["file"].startswith("invalid/")]
 # Pairs that fail, each with the reason; pytest.mark.xfail(strict=True) on each, so a fix shows.
-_SECTION_MARK_MOVED = ("a section break inserted next to a table or at the end: the paragraph-mark revision of the "
-                       "paragraph holding the new sectPr is moved to another paragraph (_keep_marks_before_tables / "
-                       "_keep_last_mark), the sectPr stays, so the break survives reject (or is lost on accept)")
-_SECTION_SPLIT_BEFORE_TABLE = ("a section break on an empty paragraph before a table: the old empty paragraph is "
-                               "paired with the new break paragraph (split_at_section_break) and the split's deleted "
-                               "mark stands before the table with nothing to move it onto: an empty paragraph on "
-                               "accept")
-_FIRST_BEFORE_TABLE = ("a paragraph deleted (or moved away) from before the body's first table: a paragraph cannot "
-                       "join a table, no paragraph before it can take the revision, the table is not replaced whole: "
-                       "an empty paragraph stays on accept")
-_NO_ANCHOR_BEFORE_TABLE = ("revised paragraph marks before a table follow a content control or a wholly inserted or "
-                           "deleted table, not a paragraph: _keep_marks_before_tables finds nothing to move them onto")
 _CONTROL_REPLACED = ("a block-level content control that changed much is deleted and inserted whole at the end of its "
                      "container, not compared inside: its last paragraph mark stays, an empty paragraph on reject")
 _CELL_CONTROL = ("a content control around a table cell (w:tr/w:sdt/w:tc) is not compared: diff_row takes only direct "
                  "w:tc, so the edited cell is copied from the new file without revisions")
 EXPECTED_FAILURES: dict[str, str] = {
-    "apache-poi/checkboxes.docx": _SECTION_MARK_MOVED,
-    "apache-poi/Bug55142.docx": _SECTION_MARK_MOVED,
-    "dolanmiu-docx/field-trip.docx": _SECTION_MARK_MOVED,
-    "pandoc/sdt_in_footnote.docx": _SECTION_MARK_MOVED,
-    "open-xml-sdk/Comment025.docx": _SECTION_MARK_MOVED,
-    "apache-poi/form_footnotes.docx": _SECTION_SPLIT_BEFORE_TABLE,
-    "pandoc/table_header_rowspan.docx": _SECTION_SPLIT_BEFORE_TABLE,
-    "pandoc/tables.docx": _SECTION_SPLIT_BEFORE_TABLE,
-    "python-docx/tbl-having-applied-style.docx": _SECTION_SPLIT_BEFORE_TABLE,
-    "docxcompose/table.docx": _FIRST_BEFORE_TABLE,
-    "mammoth.js/tables.docx": _FIRST_BEFORE_TABLE,
-    "python-docx-template/vertical_merge_nested_tpl.docx": _FIRST_BEFORE_TABLE,
-    "open-xml-sdk/sdtContent.docx": _NO_ANCHOR_BEFORE_TABLE,
-    "open-xml-sdk/Comment001.docx": _NO_ANCHOR_BEFORE_TABLE,
     "open-xml-sdk/SDT Block.docx": _CONTROL_REPLACED,
     "pandoc/nested_sdt.docx": _CONTROL_REPLACED,
     "apache-poi/Bug54849.docx": _CONTROL_REPLACED,
@@ -75,10 +49,7 @@ EXPECTED_FAILURES: dict[str, str] = {
     "open-xml-sdk/sdtCell.docx": _CELL_CONTROL,
 }
 # Files in invalid/ that samverkan jamfor does not refuse with exit code 1, each with the reason.
-INVALID_ACCEPTED: dict[str, str] = {
-    "invalid/apache-poi/ExternalEntityInText.docx": "a DOCTYPE declaring an external entity is read (the entity "
-                                                    "not expanded) and compared: exit 0, not a refusal",
-}
+INVALID_ACCEPTED: dict[str, str] = {}
 
 
 def pair(name: str) -> tuple[bytes, bytes, list[str]]:

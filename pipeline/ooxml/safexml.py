@@ -28,8 +28,12 @@ def parse(data: bytes) -> etree._Element:
     if len(data) > MAX_PART_BYTES:
         raise LimitError(f"delen är större än {MAX_PART_BYTES // (1024 * 1024)} MB", 0, 0, 0)
     try:
-        return etree.fromstring(data, PARSER)
+        root = etree.fromstring(data, PARSER)
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower():
             raise LimitError(f"XML nästlad djupare än {MAX_DEPTH} nivåer", 0, 0, 0) from None
         raise
+    if root.getroottree().docinfo.doctype:
+        # Office Open XML forbids DTDs (ECMA-376 part 2); one declaring entities would lose text here.
+        raise etree.XMLSyntaxError("delen har en dokumenttypdeklaration (DTD), som Word-filer aldrig har", 0, 0, 0)
+    return root

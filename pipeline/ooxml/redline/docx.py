@@ -80,6 +80,16 @@ class PackageSides(redline.Sides):
                 node.set(W + "val", self.job.control_id())  # so must a content control's
         return element
 
+    def renumbered(self, element):
+        """Return a second copy of new content: markers removed, drawing and control ids its own."""
+        strip_markers(element)
+        for node in element.iter(_DOC_PR, W + "id"):
+            if node.tag == _DOC_PR:
+                node.set("id", str(self.job.drawing_id()))
+            elif node.getparent() is not None and node.getparent().tag == W + "sdtPr":
+                node.set(W + "val", self.job.control_id())
+        return element
+
     def _relationship(self, node, name: str) -> None:
         """Point an old relationship attribute at a copy of its target in the output."""
         if self.old_part is None:

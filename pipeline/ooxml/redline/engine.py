@@ -38,6 +38,7 @@ from pipeline.ooxml.redline.paragraphs import (
     unmark,
     whole_paragraph,
 )
+from pipeline.ooxml.redline.resolve import resolve
 from pipeline.ooxml.redline.tokens import M, W, normal
 
 _BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
@@ -71,6 +72,12 @@ class Sides:
 
     def paired(self, old_reference, new_reference) -> None:
         """Note that an old and a new note reference are the same note."""
+
+    def renumbered(self, element):
+        """Return a second copy of content that stays in the document (markers removed; a package
+        also gives its drawings and content controls ids of their own)."""
+        strip_markers(element)
+        return element
 
 
 @dataclass
@@ -288,7 +295,7 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
     output = [(j, _diff_pair(old_blocks[i] if i is not None else None,
                              new_blocks[j] if j is not None else None, revisions)) for i, j in pairs]
     _keep_last_mark([block for _, blocks in output for block in blocks])
-    return _keep_marks_before_tables(output)
+    return _keep_marks_before_tables(output, revisions)
 
 
 def _diff_pair(old, new, revisions: Revisions) -> list:
@@ -377,18 +384,23 @@ def _keep_last_mark(blocks: list) -> None:
         elif not (before.tag == W + "tbl" and _table_kind(before) == mark_kind(chain[0])):
             break
         index -= 1
-    if index == 0 or blocks[index - 1].tag != W + "p" or section(blocks[index - 1]) is not None:
-        return  # nothing to shift onto (e.g. a wholly inserted document)
+    if index == 0 or blocks[index - 1].tag != W + "p" or not _sections_stay([blocks[index - 1]] + chain):
+        return  # nothing to shift onto (e.g. a wholly inserted document), or a section break would move
     _shift_marks([blocks[index - 1]] + chain)
 
 
-def _keep_marks_before_tables(output: list[tuple]) -> list[tuple]:
+def _keep_marks_before_tables(output: list[tuple], revisions: Revisions) -> list[tuple]:
     """Return ``output`` with paragraph-mark revisions kept off paragraphs directly before a table.
 
     A paragraph before a table cannot join it when its mark goes, so it would stay, empty,
     after accepting or rejecting. The marks of such a run of paragraphs move one paragraph
-    back (onto an unchanged paragraph before them); with none there, a wholly inserted
-    or deleted table changes place with the paragraphs of the other kind before it.
+    back, onto an unchanged paragraph before them. With none there (the run starts the
+    container, or follows a table or a content control): a wholly inserted or deleted
+    table changes place with paragraphs of the other kind before it; otherwise, when the
+    paragraphs are all wholly inserted (or all wholly deleted), the table is shown as the
+    old one deleted and the new one inserted on either side of them, so that each view has
+    its table and the paragraphs vanish where they should. Paragraphs that carry a section
+    break are left alone: moving their marks would move the break.
     """
     items = [(j, block) for j, blocks in output for block in blocks]
     index = len(items) - 1
@@ -402,12 +414,50 @@ def _keep_marks_before_tables(output: list[tuple]) -> list[tuple]:
             start -= 1
         anchor = items[start - 1][1] if start > 0 else None
         chain = [b for _, b in items[start:index]]
-        if anchor is not None and anchor.tag == W + "p" and section(anchor) is None:
+        kinds = {mark_kind(b) for b in chain}
+        if anchor is not None and anchor.tag == W + "p" and _sections_stay([anchor] + chain):
             _shift_marks([anchor] + chain)
-        elif _table_kind(block) is not None and all(mark_kind(b) not in (None, _table_kind(block)) for b in chain):
+        elif _table_kind(block) is not None and kinds == {"ins", "del"} - {_table_kind(block)}:
             items[start:index + 1] = [items[index]] + items[start:index]
+        elif _rows(resolve(block, accept=True)) and _rows(resolve(block, accept=False)):
+            items[start:index + 1] = _both_views(chain, block, items[index][0], revisions)
         index = start - 1
     return [(j, [block]) for j, block in items]
+
+
+def _both_views(chain: list, table, j, revisions: Revisions) -> list[tuple]:
+    """Return output items showing ``chain`` (revised paragraphs with no paragraph before them to take
+    their marks) and the table after it once as accepting shows them, inserted, and once as
+    rejecting shows them, deleted: [accepted paragraphs, new table, rejected paragraphs, old table].
+    Each view then has its own paragraphs directly before its own table, and the other view's
+    vanish (a paragraph whose mark goes joins what follows the vanished table)."""
+    accepted = [_mark_adopted(p, revisions, "ins", True) for p in _view(chain, accept=True)]
+    rejected = [_mark_adopted(revisions.sides.renumbered(p), revisions, "del", True)
+                for p in _view(chain, accept=False)]
+    new_table = _mark_adopted(resolve(table, accept=True), revisions, "ins", paragraph_marks=False)
+    old_table = _mark_adopted(revisions.sides.renumbered(resolve(table, accept=False)), revisions, "del",
+                              paragraph_marks=False)
+    return [(None, p) for p in accepted] + [(None, new_table)] + [(None, p) for p in rejected] + [(j, old_table)]
+
+
+def _view(paragraphs: list, accept: bool) -> list:
+    """Return the paragraphs as accepting (or rejecting) every change shows them, before a table:
+    a last paragraph whose mark goes and that holds nothing is not there at all."""
+    holder = etree.Element(W + "body")
+    holder.extend(copy.deepcopy(p) for p in paragraphs)
+    marks_going = [mark_kind(p) == ("del" if accept else "ins") for p in paragraphs]
+    shown = list(resolve(holder, accept=accept))
+    if shown and marks_going[-1] and not _text(shown[-1]).strip():
+        shown.pop()
+    return shown
+
+
+def _sections_stay(chain: list) -> bool:
+    """True when shifting the marks of ``chain`` (see _shift_marks) leaves every paragraph that carries
+    a section break with the revision it has, so that each break stays in the views it belongs to."""
+    kinds = [mark_kind(p) for p in chain]
+    shifted = kinds[1:] + [None]
+    return all(kind == after for p, kind, after in zip(chain, kinds, shifted, strict=True) if section(p) is not None)
 
 
 def _shift_marks(chain: list) -> None:

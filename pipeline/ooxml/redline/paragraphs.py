@@ -135,23 +135,17 @@ def split_at_section_break(old, new, revisions) -> list:
 
     Word keeps a section's properties in a paragraph mark, and a mark that is neither
     inserted nor deleted cannot gain or lose them. The compared content therefore ends
-    in the mark that carries the break – inserted when the new paragraph has it, deleted
-    when the old one had it – followed by an empty paragraph with the other side's mark.
-    Accepting or rejecting removes one of the two marks, and the content joins the other.
+    in the old paragraph's mark, deleted, followed by an empty paragraph with the new
+    paragraph's mark, inserted: accepting removes the old mark and the content joins the
+    new one; rejecting removes the new mark, and the empty paragraph joins what follows
+    (before a table, where nothing can join, it stays: the one inexact case, see the docs).
     """
     result = diff_paragraph(old, new, revisions)
-    for change in result.findall(f"{W}pPr/{W}pPrChange"):
-        change.getparent().remove(change)  # the other mark keeps the other side's properties
-    if section(new) is not None:
-        other = revisions.sides.adopt(shell(old))
-        set_mark(result, revisions.mark("ins"))
-        set_mark(other, revisions.mark("del"))
-        return [result, other]
     ppr = result.find(W + "pPr")
-    old_ppr = revisions.sides.adopt(copy.deepcopy(old.find(W + "pPr")))
     if ppr is not None:
         result.remove(ppr)
-    result.insert(0, old_ppr)
+    if old.find(W + "pPr") is not None:
+        result.insert(0, revisions.sides.adopt(copy.deepcopy(old.find(W + "pPr"))))
     set_mark(result, revisions.mark("del"))
     other = shell(new)
     set_mark(other, revisions.mark("ins"))

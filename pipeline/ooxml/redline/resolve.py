@@ -86,8 +86,14 @@ def _resolve_rows_and_cells(root, keep_tags, drop_tags, accept: bool) -> None:
         for mark in tcpr.findall(kept_cell) + tcpr.findall(W + "cellMerge"):
             tcpr.remove(mark)
     for table in list(root.iter(W + "tbl")):
-        if not table.findall(W + "tr"):
-            table.getparent().remove(table)
+        parent = table.getparent()
+        if parent is not None and not _has_rows(table):
+            parent.remove(table)
+
+
+def _has_rows(table) -> bool:
+    """True when a table has a row of its own (rows in content controls count, a nested table's not)."""
+    return any(next(row.iterancestors(W + "tbl")) is table for row in table.iter(W + "tr"))
 
 
 def _resolve_math_runs(root, drop_tags) -> None:
