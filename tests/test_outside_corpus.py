@@ -36,18 +36,9 @@ with open(CORPUS / "SOURCES.tsv", encoding="utf-8", newline="") as stream:
     SOURCES = list(csv.DictReader(stream, delimiter="\t"))
 FILES = [s["file"] for s in SOURCES if not s["file"].startswith("invalid/")]
 INVALID = [s["file"] for s in SOURCES if s["file"].startswith("invalid/")]
-# Pairs that fail, each with the reason; pytest.mark.xfail(strict=True) on each, so a fix shows.
-_CONTROL_REPLACED = ("a block-level content control that changed much is deleted and inserted whole at the end of its "
-                     "container, not compared inside: its last paragraph mark stays, an empty paragraph on reject")
-_CELL_CONTROL = ("a content control around a table cell (w:tr/w:sdt/w:tc) is not compared: diff_row takes only direct "
-                 "w:tc, so the edited cell is copied from the new file without revisions")
-EXPECTED_FAILURES: dict[str, str] = {
-    "open-xml-sdk/SDT Block.docx": _CONTROL_REPLACED,
-    "pandoc/nested_sdt.docx": _CONTROL_REPLACED,
-    "apache-poi/Bug54849.docx": _CONTROL_REPLACED,
-    "pandoc/sdt_elements.docx": _CELL_CONTROL,
-    "open-xml-sdk/sdtCell.docx": _CELL_CONTROL,
-}
+# Pairs that fail, each with the reason; none at present. Use
+# pytest.mark.xfail(strict=True, reason="…") through this dict, so a fix shows.
+EXPECTED_FAILURES: dict[str, str] = {}
 # Files in invalid/ that samverkan jamfor does not refuse with exit code 1, each with the reason.
 INVALID_ACCEPTED: dict[str, str] = {}
 

@@ -314,3 +314,26 @@ def test_a_section_break_added_or_removed_just_before_a_table(tmp_path):
     for old, new in ((plain, broken), (broken, plain)):
         result = compared(tmp_path, old, new)
         assert len(content(result.data, accept=True)["sections"]) == len(content(new, accept=True)["sections"])
+
+
+def test_a_content_control_around_a_cell_is_compared_inside(tmp_path):
+    def row(text):
+        return (f'<w:tbl><w:tblGrid><w:gridCol w:w="4000"/><w:gridCol w:w="4000"/></w:tblGrid><w:tr>'
+                f'<w:tc>{p("Fast")}</w:tc><w:sdt><w:sdtPr><w:tag w:val="cell"/><w:id w:val="7"/></w:sdtPr>'
+                f"<w:sdtContent><w:tc>{p(text)}</w:tc></w:sdtContent></w:sdt></w:tr></w:tbl>")
+    compared(tmp_path, docx(p("Före") + row("Gammal text i cellen") + p("Efter")),
+             docx(p("Före") + row("Ny text i cellen") + p("Efter")))
+
+
+def test_a_much_changed_block_control_at_the_end_of_a_story_is_compared_inside(tmp_path):
+    """The same control (name, tag, kind) is paired whatever it now holds, so the story's last
+    paragraph mark is never one that accepting or rejecting would have to remove."""
+    def control(*texts):
+        return ('<w:sdt><w:sdtPr><w:alias w:val="Villkor"/><w:tag w:val="villkor"/><w:id w:val="9"/></w:sdtPr>'
+                f'<w:sdtContent>{"".join(p(t) for t in texts)}</w:sdtContent></w:sdt>')
+    old = docx(p("Före") + control("Ett", "Två"), STORIES | {"footer1": f"<w:ftr {{ns}}>{control('Sidfot')}</w:ftr>"},
+               section=reference("footer1"))
+    new = docx(p("Före") + control("Helt", "annat", "innehåll"),
+               STORIES | {"footer1": f"<w:ftr {{ns}}>{control('Något annat')}</w:ftr>"}, section=reference("footer1"))
+    result = compared(tmp_path, old, new)
+    assert control_ids(result.data) == ["9"]

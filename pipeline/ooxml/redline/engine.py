@@ -39,8 +39,9 @@ from pipeline.ooxml.redline.paragraphs import (
     whole_paragraph,
 )
 from pipeline.ooxml.redline.resolve import resolve
-from pipeline.ooxml.redline.tokens import M, W, normal
+from pipeline.ooxml.redline.tokens import M, W, control_identity, normal
 
+_SAME_CONTROL = 0.75  # how alike two block content controls with the same name, tag and kind count
 _BLOCKS = (W + "p", W + "tbl", W + "sdt", W + "customXml")
 _CONTAINER_PROPS = (W + "tcPr", W + "sectPr", W + "sdtPr", W + "sdtEndPr", W + "customXmlPr")
 
@@ -169,8 +170,15 @@ def _rows(table) -> list:
 
 
 def _cells(row) -> list:
-    """Return a row's cells."""
-    return row.findall(W + "tc")
+    """Return a row's cells, those in content controls (w:sdt around a w:tc) included, in order."""
+    cells = []
+    for child in row:
+        if child.tag == W + "tc":
+            cells.append(child)
+        elif child.tag in (W + "sdt", W + "customXml"):
+            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
+            cells += _cells(content) if content is not None else []
+    return cells
 
 
 def _grid(table) -> int:
@@ -285,6 +293,9 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
         similarity = redline_align.similarity(texts["old"][i], texts["new"][j])
         if old_blocks[i].tag == W + "tbl":
             return 1.0 if keys_old[i] == keys_new[j] else similarity * 0.99
+        if old_blocks[i].tag == W + "sdt" and control_identity(old_blocks[i]) \
+                and control_identity(old_blocks[i]) == control_identity(new_blocks[j]):
+            return max(similarity, _SAME_CONTROL)  # the same control, whatever it now holds
         return similarity
 
     def words(side, index):
