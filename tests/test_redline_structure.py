@@ -337,3 +337,11 @@ def test_a_much_changed_block_control_at_the_end_of_a_story_is_compared_inside(t
                STORIES | {"footer1": f"<w:ftr {{ns}}>{control('Något annat')}</w:ftr>"}, section=reference("footer1"))
     result = compared(tmp_path, old, new)
     assert control_ids(result.data) == ["9"]
+
+
+def test_an_inserted_simple_field_leaves_no_live_field_on_reject(tmp_path):
+    """A w:fldSimple kept around rejected runs would be filled in again by Word: it is written as
+    the same complex field, its runs inserted."""
+    field = '<w:p><w:fldSimple w:instr=" MERGEFIELD Telefon "><w:r><w:t>«Telefon»</w:t></w:r></w:fldSimple></w:p>'
+    result = compared(tmp_path, docx(p("Ett") + p("Två")), docx(p("Ett") + field + p("Två")))
+    assert not list(part(result.data).iter(W + "fldSimple"))

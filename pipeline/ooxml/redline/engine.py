@@ -267,7 +267,8 @@ def _block_key(block, text: str | None = None) -> tuple:
         return (etree.QName(block).localname, text)
     ppr = block.find(W + "pPr")
     style = ppr.find(W + "pStyle") if ppr is not None else None
-    return ("p", style.get(W + "val") if style is not None else "", text)
+    # A paragraph that ends a section is an anchor only for one that ends a section too.
+    return ("p", style.get(W + "val") if style is not None else "", text, section(block) is not None)
 
 
 def _same(old, new, revisions: Revisions) -> bool:

@@ -239,7 +239,8 @@ def _changed_pieces(tokens: list[Token], kind: str, revisions) -> list:
         elif token.kind == "run":
             pieces.append(("run", token.rpr, None, adopt(copy.deepcopy(token.items[0]))))
         else:
-            elements = [adopt(copy.deepcopy(e)) for e in token.items]
+            # Markers inside a field (a bookmark between its runs) stay with the new document only.
+            elements = [adopt(copy.deepcopy(e)) for e in token.items if kind == "ins" or e.tag not in MARKERS]
             if token.key[1] == "fldSimple":
                 elements, name = complex_field(elements[0]), "field"
             else:
@@ -388,4 +389,5 @@ def property_change(owner, props_tag: str, change_tag: str, old_props, excluded:
 def strip_markers(element) -> None:
     """Remove bookmarks, comment ranges and the like from old content (the new document's stay)."""
     for marker in list(element.iter(*MARKERS)):
-        marker.getparent().remove(marker)
+        if marker.getparent() is not None:  # a marker that is the element itself: its caller leaves it out
+            marker.getparent().remove(marker)

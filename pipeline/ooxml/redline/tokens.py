@@ -291,11 +291,11 @@ def mark_inside(element, kind: str, revisions) -> None:
     for child in list(element):
         if not isinstance(child.tag, str):
             continue
-        if child.tag in (W + "r", M + "oMath", M + "oMathPara") or (child.tag == W + "fldSimple" and kind == "del"):
+        if child.tag in (W + "r", M + "oMath", M + "oMathPara", W + "fldSimple"):
             wrapper = revisions.mark(kind)
             child.addprevious(wrapper)
-            # A deleted simple field becomes the runs of the same complex field, so no live
-            # field is left behind when the deletion is accepted.
+            # A simple field becomes the runs of the same complex field, so no live field is left
+            # behind when the deletion is accepted (or the insertion rejected): Word would fill it again.
             wrapper.extend(complex_field(child) if child.tag == W + "fldSimple" else [child])
             if kind == "del":
                 as_deleted(wrapper)
