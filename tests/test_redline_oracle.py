@@ -414,6 +414,16 @@ def _relationship_problems(doc: Doc) -> list[str]:
     return problems
 
 
+def _styles_for(doc: Doc, part: str, main_styles: set) -> set:
+    """Return the style ids a part may use: a glossary document's parts have their own styles part."""
+    if not part.startswith("word/glossary/"):
+        return main_styles
+    glossary = next((t for k, t in doc.rel_by_id(doc.main).values() if k.endswith("/glossaryDocument")), None)
+    styles_part = doc.related(glossary, "styles") if glossary else None
+    return {s.get(W + "styleId") for s in doc.xml(styles_part).iter(W + "style")} if styles_part in doc.parts \
+        else main_styles
+
+
 def _definition_problems(doc: Doc) -> list[str]:
     problems = []
     styles_part = doc.related(doc.main, "styles")
@@ -439,7 +449,8 @@ def _definition_problems(doc: Doc) -> list[str]:
             W + "pStyle", W + "rStyle", W + "tblStyle", W + "numId", *(W + t for t in NOTE_TYPES.values())
         ):
             local = etree.QName(node).localname
-            if local.endswith("Style") and "styles" not in name and node.get(W + "val") not in styles:
+            if local.endswith("Style") and "styles" not in name and node.get(W + "val") not in _styles_for(doc, name,
+                                                                                                     styles):
                 problems.append(f"{name}: style {node.get(W + 'val')} is not defined")
             elif local == "numId" and node.get(W + "val") not in nums | {"0"} and "numbering" not in name:
                 problems.append(f"{name}: numbering {node.get(W + 'val')} is not defined")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fuzzing import examples
 from pipeline.ooxml.redline import W
-from test_jamfor import compared, docx, p, part
+from test_jamfor import compared, docx, p, part, unzipped, zipped
 from test_redline_oracle import content
 
 # --- sections -------------------------------------------------------------------------------------
@@ -345,3 +345,36 @@ def test_an_inserted_simple_field_leaves_no_live_field_on_reject(tmp_path):
     field = '<w:p><w:fldSimple w:instr=" MERGEFIELD Telefon "><w:r><w:t>«Telefon»</w:t></w:r></w:fldSimple></w:p>'
     result = compared(tmp_path, docx(p("Ett") + p("Två")), docx(p("Ett") + field + p("Två")))
     assert not list(part(result.data).iter(W + "fldSimple"))
+
+
+def test_namespaces_declared_only_by_the_newer_file_change_nothing(tmp_path):
+    """A newer Word declares more namespaces at the root; unchanged paragraphs still count as
+    unchanged and are kept as they were (their runs' revision-session ids too), not rebuilt."""
+    def body(last):
+        return ('<w:p><w:r w:rsidR="00A1"><w:t>Oförändrat stycke</w:t></w:r></w:p>'
+                f'<w:p><w:r w:rsidR="00A2"><w:t>{last}</w:t></w:r></w:p>')
+    old = docx(body("Gammalt slut"))
+    files = unzipped(docx(body("Nytt slut")))
+    files["word/document.xml"] = files["word/document.xml"].replace(
+        b"<w:document ", b'<w:document xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" ', 1)
+    new = zipped(files)
+    result = compared(tmp_path, old, new)
+    first = next(part(result.data).iter(W + "p"))
+    assert first.find(W + "r").get(W + "rsidR") == "00A1" and first.find(W + "pPr") is None
+
+
+def test_a_deleted_section_brings_its_headers_with_their_styles_and_lists(tmp_path):
+    """The header of a section only the old file had comes back on reject with what it needs:
+    its paragraph style, and the list that style numbers with (a list whose style points back to it)."""
+    styles = ('<w:styles {ns}><w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+              '<w:style w:type="paragraph" w:styleId="Sidhuvud"><w:name w:val="Sidhuvud"/><w:pPr><w:numPr>'
+              '<w:numId w:val="7"/></w:numPr></w:pPr></w:style></w:styles>')
+    numbering = ('<w:numbering {ns}><w:abstractNum w:abstractNumId="3"><w:lvl w:ilvl="0"><w:pStyle w:val="Sidhuvud"/>'
+                 '</w:lvl></w:abstractNum><w:num w:numId="7"><w:abstractNumId w:val="3"/></w:num></w:numbering>')
+    heading = ('<w:hdr {ns}><w:p><w:pPr><w:numPr><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>1</w:t></w:r></w:p>'
+               '<w:p><w:pPr><w:pStyle w:val="Sidhuvud"/></w:pPr><w:r><w:t>Bilaga</w:t></w:r></w:p></w:hdr>')
+    old = docx(p("Ett") + breaking("Slut på bilagan", references=reference("header2")) + p("Två"),
+               {"styles": styles, "numbering": numbering, "header2": heading}, section=section())
+    new = docx(p("Ett") + p("Två"), {"numbering": numbering.replace('"7"', '"9"')}, section=section())
+    result = compared(tmp_path, old, new)  # integrity: every style and list defined
+    assert len(content(result.data, accept=False)["sections"]) == 2

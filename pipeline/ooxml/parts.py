@@ -209,21 +209,23 @@ class Definitions:
         abstract_id = str(1 + max([int(a.get(W + "abstractNumId", 0)) for a in root.findall(W + "abstractNum")]
                                   + [0]))
         num_id = str(1 + max([int(n.get(W + "numId", 0)) for n in root.findall(W + "num")] + [0]))
-        if old_abstract is not None:
-            abstract = _deepcopy(old_abstract)
-            abstract.set(W + "abstractNumId", abstract_id)
-            for nsid in abstract.findall(W + "nsid"):
-                abstract.remove(nsid)  # a copy must not claim to be the same list
-            first_num = root.find(W + "num")
-            (first_num.addprevious(abstract) if first_num is not None else root.append(abstract))
-            for link in abstract.iter(W + "styleLink", W + "numStyleLink", W + "pStyle"):
-                self.style(link.get(W + "val"))
+        # Known, and taken, before the list's styles are copied: a style that uses this very list
+        # gets the new id, and another list copied meanwhile does not take it too.
+        self._numbers[old_num.get(W + "numId")] = num_id
         num = _deepcopy(old_num)
         num.set(W + "numId", num_id)
         ref = num.find(W + "abstractNumId")
         if ref is not None:
             ref.set(W + "val", abstract_id)
         root.append(num)
+        if old_abstract is not None:
+            abstract = _deepcopy(old_abstract)
+            abstract.set(W + "abstractNumId", abstract_id)
+            for nsid in abstract.findall(W + "nsid"):
+                abstract.remove(nsid)  # a copy must not claim to be the same list
+            root.find(W + "num").addprevious(abstract)  # abstract definitions come before the lists
+            for link in abstract.iter(W + "styleLink", W + "numStyleLink", W + "pStyle"):
+                self.style(link.get(W + "val"))
         return num_id
 
     def _create_numbering(self):

@@ -94,11 +94,14 @@ class PackageSides(redline.Sides):
         """Point an old relationship attribute at a copy of its target in the output."""
         if self.old_part is None:
             return
-        rid = self.job.copier.relationship(self.old_part, node.get(name), self.new_part)
+        old_rid = node.get(name)
+        rid = self.job.copier.relationship(self.old_part, old_rid, self.new_part)
         if rid is None:
             del node.attrib[name]
         else:
             node.set(name, rid)
+            if node.tag in (W + "headerReference", W + "footerReference"):
+                self.job.adopt_story(self.old_part, old_rid, self.new_part, rid)
 
     def _definition(self, node) -> None:
         """Bring the style, list, font, note or comment an old element refers to into the output."""
@@ -257,6 +260,7 @@ class RedlineJob:
         self.comments = CommentBook(self)
         self._drawing_id: int | None = None
         self._control_ids: set[str] | None = None
+        self._adopted_stories: set[str] = set()
         self._next_control = 0
 
     def drawing_id(self) -> int:
@@ -267,6 +271,16 @@ class RedlineJob:
             self._drawing_id = max(ids + [0]) + 1000
         self._drawing_id += 1
         return self._drawing_id
+
+    def adopt_story(self, old_part: str, old_rid: str, new_part: str, rid: str) -> None:
+        """Make a header or footer copied with an old section fit the output: its styles, lists,
+        fonts and notes brought along (once per copy)."""
+        old_story = self.old.relationships(old_part).get(old_rid)
+        copied = self.out.relationships(new_part).get(rid)
+        if not old_story or not copied or copied[1] in self._adopted_stories or copied[1] not in self.out.parts:
+            return
+        self._adopted_stories.add(copied[1])
+        PackageSides(self, old_story[1], copied[1]).adopt(self.out.xml(copied[1]))
 
     def control_id(self) -> str:
         """Return a content-control id (w:sdtPr/w:id) that no control of the new document uses."""
