@@ -378,3 +378,15 @@ def test_a_deleted_section_brings_its_headers_with_their_styles_and_lists(tmp_pa
     new = docx(p("Ett") + p("Två"), {"numbering": numbering.replace('"7"', '"9"')}, section=section())
     result = compared(tmp_path, old, new)  # integrity: every style and list defined
     assert len(content(result.data, accept=False)["sections"]) == 2
+
+
+def test_a_note_of_the_old_file_never_takes_the_id_of_a_separator(tmp_path):
+    """The notes part made for the old file's notes takes its separators (here ids 0 and 1, as some
+    producers write them); the deleted note gets an id of its own, so rejecting shows its text."""
+    notes = ('<w:footnotes {ns}><w:footnote w:type="separator" w:id="0"><w:p><w:r><w:separator/></w:r></w:p>'
+             '</w:footnote><w:footnote w:type="continuationSeparator" w:id="1"><w:p><w:r><w:continuationSeparator/>'
+             '</w:r></w:p></w:footnote><w:footnote w:id="2"><w:p><w:r><w:t>Källa: Brå</w:t></w:r></w:p></w:footnote>'
+             "</w:footnotes>")
+    old = docx('<w:p><w:r><w:t>Brott</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p>', {"footnotes": notes})
+    result = compared(tmp_path, old, docx(p("Helt annan text")))
+    assert "Källa: Brå" in content(result.data, accept=False)["body"][0]

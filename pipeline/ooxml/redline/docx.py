@@ -137,7 +137,10 @@ class NoteBook:
         self.new_part = job.new.related(job.new_main, kind)
         self.pairs: dict[str, str] = {}  # new id → old id
         self.allocated: dict[str, str] = {}  # old id of a deleted note → its id in the output
-        ids = [int(n.get(W + "id")) for n in self._notes(job.new, self.new_part)]
+        # Above every id of the new part, and of the old separators a created part would take.
+        ids = [int(n.get(W + "id")) for package, part in ((job.new, self.new_part), (job.old, self.old_part))
+               if part and part in package.parts for n in package.xml(part)
+               if n.tag == self.tag and (n.get(W + "id") or "").lstrip("-").isdigit()]
         self._next = max(ids + [0]) + 1
 
     def _notes(self, package: Package, part: str | None) -> list:
