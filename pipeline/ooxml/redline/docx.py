@@ -257,8 +257,7 @@ class RedlineJob:
         self.old_main, self.new_main = _main_part(old), _main_part(new)
         self.copier = PartCopier(old, self.out)
         self.definitions = Definitions(old, self.out, self.old_main, self.new_main)
-        self.styles = tuple(StyleBook(p.xml(p.related(main, "styles")) if p.related(main, "styles") in p.parts
-                                      else None) for p, main in ((old, self.old_main), (new, self.new_main)))
+        self.styles = (_style_book(old, self.old_main), _style_book(new, self.new_main))
         self.notes = {kind: NoteBook(self, kind) for kind in NOTE_KINDS}
         self.comments = CommentBook(self)
         self._drawing_id: int | None = None
@@ -368,6 +367,7 @@ class Stories:
         if (new_part, old_part) in self.made:
             return self.made[(new_part, old_part)]
         job = self.job
+        source: str | None
         if new_part is not None and new_part not in self.compared:
             target, source = new_part, new_part
             self.compared.add(new_part)
@@ -418,7 +418,8 @@ def _section_kind(sect) -> str | None:
 
 def _shown(sections: list[dict]) -> list[dict]:
     """Return, per section, the header and footer parts it shows (its own or those before it)."""
-    shown, result = {}, []
+    shown: dict = {}
+    result = []
     for references in sections:
         shown = {**shown, **references}
         result.append(shown)
@@ -454,6 +455,12 @@ def _set_reference(sect, key: tuple, rid: str) -> None:
     reference.set(W + "type", key[1])
     reference.set(R + "id", rid)
     sect.insert(0, reference)  # references come first in a section's properties
+
+
+def _style_book(package: Package, main: str) -> StyleBook:
+    """Return the character styles of a package (none when it has no styles part)."""
+    part = package.related(main, "styles")
+    return StyleBook(package.xml(part) if part is not None and part in package.parts else None)
 
 
 def _main_part(package: Package) -> str:

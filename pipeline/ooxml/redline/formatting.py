@@ -59,7 +59,7 @@ def run_key(rpr, styles: StyleBook | None = None) -> bytes:
     """Return a run's effective properties as bytes: equal exactly when the runs look the same."""
     if rpr is None:
         return b""
-    values = {}
+    values: dict = {}
     style = rpr.find(W + "rStyle")
     if style is not None:
         values.update((styles or StyleBook()).run_style(style.get(W + "val", "")) if styles is not None
@@ -79,7 +79,7 @@ def _values(props, unseen: set) -> dict:
     """Return {tag: normalised value} of a property element's children."""
     if props is None:
         return {}
-    values = {}
+    values: dict = {}
     for child in props:
         if not isinstance(child.tag, str) or child.tag in unseen:
             continue
