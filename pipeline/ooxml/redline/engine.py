@@ -565,15 +565,9 @@ def diff_part(old_root, new_root, revisions: Revisions) -> etree._Element:
 def deleted_document(old_root, revisions: Revisions) -> etree._Element:
     """Return a copy of ``old_root`` with every block deleted (a plan that was removed)."""
     result = copy.deepcopy(old_root)
-    empty = etree.Element(W + "body")
-    diff_container(body(old_root), empty, revisions)
     container = body(result)
-    for child in _blocks(container):
-        container.remove(child)
-    tail = container.find(W + "sectPr")
-    for block in _blocks(empty):
-        if tail is not None:
-            tail.addprevious(block)
-        else:
-            container.append(block)
+    kept = [c for c in container if c.tag not in _BLOCKS]  # markers and the section's properties
+    del container[:]  # in one step, nothing referenced: see diff_container
+    container.extend(kept)
+    diff_container(body(old_root), container, revisions)
     return result
