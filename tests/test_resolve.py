@@ -270,3 +270,23 @@ def test_cell_marks_are_handled_after_a_cell_without_properties():
     root = body("<w:tbl><w:tr><w:tc><w:p/></w:tc>" + cell("ny", '<w:cellIns w:id="1"/>')
                 + cell("gammal", '<w:cellDel w:id="2"/>') + "</w:tr></w:tbl>")
     assert texts(resolve(root, True)) == ["", "ny"] and texts(resolve(root, False)) == ["", "gammal"]
+
+
+def test_a_rejected_section_change_restores_the_page_and_keeps_the_headers_first():
+    """A section change records the page, not the headers and footers: rejecting it restores
+    the old page and keeps the references, first in the section as the schema wants them."""
+    root = body('<w:sectPr><w:headerReference w:type="default" r:id="rId7" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+                '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:sectPrChange w:id="3" w:author="A">'
+                '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:sectPrChange></w:sectPr>')
+    assert tags(resolve(root, accept=False)) == ["sectPr", "headerReference", "pgSz"]
+    assert resolve(root, accept=False).find(f"{W}sectPr/{W}pgSz").get(W + "w") == "11906"
+    assert tags(resolve(root, accept=True)) == ["sectPr", "headerReference", "pgSz"]
+    assert resolve(root, accept=True).find(f"{W}sectPr/{W}pgSz").get(W + "w") == "16838"
+
+
+def test_a_table_whose_rows_are_all_in_content_controls_stays():
+    control = f"<w:sdt><w:sdtContent>{row('Rad i en kontroll')}</w:sdtContent></w:sdt>"
+    root = body(f"<w:tbl>{control}</w:tbl>{paragraph('Efter')}")
+    for accept in (True, False):
+        assert texts(resolve(root, accept=accept)) == ["Rad i en kontroll", "Efter"]
