@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from fuzzing import examples
 from pipeline.ooxml.redline import W
@@ -390,3 +391,26 @@ def test_a_note_of_the_old_file_never_takes_the_id_of_a_separator(tmp_path):
     old = docx('<w:p><w:r><w:t>Brott</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p>', {"footnotes": notes})
     result = compared(tmp_path, old, docx(p("Helt annan text")))
     assert "Källa: Brå" in content(result.data, accept=False)["body"][0]
+
+
+def test_a_paragraph_joined_at_the_end_keeps_the_look_of_its_view():
+    """Inserting a list item after the last paragraph (or deleting the last ones) moves the mark
+    revision to the paragraph before: the paragraph the others then join has, in each view, the
+    properties of the paragraph that ends the document in that view."""
+    from pipeline.ooxml.redline import Revisions, diff_body, resolve
+
+    def document(*paragraphs):
+        return etree.fromstring(f'<w:document xmlns:w="{W[1:-1]}"><w:body>{"".join(paragraphs)}'
+                                "<w:sectPr/></w:body></w:document>")
+
+    def styles(root):
+        return [(p.findtext(f"{W}r/{W}t"), p.find(f"{W}pPr/{W}pStyle").get(W + "val")
+                 if p.find(f"{W}pPr/{W}pStyle") is not None else "") for p in root.iter(W + "p")]
+
+    heading = p("Rubrik", ppr='<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>')
+    item = p("Ny punkt", ppr='<w:pPr><w:pStyle w:val="ListBullet"/></w:pPr>')
+    short, long = document(p("Text"), heading), document(p("Text"), heading, item)
+    for old, new in ((short, long), (long, short)):
+        result = diff_body(old, new, Revisions("Test", "2024-01-01T00:00:00Z"))
+        assert styles(resolve(result, accept=True)) == styles(new)
+        assert styles(resolve(result, accept=False)) == styles(old)

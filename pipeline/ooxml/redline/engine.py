@@ -30,6 +30,8 @@ from pipeline.ooxml.redline.paragraphs import (
     diff_paragraph,
     mark_kind,
     pair_references,
+    ppr_change,
+    ppr_key,
     section,
     section_change,
     set_mark,
@@ -311,7 +313,7 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
     pairs = _pair_last_paragraphs(pairs, old_blocks, new_blocks)
     output = [(j, _diff_pair(old_blocks[i] if i is not None else None,
                              new_blocks[j] if j is not None else None, revisions)) for i, j in pairs]
-    _keep_last_mark([block for _, blocks in output for block in blocks])
+    _keep_last_mark([block for _, blocks in output for block in blocks], revisions)
     return _keep_marks_before_tables(output, revisions)
 
 
@@ -381,7 +383,7 @@ def _paired_at_end(gap: list, old_blocks: list, new_blocks: list) -> list:
     return [p for p in gap if p not in (last_old, last_new)] + [(olds[-1], news[-1])]
 
 
-def _keep_last_mark(blocks: list) -> None:
+def _keep_last_mark(blocks: list, revisions: Revisions) -> None:
     """Move paragraph-mark revisions off the container's last paragraph.
 
     Word cannot insert or delete the last paragraph mark of a body or cell. When
@@ -403,7 +405,7 @@ def _keep_last_mark(blocks: list) -> None:
         index -= 1
     if index == 0 or blocks[index - 1].tag != W + "p" or not _sections_stay([blocks[index - 1]] + chain):
         return  # nothing to shift onto (e.g. a wholly inserted document), or a section break would move
-    _shift_marks([blocks[index - 1]] + chain)
+    _shift_marks([blocks[index - 1]] + chain, revisions)
 
 
 def _keep_marks_before_tables(output: list[tuple], revisions: Revisions) -> list[tuple]:
@@ -433,7 +435,7 @@ def _keep_marks_before_tables(output: list[tuple], revisions: Revisions) -> list
         chain = [b for _, b in items[start:index]]
         kinds = {mark_kind(b) for b in chain}
         if anchor is not None and anchor.tag == W + "p" and _sections_stay([anchor] + chain):
-            _shift_marks([anchor] + chain)
+            _shift_marks([anchor] + chain, revisions)
         elif _table_kind(block) is not None and kinds == {"ins", "del"} - {_table_kind(block)}:
             items[start:index + 1] = [items[index]] + items[start:index]
         elif _rows(resolve(block, accept=True)) and _rows(resolve(block, accept=False)):
@@ -477,13 +479,50 @@ def _sections_stay(chain: list) -> bool:
     return all(kind == after for p, kind, after in zip(chain, kinds, shifted, strict=True) if section(p) is not None)
 
 
-def _shift_marks(chain: list) -> None:
-    """Give each paragraph of ``chain`` the mark revision of the one after it; the last gets none."""
+def _shift_marks(chain: list, revisions: Revisions) -> None:
+    """Give each paragraph of ``chain`` the mark revision of the one after it; the last gets none.
+
+    Word keeps a paragraph's properties in its mark, so after the shift the paragraph that all
+    the others join in one view is the last one. When the moved marks are all inserted (or all
+    deleted), the last paragraph is given the properties that view must show – the anchor's old
+    ones when rejecting removes the inserted marks, the anchor's new ones when accepting removes
+    the deleted – with a recorded change for the other view.
+    """
+    kinds = {mark_kind(p) for p in chain[1:]}
     marks = [p.find(f"{W}pPr/{W}rPr/{W}{mark_kind(p)}") if mark_kind(p) else None for p in chain]
     for paragraph in chain:
         unmark(paragraph)
     for paragraph, mark in zip(chain[:-1], marks[1:], strict=False):
         set_mark(paragraph, mark)
+    if len(kinds) == 1 and len(chain) > 1 and not any(section(p) is not None for p in chain):
+        _carry_properties(chain[0], chain[-1], kinds.pop(), revisions)
+
+
+def _carry_properties(anchor, last, kind: str, revisions: Revisions) -> None:
+    """Give ``last`` what the view in which the chain joins it must show (see _shift_marks)."""
+    anchor_ppr = anchor.find(W + "pPr")
+    if kind == "ins":  # rejecting: everything joins the last, which must look like the anchor did
+        recorded = anchor_ppr.find(f"{W}pPrChange/{W}pPr") if anchor_ppr is not None else None
+        old = recorded if recorded is not None else anchor_ppr
+        if ppr_key(old) != ppr_key(last.find(W + "pPr")):
+            for change in last.findall(f"{W}pPr/{W}pPrChange"):
+                change.getparent().remove(change)
+            ppr_change(last, old, revisions)
+        return
+    # accepting: everything joins the last, which must look like the anchor does now
+    last_ppr = last.find(W + "pPr")
+    if ppr_key(anchor_ppr) == ppr_key(last_ppr):
+        return
+    previous = copy.deepcopy(last_ppr) if last_ppr is not None else None
+    if last_ppr is None:
+        last_ppr = etree.Element(W + "pPr")
+        last.insert(0, last_ppr)
+    for child in [c for c in last_ppr if c.tag not in (W + "rPr", W + "sectPr")]:
+        last_ppr.remove(child)
+    for child in reversed([copy.deepcopy(c) for c in (anchor_ppr if anchor_ppr is not None else ())
+                           if c.tag not in (W + "rPr", W + "sectPr", W + "pPrChange")]):
+        last_ppr.insert(0, child)
+    ppr_change(last, previous, revisions)
 
 
 def _table_kind(table) -> str | None:
