@@ -494,8 +494,9 @@ def _shift_marks(chain: list, revisions: Revisions) -> None:
         unmark(paragraph)
     for paragraph, mark in zip(chain[:-1], marks[1:], strict=False):
         set_mark(paragraph, mark)
-    if len(kinds) == 1 and len(chain) > 1 and not any(section(p) is not None for p in chain):
-        _carry_properties(chain[0], chain[-1], kinds.pop(), revisions)
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if kind is not None and not any(section(p) is not None for p in chain):
+        _carry_properties(chain[0], chain[-1], kind, revisions)
 
 
 def _carry_properties(anchor, last, kind: str, revisions: Revisions) -> None:
