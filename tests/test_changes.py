@@ -328,3 +328,41 @@ def test_fields_after_a_bookkeeping_field_are_still_compared():
     old = {"version": "2023", "status": "beslutad", "syfte": "Förr.", "exempel": True, "bakgrund": "A."}
     new = {"version": "2027", "status": "utkast", "syfte": "Nu.", "exempel": False, "bakgrund": "B."}
     assert [c[2] for c in summary(old, new)] == ["syfte", "bakgrund"]
+
+
+def test_reworded_items_of_a_long_list_are_found_without_comparing_all_against_all():
+    """Thousands of activities: each old text is compared only with the new texts that share its
+    rarer words, yet every reworded one is still found, each new text taken once, and a text
+    like none of them is found nowhere."""
+    from pipeline.data.changes import _ALL_PAIRS, closest
+
+    olds = [f"Åtgärd nummer {n} för tryggheten i centrum." for n in range(400)] + ["Helt annan sak"]
+    news = [f"Åtgärd nummer {n} för tryggheten i centrum, med fler vuxna i rörelse." for n in range(400)]
+    assert len(olds) * len(news) > _ALL_PAIRS  # the long way
+    matches = closest(olds, news)
+    assert matches[:400] == list(range(400)) and matches[400] is None
+    assert closest(["Åtgärd nummer 5 för tryggheten i centrum."] * 2, news[5:6] * 300)[1] is not None
+    assert closest(["Åtgärd nummer 5 för tryggheten i centrum."] * 2, news[5:6])[1] is None  # taken once
+
+
+def test_a_short_list_is_compared_all_against_all():
+    from pipeline.data.changes import closest
+
+    olds = ["Hög alkoholpåverkan", "Mörka gångstråk"]
+    assert closest(olds, ["Mörka gång- och cykelstråk", "Hög alkoholpåverkan bland unga"]) == [1, 0]
+
+
+def test_in_a_long_list_the_closest_wins_nothing_below_the_cutoff_counts_and_each_is_taken_once():
+    from pipeline.data.changes import closest
+
+    filler = [f"Rad {n} om något helt annat i kommunen" for n in range(300)]
+    news = filler + ["Trygghetsvandring i Orsa centrum varje vecka", "Trygghetsvandring i Orsa",
+                     "Möte i Orsa folkets hus med alla föreningar"]
+    olds = ["Trygghetsvandring i Orsa centrum varje månad", "Trygghetsvandring i Orsa centrum varje månad",
+            "Trygghetsvandring", "Orsa"] + [f"Något annat {n}" for n in range(10)]
+    assert len(olds) * len(news) > 2_500  # the long way
+    matches = closest(olds, news)
+    assert matches[0] == 300  # the closer of the two
+    assert matches[1] == 301  # the closer one is taken: the next best, above the cutoff (0,71)
+    assert matches[2] is None  # both it resembles are taken
+    assert matches[3] is None  # shares a rare word with 302, but is far below the cutoff (0,17)

@@ -121,3 +121,17 @@ def test_merge_replaces_lists_whole(tmp_path):
     assert merged.data == {"mål": ["c"], "x": {"y": 1, "z": 3}}
     assert merged.source(("x", "y")).file == base
     assert merged.source(("x", "z")).file == over
+
+
+def test_a_big_honest_file_is_read_and_aliases_are_what_is_limited(tmp_path):
+    """A plan of 5 000 activities (some 25 000 values) is honest size: read. Values repeated through
+    aliases are what is limited – a few repeats are fine, ten thousand are an alias bomb."""
+    path = tmp_path / "stor.yaml"
+    rows = "".join(f"  - aktivitet: Åtgärd {n}\n    ansvarig: Kommunen\n    när: Löpande\n" for n in range(5000))
+    path.write_text("titel: Stor plan\naktiviteter:\n" + rows, encoding="utf-8")
+    assert len(load_yaml(path).data["aktiviteter"]) == 5000
+    path.write_text("a: &a [x, y]\nb: [*a, *a, *a]\n", encoding="utf-8")
+    assert load_yaml(path).data["b"] == [["x", "y"]] * 3
+    path.write_text("a: &a [" + ", ".join(["x"] * 100) + "]\nb: [" + ", ".join(["*a"] * 101) + "]\n",
+                    encoding="utf-8")
+    assert "aliasbomb" in only_problem(path).message

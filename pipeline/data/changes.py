@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +42,12 @@ GROUPS = {
 }
 PLANS_GROUP = "Planer (bilagor)"
 NOT_REPORTED = {"exempel", "version", "föregående_version", "status", "datum"}
+
+CLOSE = 0.6  # how alike a reworded item must be to count as the same item (difflib's ratio)
+_ALL_PAIRS = 2_500  # up to this many (old × new) pairs, compare all against all
+_COMMON = 50  # a word in more new items than this says little about which item it is
+_CANDIDATES = 8  # new items compared exactly with each old one in a long list
+_WORDS = re.compile(r"\w+")
 
 # Lists of mappings are matched item by item on this field (by name, not by position).
 IDENTITY = {
@@ -166,22 +174,21 @@ def _compare_lists(group: str, path: tuple, old: list, new: list) -> list[Change
         return _compare_by_identity(group, path, identity, old, new)
     label = _describe(path)
     old_texts, new_texts = [_printable(x) for x in old], [_printable(x) for x in new]
+    old_set, new_set = set(old_texts), set(new_texts)
     # (printed text, the item itself): the change keeps the item, e.g. a goal with its id
-    gone = [(t, x) for t, x in zip(old_texts, old, strict=True) if t not in new_texts]
-    come = [(t, x) for t, x in zip(new_texts, new, strict=True) if t not in old_texts]
-    result = []
-    for text, item in list(gone):  # a reworded item is a change, not a removal and an addition
-        # matched on what the items say: "Hög alkoholpåverkan" is the cause {id: O2, orsak: Hög alkoholpåverkan}
-        says = [item_text(x) or t for t, x in come]
-        close = difflib.get_close_matches(item_text(item) or text, says, n=1, cutoff=0.6)
-        if close:
-            new_text, new_item = come.pop(says.index(close[0]))
-            result.append(Change(group, CHANGED, label, text, new_text, path, item, new_item))
-            gone.remove((text, item))
-    result += [Change(group, REMOVED, label, t, None, path, x, None) for t, x in gone]
-    result += [Change(group, ADDED, label, None, t, path, None, x) for t, x in come]
-    kept_old = [t for t in old_texts if t in new_texts]
-    kept_new = [t for t in new_texts if t in old_texts]
+    gone = [(t, x) for t, x in zip(old_texts, old, strict=True) if t not in new_set]
+    come = [(t, x) for t, x in zip(new_texts, new, strict=True) if t not in old_set]
+    # A reworded item is a change, not a removal and an addition; matched on what the items say:
+    # "Hög alkoholpåverkan" is the cause {id: O2, orsak: Hög alkoholpåverkan}.
+    matches = closest([item_text(x) or t or "" for t, x in gone], [item_text(x) or t or "" for t, x in come])
+    matched = {j for j in matches if j is not None}
+    result = [Change(group, CHANGED, label, text, come[j][0], path, item, come[j][1])
+              for (text, item), j in zip(gone, matches, strict=True) if j is not None]
+    result += [Change(group, REMOVED, label, t, None, path, x, None)
+               for (t, x), j in zip(gone, matches, strict=True) if j is None]
+    result += [Change(group, ADDED, label, None, t, path, None, x) for j, (t, x) in enumerate(come) if j not in matched]
+    kept_old = [t for t in old_texts if t in new_set]
+    kept_new = [t for t in new_texts if t in old_set]
     if kept_old != kept_new:
         result.append(Change(group, CHANGED, f"{label} (ordning)", _joined(kept_old), _joined(kept_new),
                              path + ("ordning",), kept_old, kept_new))
@@ -194,13 +201,11 @@ def _compare_by_identity(group: str, path: tuple, identity: str, old: list, new:
     result = []
     unmatched_old = [k for k in old_by if k not in new_by]
     unmatched_new = [k for k in new_by if k not in old_by]
-    renamed = {}
-    for key in unmatched_old:  # a reworded item is a change, not a removal and an addition
-        close = difflib.get_close_matches(str(key), [str(k) for k in unmatched_new], n=1, cutoff=0.6)
-        if close:
-            match = next(k for k in unmatched_new if str(k) == close[0])
-            renamed[key] = match
-            unmatched_new.remove(match)
+    # a reworded item is a change, not a removal and an addition
+    matches = closest([str(k) for k in unmatched_old], [str(k) for k in unmatched_new])
+    renamed = {key: unmatched_new[j] for key, j in zip(unmatched_old, matches, strict=True) if j is not None}
+    taken = set(renamed.values())
+    unmatched_new = [k for k in unmatched_new if k not in taken]
     for key in list(old_by):
         item_path = path + ((identity, key),)
         if key in new_by:
@@ -214,6 +219,50 @@ def _compare_by_identity(group: str, path: tuple, identity: str, old: list, new:
         item_path = path + ((identity, key),)
         result.append(Change(group, ADDED, _describe(item_path), None, _printable(new_by[key]), item_path, None,
                              new_by[key]))
+    return result
+
+
+def closest(olds: list[str], news: list[str]) -> list[int | None]:
+    """Return, for each old text in order, the index of the new text it most resembles (a ratio of
+    at least 0.6, as difflib.get_close_matches), each new text taken at most once; None for none.
+
+    A short list is compared all against all. In a long one (a plan of thousands of activities)
+    each old text is compared only with the few new texts that share the most of its rarer words
+    (an inverted index), so the work grows with the length of the list, not its square.
+    """
+    if len(olds) * len(news) <= _ALL_PAIRS:
+        left = list(range(len(news)))
+        result: list[int | None] = []
+        for text in olds:
+            close = difflib.get_close_matches(text, [news[j] for j in left], n=1, cutoff=CLOSE)
+            j = next((k for k in left if news[k] == close[0]), None) if close else None
+            if j is not None:
+                left.remove(j)
+            result.append(j)
+        return result
+    index: dict[str, list[int]] = {}
+    for j, text in enumerate(news):
+        for word in set(_WORDS.findall(text.lower())):
+            index.setdefault(word, []).append(j)
+    used: set[int] = set()
+    result = []
+    for text in olds:
+        shared: Counter[int] = Counter()
+        for word in set(_WORDS.findall(text.lower())):
+            postings = index.get(word, ())
+            if len(postings) <= _COMMON:
+                shared.update(j for j in postings if j not in used)
+        matcher, best = difflib.SequenceMatcher(), None
+        matcher.set_seq2(text)
+        for j, _ in shared.most_common(_CANDIDATES):
+            matcher.set_seq1(news[j])
+            if matcher.real_quick_ratio() >= CLOSE and matcher.quick_ratio() >= CLOSE:
+                ratio = matcher.ratio()
+                if ratio >= CLOSE and (best is None or ratio > best[0]):
+                    best = (ratio, j)
+        result.append(best[1] if best else None)
+        if best:
+            used.add(best[1])
     return result
 
 

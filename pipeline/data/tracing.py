@@ -48,13 +48,18 @@ class Trace:
     goals: list[Item]
     activities: list[Item]
     indicators: list[Item]
+    # Indexes built on first use, so that a plan of thousands of items is looked up, not searched.
+    _by_id: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _measuring: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Item]:
         """Return every item by its id (the first, when an id is used twice)."""
-        found: dict[str, Item] = {}
-        for item in self.causes + self.goals + self.activities + self.indicators:
-            found.setdefault(item.id, item)
-        return found
+        if self._by_id is None:
+            found: dict[str, Item] = {}
+            for item in self.causes + self.goals + self.activities + self.indicators:
+                found.setdefault(item.id, item)
+            self._by_id = found
+        return self._by_id
 
     def causes_of(self, activity: Item) -> list[str]:
         return links(activity.data.get("orsaker"))
@@ -64,7 +69,13 @@ class Trace:
 
     def indicators_of(self, goal_id: str) -> list[Item]:
         """Return the indicators that measure goal ``goal_id``."""
-        return [i for i in self.indicators if goal_id in links(i.data.get("mål"))]
+        if self._measuring is None:
+            measuring: dict[str, list[Item]] = {}
+            for indicator in self.indicators:
+                for goal in dict.fromkeys(links(indicator.data.get("mål"))):
+                    measuring.setdefault(goal, []).append(indicator)
+            self._measuring = measuring
+        return list(self._measuring.get(goal_id, []))
 
 
 def links(value) -> list[str]:

@@ -26,7 +26,7 @@ import yaml
 
 from pipeline.data import schema, yamlerrors
 from pipeline.data.followups import written_by_us
-from pipeline.data.load import MAX_NODES, Loaded, load_text
+from pipeline.data.load import Loaded, load_text
 from pipeline.data.rules import forbidden_characters
 from pipeline.data.version import is_version_folder
 from pipeline.errors import DataError, OutputError, PipelineError, Problem, SchemaError
@@ -37,9 +37,9 @@ from pipeline.layout import COUNTY_FILE, LAGESBILD_FOLDER, PLANS_FOLDER, absolut
 SCHEMA = "lagesbild"
 _NAME = re.compile(r"(" + "|".join(SOURCES) + r")-([0-9]{4}-[0-9]{2}-[0-9]{2})\.yaml")
 _MARK = "# Skriven av samverkan"
-# A stored file must stay readable by the YAML loader (at most MAX_NODES values): a value is at
-# most five nodes, a series six; what is over is refused before anything is written.
-MAX_STORED_VALUES = (MAX_NODES - 400) // 5
+# How many values one import may store (a value is at most five YAML nodes, a series six): the
+# real exports are a few hundred; what is over is refused before anything is written.
+MAX_STORED_VALUES = 1_920
 
 
 @dataclass
