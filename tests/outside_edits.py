@@ -169,12 +169,7 @@ class Document:
 
 def _ordinary(element, stop) -> bool:
     """True when no ancestor of ``element`` below ``stop`` is a tracked change or other fenced content."""
-    node = element.getparent()
-    while node is not None and node is not stop:
-        if node.tag in _FENCED:
-            return False
-        node = node.getparent()
-    return True
+    return not _has_ancestor(element, _FENCED, stop)
 
 
 def _in_fields(root) -> set:
@@ -413,14 +408,20 @@ def _removable(doc: Document) -> list:
             and _word_text(p).strip() and not _between_tables(p)]
 
 
+def _remove_one(doc: Document, rng: random.Random, candidates: list):
+    """Remove one of ``candidates`` (chosen by ``rng``) from the main part; return it and where it was."""
+    element = rng.choice(candidates)
+    place = _where(element)
+    element.getparent().remove(element)
+    doc.touch(doc.main)
+    return element, place
+
+
 def delete_paragraph(doc: Document, rng: random.Random) -> str | None:
     candidates = _removable(doc)
     if not candidates:
         return None
-    paragraph = rng.choice(candidates)
-    place = _where(paragraph)
-    paragraph.getparent().remove(paragraph)
-    doc.touch(doc.main)
+    paragraph, place = _remove_one(doc, rng, candidates)
     return f"deleted {place} {_word_text(paragraph)[:40]!r}"
 
 
@@ -700,10 +701,7 @@ def delete_picture(doc: Document, rng: random.Random) -> str | None:
             runs.append(run)
     if not runs:
         return None
-    run = rng.choice(runs)
-    place = _where(run)
-    run.getparent().remove(run)
-    doc.touch(doc.main)
+    _, place = _remove_one(doc, rng, runs)
     return f"deleted the run of a picture ({place})"
 
 

@@ -294,6 +294,8 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
     texts = {"old": [_text(b) for b in old_blocks], "new": [_text(b) for b in new_blocks]}
     keys_old = [_block_key(b, t) for b, t in zip(old_blocks, texts["old"], strict=False)]
     keys_new = [_block_key(b, t) for b, t in zip(new_blocks, texts["new"], strict=False)]
+    controls = {side: [control_identity(b) if b.tag == W + "sdt" else b"" for b in blocks]
+                for side, blocks in (("old", old_blocks), ("new", new_blocks))}
 
     def score(i, j):
         if old_blocks[i].tag != new_blocks[j].tag:
@@ -301,8 +303,7 @@ def _aligned_output(old_blocks: list, new_blocks: list, revisions: Revisions) ->
         similarity = redline_align.similarity(texts["old"][i], texts["new"][j])
         if old_blocks[i].tag == W + "tbl":
             return 1.0 if keys_old[i] == keys_new[j] else similarity * 0.99
-        if old_blocks[i].tag == W + "sdt" and control_identity(old_blocks[i]) \
-                and control_identity(old_blocks[i]) == control_identity(new_blocks[j]):
+        if controls["old"][i] and controls["old"][i] == controls["new"][j]:
             return max(similarity, _SAME_CONTROL)  # the same control, whatever it now holds
         return similarity
 
@@ -438,24 +439,26 @@ def _keep_marks_before_tables(output: list[tuple], revisions: Revisions) -> list
             _shift_marks([anchor] + chain, revisions)
         elif _table_kind(block) is not None and kinds == {"ins", "del"} - {_table_kind(block)}:
             items[start:index + 1] = [items[index]] + items[start:index]
-        elif _rows(resolve(block, accept=True)) and _rows(resolve(block, accept=False)):
-            items[start:index + 1] = _both_views(chain, block, items[index][0], revisions)
+        else:
+            views = (resolve(block, accept=True), resolve(block, accept=False))
+            if _rows(views[0]) and _rows(views[1]):
+                items[start:index + 1] = _both_views(chain, views, items[index][0], revisions)
         index = start - 1
     return [(j, [block]) for j, block in items]
 
 
-def _both_views(chain: list, table, j, revisions: Revisions) -> list[tuple]:
+def _both_views(chain: list, views: tuple, j, revisions: Revisions) -> list[tuple]:
     """Return output items showing ``chain`` (revised paragraphs with no paragraph before them to take
-    their marks) and the table after it once as accepting shows them, inserted, and once as
-    rejecting shows them, deleted: [accepted paragraphs, new table, rejected paragraphs, old table].
-    Each view then has its own paragraphs directly before its own table, and the other view's
-    vanish (a paragraph whose mark goes joins what follows the vanished table)."""
+    their marks) and the table after it (``views``: as accepting and as rejecting show it) once as
+    accepting shows them, inserted, and once as rejecting shows them, deleted: [accepted paragraphs,
+    new table, rejected paragraphs, old table]. Each view then has its own paragraphs directly
+    before its own table, and the other view's vanish (a paragraph whose mark goes joins what
+    follows the vanished table)."""
     accepted = [_mark_adopted(p, revisions, "ins", True) for p in _view(chain, accept=True)]
     rejected = [_mark_adopted(revisions.sides.renumbered(p), revisions, "del", True)
                 for p in _view(chain, accept=False)]
-    new_table = _mark_adopted(resolve(table, accept=True), revisions, "ins", paragraph_marks=False)
-    old_table = _mark_adopted(revisions.sides.renumbered(resolve(table, accept=False)), revisions, "del",
-                              paragraph_marks=False)
+    new_table = _mark_adopted(views[0], revisions, "ins", paragraph_marks=False)
+    old_table = _mark_adopted(revisions.sides.renumbered(views[1]), revisions, "del", paragraph_marks=False)
     return [(None, p) for p in accepted] + [(None, new_table)] + [(None, p) for p in rejected] + [(j, old_table)]
 
 

@@ -62,7 +62,7 @@ def run_key(rpr, styles: StyleBook | None = None) -> bytes:
     values: dict = {}
     style = rpr.find(W + "rStyle")
     if style is not None:
-        values.update((styles or StyleBook()).run_style(style.get(W + "val", "")) if styles is not None
+        values.update(styles.run_style(style.get(W + "val", "")) if styles is not None
                       else {W + "rStyle": (("val", style.get(W + "val", "")),)})
     values.update(_values(rpr, _UNSEEN_RUN | {W + "rStyle"}))
     return _key(values)
